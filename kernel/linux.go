@@ -1,0 +1,481 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// netlinkTimeout bounds every netlink request: a namespace that vanishes
+// under us must give an error, never a hang.
+const netlinkTimeout = 2 * time.Second
+
+// Linux is the real Kernel. It keeps one netlink handle per namespace (a
+// socket opened inside that namespace, so no thread switching is needed to
+// read it) and reopens it when the name now points at another namespace.
+type Linux struct {
+	root netns.NsHandle
+
+	mu      sync.Mutex
+	handles map[string]*nsEntry
+}
+
+type nsEntry struct {
+	ns  netns.NsHandle
+	h   *netlink.Handle
+	ino uint64
+}
+
+var (
+	_ Kernel  = (*Linux)(nil)
+	_ Changer = (*Linux)(nil)
+)
+
+// New opens the lab's root namespace (the one the calling process is in).
+func New() (*Linux, error) {
+	root, err := currentNS()
+	if err != nil {
+		return nil, fmt.Errorf("open root network namespace: %w", err)
+	}
+	return &Linux{root: root, handles: map[string]*nsEntry{}}, nil
+}
+
+// Close releases every handle.
+func (l *Linux) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, e := range l.handles {
+		e.h.Close()
+		if k != Root {
+			e.ns.Close()
+		}
+		delete(l.handles, k)
+	}
+	return l.root.Close()
+}
+
+func inode(path string) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return 0, err
+	}
+	return st.Ino, nil
+}
+
+// entry returns the cached handle for ns, reopening it when /run/netns/ns
+// now names another namespace (deleted and re-added by the learner).
+func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var ino uint64
+	if ns != Root {
+		st, err := namespaceState(ns)
+		if err != nil {
+			return nil, err
+		}
+		if st != NSPresent {
+			if st == NSStale {
+				return nil, fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
+			}
+			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
+		}
+		if ino, err = inode(nsPath(ns)); err != nil {
+			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.handles[ns]; ok && e.ino == ino {
+		return e, nil
+	} else if ok {
+		e.h.Close()
+		e.ns.Close()
+		delete(l.handles, ns)
+	}
+	h := l.root
+	if ns != Root {
+		var err error
+		if h, err = openNamed(ns); err != nil {
+			return nil, err
+		}
+	}
+	nh, err := netlink.NewHandleAt(h)
+	if err != nil {
+		if ns != Root {
+			h.Close()
+		}
+		return nil, fmt.Errorf("netlink in %s: %w", nsLabel(ns), err)
+	}
+	if err := nh.SetSocketTimeout(netlinkTimeout); err != nil {
+		nh.Close()
+		return nil, fmt.Errorf("netlink timeout in %s: %w", nsLabel(ns), err)
+	}
+	e := &nsEntry{ns: h, h: nh, ino: ino}
+	l.handles[ns] = e
+	return e, nil
+}
+
+func nsLabel(ns string) string {
+	if ns == Root {
+		return "the lab's root namespace"
+	}
+	return "namespace " + ns
+}
+
+// retry repeats a netlink dump interrupted by a concurrent change.
+func retry[T any](f func() (T, error)) (T, error) {
+	var v T
+	var err error
+	for i := 0; i < 5; i++ {
+		v, err = f()
+		if !errors.Is(err, netlink.ErrDumpInterrupted) {
+			return v, err
+		}
+	}
+	return v, err
+}
+
+func (l *Linux) Namespaces(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return listNamespaces()
+}
+
+func (l *Linux) NamespaceState(ctx context.Context, ns string) (NSState, error) {
+	if err := ctx.Err(); err != nil {
+		return NSMissing, err
+	}
+	if ns == Root {
+		return NSPresent, nil
+	}
+	return namespaceState(ns)
+}
+
+func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := retry(e.h.LinkList)
+	if err != nil {
+		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
+	}
+	out := make([]Link, 0, len(raw))
+	for _, r := range raw {
+		out = append(out, convertLink(r))
+	}
+	return out, nil
+}
+
+func convertLink(r netlink.Link) Link {
+	a := r.Attrs()
+	return Link{
+		Name:        a.Name,
+		Index:       a.Index,
+		Type:        r.Type(),
+		AdminUp:     a.Flags&net.FlagUp != 0,
+		LowerUp:     a.RawFlags&unix.IFF_LOWER_UP != 0,
+		OperState:   a.OperState.String(),
+		MAC:         a.HardwareAddr,
+		MTU:         a.MTU,
+		MasterIndex: a.MasterIndex,
+		ParentIndex: a.ParentIndex,
+		PeerNetNSID: a.NetNsID,
+	}
+}
+
+func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	links, err := retry(e.h.LinkList)
+	if err != nil {
+		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
+	}
+	names := map[int]string{}
+	for _, k := range links {
+		names[k.Attrs().Index] = k.Attrs().Name
+	}
+	raw, err := retry(func() ([]netlink.Addr, error) { return e.h.AddrList(nil, netlink.FAMILY_ALL) })
+	if err != nil {
+		return nil, fmt.Errorf("list addresses in %s: %w", nsLabel(ns), err)
+	}
+	out := make([]Addr, 0, len(raw))
+	for _, a := range raw {
+		out = append(out, Addr{Link: names[a.LinkIndex], IPNet: a.IPNet})
+	}
+	return out, nil
+}
+
+func (l *Linux) linkNames(e *nsEntry) (map[int]string, error) {
+	links, err := retry(e.h.LinkList)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int]string{}
+	for _, k := range links {
+		names[k.Attrs().Index] = k.Attrs().Name
+	}
+	return names, nil
+}
+
+func routeType(t int) string {
+	switch t {
+	case unix.RTN_UNICAST:
+		return "unicast"
+	case unix.RTN_LOCAL:
+		return "local"
+	case unix.RTN_BROADCAST:
+		return "broadcast"
+	case unix.RTN_ANYCAST:
+		return "anycast"
+	case unix.RTN_MULTICAST:
+		return "multicast"
+	case unix.RTN_BLACKHOLE:
+		return "blackhole"
+	case unix.RTN_UNREACHABLE:
+		return "unreachable"
+	case unix.RTN_PROHIBIT:
+		return "prohibit"
+	case unix.RTN_THROW:
+		return "throw"
+	}
+	return fmt.Sprintf("type%d", t)
+}
+
+func convertRoute(r netlink.Route, names map[int]string) Route {
+	return Route{
+		Dst:      r.Dst,
+		Gw:       r.Gw,
+		Dev:      names[r.LinkIndex],
+		Src:      r.Src,
+		Type:     routeType(r.Type),
+		Table:    r.Table,
+		Protocol: r.Protocol.String(),
+	}
+}
+
+func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	names, err := l.linkNames(e)
+	if err != nil {
+		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
+	}
+	// Table 0 with the table filter means every table, local included:
+	// local routes are how we know an address belongs to the namespace.
+	raw, err := retry(func() ([]netlink.Route, error) {
+		return e.h.RouteListFiltered(netlink.FAMILY_V4, &netlink.Route{Table: unix.RT_TABLE_UNSPEC}, netlink.RT_FILTER_TABLE)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list routes in %s: %w", nsLabel(ns), err)
+	}
+	out := make([]Route, 0, len(raw))
+	for _, r := range raw {
+		out = append(out, convertRoute(r, names))
+	}
+	return out, nil
+}
+
+func (l *Linux) RouteGet(ctx context.Context, ns string, dst net.IP) (Route, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return Route{}, err
+	}
+	rs, err := e.h.RouteGet(dst)
+	if err != nil {
+		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), err)
+	}
+	if len(rs) == 0 {
+		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), unix.ENETUNREACH)
+	}
+	names, err := l.linkNames(e)
+	if err != nil {
+		return Route{}, err
+	}
+	return convertRoute(rs[0], names), nil
+}
+
+func (l *Linux) FDB(ctx context.Context, ns, bridge string) ([]FDBEntry, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	br, err := e.h.LinkByName(bridge)
+	if err != nil {
+		return nil, fmt.Errorf("bridge %s in %s: %w", bridge, nsLabel(ns), err)
+	}
+	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, unix.AF_BRIDGE) })
+	if err != nil {
+		return nil, fmt.Errorf("fdb of %s: %w", bridge, err)
+	}
+	var out []FDBEntry
+	for _, n := range raw {
+		if n.MasterIndex != br.Attrs().Index {
+			continue
+		}
+		out = append(out, FDBEntry{
+			MAC:       n.HardwareAddr,
+			PortIndex: n.LinkIndex,
+			Permanent: n.State&netlink.NUD_PERMANENT != 0,
+			Local:     n.Flags&netlink.NTF_SELF != 0,
+			VLAN:      n.Vlan,
+		})
+	}
+	return out, nil
+}
+
+func neighState(s int) string {
+	switch {
+	case s&netlink.NUD_PERMANENT != 0:
+		return "permanent"
+	case s&netlink.NUD_REACHABLE != 0:
+		return "reachable"
+	case s&netlink.NUD_STALE != 0:
+		return "stale"
+	case s&netlink.NUD_DELAY != 0:
+		return "delay"
+	case s&netlink.NUD_PROBE != 0:
+		return "probe"
+	case s&netlink.NUD_FAILED != 0:
+		return "failed"
+	case s&netlink.NUD_INCOMPLETE != 0:
+		return "incomplete"
+	case s&netlink.NUD_NOARP != 0:
+		return "noarp"
+	}
+	return "none"
+}
+
+func (l *Linux) Neighbors(ctx context.Context, ns string) ([]Neigh, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	names, err := l.linkNames(e)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, netlink.FAMILY_V4) })
+	if err != nil {
+		return nil, fmt.Errorf("neighbours in %s: %w", nsLabel(ns), err)
+	}
+	out := make([]Neigh, 0, len(raw))
+	for _, n := range raw {
+		out = append(out, Neigh{Dev: names[n.LinkIndex], IP: n.IP, MAC: n.HardwareAddr, State: neighState(n.State)})
+	}
+	return out, nil
+}
+
+func (l *Linux) NSID(ctx context.Context, from, other string) (int, error) {
+	fe, err := l.entry(ctx, from)
+	if err != nil {
+		return -1, err
+	}
+	oe, err := l.entry(ctx, other)
+	if err != nil {
+		return -1, err
+	}
+	id, err := fe.h.GetNetNsIdByFd(int(oe.ns))
+	if err != nil {
+		return -1, fmt.Errorf("nsid of %s in %s: %w", nsLabel(other), nsLabel(from), err)
+	}
+	return id, nil
+}
+
+func (l *Linux) SameNS(ctx context.Context, a, b string) (bool, error) {
+	ae, err := l.entry(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	be, err := l.entry(ctx, b)
+	if err != nil {
+		return false, err
+	}
+	return ae.ns.Equal(be.ns), nil
+}
+
+// sysctlPath turns net.ipv4.ip_forward (or net/ipv4/ip_forward) into its
+// /proc/sys path.
+func sysctlPath(key string) (string, error) {
+	k := key
+	if !strings.Contains(k, "/") {
+		k = strings.ReplaceAll(k, ".", "/")
+	}
+	p := filepath.Clean(filepath.Join("/proc/sys", k))
+	if !strings.HasPrefix(p, "/proc/sys/net/") {
+		return "", fmt.Errorf("sysctl %q: netlab only reads net.* keys", key)
+	}
+	return p, nil
+}
+
+func (l *Linux) Sysctl(ctx context.Context, ns, key string) (string, error) {
+	p, err := sysctlPath(key)
+	if err != nil {
+		return "", err
+	}
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return "", err
+	}
+	var val []byte
+	// /proc/sys/net answers for the namespace of the thread that opens it.
+	err = InNS(l.root, e.ns, func() error {
+		var rerr error
+		val, rerr = os.ReadFile(p)
+		return rerr
+	})
+	if err != nil {
+		return "", fmt.Errorf("sysctl %s in %s: %w", key, nsLabel(ns), err)
+	}
+	return strings.TrimSpace(string(val)), nil
+}
+
+func (l *Linux) DeleteNamespace(ctx context.Context, ns string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	if e, ok := l.handles[ns]; ok && ns != Root {
+		e.h.Close()
+		e.ns.Close()
+		delete(l.handles, ns)
+	}
+	l.mu.Unlock()
+	return deleteNamespace(ns)
+}
+
+func (l *Linux) DeleteLink(ctx context.Context, ns, link string) error {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return err
+	}
+	k, err := e.h.LinkByName(link)
+	if err != nil {
+		var nf netlink.LinkNotFoundError
+		if errors.As(err, &nf) {
+			return nil
+		}
+		return fmt.Errorf("find %s in %s: %w", link, nsLabel(ns), err)
+	}
+	if err := e.h.LinkDel(k); err != nil && !errors.Is(err, syscall.ENODEV) {
+		return fmt.Errorf("delete %s in %s: %w", link, nsLabel(ns), err)
+	}
+	return nil
+}

@@ -1,0 +1,281 @@
+package kernel
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// installHint says how to get a missing tool on Debian/Ubuntu.
+var installHint = map[string]string{
+	"nft":                  "apt-get install nftables",
+	"iptables":             "apt-get install iptables",
+	"iptables-save":        "apt-get install iptables",
+	"iptables-legacy-save": "apt-get install iptables",
+	"ip":                   "apt-get install iproute2",
+	"bridge":               "apt-get install iproute2",
+}
+
+// MissingTool builds the error for an absent binary, with the install line.
+func MissingTool(name string) error {
+	h := installHint[name]
+	if h == "" {
+		return fmt.Errorf("%s: %w", name, ErrToolMissing)
+	}
+	return fmt.Errorf("%s: %w: install it with `%s`", name, ErrToolMissing, h)
+}
+
+// Exec runs name inside ns. Only the fork happens on a thread switched into
+// ns (the child inherits the thread's namespace); waiting happens anywhere.
+func (l *Linux) Exec(ctx context.Context, ns, name string, args ...string) ([]byte, error) {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return nil, MissingTool(name)
+	}
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, path, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if err := InNS(l.root, e.ns, cmd.Start); err != nil {
+		return nil, fmt.Errorf("run %s in %s: %w", name, nsLabel(ns), err)
+	}
+	if err := cmd.Wait(); err != nil {
+		return out.Bytes(), fmt.Errorf("%s %s in %s: %w: %s", name, strings.Join(args, " "), nsLabel(ns), err, strings.TrimSpace(out.String()))
+	}
+	return out.Bytes(), nil
+}
+
+// Ruleset reads ns's netfilter state. nft sees rules made by nft and by
+// iptables-nft alike; iptables-legacy rules live elsewhere and are read
+// with iptables-legacy-save when that tool exists.
+func (l *Linux) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
+	var rs Ruleset
+	out, err := l.Exec(ctx, ns, "nft", "-j", "list", "ruleset")
+	if err != nil {
+		return rs, err
+	}
+	rs, err = ParseNFTJSON(out)
+	if err != nil {
+		return rs, fmt.Errorf("nft ruleset in %s: %w", nsLabel(ns), err)
+	}
+	if _, lerr := exec.LookPath("iptables-legacy-save"); lerr == nil {
+		if lout, err := l.Exec(ctx, ns, "iptables-legacy-save", "-c"); err == nil {
+			rs.Legacy = ParseIptablesSave(lout)
+		}
+	}
+	return rs, nil
+}
+
+// ParseIptablesSave reads `iptables-save -c` output into rules.
+func ParseIptablesSave(out []byte) []NFRule {
+	var rules []NFRule
+	table := ""
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "*"):
+			table = line[1:]
+		case strings.HasPrefix(line, "[") || strings.HasPrefix(line, "-A"):
+			var pk uint64
+			if strings.HasPrefix(line, "[") {
+				end := strings.Index(line, "]")
+				if end < 0 {
+					continue
+				}
+				if c := strings.SplitN(line[1:end], ":", 2); len(c) == 2 {
+					pk, _ = strconv.ParseUint(c[0], 10, 64)
+				}
+				line = strings.TrimSpace(line[end+1:])
+			}
+			f := strings.Fields(line)
+			if len(f) < 2 || f[0] != "-A" {
+				continue
+			}
+			r := NFRule{Family: "ip", Table: table, Chain: f[1], Text: line, Packets: pk}
+			for i := 0; i+1 < len(f); i++ {
+				if f[i] == "-j" {
+					r.Verdict = strings.ToLower(f[i+1])
+				}
+			}
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// ParseNFTJSON reads `nft -j list ruleset`.
+func ParseNFTJSON(b []byte) (Ruleset, error) {
+	var doc struct {
+		Nftables []map[string]json.RawMessage `json:"nftables"`
+	}
+	var rs Ruleset
+	if len(bytes.TrimSpace(b)) == 0 {
+		return rs, nil
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return rs, err
+	}
+	for _, item := range doc.Nftables {
+		if raw, ok := item["chain"]; ok {
+			var c struct {
+				Family, Table, Name, Hook, Policy string
+			}
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return rs, err
+			}
+			rs.Chains = append(rs.Chains, NFChain{Family: c.Family, Table: c.Table, Name: c.Name, Hook: c.Hook, Policy: c.Policy})
+		}
+		if raw, ok := item["rule"]; ok {
+			var r struct {
+				Family, Table, Chain string
+				Handle               int
+				Expr                 []map[string]json.RawMessage
+			}
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return rs, err
+			}
+			rule := NFRule{Family: r.Family, Table: r.Table, Chain: r.Chain, Handle: r.Handle}
+			var parts []string
+			for _, e := range r.Expr {
+				txt, verdict, pk := renderExpr(e)
+				if txt != "" {
+					parts = append(parts, txt)
+				}
+				if verdict != "" {
+					rule.Verdict = verdict
+				}
+				rule.Packets += pk
+			}
+			rule.Text = strings.Join(parts, " ")
+			rs.Rules = append(rs.Rules, rule)
+		}
+	}
+	return rs, nil
+}
+
+// renderExpr turns one nft JSON expression into nft-like text, enough to
+// recognise what a rule matches ("ip saddr 10.0.1.10", "oifname wan0").
+func renderExpr(e map[string]json.RawMessage) (text, verdict string, packets uint64) {
+	for k, v := range e {
+		switch k {
+		case "match":
+			var m struct {
+				Op    string          `json:"op"`
+				Left  json.RawMessage `json:"left"`
+				Right json.RawMessage `json:"right"`
+			}
+			if json.Unmarshal(v, &m) != nil {
+				return "", "", 0
+			}
+			op := ""
+			if m.Op != "==" && m.Op != "in" {
+				op = m.Op + " "
+			}
+			return strings.TrimSpace(renderOperand(m.Left) + " " + op + renderOperand(m.Right)), "", 0
+		case "counter":
+			var c struct{ Packets uint64 }
+			_ = json.Unmarshal(v, &c)
+			return "", "", c.Packets
+		case "accept", "drop", "continue", "return":
+			return k, k, 0
+		case "reject", "masquerade", "snat", "dnat", "redirect":
+			arg := ""
+			var m map[string]json.RawMessage
+			if json.Unmarshal(v, &m) == nil {
+				if a, ok := m["addr"]; ok {
+					arg = " to " + renderOperand(a)
+					if p, ok := m["port"]; ok {
+						arg += ":" + renderOperand(p)
+					}
+				}
+			}
+			return k + arg, k, 0
+		case "jump", "goto":
+			var j struct{ Target string }
+			_ = json.Unmarshal(v, &j)
+			return k + " " + j.Target, k, 0
+		case "xt":
+			var x struct{ Type, Name string }
+			_ = json.Unmarshal(v, &x)
+			return "xt " + x.Type + " " + x.Name, "", 0
+		default:
+			return k, "", 0
+		}
+	}
+	return "", "", 0
+}
+
+func renderOperand(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	var arr []json.RawMessage
+	if json.Unmarshal(raw, &arr) == nil {
+		parts := make([]string, 0, len(arr))
+		for _, a := range arr {
+			parts = append(parts, renderOperand(a))
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return string(raw)
+	}
+	if p, ok := m["payload"]; ok {
+		var pl struct{ Protocol, Field string }
+		_ = json.Unmarshal(p, &pl)
+		return pl.Protocol + " " + pl.Field
+	}
+	if p, ok := m["meta"]; ok {
+		var mt struct{ Key string }
+		_ = json.Unmarshal(p, &mt)
+		switch mt.Key {
+		case "iifname", "oifname", "iif", "oif", "l4proto", "nfproto":
+			return mt.Key
+		}
+		return "meta " + mt.Key
+	}
+	if p, ok := m["prefix"]; ok {
+		var pf struct {
+			Addr string `json:"addr"`
+			Len  int    `json:"len"`
+		}
+		_ = json.Unmarshal(p, &pf)
+		return fmt.Sprintf("%s/%d", pf.Addr, pf.Len)
+	}
+	if p, ok := m["set"]; ok {
+		return renderOperand(p)
+	}
+	if p, ok := m["range"]; ok {
+		var r []json.RawMessage
+		_ = json.Unmarshal(p, &r)
+		if len(r) == 2 {
+			return renderOperand(r[0]) + "-" + renderOperand(r[1])
+		}
+	}
+	if p, ok := m["ct"]; ok {
+		var c struct{ Key string }
+		_ = json.Unmarshal(p, &c)
+		return "ct " + c.Key
+	}
+	for k := range m {
+		return k
+	}
+	return ""
+}

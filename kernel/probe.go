@@ -1,0 +1,166 @@
+package kernel
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	probing "github.com/prometheus-community/pro-bing"
+)
+
+// Ping sends ICMP echo requests from inside ns. A send the kernel refuses
+// (no route, lo down) is a result, not an error: PingResult.Err carries it.
+func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (PingResult, error) {
+	if dst.To4() == nil {
+		return PingResult{}, fmt.Errorf("ping %s: netlab pings IPv4 literals only", dst)
+	}
+	if o.Timeout <= 0 {
+		return PingResult{}, errors.New("ping: a timeout is required")
+	}
+	if o.Count <= 0 {
+		o.Count = 1
+	}
+	if o.Interval <= 0 {
+		o.Interval = 100 * time.Millisecond
+	}
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return PingResult{}, err
+	}
+	p := probing.New(dst.String())
+	p.SetIPAddr(&net.IPAddr{IP: dst})
+	p.SetNetwork("ip4")
+	// A new namespace has ping_group_range = "1 0": unprivileged ICMP
+	// sockets are refused there, so use a raw socket (netlab runs as root).
+	p.SetPrivileged(true)
+	p.Count = o.Count
+	p.Interval = o.Interval
+	p.Timeout = o.Timeout // pro-bing's default is forever
+	// Stop at the first reply: one answer proves the path.
+	p.OnRecv = func(*probing.Packet) { p.Stop() }
+	var runErr error
+	// The raw socket is opened by RunWithContext on this locked thread, so
+	// it belongs to ns; pro-bing's own goroutines only use the socket.
+	err = InNS(l.root, e.ns, func() error {
+		runErr = p.RunWithContext(ctx)
+		return nil
+	})
+	if err != nil {
+		return PingResult{}, fmt.Errorf("ping from %s: %w", nsLabel(ns), err)
+	}
+	st := p.Statistics()
+	res := PingResult{Sent: st.PacketsSent, Received: st.PacketsRecv, RTT: st.AvgRtt}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
+		if isSocketSetupError(runErr) {
+			return res, fmt.Errorf("ping from %s: %w", nsLabel(ns), runErr)
+		}
+		res.Err = runErr
+	}
+	return res, nil
+}
+
+// isSocketSetupError tells "netlab could not even open its socket" (an
+// error: missing privilege) from "the kernel refused to send" (a result).
+func isSocketSetupError(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "socket:") || strings.Contains(s, "operation not permitted") && !strings.Contains(s, "sendto")
+}
+
+// ProbeTCP runs a one-shot netlab probe server in p.ServerNS and dials it
+// from p.ClientNS. The client sends a random nonce; the server answers
+// with the nonce and the source address it saw. Only a matching answer
+// counts, so a learner's own server on that port cannot fake a pass.
+func (l *Linux) ProbeTCP(ctx context.Context, p TCPProbe) (TCPResult, error) {
+	if p.Timeout <= 0 {
+		return TCPResult{}, errors.New("tcp probe: a timeout is required")
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	defer cancel()
+	se, err := l.entry(ctx, p.ServerNS)
+	if err != nil {
+		return TCPResult{}, err
+	}
+	ce, err := l.entry(ctx, p.ClientNS)
+	if err != nil {
+		return TCPResult{}, err
+	}
+	var ln net.Listener
+	err = InNS(l.root, se.ns, func() error {
+		var lerr error
+		ln, lerr = (&net.ListenConfig{}).Listen(ctx, "tcp4", p.Listen.String())
+		return lerr
+	})
+	if err != nil {
+		return TCPResult{ServerErr: err}, nil
+	}
+	defer ln.Close()
+	go func() { <-ctx.Done(); ln.Close() }()
+
+	go serveProbe(ctx, ln)
+
+	dial := p.Dial
+	if dial.Port == 0 {
+		dial.Port = ln.Addr().(*net.TCPAddr).Port
+	}
+	nonce := make([]byte, 8)
+	_, _ = rand.Read(nonce)
+	want := hex.EncodeToString(nonce)
+
+	var conn net.Conn
+	var dialErr error
+	err = InNS(l.root, ce.ns, func() error {
+		// The socket is created on this thread, inside the client's
+		// namespace; the connect then completes through the poller.
+		conn, dialErr = (&net.Dialer{}).DialContext(ctx, "tcp4", dial.String())
+		return nil
+	})
+	if err != nil {
+		return TCPResult{}, fmt.Errorf("tcp probe from %s: %w", nsLabel(p.ClientNS), err)
+	}
+	if dialErr != nil {
+		return TCPResult{Err: dialErr}, nil
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+	if _, err := fmt.Fprintf(conn, "%s\n", want); err != nil {
+		return TCPResult{Err: err}, nil
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		return TCPResult{Err: fmt.Errorf("connected, but no netlab probe answered: %w", err)}, nil
+	}
+	f := strings.Fields(line)
+	if len(f) != 2 || f[0] != want {
+		return TCPResult{Err: errors.New("connected, but something other than netlab's probe server answered")}, nil
+	}
+	return TCPResult{Connected: true, SeenFrom: net.ParseIP(f[1])}, nil
+}
+
+func serveProbe(ctx context.Context, ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func(c net.Conn) {
+			defer c.Close()
+			if dl, ok := ctx.Deadline(); ok {
+				_ = c.SetDeadline(dl)
+			}
+			line, err := bufio.NewReader(c).ReadString('\n')
+			if err != nil {
+				return
+			}
+			from := c.RemoteAddr().(*net.TCPAddr).IP
+			fmt.Fprintf(c, "%s %s\n", strings.TrimSpace(line), from)
+		}(c)
+	}
+}
