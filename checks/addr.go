@@ -1,0 +1,95 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+)
+
+// AddrKind: a link carries an address with exactly this prefix length.
+var AddrKind = &Kind{
+	Name:     "addr",
+	Doc:      "link in ns has the address addr (IP/prefix); other addresses on it are fine",
+	Phase:    PhaseState,
+	Fields:   []string{"ns", "link", "addr"},
+	Required: []string{"link", "addr"},
+	Build: func(p Params) (Check, error) {
+		if p.NS == "*" {
+			return nil, fieldErr("ns", "addr needs one namespace")
+		}
+		ip, n, err := net.ParseCIDR(p.Addr)
+		if err != nil {
+			return nil, fieldErr("addr", "%q is not an address with a prefix length, like 10.0.0.1/24", p.Addr)
+		}
+		ones, _ := n.Mask.Size()
+		return addrCheck{ns: p.NS, link: p.Link, ip: ip, ones: ones}, nil
+	},
+}
+
+type addrCheck struct {
+	ns, link string
+	ip       net.IP
+	ones     int
+}
+
+func (c addrCheck) cidr() string { return fmt.Sprintf("%s/%d", c.ip, c.ones) }
+
+func (c addrCheck) Describe() string { return fmt.Sprintf("%s has %s", inNS(c.link, c.ns), c.cidr()) }
+
+func (c addrCheck) Run(ctx context.Context, env Env) Result {
+	if _, ok, err := findLink(ctx, env.K, c.ns, c.link); err != nil {
+		return FromErr(err, c.ns)
+	} else if !ok {
+		return missingLink(ctx, env.K, c.ns, c.link)
+	}
+	addrs, err := env.K.Addrs(ctx, c.ns)
+	if err != nil {
+		return FromErr(err, c.ns)
+	}
+	var onLink []string
+	for _, a := range addrs {
+		ones, _ := a.IPNet.Mask.Size()
+		if a.Link == c.link && a.IPNet.IP.Equal(c.ip) {
+			if ones == c.ones {
+				return Passf("%s has %s", inNS(c.link, c.ns), c.cidr())
+			}
+			return Failf("%s has %s/%d, but the lesson wants /%d: with /%d the kernel does not treat the other addresses of the subnet as directly reachable",
+				inNS(c.link, c.ns), c.ip, ones, c.ones, ones).
+				WithFix(fmt.Sprintf("%s && %s", ipCmd(c.ns, fmt.Sprintf("addr del %s/%d dev %s", c.ip, ones, c.link)), ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link)))).
+				WithMistake("wrong-prefix")
+		}
+		if a.IPNet.IP.Equal(c.ip) {
+			return Failf("%s is on %s, not on %s", c.cidr(), inNS(a.Link, c.ns), c.link).
+				WithFix(fmt.Sprintf("%s && %s", ipCmd(c.ns, fmt.Sprintf("addr del %s/%d dev %s", c.ip, ones, a.Link)), ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link)))).
+				WithMistake("addr-wrong-link")
+		}
+		if a.Link == c.link && a.IPNet.IP.To4() != nil {
+			onLink = append(onLink, fmt.Sprintf("%s/%d", a.IPNet.IP, ones))
+		}
+	}
+	// Maybe the address sits in another namespace (on the wrong end).
+	if nss, err := allNamespaces(ctx, env.K); err == nil {
+		for _, ns := range nss {
+			if ns == c.ns {
+				continue
+			}
+			other, err := env.K.Addrs(ctx, ns)
+			if err != nil {
+				continue
+			}
+			for _, a := range other {
+				if a.IPNet.IP.Equal(c.ip) {
+					return Failf("%s is on %s, not on %s", c.ip, inNS(a.Link, ns), inNS(c.link, c.ns)).
+						WithFix(ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link))).WithMistake("addr-wrong-end")
+				}
+			}
+		}
+	}
+	r := Failf("%s does not have %s", inNS(c.link, c.ns), c.cidr()).
+		WithFix(ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link))).WithMistake("addr-missing")
+	if len(onLink) > 0 {
+		r.Why += " (it has " + strings.Join(onLink, ", ") + ")"
+	}
+	return r
+}

@@ -1,0 +1,139 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/netlab/netlab/kernel"
+)
+
+// BridgePortKind: link in ns is a veth whose peer (any name) is a port of
+// bridge in bridge_ns.
+var BridgePortKind = &Kind{
+	Name:     "bridge_port",
+	Doc:      "link in ns is a veth whose other end (any name) is a port of bridge (in bridge_ns, default the lab's root namespace)",
+	Phase:    PhaseState,
+	Fields:   []string{"ns", "link", "bridge", "bridge_ns"},
+	Required: []string{"ns", "link", "bridge"},
+	Build: func(p Params) (Check, error) {
+		if p.NS == "*" || p.BridgeNS == "*" {
+			return nil, fieldErr("ns", "bridge_port needs one namespace")
+		}
+		return bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}, nil
+	},
+}
+
+type bridgePort struct{ ns, link, bridge, brNS string }
+
+func (c bridgePort) Describe() string {
+	return fmt.Sprintf("the other end of %s is a port of %s", inNS(c.link, c.ns), c.bridge)
+}
+
+// port finds the bridge and the peer of link; r is set when either is wrong.
+func (c bridgePort) port(ctx context.Context, env Env) (br, peer kernel.Link, link kernel.Link, r *Result) {
+	fail := func(x Result) (kernel.Link, kernel.Link, kernel.Link, *Result) {
+		return kernel.Link{}, kernel.Link{}, kernel.Link{}, &x
+	}
+	br, ok, err := findLink(ctx, env.K, c.brNS, c.bridge)
+	if err != nil {
+		return fail(FromErr(err, c.brNS))
+	}
+	if !ok {
+		return fail(Failf("there is no bridge %s in %s", c.bridge, nsName(c.brNS)).
+			WithFix(ipCmd(c.brNS, "link add "+c.bridge+" type bridge")).WithMistake("bridge-missing"))
+	}
+	if br.Type != "bridge" {
+		return fail(Failf("%s is a %s link, not a bridge", c.bridge, br.Type).WithMistake("link-wrong-type"))
+	}
+	link, ok, err = findLink(ctx, env.K, c.ns, c.link)
+	if err != nil {
+		return fail(FromErr(err, c.ns))
+	}
+	if !ok {
+		return fail(missingLink(ctx, env.K, c.ns, c.link))
+	}
+	if link.Type != "veth" {
+		return fail(Failf("%s is a %s link, not a veth", inNS(c.link, c.ns), link.Type).WithMistake("link-wrong-type"))
+	}
+	pns, peer, found, err := resolvePeer(ctx, env.K, c.ns, link)
+	if err != nil {
+		return fail(FromErr(err, c.ns))
+	}
+	if !found {
+		return fail(Failf("the other end of %s is in a namespace that has no name", inNS(c.link, c.ns)).WithMistake("peer-unnamed-ns"))
+	}
+	same := pns == c.brNS
+	if !same {
+		same, _ = env.K.SameNS(ctx, pns, c.brNS)
+	}
+	if !same {
+		return fail(Failf("the other end of %s is %s, which is not in %s's namespace (%s), so it cannot be a port of %s",
+			inNS(c.link, c.ns), inNS(peer.Name, pns), c.bridge, nsName(c.brNS), c.bridge).
+			WithFix(ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, nsOrOne(c.brNS)))).WithMistake("port-wrong-ns"))
+	}
+	if peer.MasterIndex != br.Index {
+		return fail(Failf("%s (the other end of %s) is not a port of %s", peer.Name, inNS(c.link, c.ns), c.bridge).
+			WithFix(ipCmd(c.brNS, fmt.Sprintf("link set %s master %s", peer.Name, c.bridge))).WithMistake("port-not-attached"))
+	}
+	return br, peer, link, nil
+}
+
+// nsOrOne names the root namespace for `ip link set ... netns`: the PID 1
+// namespace is the host's; in a sandbox the learner's shell is in it.
+func nsOrOne(ns string) string {
+	if ns == kernel.Root {
+		return "1"
+	}
+	return ns
+}
+
+func (c bridgePort) Run(ctx context.Context, env Env) Result {
+	_, peer, _, r := c.port(ctx, env)
+	if r != nil {
+		return *r
+	}
+	return Passf("%s's other end %s is a port of %s", inNS(c.link, c.ns), peer.Name, c.bridge)
+}
+
+// FDBKind: the bridge learned link's MAC on the port that leads to it.
+var FDBKind = &Kind{
+	Name:     "fdb",
+	Doc:      "bridge's forwarding database has learned the MAC of link (in ns) on the port that leads to it",
+	Phase:    PhaseAfter,
+	Fields:   []string{"ns", "link", "bridge", "bridge_ns"},
+	Required: []string{"ns", "link", "bridge"},
+	Build: func(p Params) (Check, error) {
+		if p.NS == "*" || p.BridgeNS == "*" {
+			return nil, fieldErr("ns", "fdb needs one namespace")
+		}
+		return fdbCheck{bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}}, nil
+	},
+}
+
+type fdbCheck struct{ bridgePort }
+
+func (c fdbCheck) Describe() string {
+	return fmt.Sprintf("%s has learned the MAC of %s", c.bridge, inNS(c.link, c.ns))
+}
+
+func (c fdbCheck) Run(ctx context.Context, env Env) Result {
+	_, peer, link, r := c.port(ctx, env)
+	if r != nil {
+		return *r
+	}
+	fdb, err := env.K.FDB(ctx, c.brNS, c.bridge)
+	if err != nil {
+		return FromErr(err, c.brNS)
+	}
+	for _, e := range fdb {
+		if bytes.Equal(e.MAC, link.MAC) {
+			if e.PortIndex == peer.Index {
+				return Passf("%s learned %s (%s) on port %s", c.bridge, link.MAC, inNS(c.link, c.ns), peer.Name)
+			}
+			return Failf("%s learned %s's MAC %s on the wrong port (ifindex %d, not %s)", c.bridge, inNS(c.link, c.ns), link.MAC, e.PortIndex, peer.Name).WithMistake("fdb-wrong-port")
+		}
+	}
+	return Failf("%s has not learned %s's MAC %s: no frame from it has crossed the bridge (is the port up, and does a ping from %s get through?)",
+		c.bridge, inNS(c.link, c.ns), link.MAC, c.ns).WithMistake("fdb-not-learned")
+}

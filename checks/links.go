@@ -1,0 +1,223 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/netlab/netlab/kernel"
+)
+
+// findLink returns the link called name in ns.
+func findLink(ctx context.Context, k kernel.Kernel, ns, name string) (kernel.Link, bool, error) {
+	links, err := k.Links(ctx, ns)
+	if err != nil {
+		return kernel.Link{}, false, err
+	}
+	for _, l := range links {
+		if l.Name == name {
+			return l, true, nil
+		}
+	}
+	return kernel.Link{}, false, nil
+}
+
+// allNamespaces is the lab's root plus every named namespace.
+func allNamespaces(ctx context.Context, k kernel.Kernel) ([]string, error) {
+	named, err := k.Namespaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{kernel.Root}, named...), nil
+}
+
+// whereIs lists the namespaces that hold a link called name.
+func whereIs(ctx context.Context, k kernel.Kernel, name string) []string {
+	nss, err := allNamespaces(ctx, k)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, ns := range nss {
+		if _, ok, err := findLink(ctx, k, ns, name); err == nil && ok {
+			out = append(out, nsName(ns))
+		}
+	}
+	return out
+}
+
+// missingLink explains a link that is not where the lesson wants it.
+func missingLink(ctx context.Context, k kernel.Kernel, ns, name string) Result {
+	where := whereIs(ctx, k, name)
+	if len(where) == 0 {
+		return Failf("there is no link called %s in %s (nor in any other namespace of the lab)", name, nsName(ns)).
+			WithMistake("link-missing")
+	}
+	r := Failf("%s is not in %s: it is in %s", name, nsName(ns), strings.Join(where, ", ")).WithMistake("link-wrong-ns")
+	if ns != kernel.Root && len(where) == 1 && where[0] == nsName(kernel.Root) {
+		r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", name, ns)).WithMistake("veth-not-moved")
+	}
+	return r
+}
+
+// inNS formats "veth0 in ns0" or "br0 in the lab's root namespace".
+func inNS(link, ns string) string {
+	if ns == kernel.Root {
+		return link + " (root namespace)"
+	}
+	return link + " in " + ns
+}
+
+// ipCmd prefixes an ip command for ns ("ip -n ns0 ..." or "ip ...").
+func ipCmd(ns, rest string) string {
+	if ns == kernel.Root {
+		return "ip " + rest
+	}
+	return "ip -n " + ns + " " + rest
+}
+
+// --- netns ---
+
+// NetnsKind: a named namespace exists as a real namespace mount.
+var NetnsKind = &Kind{
+	Name:     "netns",
+	Doc:      "a named network namespace exists (a real nsfs mount under /run/netns, not just a file)",
+	Phase:    PhaseState,
+	Fields:   []string{"ns"},
+	Required: []string{"ns"},
+	Build: func(p Params) (Check, error) {
+		if p.NS == "" || p.NS == "*" {
+			return nil, fieldErr("ns", "a namespace name is required")
+		}
+		return netnsCheck{ns: p.NS}, nil
+	},
+}
+
+type netnsCheck struct{ ns string }
+
+func (c netnsCheck) Describe() string { return "namespace " + c.ns + " exists" }
+
+func (c netnsCheck) Run(ctx context.Context, env Env) Result {
+	st, err := env.K.NamespaceState(ctx, c.ns)
+	if err != nil {
+		return FromErr(err, c.ns)
+	}
+	switch st {
+	case kernel.NSPresent:
+		return Passf("namespace %s exists", c.ns)
+	case kernel.NSStale:
+		return Failf("/run/netns/%s is a plain file, not a namespace mount: a leftover (the namespace it named is gone)", c.ns).
+			WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", c.ns, c.ns)).WithMistake("ns-stale")
+	}
+	r := Failf("namespace %s does not exist (ip netns list does not show it)", c.ns).
+		WithFix("ip netns add " + c.ns).WithMistake("ns-missing")
+	// The seed notes' surprise: `ip netns add ns0 ns1` creates only ns0.
+	if others, _ := env.K.Namespaces(ctx); len(others) > 0 {
+		r.Why += fmt.Sprintf("; existing namespaces: %s (note: `ip netns add` takes one name at a time)", strings.Join(others, ", "))
+	}
+	return r
+}
+
+// --- link_exists ---
+
+// LinkExistsKind: a link exists in a namespace (optionally of a type).
+var LinkExistsKind = &Kind{
+	Name:     "link_exists",
+	Doc:      "a link exists in a namespace, optionally of a given type",
+	Phase:    PhaseState,
+	Fields:   []string{"ns", "link", "type"},
+	Required: []string{"link"},
+	Build: func(p Params) (Check, error) {
+		if p.NS == "*" {
+			return nil, fieldErr("ns", "link_exists needs one namespace")
+		}
+		return linkExists{ns: p.NS, link: p.Link, typ: p.Type}, nil
+	},
+}
+
+type linkExists struct{ ns, link, typ string }
+
+func (c linkExists) Describe() string {
+	if c.typ != "" {
+		return fmt.Sprintf("%s %s exists", c.typ, inNS(c.link, c.ns))
+	}
+	return inNS(c.link, c.ns) + " exists"
+}
+
+func (c linkExists) Run(ctx context.Context, env Env) Result {
+	l, ok, err := findLink(ctx, env.K, c.ns, c.link)
+	if err != nil {
+		return FromErr(err, c.ns)
+	}
+	if !ok {
+		r := missingLink(ctx, env.K, c.ns, c.link)
+		if c.typ == "bridge" && r.Fix == "" {
+			r = r.WithFix(ipCmd(c.ns, "link add "+c.link+" type bridge"))
+		}
+		return r
+	}
+	if c.typ != "" && l.Type != c.typ {
+		return Failf("%s is a %s link, not a %s", inNS(c.link, c.ns), l.Type, c.typ).WithMistake("link-wrong-type")
+	}
+	return Passf("%s exists (%s)", inNS(c.link, c.ns), l.Type)
+}
+
+// --- link_up ---
+
+// LinkUpKind: a link is admin up, and with oper: true operationally up.
+var LinkUpKind = &Kind{
+	Name:     "link_up",
+	Doc:      "a link is administratively up; with oper: true also operationally up (carrier: for a veth, both ends up)",
+	Phase:    PhaseState,
+	Fields:   []string{"ns", "link", "oper"},
+	Required: []string{"link"},
+	Build: func(p Params) (Check, error) {
+		if p.NS == "*" {
+			return nil, fieldErr("ns", "link_up needs one namespace")
+		}
+		return linkUp{ns: p.NS, link: p.Link, oper: p.Oper}, nil
+	},
+}
+
+type linkUp struct {
+	ns, link string
+	oper     bool
+}
+
+func (c linkUp) Describe() string {
+	if c.oper {
+		return inNS(c.link, c.ns) + " is up (operationally)"
+	}
+	return inNS(c.link, c.ns) + " is up"
+}
+
+func (c linkUp) Run(ctx context.Context, env Env) Result {
+	l, ok, err := findLink(ctx, env.K, c.ns, c.link)
+	if err != nil {
+		return FromErr(err, c.ns)
+	}
+	if !ok {
+		return missingLink(ctx, env.K, c.ns, c.link)
+	}
+	if !l.AdminUp {
+		r := Failf("%s is down (admin state DOWN)", inNS(c.link, c.ns)).WithFix(ipCmd(c.ns, "link set "+c.link+" up"))
+		if c.link == "lo" {
+			r = r.WithMistake("lo-down")
+			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up"
+		} else {
+			r = r.WithMistake("link-down")
+		}
+		return r
+	}
+	if c.oper && !l.OperUp() {
+		r := Failf("%s is admin up but has no carrier (state %s)", inNS(c.link, c.ns), strings.ToUpper(l.OperState)).WithMistake("no-carrier")
+		if l.Type == "veth" {
+			if pns, peer, found, _ := resolvePeer(ctx, env.K, c.ns, l); found && !peer.AdminUp {
+				r.Why = fmt.Sprintf("%s is up, but its peer %s is down: a veth carries packets only when both ends are up", inNS(c.link, c.ns), inNS(peer.Name, pns))
+				r = r.WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down")
+			}
+		}
+		return r
+	}
+	return Passf("%s is up", inNS(c.link, c.ns))
+}

@@ -1,0 +1,201 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/netlab/netlab/kernel"
+)
+
+// NFRuleKind: supporting evidence that a firewall rule with this meaning is
+// in ns's netfilter state. Behaviour (ping, tcp) is the judge; this check
+// only shows the learner which rule does it. Rules written with nft and
+// with iptables (nft or legacy backend) count alike. A criterion the rule
+// does not restrict counts as matched: `-j DROP` with no -s drops ns0 too.
+var NFRuleKind = &Kind{
+	Name:     "nf_rule",
+	Doc:      "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
+	Phase:    PhaseState,
+	Fields:   []string{"ns", "verdict", "proto", "src", "in_if", "out_if", "dport", "to", "hook"},
+	Required: []string{"verdict"},
+	Build: func(p Params) (Check, error) {
+		switch p.Verdict {
+		case "drop", "accept", "masquerade", "snat", "dnat":
+		default:
+			return nil, fieldErr("verdict", "%q: want drop, accept, masquerade, snat or dnat", p.Verdict)
+		}
+		c := nfRuleCheck{ns: p.NS, verdict: p.Verdict, proto: p.Proto, inIf: p.InIf, outIf: p.OutIf, dport: p.DPort, to: p.To, hook: p.Hook}
+		if p.Src != "" {
+			ip, _, err := net.ParseCIDR(p.Src)
+			if err != nil {
+				ip = net.ParseIP(p.Src)
+			}
+			if ip == nil {
+				return nil, fieldErr("src", "%q is not an address or prefix", p.Src)
+			}
+			c.src = ip
+		}
+		switch p.Hook {
+		case "", "input", "forward", "output", "prerouting", "postrouting":
+		default:
+			return nil, fieldErr("hook", "%q is not a netfilter hook", p.Hook)
+		}
+		if p.NS == "*" {
+			return nil, fieldErr("ns", "nf_rule needs one namespace")
+		}
+		return c, nil
+	},
+}
+
+type nfRuleCheck struct {
+	ns, verdict, proto, inIf, outIf, to, hook string
+	src                                       net.IP
+	dport                                     int
+}
+
+func (c nfRuleCheck) Describe() string {
+	var parts []string
+	if c.proto != "" {
+		parts = append(parts, c.proto)
+	}
+	if c.src != nil {
+		parts = append(parts, "from "+c.src.String())
+	}
+	if c.inIf != "" {
+		parts = append(parts, "in on "+c.inIf)
+	}
+	if c.outIf != "" {
+		parts = append(parts, "out on "+c.outIf)
+	}
+	if c.dport != 0 {
+		parts = append(parts, "to port "+strconv.Itoa(c.dport))
+	}
+	if c.to != "" {
+		parts = append(parts, "to "+c.to)
+	}
+	return fmt.Sprintf("%s has a %s rule (%s)", nsName(c.ns), strings.ToUpper(c.verdict), strings.Join(parts, ", "))
+}
+
+// fieldsAfter returns the words that follow key in text ("ip saddr" -> X).
+func valuesAfter(words []string, keys ...string) []string {
+	var out []string
+	for i := range words {
+		for _, k := range keys {
+			kw := strings.Fields(k)
+			if i+len(kw) < len(words) && strings.Join(words[i:i+len(kw)], " ") == k {
+				v := words[i+len(kw)]
+				if v == "!=" && i+len(kw)+1 < len(words) {
+					v = "!" + words[i+len(kw)+1]
+				}
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func (c nfRuleCheck) verdictOK(r kernel.NFRule) bool {
+	v := r.Verdict
+	if c.verdict == "drop" {
+		return v == "drop" || v == "reject"
+	}
+	return v == c.verdict
+}
+
+// Matches reports whether rule r (with the hook of its chain) means what
+// the check asks for.
+func (c nfRuleCheck) matches(r kernel.NFRule, hook string) bool {
+	if !c.verdictOK(r) {
+		return false
+	}
+	if c.hook != "" && hook != "" && hook != c.hook {
+		return false
+	}
+	w := strings.Fields(r.Text)
+	if c.src != nil {
+		for _, s := range valuesAfter(w, "ip saddr", "-s") {
+			if strings.HasPrefix(s, "!") || !prefixContains(s, c.src) {
+				return false
+			}
+		}
+	}
+	if c.proto != "" {
+		for _, p := range valuesAfter(w, "l4proto", "ip protocol", "meta l4proto", "-p") {
+			if p != c.proto {
+				return false
+			}
+		}
+	}
+	if c.inIf != "" {
+		for _, v := range valuesAfter(w, "iifname", "iif", "-i") {
+			if strings.Trim(v, `"`) != c.inIf {
+				return false
+			}
+		}
+	}
+	if c.outIf != "" {
+		for _, v := range valuesAfter(w, "oifname", "oif", "-o") {
+			if strings.Trim(v, `"`) != c.outIf {
+				return false
+			}
+		}
+	}
+	if c.dport != 0 {
+		for _, v := range valuesAfter(w, "tcp dport", "th dport", "udp dport", "--dport") {
+			if v != strconv.Itoa(c.dport) {
+				return false
+			}
+		}
+	}
+	if c.to != "" {
+		got := valuesAfter(w, "dnat to", "to", "--to-destination")
+		if len(got) == 0 {
+			return false
+		}
+		ok := false
+		for _, g := range got {
+			if g == c.to || strings.TrimSuffix(c.to, ":0") == g {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func prefixContains(s string, ip net.IP) bool {
+	if !strings.Contains(s, "/") {
+		other := net.ParseIP(s)
+		return other != nil && other.Equal(ip)
+	}
+	_, n, err := net.ParseCIDR(s)
+	return err == nil && n.Contains(ip)
+}
+
+func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
+	rs, err := env.K.Ruleset(ctx, c.ns)
+	if err != nil {
+		return FromErr(err, c.ns)
+	}
+	hooks := map[string]string{}
+	for _, ch := range rs.Chains {
+		hooks[ch.Family+"/"+ch.Table+"/"+ch.Name] = ch.Hook
+	}
+	for _, r := range rs.Rules {
+		if c.matches(r, hooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
+			return Passf("%s: %s %s %s: %s", nsName(c.ns), r.Family, r.Table, r.Chain, r.Text)
+		}
+	}
+	for _, r := range rs.Legacy {
+		if c.matches(r, strings.ToLower(r.Chain)) {
+			return Passf("%s (iptables-legacy): %s", nsName(c.ns), r.Text)
+		}
+	}
+	return Failf("%s has no %s rule matching this in its ruleset (%d rules looked at): %s",
+		nsName(c.ns), strings.ToUpper(c.verdict), len(rs.Rules)+len(rs.Legacy), c.Describe()).WithMistake("rule-missing")
+}

@@ -1,0 +1,134 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/netlab/netlab/kernel"
+)
+
+// resolvePeer follows a veth in ns to its other end: the namespace it is
+// in (a name from the lab, or Root) and the link itself. found is false
+// when the peer's namespace is not one netlab can name (for example an
+// unnamed namespace held by a process).
+func resolvePeer(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link) (string, kernel.Link, bool, error) {
+	if l.Type != "veth" || l.ParentIndex == 0 {
+		return "", kernel.Link{}, false, nil
+	}
+	candidates := []string{ns}
+	if l.PeerNetNSID >= 0 {
+		all, err := allNamespaces(ctx, k)
+		if err != nil {
+			return "", kernel.Link{}, false, err
+		}
+		candidates = candidates[:0]
+		for _, other := range all {
+			id, err := k.NSID(ctx, ns, other)
+			if err == nil && id == l.PeerNetNSID {
+				candidates = append(candidates, other)
+			}
+		}
+	}
+	for _, pns := range candidates {
+		links, err := k.Links(ctx, pns)
+		if err != nil {
+			continue
+		}
+		for _, p := range links {
+			if p.Index == l.ParentIndex && p.Type == "veth" {
+				return pns, p, true, nil
+			}
+		}
+	}
+	return "", kernel.Link{}, false, nil
+}
+
+// VethPairKind: link and peer are the two ends of one veth pair.
+var VethPairKind = &Kind{
+	Name:     "veth_pair",
+	Doc:      "link (in ns) and peer (in peer_ns) are the two ends of one veth pair; ns or peer_ns \"*\" means any namespace",
+	Phase:    PhaseState,
+	Fields:   []string{"ns", "link", "peer", "peer_ns"},
+	Required: []string{"link", "peer"},
+	Build: func(p Params) (Check, error) {
+		return vethPair{ns: p.NS, link: p.Link, peerNS: p.PeerNS, peer: p.Peer}, nil
+	},
+}
+
+type vethPair struct{ ns, link, peerNS, peer string }
+
+func where(link, ns string) string {
+	if ns == "*" {
+		return link
+	}
+	return inNS(link, ns)
+}
+
+func (c vethPair) Describe() string {
+	return fmt.Sprintf("%s and %s are the two ends of one veth pair", where(c.link, c.ns), where(c.peer, c.peerNS))
+}
+
+func (c vethPair) Run(ctx context.Context, env Env) Result {
+	nss := []string{c.ns}
+	if c.ns == "*" {
+		var err error
+		if nss, err = allNamespaces(ctx, env.K); err != nil {
+			return FromErr(err, kernel.Root)
+		}
+	}
+	var first *Result
+	for _, ns := range nss {
+		l, ok, err := findLink(ctx, env.K, ns, c.link)
+		if err != nil {
+			if c.ns == "*" {
+				continue
+			}
+			return FromErr(err, ns)
+		}
+		if !ok {
+			continue
+		}
+		r := c.judge(ctx, env, ns, l)
+		if r.Status == Pass {
+			return r
+		}
+		if first == nil {
+			first = &r
+		}
+	}
+	if first != nil {
+		return *first
+	}
+	if c.ns == "*" {
+		return Failf("there is no link called %s in any namespace of the lab", c.link).
+			WithFix(fmt.Sprintf("ip link add %s type veth peer name %s", c.link, c.peer)).WithMistake("link-missing")
+	}
+	return missingLink(ctx, env.K, c.ns, c.link)
+}
+
+func (c vethPair) judge(ctx context.Context, env Env, ns string, l kernel.Link) Result {
+	if l.Type != "veth" {
+		return Failf("%s is a %s link, not a veth", inNS(l.Name, ns), l.Type).WithMistake("link-wrong-type")
+	}
+	pns, peer, found, err := resolvePeer(ctx, env.K, ns, l)
+	if err != nil {
+		return FromErr(err, ns)
+	}
+	if !found {
+		return Failf("the peer of %s is in a namespace that has no name under /run/netns", inNS(l.Name, ns)).WithMistake("peer-unnamed-ns")
+	}
+	if peer.Name != c.peer {
+		return Failf("%s is paired with %s, not with %s", inNS(l.Name, ns), inNS(peer.Name, pns), c.peer).WithMistake("wrong-peer")
+	}
+	if c.peerNS != "*" {
+		same := pns == c.peerNS
+		if !same {
+			same, _ = env.K.SameNS(ctx, pns, c.peerNS)
+		}
+		if !same {
+			return Failf("%s's peer %s is in %s, not in %s", inNS(l.Name, ns), peer.Name, nsName(pns), nsName(c.peerNS)).
+				WithFix(fmt.Sprintf("%s", ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, c.peerNS)))).WithMistake("peer-wrong-ns")
+		}
+	}
+	return Passf("%s <-> %s", inNS(l.Name, ns), inNS(peer.Name, pns))
+}
