@@ -1,0 +1,244 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/runner"
+)
+
+func (a *App) listCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the lessons and the suggested next one",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
+	}
+}
+
+func (a *App) list(ctx context.Context) error {
+	w := a.Stdout
+	fmt.Fprintln(w, "netlab lessons:")
+	for _, l := range a.Lessons {
+		fmt.Fprintf(w, "  %d  %-10s %s (%d steps)\n", l.ID, l.Slug, l.Title, len(l.Steps))
+	}
+	if len(a.Lessons) > 0 {
+		fmt.Fprintf(w, "\nStart with: netlab lesson %d\n", a.Lessons[0].ID)
+	}
+	return nil
+}
+
+func (a *App) lessonCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "lesson N",
+		Short: "Show a lesson: its steps, where you are, and what to do next",
+		Args:  exactlyOneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			return a.showLesson(cmd.Context(), l)
+		},
+	}
+}
+
+// showLesson prints the lesson with a mark per step when it can grade, and
+// the next step's instructions.
+func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
+	w := a.Stdout
+	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
+	var rep *runner.Report
+	if a.Privileged() {
+		lab, closeFn, err := a.OpenLab()
+		if err == nil {
+			r := a.grader(lab).Grade(ctx, l)
+			closeFn()
+			rep = &r
+		}
+	}
+	fmt.Fprintln(w, "\nSteps:")
+	next := 0
+	for i, s := range l.Steps {
+		m := " "
+		if rep != nil {
+			m = mark(rep.Steps[i].Status)
+		}
+		fmt.Fprintf(w, "  %s %d. %s\n", m, i+1, s.Title)
+	}
+	if rep != nil {
+		next = rep.FirstUnfinished()
+		if next < 0 {
+			fmt.Fprintf(w, "\nAll %d steps pass.\n", len(l.Steps))
+			return nil
+		}
+	} else {
+		fmt.Fprintln(w, "\n(run netlab with sudo to see which steps you have done)")
+	}
+	s := l.Steps[next]
+	fmt.Fprintf(w, "\nNext, step %d: %s\n\n%s\n", next+1, s.Title, strings.TrimRight(s.Text, "\n"))
+	fmt.Fprintf(w, "\nWhen done: netlab check %d    Stuck: netlab hint %d\n", l.ID, l.ID)
+	return nil
+}
+
+func mark(s checks.Status) string {
+	switch s {
+	case checks.Pass:
+		return "✓"
+	case checks.Fail:
+		return "✗"
+	}
+	return "!"
+}
+
+func (a *App) checkCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check N",
+		Short: "Grade a lesson once (exit 0 all passed, 1 some failed, 2 usage or environment error)",
+		Args:  exactlyOneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			lab, closeFn, err := a.lab()
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			rep := a.grader(lab).Grade(cmd.Context(), l)
+			if asJSON {
+				if err := rep.WriteJSON(a.Stdout); err != nil {
+					return err
+				}
+			} else {
+				rep.WriteText(a.Stdout)
+			}
+			return reportExit(rep)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object (SPEC §3)")
+	cmd.Flags().DurationVar(&a.ProbeTimeout, "probe-timeout", a.ProbeTimeout, "how long one ping or TCP probe may wait")
+	return cmd
+}
+
+// reportExit maps a report to the exit code: 0 passed, 1 a check failed,
+// 2 netlab could not judge (and nothing failed).
+func reportExit(rep runner.Report) error {
+	if rep.Passed {
+		return nil
+	}
+	for _, s := range rep.Steps {
+		if s.Status == checks.Fail {
+			return &exitError{code: ExitFail}
+		}
+	}
+	return &exitError{code: ExitUsage, msg: "netlab could not judge some checks (see their why)"}
+}
+
+func (a *App) hintCommand() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "hint N",
+		Short: "Show the next hint for the first unfinished step",
+		Args:  exactlyOneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			lab, closeFn, err := a.lab()
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			rep := a.grader(lab).Grade(cmd.Context(), l)
+			i := rep.FirstUnfinished()
+			if i < 0 {
+				fmt.Fprintf(a.Stdout, "Lesson %d is complete: no hint needed.\n", l.ID)
+				return nil
+			}
+			hints := runner.HintsFor(l.Steps[i], rep.Steps[i])
+			fmt.Fprintf(a.Stdout, "Step %d: %s\n", i+1, l.Steps[i].Title)
+			if !all {
+				hints = hints[:1]
+			}
+			for _, h := range hints {
+				fmt.Fprintf(a.Stdout, "  hint: %s\n", h.Text)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "show every hint of the step")
+	return cmd
+}
+
+func (a *App) solveCommand() *cobra.Command {
+	var step int
+	cmd := &cobra.Command{
+		Use:   "solve N",
+		Short: "Run the reference solution (printing each command), up to --step K",
+		Args:  exactlyOneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			if step < 0 || step > len(l.Steps) {
+				return usageErr("lesson %d has steps 1 to %d; --step %d is not one of them", l.ID, len(l.Steps), step)
+			}
+			lab, closeFn, err := a.lab()
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
+			if err := s.Solve(cmd.Context(), l, step); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&step, "step", 0, "stop after step K")
+	return cmd
+}
+
+func (a *App) resetCommand() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "reset N | --all",
+		Short: "Remove what a lesson creates (its namespaces, links, rules), nothing else",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var ls []*lessons.Lesson
+			switch {
+			case all && len(args) == 0:
+				ls = a.Lessons
+			case !all && len(args) == 1:
+				l, err := a.lesson(args[0])
+				if err != nil {
+					return err
+				}
+				ls = []*lessons.Lesson{l}
+			default:
+				return usageErr("reset needs one lesson (by number or name) or --all")
+			}
+			lab, closeFn, err := a.lab()
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			if err := runner.Reset(cmd.Context(), lab, ls, a.Stdout); err != nil {
+				return &exitError{code: ExitFail, msg: "reset could not remove everything: " + firstLine(err.Error())}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "reset every lesson")
+	return cmd
+}

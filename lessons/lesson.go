@@ -1,0 +1,105 @@
+// Package lessons holds netlab's lessons as data (one YAML file each,
+// embedded in the binary) and their strict loader: an unknown field, a
+// missing field or a bad value is an error that names file and line.
+//
+// An instructor adds a lesson by adding a file here; no Go is needed as
+// long as the checks it uses exist in checks.Default().
+package lessons
+
+import (
+	"github.com/netlab/netlab/checks"
+)
+
+// Lesson is one lesson of the course.
+type Lesson struct {
+	ID    int    `yaml:"id"`
+	Slug  string `yaml:"slug"`
+	Title string `yaml:"title"`
+	// Intro is Markdown shown before the first step.
+	Intro string `yaml:"intro"`
+	// Requires names (by slug) a lesson whose finished state this one
+	// starts from; `netlab solve` builds it first when it is missing.
+	Requires string `yaml:"requires"`
+	Owns     Owns   `yaml:"owns"`
+	Steps    []Step `yaml:"steps"`
+
+	// File is the embedded file the lesson came from.
+	File string `yaml:"-"`
+}
+
+// Owns lists what the lesson creates, so that reset removes exactly that.
+type Owns struct {
+	// Namespaces are named namespaces; removing one removes everything
+	// inside it (links, addresses, routes, firewall rules).
+	Namespaces []string `yaml:"namespaces"`
+	// Links are links in the lab's root namespace.
+	Links []string `yaml:"links"`
+	// RuleRefs are interface names and prefixes: a firewall rule in the
+	// lab's root namespace that names one of them belongs to the lesson.
+	RuleRefs []string `yaml:"rule_refs"`
+}
+
+// Step is one graded step.
+type Step struct {
+	Title string `yaml:"title"`
+	// Text is the Markdown explanation: what to do, why, what to expect.
+	Text  string `yaml:"text"`
+	Hints []Hint `yaml:"hints"`
+	// Solution is the reference solution: shell commands, one a line,
+	// run in the lab's root namespace.
+	Solution string `yaml:"solution"`
+	// Points weighs the step in classroom reports (default 1).
+	Points int `yaml:"points"`
+	// PassesEarly marks a step that the solution of an earlier step may
+	// already satisfy (selftest then does not demand that it fail first).
+	PassesEarly bool        `yaml:"passes_early"`
+	Checks      []CheckSpec `yaml:"checks"`
+}
+
+// Hint is one hint. When names a mistake id (see checks' WithMistake): the
+// hint is shown first when that mistake is diagnosed. A hint may be
+// written as a plain string.
+type Hint struct {
+	Text string `yaml:"text"`
+	When string `yaml:"when"`
+}
+
+// CheckSpec is one check as written in a lesson file, and once loaded, the
+// built check.
+type CheckSpec struct {
+	Kind   string        `yaml:"kind"`
+	Name   string        `yaml:"name"`
+	Params checks.Params `yaml:",inline"`
+
+	// Filled by the loader.
+	Check checks.Check `yaml:"-"`
+	Phase checks.Phase `yaml:"-"`
+	Line  int          `yaml:"-"`
+	keys  map[string]int
+}
+
+// Title is the check's name for reports: the lesson's own, or the check's
+// description.
+func (c CheckSpec) Title() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	if c.Check != nil {
+		return c.Check.Describe()
+	}
+	return c.Kind
+}
+
+// PointsOrDefault is the step's weight.
+func (s Step) PointsOrDefault() int {
+	if s.Points <= 0 {
+		return 1
+	}
+	return s.Points
+}
+
+// Commands splits the solution into commands: one per non-empty line,
+// comments dropped, lines ending in a backslash joined.
+func (s Step) Commands() []string {
+	return splitCommands(s.Solution)
+}

@@ -1,0 +1,170 @@
+// Package runner grades lessons, runs their reference solutions, resets
+// what they created and renders the results.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/lessons"
+)
+
+// Lab is the kernel as the runner needs it: read, probe and undo.
+type Lab interface {
+	kernel.Kernel
+	kernel.Changer
+}
+
+// Grader grades lessons against a kernel.
+type Grader struct {
+	K kernel.Kernel
+	// ProbeTimeout bounds one ping or TCP probe (default 1s).
+	ProbeTimeout time.Duration
+	// StateTimeout bounds one state check (default 5s).
+	StateTimeout time.Duration
+}
+
+func (g *Grader) env() checks.Env {
+	return checks.Env{K: g.K, ProbeTimeout: g.probeTimeout()}
+}
+
+func (g *Grader) probeTimeout() time.Duration {
+	if g.ProbeTimeout > 0 {
+		return g.ProbeTimeout
+	}
+	return checks.DefaultProbeTimeout
+}
+
+func (g *Grader) bound(p checks.Phase) time.Duration {
+	if p == checks.PhaseProbe {
+		// A probe may walk the path first; give it room past its own timeout.
+		return g.probeTimeout() + 3*time.Second
+	}
+	if g.StateTimeout > 0 {
+		return g.StateTimeout
+	}
+	return 5 * time.Second
+}
+
+// runOne runs one check under a hard time bound. A check that ignores its
+// context, or panics, still yields a result: error, never a hang.
+func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.Result) {
+	limit := g.bound(c.Phase)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	done := make(chan checks.Result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- checks.Errorf("netlab's %s check crashed: %v (please report this)", c.Kind, r)
+			}
+		}()
+		done <- c.Check.Run(ctx, g.env())
+	}()
+	select {
+	case r := <-done:
+		return r
+	case <-ctx.Done():
+		return checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit)
+	}
+}
+
+// Grade runs every check of every step. Checks that only read state and
+// checks that send packets run concurrently; checks that read what the
+// packets leave behind (learned MACs) run last. A failing lesson therefore
+// takes about one probe timeout, not their sum.
+func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
+	start := time.Now()
+	results := make([][]checks.Result, len(l.Steps))
+	for i, s := range l.Steps {
+		results[i] = make([]checks.Result, len(s.Checks))
+	}
+	run := func(phases ...checks.Phase) {
+		var wg sync.WaitGroup
+		for i := range l.Steps {
+			for j := range l.Steps[i].Checks {
+				c := &l.Steps[i].Checks[j]
+				if !inPhases(c.Phase, phases) {
+					continue
+				}
+				wg.Add(1)
+				go func(i, j int) {
+					defer wg.Done()
+					results[i][j] = g.runOne(ctx, c)
+				}(i, j)
+			}
+		}
+		wg.Wait()
+	}
+	run(checks.PhaseState, checks.PhaseProbe)
+	run(checks.PhaseAfter)
+	rep := NewReport(l, results)
+	rep.ElapsedMS = time.Since(start).Milliseconds()
+	return rep
+}
+
+func inPhases(p checks.Phase, ps []checks.Phase) bool {
+	for _, q := range ps {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// NewReport assembles a report from per-step, per-check results.
+func NewReport(l *lessons.Lesson, results [][]checks.Result) Report {
+	rep := Report{Lesson: l.ID, Slug: l.Slug, Title: l.Title, MaxScore: len(l.Steps)}
+	for i, s := range l.Steps {
+		sr := StepReport{Step: i + 1, Title: s.Title, Passed: true, Status: checks.Pass, Points: s.PointsOrDefault()}
+		for j, c := range s.Checks {
+			r := results[i][j]
+			sr.Checks = append(sr.Checks, CheckReport{
+				Name: c.Title(), Kind: c.Kind, Status: r.Status, Message: r.Message, Why: r.Why, Fix: r.Fix, Mistake: r.Mistake,
+			})
+			switch r.Status {
+			case checks.Fail:
+				sr.Passed = false
+				sr.Status = checks.Fail
+			case checks.Error:
+				sr.Passed = false
+				if sr.Status == checks.Pass {
+					sr.Status = checks.Error
+				}
+			}
+		}
+		if sr.Passed {
+			rep.Score++
+		}
+		rep.Steps = append(rep.Steps, sr)
+	}
+	rep.Passed = rep.Score == rep.MaxScore
+	return rep
+}
+
+// FirstUnfinished is the index of the first step that did not pass, or -1.
+func (r Report) FirstUnfinished() int {
+	for i, s := range r.Steps {
+		if !s.Passed {
+			return i
+		}
+	}
+	return -1
+}
+
+// HasError reports whether netlab could not judge some check.
+func (r Report) HasError() bool {
+	for _, s := range r.Steps {
+		if s.Status == checks.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Summary is "3/6 steps".
+func (r Report) Summary() string { return fmt.Sprintf("%d/%d steps", r.Score, r.MaxScore) }

@@ -1,0 +1,91 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/netlab/netlab/checks"
+)
+
+// CheckReport is one check in `netlab check --json` (SPEC §3).
+type CheckReport struct {
+	Name    string        `json:"name"`
+	Kind    string        `json:"kind"`
+	Status  checks.Status `json:"status"`
+	Message string        `json:"message"`
+	Why     string        `json:"why"`
+	Fix     string        `json:"fix,omitempty"`
+	Mistake string        `json:"mistake,omitempty"`
+}
+
+// StepReport is one step.
+type StepReport struct {
+	Step   int           `json:"step"`
+	Title  string        `json:"title"`
+	Passed bool          `json:"passed"`
+	Status checks.Status `json:"status"`
+	Points int           `json:"points"`
+	Checks []CheckReport `json:"checks"`
+}
+
+// Report is the result of grading one lesson (SPEC §3; extra fields are
+// allowed there, the spec's fields keep their meaning).
+type Report struct {
+	Lesson    int          `json:"lesson"`
+	Slug      string       `json:"slug"`
+	Title     string       `json:"title"`
+	Passed    bool         `json:"passed"`
+	Score     int          `json:"score"`
+	MaxScore  int          `json:"max_score"`
+	ElapsedMS int64        `json:"elapsed_ms"`
+	Steps     []StepReport `json:"steps"`
+}
+
+// WriteJSON writes the report as one JSON object.
+func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func mark(s checks.Status) string {
+	switch s {
+	case checks.Pass:
+		return "✓"
+	case checks.Fail:
+		return "✗"
+	}
+	return "!"
+}
+
+// WriteText renders the report for a terminal: every step with its mark,
+// and for the steps that did not pass, each failing check with why and a
+// command to try.
+func (r Report) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "Lesson %d %s: %s  [%s]\n", r.Lesson, r.Slug, r.Title, r.Summary())
+	for _, s := range r.Steps {
+		fmt.Fprintf(w, "  %s %d. %s\n", mark(s.Status), s.Step, s.Title)
+		if s.Passed {
+			continue
+		}
+		for _, c := range s.Checks {
+			if c.Status == checks.Pass {
+				continue
+			}
+			fmt.Fprintf(w, "      %s %s\n", mark(c.Status), c.Name)
+			if c.Why != "" {
+				fmt.Fprintf(w, "        why: %s\n", oneLine(c.Why))
+			}
+			if c.Fix != "" {
+				fmt.Fprintf(w, "        try: %s\n", c.Fix)
+			}
+		}
+	}
+	if r.Passed {
+		fmt.Fprintf(w, "All steps pass. Well done.\n")
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
