@@ -1,0 +1,214 @@
+package runner_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
+	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/runner"
+)
+
+// stub is a check kind whose behaviour the test chooses.
+type stub struct {
+	run func(ctx context.Context) checks.Result
+}
+
+func (s stub) Describe() string                                    { return "stub" }
+func (s stub) Run(ctx context.Context, _ checks.Env) checks.Result { return s.run(ctx) }
+
+func stubKind(name string, phase checks.Phase, run func(ctx context.Context) checks.Result) *checks.Kind {
+	return &checks.Kind{Name: name, Phase: phase, Fields: []string{"ns"}, Build: func(checks.Params) (checks.Check, error) {
+		return stub{run: run}, nil
+	}}
+}
+
+func lessonWith(t *testing.T, reg *checks.Registry, kinds ...string) *lessons.Lesson {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("id: 1\nslug: t\ntitle: T\nsteps:\n")
+	for i, k := range kinds {
+		fmt.Fprintf(&b, "  - title: s%d\n    text: x\n    hints: [h]\n    solution: echo %d\n    checks:\n      - kind: %s\n", i+1, i+1, k)
+	}
+	l, err := lessons.Parse("t.yaml", []byte(b.String()), reg)
+	require.NoError(t, err)
+	return l
+}
+
+func TestGradeBoundsHangsAndPanics(t *testing.T) {
+	reg := checks.NewRegistry()
+	reg.Add(stubKind("ok", checks.PhaseState, func(context.Context) checks.Result { return checks.Passf("fine") }))
+	reg.Add(stubKind("hang", checks.PhaseState, func(context.Context) checks.Result { select {} }))
+	reg.Add(stubKind("boom", checks.PhaseState, func(context.Context) checks.Result { panic("kaboom") }))
+	reg.Add(stubKind("bad", checks.PhaseState, func(context.Context) checks.Result { return checks.Failf("nope") }))
+	l := lessonWith(t, reg, "ok", "hang", "boom", "bad")
+	g := &runner.Grader{K: kerneltest.New(), StateTimeout: 50 * time.Millisecond}
+	rep := g.Grade(context.Background(), l)
+	require.Equal(t, 1, rep.Score)
+	require.False(t, rep.Passed)
+	require.Equal(t, checks.Pass, rep.Steps[0].Status)
+	require.Equal(t, checks.Error, rep.Steps[1].Status)
+	require.Contains(t, rep.Steps[1].Checks[0].Why, "gave up")
+	require.Equal(t, checks.Error, rep.Steps[2].Status)
+	require.Contains(t, rep.Steps[2].Checks[0].Why, "crashed")
+	require.Equal(t, checks.Fail, rep.Steps[3].Status)
+	require.Equal(t, 1, rep.FirstUnfinished())
+}
+
+func TestGradeRunsProbesConcurrentlyAndAfterPhaseLast(t *testing.T) {
+	reg := checks.NewRegistry()
+	// A barrier that opens only when all three probes are in flight at
+	// once: run one after another, each would give up waiting.
+	var mu sync.Mutex
+	inFlight, done := 0, 0
+	all := make(chan struct{})
+	reg.Add(stubKind("probe", checks.PhaseProbe, func(ctx context.Context) checks.Result {
+		mu.Lock()
+		inFlight++
+		if inFlight == 3 {
+			close(all)
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-ctx.Done():
+			return checks.Failf("the other probes never ran beside this one")
+		}
+		mu.Lock()
+		done++
+		mu.Unlock()
+		return checks.Passf("probe")
+	}))
+	reg.Add(stubKind("after", checks.PhaseAfter, func(context.Context) checks.Result {
+		mu.Lock()
+		defer mu.Unlock()
+		if done != 3 {
+			return checks.Failf("ran before the probes finished (%d of 3 done)", done)
+		}
+		return checks.Passf("after")
+	}))
+	l := lessonWith(t, reg, "probe", "probe", "probe", "after")
+	rep := (&runner.Grader{K: kerneltest.New(), ProbeTimeout: 2 * time.Second}).Grade(context.Background(), l)
+	require.True(t, rep.Passed, "%+v", rep)
+}
+
+func TestReportJSONHasSpecFields(t *testing.T) {
+	reg := checks.NewRegistry()
+	reg.Add(stubKind("ok", checks.PhaseState, func(context.Context) checks.Result { return checks.Passf("fine") }))
+	reg.Add(stubKind("bad", checks.PhaseState, func(context.Context) checks.Result {
+		return checks.Failf("lo in ns0 is down").WithFix("ip -n ns0 link set lo up")
+	}))
+	l := lessonWith(t, reg, "ok", "bad")
+	rep := (&runner.Grader{K: kerneltest.New()}).Grade(context.Background(), l)
+	var buf bytes.Buffer
+	require.NoError(t, rep.WriteJSON(&buf))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
+	for _, k := range []string{"lesson", "slug", "passed", "score", "max_score", "steps"} {
+		require.Contains(t, doc, k)
+	}
+	require.Equal(t, float64(1), doc["score"])
+	require.Equal(t, float64(2), doc["max_score"])
+	step := doc["steps"].([]any)[1].(map[string]any)
+	for _, k := range []string{"step", "title", "passed", "checks"} {
+		require.Contains(t, step, k)
+	}
+	chk := step["checks"].([]any)[0].(map[string]any)
+	for _, k := range []string{"name", "status", "message", "why"} {
+		require.Contains(t, chk, k)
+	}
+	require.Equal(t, "fail", chk["status"])
+	var text bytes.Buffer
+	rep.WriteText(&text)
+	require.Contains(t, text.String(), "why: lo in ns0 is down")
+	require.Contains(t, text.String(), "try: ip -n ns0 link set lo up")
+}
+
+func TestHintsForPutsDiagnosedMistakeFirst(t *testing.T) {
+	s := lessons.Step{Hints: []lessons.Hint{{Text: "general"}, {Text: "about lo", When: "lo-down"}, {Text: "about stale", When: "ns-stale"}}}
+	got := runner.HintsFor(s, runner.StepReport{Checks: []runner.CheckReport{{Status: checks.Fail, Mistake: "lo-down"}}})
+	require.Equal(t, "about lo", got[0].Text)
+	require.Equal(t, "general", got[1].Text)
+	got = runner.HintsFor(s, runner.StepReport{})
+	require.Equal(t, "general", got[0].Text)
+}
+
+func TestRuleNames(t *testing.T) {
+	refs := []string{"wan0", "br0", "10.0.1.0/24", "203.0.113.0/24"}
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"ip saddr 10.0.1.0/24 oifname wan0 masquerade", true},
+		{"iifname wan0 tcp dport 8080 dnat to 10.0.1.11:80", true},
+		{"-A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE", true},
+		{"ip daddr 203.0.113.254 tcp dport 8080 dnat to 10.0.1.11:80", true},
+		{"oifname wan01 accept", false},
+		{"ip saddr 192.168.1.0/24 oifname eth0 masquerade", false},
+		{"ip saddr 10.0.0.0/8 drop", true},
+		{"tcp dport 22 accept", false},
+	}
+	for _, tc := range cases {
+		require.Equal(t, tc.want, runner.RuleNames(tc.text, refs), tc.text)
+	}
+}
+
+type recShell struct{ cmds []string }
+
+func (r *recShell) Run(_ context.Context, cmd string, _ io.Writer) error {
+	r.cmds = append(r.cmds, cmd)
+	return nil
+}
+
+func TestResetRemovesOnlyWhatTheLessonOwns(t *testing.T) {
+	f := kerneltest.New()
+	f.Add("ns0")
+	f.NSs["ns0"].Links = append(f.NSs["ns0"].Links, kernel.Link{Name: "veth0", Type: "veth"})
+	f.Add("other")
+	root := f.NSs[kernel.Root]
+	root.Links = append(root.Links, kernel.Link{Name: "br0", Type: "bridge"}, kernel.Link{Name: "eth0", Type: "device"})
+	root.Ruleset.Rules = []kernel.NFRule{
+		{Family: "ip", Table: "nat", Chain: "POSTROUTING", Handle: 4, Text: "oifname wan0 masquerade"},
+		{Family: "ip", Table: "filter", Chain: "INPUT", Handle: 5, Text: "tcp dport 22 accept"},
+	}
+	l := &lessons.Lesson{ID: 4, Owns: lessons.Owns{Namespaces: []string{"ns0", "ns9"}, Links: []string{"br0", "wan0"}, RuleRefs: []string{"wan0"}}}
+	var out bytes.Buffer
+	require.NoError(t, runner.Reset(context.Background(), f, []*lessons.Lesson{l}, &out))
+	require.Equal(t, []string{"link ns0/veth0", "ns ns0", "link /br0"}, f.Deleted)
+	require.Equal(t, []string{": nft [delete rule ip nat POSTROUTING handle 4]"}, f.Execs)
+	require.Contains(t, f.NSs, "other")
+	require.Contains(t, out.String(), "removed namespace ns0")
+	require.Contains(t, out.String(), "removed link br0")
+}
+
+func TestSolveSkipsPassingPrefixAndStopsOnFailure(t *testing.T) {
+	reg := checks.NewRegistry()
+	passing := map[int]bool{1: true}
+	for i := 1; i <= 3; i++ {
+		i := i
+		reg.Add(stubKind(fmt.Sprintf("s%d", i), checks.PhaseState, func(context.Context) checks.Result {
+			if passing[i] {
+				return checks.Passf("ok")
+			}
+			return checks.Failf("not yet")
+		}))
+	}
+	l := lessonWith(t, reg, "s1", "s2", "s3")
+	sh := &recShell{}
+	var out bytes.Buffer
+	s := &runner.Solver{Grader: &runner.Grader{K: kerneltest.New()}, Shell: sh, Out: &out, Lessons: []*lessons.Lesson{l}}
+	require.NoError(t, s.Solve(context.Background(), l, 2))
+	require.Equal(t, []string{"echo 2"}, sh.cmds, "step 1 already passes; --step 2 stops after step 2")
+	require.Contains(t, out.String(), "$ echo 2")
+}
