@@ -3,9 +3,9 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
-	"encoding/json"
 	"net"
 	"strings"
 	"testing"
