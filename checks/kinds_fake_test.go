@@ -84,6 +84,7 @@ func TestKindsPassAndFail(t *testing.T) {
 			func(f *kerneltest.Fake) {
 				f.NSs["ns1"].Links[1].AdminUp = false
 				f.NSs["ns0"].Links[1].OperState = "lowerlayerdown"
+				f.NSs["ns0"].Links[1].LowerUp = false // no carrier without the peer
 			}, "peer-down"},
 		{"addr", "addr", checks.Params{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
 			func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs[1].IPNet = cidr("10.0.0.1/32") }, "wrong-prefix"},
