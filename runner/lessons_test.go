@@ -575,3 +575,29 @@ func TestNamespaceDeletedWhileGrading(t *testing.T) {
 		})
 	}
 }
+
+// TestLessonNStepwise: solving step by step, each step's solution makes
+// that step pass, and the next step still fails unless it is marked
+// passes_early (selftest relies on these marks).
+func TestLesson1Stepwise(t *testing.T) { stepwise(t, "1") }
+func TestLesson2Stepwise(t *testing.T) { stepwise(t, "2") }
+func TestLesson3Stepwise(t *testing.T) { stepwise(t, "3") }
+func TestLesson4Stepwise(t *testing.T) { stepwise(t, "4") }
+
+func stepwise(t *testing.T, key string) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson(key)
+	for k := 1; k <= len(les.Steps); k++ {
+		l.solve(les, k)
+		rep := l.grade(les)
+		for i := 0; i < k; i++ {
+			require.True(t, rep.Steps[i].Passed, "after solving up to step %d, step %d fails:\n%s", k, i+1, text(rep))
+		}
+		if k < len(les.Steps) && !les.Steps[k].PassesEarly {
+			require.False(t, rep.Steps[k].Passed, "step %d passes once step %d is solved, but is not marked passes_early:\n%s", k+1, k, text(rep))
+		}
+	}
+}
