@@ -196,6 +196,14 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 			return Passf("%s (iptables-legacy): %s", nsName(c.ns), r.Text)
 		}
 	}
+	// A rule with the right verdict but other matches (MASQUERADE -o br0
+	// instead of -o wan0) is the learner's near miss: show it.
+	for _, r := range append(append([]kernel.NFRule(nil), rs.Rules...), rs.Legacy...) {
+		if c.verdictOK(r) {
+			return Failf("%s has a %s rule, but it matches other packets than the lesson wants (%s): %s",
+				nsName(c.ns), strings.ToUpper(c.verdict), c.Describe(), r.Text).WithMistake("rule-mismatch")
+		}
+	}
 	if other, text, ok := c.elsewhere(ctx, env); ok {
 		return Failf("%s has no such %s rule, but %s has one (%s): every namespace has its own firewall, so the rule must be added inside %s",
 			nsName(c.ns), strings.ToUpper(c.verdict), nsName(other), text, nsName(c.ns)).WithMistake("rule-wrong-ns")

@@ -361,12 +361,12 @@ iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o br0 -j MASQUERADE`, 5),
 		// Step 2: where br_netfilter is loaded, bridged frames pass the root
 		// namespace's nat table too, this rule hides ns0's address from ns2
 		// and its pings get through; without it they stay dropped.
-		want: "P?PFP", step: 4, mistake: "rule-missing", why: "out on wan0"},
+		want: "P?PFP", step: 4, mistake: "rule-mismatch", why: "oifname br0"},
 	{name: "L4S4_forwarding_off", lesson: "4", build: solved("sysctl -w net.ipv4.ip_forward=0"),
 		want: "PPPFF", step: 4, mistake: "ip-forward-off", why: "net.ipv4.ip_forward is 0"},
 	{name: "L4S5_dnat_to_wrong_host", lesson: "4", build: upTo(4,
 		"iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.12:80", 0),
-		want: "PPPPF", step: 5, mistake: "tcp-failed", why: "did not reach netlab's probe server in ns1"},
+		want: "PPPPF", step: 5, mistake: "rule-mismatch", why: "--to-destination 10.0.1.12:80"},
 }
 
 func requireMistake(t *testing.T, st lessons.Step, sr runner.StepReport, id string) {
