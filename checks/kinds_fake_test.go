@@ -173,12 +173,14 @@ func TestBridgeFDBAndRuleKinds(t *testing.T) {
 		{"nf_rule masquerade", "nf_rule", checks.Params{Verdict: "masquerade", Src: "10.0.1.0/24", OutIf: "wan0"},
 			func(f *kerneltest.Fake) {
 				f.NSs[kernel.Root].Ruleset.Rules[0].Text = "ip saddr 10.0.1.0/24 oifname br0 masquerade"
-			}, "rule-missing"},
+			}, "rule-mismatch"},
+		{"nf_rule gone", "nf_rule", checks.Params{Verdict: "masquerade", OutIf: "wan0"},
+			func(f *kerneltest.Fake) { f.NSs[kernel.Root].Ruleset = kernel.Ruleset{} }, "rule-missing"},
 		{"nf_rule in the wrong namespace", "nf_rule", checks.Params{Verdict: "masquerade", OutIf: "wan0"},
 			func(f *kerneltest.Fake) {
 				f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
 				f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
-			}, "rule-missing"},
+			}, "rule-wrong-ns"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
