@@ -50,6 +50,17 @@ func sub(l *lessons.Lesson, from, to int) *lessons.Lesson {
 // is graded on its own, and so on, so one command that finishes several
 // steps (a pasted script, `netlab solve`) reports them all.
 func Advance(ctx context.Context, g Grader, l *lessons.Lesson, done int) Change {
+	return AdvanceStream(ctx, g, l, done, nil)
+}
+
+// AdvanceStream is Advance that calls completed(k) as soon as step k is
+// known to be newly complete, before the next step is graded: the
+// learner's mark must not wait for the next step's probes (which may
+// legitimately take a probe timeout, e.g. "this ping must be dropped").
+func AdvanceStream(ctx context.Context, g Grader, l *lessons.Lesson, done int, completed func(k int)) Change {
+	if completed == nil {
+		completed = func(int) {}
+	}
 	n := len(l.Steps)
 	if done < 0 {
 		done = 0
@@ -72,6 +83,9 @@ func Advance(ctx context.Context, g Grader, l *lessons.Lesson, done int) Change 
 		return ch
 	}
 	ch.To = upTo
+	for k := done + 1; k <= upTo; k++ {
+		completed(k)
+	}
 	for ch.To < n {
 		if ctx.Err() != nil {
 			return ch
@@ -84,6 +98,7 @@ func Advance(ctx context.Context, g Grader, l *lessons.Lesson, done int) Change 
 			return ch
 		}
 		ch.To++
+		completed(ch.To)
 	}
 	return ch
 }
@@ -103,8 +118,19 @@ func CompletionLine(l *lessons.Lesson, k int) string {
 	return fmt.Sprintf("✓ step %d/%d done: %s", k, len(l.Steps), l.Steps[k-1].Title)
 }
 
+// Completed prints step k's completion line at once (for AdvanceStream).
+func (p Printer) Completed(l *lessons.Lesson, k int) {
+	fmt.Fprintln(p.Out, CompletionLine(l, k))
+}
+
 // Print says what changed (nothing when nothing did).
-func (p Printer) Print(l *lessons.Lesson, c Change) {
+func (p Printer) Print(l *lessons.Lesson, c Change) { p.print(l, c, true) }
+
+// PrintRest is Print without the completion lines, which Completed
+// already printed.
+func (p Printer) PrintRest(l *lessons.Lesson, c Change) { p.print(l, c, false) }
+
+func (p Printer) print(l *lessons.Lesson, c Change, completions bool) {
 	if !c.Changed() {
 		return
 	}
@@ -123,7 +149,7 @@ func (p Printer) Print(l *lessons.Lesson, c Change) {
 			}
 		}
 	}
-	for k := c.From + 1; k <= c.To; k++ {
+	for k := c.From + 1; completions && k <= c.To; k++ {
 		fmt.Fprintln(w, CompletionLine(l, k))
 	}
 	if c.To == n {

@@ -60,29 +60,32 @@ func (w *Watch) debounce(ctx context.Context) bool {
 	}
 }
 
-// pending drains events that arrived meanwhile and reports whether any did.
-func (w *Watch) pending() (bool, bool) {
-	any := false
+// pending drains events that arrived meanwhile. It reports whether any
+// of them calls for another grade: neighbour-only events that arrived
+// while netlab itself was sending probes are taken as its own doing.
+func (w *Watch) pending() (regrade, open bool) {
 	for {
 		select {
-		case _, ok := <-w.Events:
+		case e, ok := <-w.Events:
 			if !ok {
-				return any, false
+				return regrade, false
 			}
-			any = true
+			if e.What != kernel.WhatNeigh {
+				regrade = true
+			}
 		default:
-			return any, true
+			return regrade, true
 		}
 	}
 }
 
 func (w *Watch) grade(ctx context.Context) {
-	c := Advance(ctx, w.Grader, w.Lesson, w.Done)
+	c := AdvanceStream(ctx, w.Grader, w.Lesson, w.Done, func(k int) { w.Print.Completed(w.Lesson, k) })
 	if ctx.Err() != nil {
 		return
 	}
 	w.Done = c.To
-	w.Print.Print(w.Lesson, c)
+	w.Print.PrintRest(w.Lesson, c)
 	if c.Changed() && w.OnChange != nil {
 		w.OnChange(c)
 	}
@@ -91,20 +94,25 @@ func (w *Watch) grade(ctx context.Context) {
 // Run grades once to know where the learner is, then on every burst of
 // events, printing only changes, until ctx ends.
 //
-// Grading itself makes events (probe pings fill neighbour tables). Events
-// that arrive while grading earn one follow-up grade, since the learner
-// may have typed something meanwhile; the events of that follow-up are
-// dropped, so netlab's own packets cannot keep it grading in a loop.
+// Grading itself makes events (probe pings fill neighbour tables): those
+// that arrive while grading are dropped, so netlab's own packets cannot
+// keep it grading in a loop. Any other event that arrived while grading
+// (the learner typed something meanwhile) earns another grade at once.
 func (w *Watch) Run(ctx context.Context) error {
 	w.grade(ctx)
-	w.pending()
+	again, open := w.pending()
 	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case _, ok := <-w.Events:
-			if !ok {
-				return ErrEventsClosed
+		if !open {
+			return ErrEventsClosed
+		}
+		if !again {
+			select {
+			case <-ctx.Done():
+				return nil
+			case _, ok := <-w.Events:
+				if !ok {
+					return ErrEventsClosed
+				}
 			}
 		}
 		if !w.debounce(ctx) {
@@ -114,15 +122,6 @@ func (w *Watch) Run(ctx context.Context) error {
 			return ErrEventsClosed
 		}
 		w.grade(ctx)
-		more, open := w.pending()
-		if !open {
-			return ErrEventsClosed
-		}
-		if more {
-			w.grade(ctx)
-			if _, open := w.pending(); !open {
-				return ErrEventsClosed
-			}
-		}
+		again, open = w.pending()
 	}
 }

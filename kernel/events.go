@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 	"unsafe"
 
 	"github.com/vishvananda/netns"
@@ -16,9 +17,13 @@ type Event struct {
 	// NS is the namespace the change happened in (Root or a name); for a
 	// namespace appearing or going away, its name.
 	NS string
-	// What is "link/addr/route/neigh", "netfilter" or "netns".
+	// What is "link/addr/route", WhatNeigh, "netfilter" or "netns".
 	What string
 }
+
+// WhatNeigh marks an event made only of neighbour or FDB changes: the kind
+// netlab's own probe pings cause.
+const WhatNeigh = "neigh"
 
 // EventSource delivers kernel events until it is closed. The watch loop
 // depends only on this, so it is tested with a fake channel.
@@ -227,17 +232,38 @@ func (w *Watcher) drop(ns string) {
 	}
 }
 
-func drain(fd int) {
+// drain empties a notification socket and reports whether every message
+// in it was a neighbour (or bridge FDB) change. Those are the only
+// changes grading itself causes (its pings fill neighbour tables), so the
+// watch loop treats them apart.
+func drain(fd int) (onlyNeigh bool) {
+	onlyNeigh = true
 	buf := make([]byte, 64<<10)
 	for {
 		n, _, err := unix.Recvfrom(fd, buf, 0)
 		if err != nil || n <= 0 {
 			// EAGAIN: empty. ENOBUFS: we missed some, which only means
 			// "something changed", which we report anyway.
-			if errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.EINTR) {
+			if errors.Is(err, unix.ENOBUFS) {
+				onlyNeigh = false
 				continue
 			}
-			return
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			return onlyNeigh
+		}
+		msgs, perr := syscall.ParseNetlinkMessage(buf[:n])
+		if perr != nil {
+			onlyNeigh = false
+			continue
+		}
+		for _, m := range msgs {
+			switch m.Header.Type {
+			case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+			default:
+				onlyNeigh = false
+			}
 		}
 	}
 }
@@ -256,7 +282,7 @@ func (w *Watcher) loop() {
 		for ns, s := range w.subs {
 			for i, fd := range s.fds {
 				pfds = append(pfds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
-				what := "link/addr/route/neigh"
+				what := "link/addr/route"
 				if i == 1 {
 					what = "netfilter"
 				}
@@ -297,8 +323,11 @@ func (w *Watcher) loop() {
 		}
 		for i, o := range owners {
 			if pfds[3+i].Revents != 0 {
-				drain(int(pfds[3+i].Fd))
-				w.send(Event{NS: o.ns, What: o.what})
+				what := o.what
+				if drain(int(pfds[3+i].Fd)) && what != "netfilter" {
+					what = WhatNeigh
+				}
+				w.send(Event{NS: o.ns, What: what})
 			}
 		}
 		if changedNS {

@@ -372,12 +372,12 @@ func (a *App) tickCommand() *cobra.Command {
 			done, perr := readPos(sess)
 			first := perr != nil
 			g := &runner.Grader{K: lab, ProbeTimeout: min(a.ProbeTimeout, tickProbeTimeout)}
-			c := guided.Advance(cmd.Context(), g, l, max(done, 0))
 			p := guided.Printer{Out: a.Stderr, Lessons: a.Lessons, Verbose: true}
+			c := guided.AdvanceStream(cmd.Context(), g, l, max(done, 0), func(k int) { p.Completed(l, k) })
 			if first && !c.Changed() {
 				p.Current(l, c.To)
 			} else {
-				p.Print(l, c)
+				p.PrintRest(l, c)
 			}
 			if first || c.Changed() {
 				_ = writePos(sess, c.To)
