@@ -89,6 +89,7 @@ func TestGuidedShellMarksEachStepAfterItsCommand(t *testing.T) {
 			tm.Send("exit")
 			tm.Expect(off, "Left lesson "+strconv.Itoa(l.ID), 30*time.Second)
 			require.NoError(t, tm.Wait(30*time.Second))
+			t.Log("transcript:\n" + tm.Since(0))
 		})
 	}
 }
@@ -257,4 +258,24 @@ nft add rule inet hosttable input tcp dport 22 accept`)
 			require.NoError(t, err, string(b))
 		})
 	}
+}
+
+// TestShellIsAPrivateSandbox: `netlab shell` gives a shell whose network
+// is its own; lessons and checks work in it; nothing is left after exit.
+func TestShellIsAPrivateSandbox(t *testing.T) {
+	netlabBin(t)
+	if sandboxtest.Run(t) {
+		return
+	}
+	before := hostState(t)
+	tm := startTerm(t, testEnv(t), "shell")
+	tm.Expect(0, "[netlab sandbox] # ", 30*time.Second)
+	tm.run("netlab solve 1")
+	out := tm.run("netlab check 1; echo rc=$?")
+	require.Contains(t, out, "All steps pass")
+	require.Contains(t, out, "rc=0")
+	require.Equal(t, before, hostState(t), "the shell's namespaces showed through to the host while it ran")
+	tm.Send("exit")
+	require.NoError(t, tm.Wait(30*time.Second))
+	require.Equal(t, before, hostState(t))
 }
