@@ -171,7 +171,7 @@ func TestWatchLoop(t *testing.T) {
 	text := func() string { mu.Lock(); defer mu.Unlock(); return out.String() }
 
 	waitFor(t, func() bool { return len(g.grades()) == 1 }) // the initial grade
-	require.Empty(t, text(), "nothing done, nothing printed")
+	require.Equal(t, "→ step 1/3: step A\n", text(), "where the learner starts")
 
 	// A burst of events (one command) is one grade.
 	g.set(1)
@@ -190,7 +190,7 @@ func TestWatchLoop(t *testing.T) {
 	waitFor(t, func() bool { return len(g.grades()) >= n+1 })
 	time.Sleep(30 * time.Millisecond)
 	require.Len(t, g.grades(), n+1, "netlab's own neighbour events must not loop")
-	require.Equal(t, "✓ step 1/3 done: step A\n→ next, step 2/3: step B\n", text(), "no change, nothing more printed")
+	require.Equal(t, "→ step 1/3: step A\n✓ step 1/3 done: step A\n→ next, step 2/3: step B\n", text(), "no change, nothing more printed")
 
 	// ...but any other event during a grade does: the learner's change is
 	// never lost.

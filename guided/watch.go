@@ -79,13 +79,21 @@ func (w *Watch) pending() (regrade, open bool) {
 	}
 }
 
-func (w *Watch) grade(ctx context.Context) {
+func (w *Watch) grade(ctx context.Context) { w.gradeFirst(ctx, false) }
+
+// gradeFirst grades; on the first grade it also says where the learner
+// is when nothing changed, so a fresh watch is not silent.
+func (w *Watch) gradeFirst(ctx context.Context, first bool) {
 	c := AdvanceStream(ctx, w.Grader, w.Lesson, w.Done, func(k int) { w.Print.Completed(w.Lesson, k) })
 	if ctx.Err() != nil {
 		return
 	}
 	w.Done = c.To
-	w.Print.PrintRest(w.Lesson, c)
+	if first && !c.Changed() {
+		w.Print.Current(w.Lesson, c.To)
+	} else {
+		w.Print.PrintRest(w.Lesson, c)
+	}
 	if c.Changed() && w.OnChange != nil {
 		w.OnChange(c)
 	}
@@ -99,7 +107,7 @@ func (w *Watch) grade(ctx context.Context) {
 // keep it grading in a loop. Any other event that arrived while grading
 // (the learner typed something meanwhile) earns another grade at once.
 func (w *Watch) Run(ctx context.Context) error {
-	w.grade(ctx)
+	w.gradeFirst(ctx, true)
 	again, open := w.pending()
 	for {
 		if !open {

@@ -116,6 +116,7 @@ func TestWatchReportsChangesMadeByAnotherProcess(t *testing.T) {
 	cmd, ls := startWatch(t, "1")
 	const wait = 20 * time.Second
 
+	ls.wait(t, 0, "→ step 1/3: "+l.Steps[0].Title, wait) // the first grade is over
 	require.NotContains(t, ls.text(), "✓ step", "nothing is done yet")
 	from := ls.n()
 	sh(t, "ip netns add ns0")
