@@ -215,7 +215,16 @@ func solveInShell(t *testing.T, l *lessons.Lesson, extra ...string) string {
 	tm := startTerm(t, testEnv(t), args...)
 	tm.Expect(0, prompt, 120*time.Second)
 	tm.run("netlab solve")
-	require.Contains(t, tm.Since(0), "★ Lesson "+strconv.Itoa(l.ID), "the lesson did not complete")
+	if !strings.Contains(tm.Since(0), "★ Lesson "+strconv.Itoa(l.ID)) {
+		// The per-prompt grade gives a probe 400ms; on a loaded machine a
+		// first ping may take longer. A learner sees it at the next
+		// prompt; so does this test. (This test is about the host, not
+		// about timing.)
+		tm.run("")
+	}
+	if !strings.Contains(tm.Since(0), "★ Lesson "+strconv.Itoa(l.ID)) {
+		t.Fatalf("the lesson did not complete; netlab check says:\n%s", tm.run("netlab check"))
+	}
 	off := tm.Len()
 	tm.Send("exit")
 	tm.Expect(off, "Left lesson", 30*time.Second)
@@ -243,6 +252,9 @@ nft add table inet hosttable
 nft add chain inet hosttable input '{ type filter hook input priority 0; policy accept; }'
 nft add rule inet hosttable input tcp dport 22 accept`)
 	ls := existing(t, 1, 2, 3, 4)
+	if only := os.Getenv("NETLAB_E2E_LESSON"); only != "" {
+		ls = []*lessons.Lesson{lesson(t, only)}
+	}
 	require.NotEmpty(t, ls)
 	for _, l := range ls {
 		t.Run(l.Slug, func(t *testing.T) {

@@ -155,6 +155,17 @@ func startTerm(tb testing.TB, env []string, args ...string) *term {
 		}
 	}()
 	tb.Cleanup(func() {
+		// Leave the way a learner does, so that netlab removes its session;
+		// kill only what does not end.
+		select {
+		case <-t.done:
+		default:
+			_, _ = f.Write([]byte("\nexit\n"))
+			select {
+			case <-t.done:
+			case <-time.After(5 * time.Second):
+			}
+		}
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		f.Close()

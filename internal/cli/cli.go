@@ -152,6 +152,7 @@ them by reading the kernel's state and by sending real packets.`,
 		a.shellCommand(),
 		a.watchCommand(),
 		a.tickCommand(),
+		a.tickdCommand(),
 	)
 	return root
 }

@@ -7,14 +7,17 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
+	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/guided"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/progress"
@@ -167,6 +170,9 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		pre = append(pre, fmt.Sprintf("echo 'netlab: replaying the reference solutions of steps 1-%d'", replayTo),
 			fmt.Sprintf("netlab solve %d --step %d", l.ID, replayTo))
 	}
+	if err := makeFIFOs(sess); err != nil {
+		return usageErr("netlab cannot prepare the lesson shell: %v", err)
+	}
 	argv, env, err := shellSetup(sess, l, pre, a.Stderr)
 	if err != nil {
 		return usageErr("netlab cannot prepare the lesson shell: %v", err)
@@ -210,6 +216,12 @@ func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, 
 	}
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.Stdin, a.Stdout, a.Stderr
+	// A closed terminal hangs up the shell too: outlive it long enough to
+	// remove the session. (Notify, not Ignore: an ignored signal would stay
+	// ignored in the shell across exec.)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
@@ -302,8 +314,7 @@ func shellSetup(sess string, l *lessons.Lesson, pre []string, warn io.Writer) (a
 	b.WriteString("[ -f /etc/bash.bashrc ] && . /etc/bash.bashrc\n[ -f \"$HOME/.bashrc\" ] && . \"$HOME/.bashrc\"\n")
 	b.WriteString("PATH=\"$NETLAB_SESSION/bin:$PATH\"\n")
 	if tick != "" {
-		b.WriteString("__netlab_tick() { local s=$?; __netlab_pos=\"$(" + tick + ")\"; return $s; }\n")
-		b.WriteString("PROMPT_COMMAND=\"__netlab_tick${PROMPT_COMMAND:+;$PROMPT_COMMAND}\"\n")
+		b.WriteString(bashHook)
 	}
 	b.WriteString("PS1=" + shq("[netlab "+label+"] # ") + "\n")
 	for _, c := range pre {
@@ -315,6 +326,35 @@ func shellSetup(sess string, l *lessons.Lesson, pre []string, warn io.Writer) (a
 	}
 	return []string{bash, "--rcfile", rc, "-i"}, env, nil
 }
+
+// bashHook is the guided bash shell's per-prompt hook: ask the grading
+// server (see tickd.go) when it runs, else run `netlab __tick`. Job
+// control is off while the server starts, so that no "[1] PID" appears;
+// it ignores the terminal's signals itself.
+const bashHook = `__netlab_seq=0 __netlab_d=
+if [ -p "$NETLAB_SESSION/req" ] && [ -p "$NETLAB_SESSION/resp" ]; then
+  exec 9<>"$NETLAB_SESSION/req" 8<>"$NETLAB_SESSION/resp"
+  __netlab_m=$-; set +m
+  netlab __tickd $$ </dev/null >/dev/null 8>&- 9>&- &
+  __netlab_d=$!
+  case $__netlab_m in *m*) set -m;; esac
+fi
+__netlab_tick() {
+  local s=$? r
+  if [ -n "$__netlab_d" ] && kill -0 "$__netlab_d" 2>/dev/null; then
+    __netlab_seq=$((__netlab_seq+1))
+    echo "$__netlab_seq" >&9
+    while read -r -t 15 r <&8; do
+      if [ "${r%% *}" = "$__netlab_seq" ]; then __netlab_pos=${r#* }; return $s; fi
+    done
+    __netlab_pos='?'
+  else
+    __netlab_pos="$(netlab __tick)"
+  fi
+  return $s
+}
+PROMPT_COMMAND="__netlab_tick${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+`
 
 // readPos reads the session's position: steps done, or -1 before the
 // first grade.
@@ -358,7 +398,6 @@ func (a *App) tickCommand() *cobra.Command {
 				fmt.Fprint(a.Stdout, "?")
 				return nil
 			}
-			n := len(l.Steps)
 			if !a.Privileged() {
 				fmt.Fprint(a.Stdout, "?")
 				return nil
@@ -369,28 +408,66 @@ func (a *App) tickCommand() *cobra.Command {
 				return nil
 			}
 			defer closeFn()
-			done, perr := readPos(sess)
-			first := perr != nil
 			g := &runner.Grader{K: lab, ProbeTimeout: min(a.ProbeTimeout, tickProbeTimeout)}
-			p := guided.Printer{Out: a.Stderr, Lessons: a.Lessons, Verbose: true}
-			c := guided.AdvanceStream(cmd.Context(), g, l, max(done, 0), func(k int) { p.Completed(l, k) })
-			if first && !c.Changed() {
-				p.Current(l, c.To)
-			} else {
-				p.PrintRest(l, c)
-			}
-			if first || c.Changed() {
-				_ = writePos(sess, c.To)
-			}
-			if c.Changed() {
-				if err := progressStore(a.Stderr).Record(l.Slug, c.To, n); err != nil {
-					fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
-				}
-			}
-			fmt.Fprint(a.Stdout, posLabel(c.To, n))
+			fmt.Fprint(a.Stdout, a.tickOnce(cmd.Context(), g, l, sess))
 			return nil
 		},
 	}
+}
+
+// freshGrader opens the kernel for each grading and closes it after. A
+// long-running netlab (watch, the guided shell's grading server) must not
+// hold namespace handles between gradings: an open handle keeps a
+// namespace alive after `ip netns del`, and with it the veth peers the
+// learner expects to vanish.
+type freshGrader struct {
+	open         func() (runner.Lab, func(), error)
+	probeTimeout time.Duration
+}
+
+func (f freshGrader) Grade(ctx context.Context, l *lessons.Lesson) runner.Report {
+	lab, closeFn, err := f.open()
+	if err != nil {
+		// Every check is "error", with why: netlab could not judge.
+		return runner.NewReport(l, errorResults(l, err))
+	}
+	defer closeFn()
+	return (&runner.Grader{K: lab, ProbeTimeout: f.probeTimeout}).Grade(ctx, l)
+}
+
+func errorResults(l *lessons.Lesson, err error) [][]checks.Result {
+	out := make([][]checks.Result, len(l.Steps))
+	for i, s := range l.Steps {
+		for range s.Checks {
+			out[i] = append(out[i], checks.Errorf("netlab cannot open the kernel's network state: %v", err))
+		}
+	}
+	return out
+}
+
+// tickOnce is one per-prompt re-grade: grade up to the current step,
+// print what changed to the terminal (stderr), save the position, and
+// return the prompt's position label.
+func (a *App) tickOnce(ctx context.Context, g guided.Grader, l *lessons.Lesson, sess string) string {
+	n := len(l.Steps)
+	done, perr := readPos(sess)
+	first := perr != nil
+	p := guided.Printer{Out: a.Stderr, Lessons: a.Lessons, Verbose: true}
+	c := guided.AdvanceStream(ctx, g, l, max(done, 0), func(k int) { p.Completed(l, k) })
+	if first && !c.Changed() {
+		p.Current(l, c.To)
+	} else {
+		p.PrintRest(l, c)
+	}
+	if first || c.Changed() {
+		_ = writePos(sess, c.To)
+	}
+	if c.Changed() {
+		if err := progressStore(a.Stderr).Record(l.Slug, c.To, n); err != nil {
+			fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
+		}
+	}
+	return posLabel(c.To, n)
 }
 
 // shellCommand is `netlab shell`: the bare sandbox.

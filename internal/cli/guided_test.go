@@ -57,7 +57,7 @@ func TestShellSetupBash(t *testing.T) {
 	require.Equal(t, "--rcfile", argv[1])
 	rc, err := os.ReadFile(filepath.Join(sess, "bashrc"))
 	require.NoError(t, err)
-	for _, want := range []string{`. "$HOME/.bashrc"`, "PROMPT_COMMAND=\"__netlab_tick", "netlab __tick", "PS1='[netlab netns ${__netlab_pos}] # '", "netlab solve 1 --step 1"} {
+	for _, want := range []string{`. "$HOME/.bashrc"`, "PROMPT_COMMAND=\"__netlab_tick", "netlab __tick)", "netlab __tickd $$", "PS1='[netlab netns ${__netlab_pos}] # '", "netlab solve 1 --step 1"} {
 		require.Contains(t, string(rc), want)
 	}
 	require.Contains(t, env, envSession+"="+sess)

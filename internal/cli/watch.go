@@ -8,7 +8,6 @@ import (
 
 	"github.com/netlab/netlab/guided"
 	"github.com/netlab/netlab/kernel"
-	"github.com/netlab/netlab/runner"
 )
 
 // WatchEvents opens the kernel event source for `netlab watch`; tests may
@@ -31,11 +30,13 @@ watch.`,
 			if err != nil {
 				return err
 			}
-			lab, closeFn, err := a.lab()
+			// Fail early and clearly when the kernel cannot be opened at
+			// all; the watch itself opens it afresh for every grading.
+			_, closeFn, err := a.lab()
 			if err != nil {
 				return err
 			}
-			defer closeFn()
+			closeFn()
 			// Subscribe before the first grade, so that no change falls
 			// between grading and listening.
 			src, err := WatchEvents()
@@ -46,7 +47,7 @@ watch.`,
 			store := progressStore(a.Stderr)
 			w := &guided.Watch{
 				Lesson: l,
-				Grader: &runner.Grader{K: lab, ProbeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
+				Grader: freshGrader{open: a.OpenLab, probeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
 				Events: src.Events(),
 				Print:  guided.Printer{Out: a.Stdout, Lessons: a.Lessons, Verbose: verbose},
 				OnChange: func(c guided.Change) {
