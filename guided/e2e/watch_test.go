@@ -131,9 +131,14 @@ func TestWatchReportsChangesMadeByAnotherProcess(t *testing.T) {
 
 	// Gone, then back: a namespace re-created under the same name is a
 	// new namespace, subscribed afresh.
+	// watch must not keep a deleted namespace alive: when ns0 goes, so
+	// does the veth end in it, and with it its peer here.
+	sh(t, "ip link add wv0 type veth peer name wv1 netns ns0")
 	from = ls.n()
 	sh(t, "ip netns del ns0")
 	ls.wait(t, from, "✗ step 1/3 no longer passes", wait)
+	require.Eventually(t, func() bool { return exec.Command("ip", "link", "show", "wv0").Run() != nil }, 10*time.Second, 20*time.Millisecond,
+		"wv0 outlived ns0: something still holds the deleted namespace")
 	from = ls.n()
 	sh(t, "ip netns add ns0")
 	i, _ = ls.wait(t, from, guided.CompletionLine(l, 1), wait)
