@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -119,4 +120,23 @@ func TestDefaultDir(t *testing.T) {
 	t.Setenv("HOME", "/home/someone")
 	dir, _ = DefaultDir()
 	require.Equal(t, "/home/someone/.local/state/netlab", dir)
+}
+
+// Under sudo the files belong to the learner, not to root.
+func TestOwnerGetsTheFiles(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("chown needs root")
+	}
+	home := t.TempDir()
+	s := &Store{Dir: filepath.Join(home, ".local", "state", "netlab"), Owner: &[2]int{4242, 4343}}
+	require.NoError(t, s.Record("netns", 1, 3))
+	for _, p := range []string{s.Dir, filepath.Dir(s.Dir), filepath.Join(home, ".local"), filepath.Join(s.Dir, "progress.json"), filepath.Join(s.Dir, "progress.lock")} {
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		st := fi.Sys().(*syscall.Stat_t)
+		require.Equal(t, [2]uint32{4242, 4343}, [2]uint32{st.Uid, st.Gid}, p)
+	}
+	fi, err := os.Stat(home)
+	require.NoError(t, err)
+	require.Equal(t, uint32(0), fi.Sys().(*syscall.Stat_t).Uid, "nothing above ~/.local changes owner")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,4 +79,29 @@ func TestAskReadsOneLine(t *testing.T) {
 	require.Equal(t, "ip netns add ns0\n", string(rest[:n]), "ask must not swallow what follows")
 	require.True(t, (&App{Stdin: strings.NewReader("\n"), Stdout: &out}).ask("q", false))
 	require.True(t, (&App{Stdin: strings.NewReader(""), Stdout: &out}).ask("q", true))
+}
+
+func TestListShowsProgress(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(ls), 2)
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	s := progressStore(&bytes.Buffer{})
+	require.NoError(t, s.Record(ls[0].Slug, len(ls[0].Steps), len(ls[0].Steps)))
+	require.NoError(t, s.Record(ls[1].Slug, 2, len(ls[1].Steps)))
+	var out, errb bytes.Buffer
+	a := &App{Lessons: ls, Stdout: &out, Stderr: &errb}
+	require.Equal(t, ExitOK, a.Run([]string{"list"}))
+	require.Contains(t, out.String(), "✓ 1  "+ls[0].Slug)
+	require.Contains(t, out.String(), "complete")
+	require.Contains(t, out.String(), "2/"+strconv.Itoa(len(ls[1].Steps))+" steps done")
+	require.Contains(t, out.String(), "Next: netlab lesson 2 ("+ls[1].Slug+")")
+
+	// A corrupt file: a warning, the lessons still listed, a fresh start.
+	require.NoError(t, os.WriteFile(filepath.Join(state, "netlab", "progress.json"), []byte("{"), 0o644))
+	out.Reset()
+	require.Equal(t, ExitOK, a.Run([]string{"list"}))
+	require.Contains(t, errb.String(), "warning: progress file was unreadable")
+	require.Contains(t, out.String(), "Next: netlab lesson 1 ")
 }
