@@ -291,3 +291,31 @@ func TestShellIsAPrivateSandbox(t *testing.T) {
 	require.NoError(t, tm.Wait(30*time.Second))
 	require.Equal(t, before, hostState(t))
 }
+
+// TestLessonInsideShell: inside `netlab shell`, `netlab lesson 1` runs the
+// guided lesson in that same sandbox (no second one), and what it built
+// stays there after the lesson until the sandbox is left.
+func TestLessonInsideShell(t *testing.T) {
+	netlabBin(t)
+	if sandboxtest.Run(t) {
+		return
+	}
+	before := hostState(t)
+	l := lesson(t, "1")
+	tm := startTerm(t, testEnv(t), "shell")
+	tm.Expect(0, "[netlab sandbox] # ", 30*time.Second)
+	off := tm.Len()
+	tm.Send("netlab lesson 1")
+	tm.Expect(off, "[netlab netns 1/3] # ", 30*time.Second)
+	out := tm.run("ip netns add ns0")
+	require.Contains(t, out, guided.CompletionLine(l, 1))
+	off = tm.Len()
+	tm.Send("exit")
+	tm.Expect(off, "stays in this sandbox", 30*time.Second)
+	tm.Expect(off, "[netlab sandbox] # ", 30*time.Second)
+	out = tm.run("ip netns list")
+	require.Contains(t, out, "ns0")
+	tm.Send("exit")
+	require.NoError(t, tm.Wait(30*time.Second))
+	require.Equal(t, before, hostState(t))
+}

@@ -181,6 +181,9 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 
 	w := a.Stdout
 	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
+	if !newSandbox && !o.host && sandbox.Inside() {
+		fmt.Fprintln(w, "You are in the sandbox of `netlab shell`: the lesson runs here, and leaving the lesson keeps what you built until you leave the sandbox.")
+	}
 	if newSandbox {
 		fmt.Fprintln(w, "You are in a private sandbox: its own network namespace and its own /run/netns. Nothing you do here touches the host, and all of it is gone when you type exit.")
 	}
@@ -192,8 +195,11 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	}
 	done, _ := readPos(sess)
 	where := "this machine's namespaces keep what you built"
-	if newSandbox {
+	switch {
+	case newSandbox:
 		where = "the sandbox and everything in it are gone"
+	case sandbox.Inside():
+		where = "what you built stays in this sandbox until you leave it"
 	}
 	fmt.Fprintf(w, "\nLeft lesson %d (%s): %d/%d steps done; %s. Progress is saved (netlab list).\n", l.ID, l.Slug, max(done, 0), n, where)
 	return nil
@@ -266,7 +272,13 @@ func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'
 // lesson uses bash and says so; `netlab shell` still honours $SHELL.
 // lesson nil means the bare sandbox shell.
 func shellSetup(sess string, l *lessons.Lesson, pre []string, warn io.Writer) (argv, env []string, err error) {
-	env = []string{envSession + "=" + sess, "PATH=" + filepath.Join(sess, "bin") + ":" + os.Getenv("PATH")}
+	bin := filepath.Join(sess, "bin")
+	env = []string{"PATH=" + bin + ":" + os.Getenv("PATH")}
+	if l != nil {
+		// Only a lesson shell has a session; inside the bare shell,
+		// `netlab lesson N` starts a guided lesson.
+		env = append(env, envSession+"="+sess)
+	}
 	user := os.Getenv("SHELL")
 	base := filepath.Base(user)
 	label := "sandbox"
@@ -282,7 +294,7 @@ func shellSetup(sess string, l *lessons.Lesson, pre []string, warn io.Writer) (a
 		}
 		var b strings.Builder
 		b.WriteString("[ -f \"$HOME/.zshrc\" ] && ZDOTDIR=\"$HOME\" . \"$HOME/.zshrc\"\n")
-		b.WriteString("path=(\"$NETLAB_SESSION/bin\" $path)\n")
+		b.WriteString("path=(" + shq(bin) + " $path)\n")
 		if tick != "" {
 			b.WriteString("__netlab_tick() { __netlab_pos=\"$(" + tick + ")\" }\nprecmd_functions+=(__netlab_tick)\n")
 		}
@@ -312,7 +324,7 @@ func shellSetup(sess string, l *lessons.Lesson, pre []string, warn io.Writer) (a
 	var b strings.Builder
 	b.WriteString("# netlab guided shell: the learner's own rc first, then netlab's hook.\n")
 	b.WriteString("[ -f /etc/bash.bashrc ] && . /etc/bash.bashrc\n[ -f \"$HOME/.bashrc\" ] && . \"$HOME/.bashrc\"\n")
-	b.WriteString("PATH=\"$NETLAB_SESSION/bin:$PATH\"\n")
+	b.WriteString("PATH=" + shq(bin) + ":\"$PATH\"\n")
 	if tick != "" {
 		b.WriteString(bashHook)
 	}
