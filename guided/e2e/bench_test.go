@@ -85,11 +85,17 @@ func benchInSandbox(b *testing.B, body func(b *testing.B, n int) []time.Duration
 
 var stamp = regexp.MustCompile(`T(\d{16,20})`)
 
-func BenchmarkGuidedLatency(b *testing.B) {
+func BenchmarkGuidedLatency(b *testing.B) { benchGuided(b, nil) }
+
+// BenchmarkGuidedLatencyNoServer is the same with `netlab __tick` run once
+// per prompt (the zsh path, and bash's fallback).
+func BenchmarkGuidedLatencyNoServer(b *testing.B) { benchGuided(b, []string{"NETLAB_NO_TICKD=1"}) }
+
+func benchGuided(b *testing.B, extraEnv []string) {
 	benchInSandbox(b, func(b *testing.B, n int) []time.Duration {
 		l := lesson(b, "1")
 		line := guided.CompletionLine(l, 1)
-		tm := startTerm(b, testEnv(b), "lesson", "1")
+		tm := startTerm(b, append(testEnv(b), extraEnv...), "lesson", "1")
 		tm.Expect(0, prompt, 30*time.Second)
 		var ds []time.Duration
 		for i := 0; i < n; i++ {

@@ -342,9 +342,10 @@ func shellSetup(sess string, l *lessons.Lesson, pre []string, warn io.Writer) (a
 // bashHook is the guided bash shell's per-prompt hook: ask the grading
 // server (see tickd.go) when it runs, else run `netlab __tick`. Job
 // control is off while the server starts, so that no "[1] PID" appears;
-// it ignores the terminal's signals itself.
+// it ignores the terminal's signals itself. NETLAB_NO_TICKD=1 forces the
+// one-process-per-prompt path (what zsh uses), for comparison.
 const bashHook = `__netlab_seq=0 __netlab_d=
-if [ -p "$NETLAB_SESSION/req" ] && [ -p "$NETLAB_SESSION/resp" ]; then
+if [ -z "$NETLAB_NO_TICKD" ] && [ -p "$NETLAB_SESSION/req" ] && [ -p "$NETLAB_SESSION/resp" ]; then
   exec 9<>"$NETLAB_SESSION/req" 8<>"$NETLAB_SESSION/resp"
   __netlab_m=$-; set +m
   netlab __tickd $$ </dev/null >/dev/null 8>&- 9>&- &
