@@ -13,9 +13,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/internal/cli"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
+	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -221,4 +223,49 @@ func TestCheckTextExit(t *testing.T) {
 	a, out, _ = app(lesson1Done(), true)
 	require.Equal(t, cli.ExitOK, a.Run([]string{"check", "1"}))
 	require.Contains(t, out.String(), "3/3")
+}
+
+// noNft is a fake kernel on a machine without nft.
+type noNft struct{ *kerneltest.Fake }
+
+func (noNft) Ruleset(context.Context, string) (kernel.Ruleset, error) {
+	return kernel.Ruleset{}, kernel.MissingTool("nft")
+}
+
+const ruleLesson = `id: 9
+slug: rules
+title: One rule
+steps:
+  - title: A drop rule in ns2
+    text: Add it.
+    hints: ["ip netns exec ns2 iptables -A INPUT -j DROP"]
+    solution: ip netns exec ns2 iptables -A INPUT -j DROP
+    checks:
+      - kind: nf_rule
+        ns: ns2
+        verdict: drop
+`
+
+// When netlab cannot judge (a tool is missing) and nothing failed, check
+// says error with how to install the tool, and exits 2.
+func TestCheckErrorExit(t *testing.T) {
+	l, err := lessons.Parse("rules.yaml", []byte(ruleLesson), checks.Default())
+	require.NoError(t, err)
+	f := kerneltest.New()
+	f.Add("ns2")
+	var out, errb bytes.Buffer
+	a := &cli.App{
+		Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""),
+		Lessons:    []*lessons.Lesson{l},
+		OpenLab:    func() (runner.Lab, func(), error) { return noNft{f}, func() {}, nil },
+		Privileged: func() bool { return true },
+		Shell:      failShell{},
+	}
+	require.Equal(t, cli.ExitUsage, a.Run([]string{"check", "rules", "--json"}))
+	got := decodeCheck(t, out.String())
+	require.False(t, *got.Passed)
+	ch := got.Steps[0].Checks[0]
+	require.Equal(t, "error", *ch.Status)
+	require.Contains(t, *ch.Why, "apt-get install nftables")
+	require.NotEmpty(t, oneLine(t, errb.String()))
 }
