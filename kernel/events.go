@@ -33,8 +33,11 @@ type EventSource interface {
 }
 
 // routeGroups are the rtnetlink multicast groups a lesson's state lives in.
+// IPv4 netconf carries forwarding on/off (sysctl net.ipv4.ip_forward),
+// which lesson 4 grades and which changes no link, address or route.
 const routeGroups = unix.RTMGRP_LINK | unix.RTMGRP_IPV4_IFADDR | unix.RTMGRP_IPV6_IFADDR |
-	unix.RTMGRP_IPV4_ROUTE | unix.RTMGRP_IPV6_ROUTE | unix.RTMGRP_NEIGH
+	unix.RTMGRP_IPV4_ROUTE | unix.RTMGRP_IPV6_ROUTE | unix.RTMGRP_NEIGH |
+	1<<(unix.RTNLGRP_IPV4_NETCONF-1)
 
 // Watcher is the real EventSource: rtnetlink and nftables notifications in
 // the lab's root namespace and in every named namespace, and, to follow
