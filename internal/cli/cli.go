@@ -101,7 +101,7 @@ func (a *App) Run(args []string) int {
 		a.Lessons = ls
 	}
 	root := a.rootCommand()
-	root.SetArgs(args)
+	root.SetArgs(a.withDefaultLesson(root, args))
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
 	err := root.ExecuteContext(ctx)
@@ -149,6 +149,10 @@ them by reading the kernel's state and by sending real packets.`,
 		a.solveCommand(),
 		a.resetCommand(),
 		a.doctorCommand(),
+		a.shellCommand(),
+		a.watchCommand(),
+		a.tickCommand(),
+		a.tickdCommand(),
 	)
 	return root
 }

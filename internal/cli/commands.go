@@ -22,30 +22,26 @@ func (a *App) listCommand() *cobra.Command {
 }
 
 func (a *App) list(ctx context.Context) error {
-	w := a.Stdout
-	fmt.Fprintln(w, "netlab lessons:")
-	for _, l := range a.Lessons {
-		fmt.Fprintf(w, "  %d  %-10s %s (%d steps)\n", l.ID, l.Slug, l.Title, len(l.Steps))
-	}
-	if len(a.Lessons) > 0 {
-		fmt.Fprintf(w, "\nStart with: netlab lesson %d\n", a.Lessons[0].ID)
-	}
+	a.printList(a.Stdout)
 	return nil
 }
 
 func (a *App) lessonCommand() *cobra.Command {
-	return &cobra.Command{
+	var o *guidedOpts
+	cmd := &cobra.Command{
 		Use:   "lesson N",
-		Short: "Show a lesson: its steps, where you are, and what to do next",
+		Short: "Start the guided lesson in a sandbox shell (without a terminal: show the lesson)",
 		Args:  exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {
 				return err
 			}
-			return a.showLesson(cmd.Context(), l)
+			return a.runLesson(cmd.Context(), l, o)
 		},
 	}
+	o = a.addGuidedFlags(cmd)
+	return cmd
 }
 
 // showLesson prints the lesson with a mark per step when it can grade, and

@@ -1,0 +1,277 @@
+// Package e2e drives the real netlab binary: the guided shell through a
+// pseudo-terminal, watch as a second process. Every test runs in a sandbox
+// of its own (sandboxtest), so the machine's network is never touched.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/sandbox"
+	"github.com/netlab/netlab/sandbox/sandboxtest"
+)
+
+const envBin = "NETLAB_E2E_BIN"
+
+var buildDir string
+
+func TestMain(m *testing.M) {
+	if err := sandbox.Init(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+var buildOnce sync.Once
+
+// netlabBin builds the netlab binary once (in the parent, before the
+// sandboxed child starts; the child finds it through the environment).
+func netlabBin(tb testing.TB) string {
+	tb.Helper()
+	if p := os.Getenv(envBin); p != "" {
+		return p
+	}
+	var err error
+	buildOnce.Do(func() {
+		buildDir, err = os.MkdirTemp("", "netlab-e2e-")
+		if err != nil {
+			return
+		}
+		out := filepath.Join(buildDir, "netlab")
+		cmd := exec.Command("go", "build", "-o", out, "github.com/netlab/netlab/cmd/netlab")
+		var o []byte
+		if o, err = cmd.CombinedOutput(); err != nil {
+			err = fmt.Errorf("go build: %v\n%s", err, o)
+			return
+		}
+		os.Setenv(envBin, out)
+	})
+	require.NoError(tb, err)
+	p := os.Getenv(envBin)
+	require.NotEmpty(tb, p, "netlab binary was not built")
+	return p
+}
+
+func lesson(tb testing.TB, key string) *lessons.Lesson {
+	tb.Helper()
+	all, err := lessons.LoadEmbedded()
+	require.NoError(tb, err)
+	l, err := lessons.Find(all, key)
+	require.NoError(tb, err)
+	return l
+}
+
+// existing returns those of ids that exist as lessons.
+func existing(tb testing.TB, ids ...int) []*lessons.Lesson {
+	tb.Helper()
+	all, err := lessons.LoadEmbedded()
+	require.NoError(tb, err)
+	var out []*lessons.Lesson
+	for _, id := range ids {
+		for _, l := range all {
+			if l.ID == id {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// term is a program on a pseudo-terminal with everything it printed.
+type term struct {
+	tb   testing.TB
+	f    *os.File
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	at   []chunkTime // when each part of buf arrived
+	wake chan struct{}
+	done chan struct{}
+}
+
+type chunkTime struct {
+	end int
+	t   time.Time
+}
+
+// testEnv is the environment of a netlab under test: its own progress
+// store and HOME (no rc files of the machine's user), bash as the shell.
+func testEnv(tb testing.TB) []string {
+	home := tb.TempDir()
+	var env []string
+	for _, e := range os.Environ() {
+		// The test runs in a sandbox; netlab must still make its own, as
+		// it does for a learner, not reuse ours as `netlab shell` would.
+		if !strings.HasPrefix(e, "NETLAB_SANDBOX=") {
+			env = append(env, e)
+		}
+	}
+	return append(env, "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"), "SHELL=/bin/bash", "TERM=dumb", "PROMPT_COMMAND=")
+}
+
+func startTerm(tb testing.TB, env []string, args ...string) *term {
+	tb.Helper()
+	cmd := exec.Command(netlabBin(tb), args...)
+	cmd.Env = env
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 400})
+	require.NoError(tb, err)
+	t := &term{tb: tb, f: f, cmd: cmd, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		b := make([]byte, 4096)
+		for {
+			n, err := f.Read(b)
+			if n > 0 {
+				now := time.Now()
+				t.mu.Lock()
+				t.buf.Write(b[:n])
+				t.at = append(t.at, chunkTime{end: t.buf.Len(), t: now})
+				t.mu.Unlock()
+				select {
+				case t.wake <- struct{}{}:
+				default:
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	tb.Cleanup(func() {
+		// Leave the way a learner does, so that netlab removes its session;
+		// kill only what does not end.
+		select {
+		case <-t.done:
+		default:
+			_, _ = f.Write([]byte("\nexit\n"))
+			select {
+			case <-t.done:
+			case <-time.After(5 * time.Second):
+			}
+		}
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		f.Close()
+	})
+	return t
+}
+
+// Len is how much has been printed so far.
+func (t *term) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.Len()
+}
+
+// Since is the output from offset on.
+func (t *term) Since(off int) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.String()[off:]
+}
+
+// arrival is when the byte at offset off arrived.
+func (t *term) arrival(off int) time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range t.at {
+		if off < c.end {
+			return c.t
+		}
+	}
+	return time.Time{}
+}
+
+// Expect waits until s appears after offset from and returns the offset
+// just past it.
+func (t *term) Expect(from int, s string, timeout time.Duration) int {
+	t.tb.Helper()
+	deadline := time.After(timeout)
+	for {
+		t.mu.Lock()
+		i := strings.Index(t.buf.String()[from:], s)
+		t.mu.Unlock()
+		if i >= 0 {
+			return from + i + len(s)
+		}
+		select {
+		case <-t.wake:
+		case <-t.done:
+			t.mu.Lock()
+			i := strings.Index(t.buf.String()[from:], s)
+			t.mu.Unlock()
+			if i >= 0 {
+				return from + i + len(s)
+			}
+			t.tb.Fatalf("program ended before %q appeared; output:\n%s", s, t.Since(0))
+		case <-deadline:
+			t.tb.Fatalf("%q did not appear within %s; output since:\n%s", s, timeout, t.Since(from))
+		}
+	}
+}
+
+// Send types a line.
+func (t *term) Send(line string) {
+	t.tb.Helper()
+	_, err := t.f.Write([]byte(line + "\n"))
+	require.NoError(t.tb, err)
+}
+
+// Wait waits for the program to end.
+func (t *term) Wait(timeout time.Duration) error {
+	t.tb.Helper()
+	ch := make(chan error, 1)
+	go func() { ch <- t.cmd.Wait() }()
+	select {
+	case err := <-ch:
+		<-t.done
+		return err
+	case <-time.After(timeout):
+		t.tb.Fatalf("program did not end within %s; output:\n%s", timeout, t.Since(0))
+		return nil
+	}
+}
+
+// prompt is the end of the guided shell's prompt.
+const prompt = "] # "
+
+// run types a command and waits for the next prompt; it returns the
+// output between the two.
+func (t *term) run(cmd string) string {
+	t.tb.Helper()
+	off := t.Len()
+	t.Send(cmd)
+	// Skip the echo of the command itself, then wait for the prompt.
+	end := t.Expect(off, prompt, 60*time.Second)
+	return t.Since(off)[:end-off]
+}
+
+func skipUnlessRoot(tb testing.TB) {
+	tb.Helper()
+	if why := sandboxtest.Unavailable(); why != "" {
+		sandboxtest.Skip(tb, why)
+	}
+}
+
+func withTimeout(tb testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	tb.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,208 @@
+// Package guided is the live side of a lesson: after each learner command
+// (guided shell) or each burst of kernel events (watch), it re-grades just
+// enough of the lesson to know what changed, and says only that.
+package guided
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/runner"
+)
+
+// Grader grades a lesson (runner.Grader in netlab, a script in tests).
+type Grader interface {
+	Grade(ctx context.Context, l *lessons.Lesson) runner.Report
+}
+
+// Change is what one Advance found.
+type Change struct {
+	From, To int // steps done (contiguously, from step 1) before and after
+	// Regressed is set when a step that passed before no longer does.
+	Regressed bool
+	// Report holds the last grading of the step the learner is now on
+	// (nil when the lesson is complete).
+	Failing *runner.StepReport
+}
+
+// Changed reports whether there is anything to say.
+func (c Change) Changed() bool { return c.From != c.To }
+
+// Complete reports whether the lesson just became complete.
+func (c Change) Complete(total int) bool { return c.To == total && c.From != total }
+
+// sub is a lesson made of steps [from, to) of l, for grading part of it.
+func sub(l *lessons.Lesson, from, to int) *lessons.Lesson {
+	c := *l
+	c.Steps = l.Steps[from:to]
+	return &c
+}
+
+// Advance grades l from a known position: done steps passed last time.
+//
+// It grades steps 1..done+1 only: steps beyond the first unfinished one
+// are not the learner's business yet, and their probes would fail slowly
+// (a ping to an address that does not exist waits for its timeout), which
+// would make every prompt lag. When the current step passes, the next one
+// is graded on its own, and so on, so one command that finishes several
+// steps (a pasted script, `netlab solve`) reports them all.
+func Advance(ctx context.Context, g Grader, l *lessons.Lesson, done int) Change {
+	return AdvanceStream(ctx, g, l, done, nil)
+}
+
+// AdvanceStream is Advance that calls completed(k) as soon as step k is
+// known to be newly complete, before the next step is graded: the
+// learner's mark must not wait for the next step's probes (which may
+// legitimately take a probe timeout, e.g. "this ping must be dropped").
+func AdvanceStream(ctx context.Context, g Grader, l *lessons.Lesson, done int, completed func(k int)) Change {
+	if completed == nil {
+		completed = func(int) {}
+	}
+	n := len(l.Steps)
+	if done < 0 {
+		done = 0
+	}
+	if done > n {
+		done = n
+	}
+	ch := Change{From: done, To: done}
+	upTo := min(done+1, n)
+	if upTo == 0 {
+		return ch
+	}
+	rep := g.Grade(ctx, sub(l, 0, upTo))
+	f := rep.FirstUnfinished()
+	if f >= 0 {
+		ch.To = f
+		ch.Regressed = f < done
+		s := rep.Steps[f]
+		ch.Failing = &s
+		return ch
+	}
+	ch.To = upTo
+	for k := done + 1; k <= upTo; k++ {
+		completed(k)
+	}
+	for ch.To < n {
+		if ctx.Err() != nil {
+			return ch
+		}
+		rep := g.Grade(ctx, sub(l, ch.To, ch.To+1))
+		if !rep.Steps[0].Passed {
+			s := rep.Steps[0]
+			s.Step = ch.To + 1
+			ch.Failing = &s
+			return ch
+		}
+		ch.To++
+		completed(ch.To)
+	}
+	return ch
+}
+
+// Printer writes what the learner sees when something changed.
+type Printer struct {
+	Out io.Writer
+	// All lessons, to suggest the next one when a lesson is complete.
+	Lessons []*lessons.Lesson
+	// Verbose prints the next step's whole text, not only its title.
+	Verbose bool
+}
+
+// CompletionLine is the line printed when step k (1-based) of l is done;
+// tests look for it.
+func CompletionLine(l *lessons.Lesson, k int) string {
+	return fmt.Sprintf("✓ step %d/%d done: %s", k, len(l.Steps), l.Steps[k-1].Title)
+}
+
+// Completed prints step k's completion line at once (for AdvanceStream).
+func (p Printer) Completed(l *lessons.Lesson, k int) {
+	fmt.Fprintln(p.Out, CompletionLine(l, k))
+}
+
+// Print says what changed (nothing when nothing did).
+func (p Printer) Print(l *lessons.Lesson, c Change) { p.print(l, c, true) }
+
+// PrintRest is Print without the completion lines, which Completed
+// already printed.
+func (p Printer) PrintRest(l *lessons.Lesson, c Change) { p.print(l, c, false) }
+
+func (p Printer) print(l *lessons.Lesson, c Change, completions bool) {
+	if !c.Changed() {
+		return
+	}
+	n := len(l.Steps)
+	w := p.Out
+	if c.Regressed {
+		for k := c.To + 1; k <= c.From; k++ {
+			fmt.Fprintf(w, "✗ step %d/%d no longer passes: %s\n", k, n, l.Steps[k-1].Title)
+		}
+		if c.Failing != nil {
+			for _, ck := range c.Failing.Checks {
+				if ck.Why != "" && ck.Status != "pass" {
+					fmt.Fprintf(w, "    why: %s\n", strings.Join(strings.Fields(ck.Why), " "))
+					break
+				}
+			}
+		}
+	}
+	for k := c.From + 1; completions && k <= c.To; k++ {
+		fmt.Fprintln(w, CompletionLine(l, k))
+	}
+	if c.To == n {
+		p.summary(l)
+		return
+	}
+	s := l.Steps[c.To]
+	fmt.Fprintf(w, "→ next, step %d/%d: %s\n", c.To+1, n, s.Title)
+	if p.Verbose {
+		fmt.Fprintf(w, "\n%s\n\n", indent(strings.TrimRight(s.Text, "\n")))
+	}
+}
+
+func indent(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, ln := range lines {
+		if ln != "" {
+			lines[i] = "  " + ln
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (p Printer) summary(l *lessons.Lesson) {
+	fmt.Fprintf(p.Out, "★ Lesson %d (%s) complete: all %d steps pass.\n", l.ID, l.Slug, len(l.Steps))
+	if nx := NextLesson(p.Lessons, l); nx != nil {
+		fmt.Fprintf(p.Out, "  Next: netlab lesson %d (%s: %s)\n", nx.ID, nx.Slug, nx.Title)
+	} else {
+		fmt.Fprintln(p.Out, "  That was the last lesson. Well done.")
+	}
+}
+
+// NextLesson is the lesson after l in the course order, or nil.
+func NextLesson(all []*lessons.Lesson, l *lessons.Lesson) *lessons.Lesson {
+	var best *lessons.Lesson
+	for _, c := range all {
+		if c.ID > l.ID && (best == nil || c.ID < best.ID) {
+			best = c
+		}
+	}
+	return best
+}
+
+// Current says which step the learner is on (used when a guided shell
+// starts, before anything changed).
+func (p Printer) Current(l *lessons.Lesson, done int) {
+	if done >= len(l.Steps) {
+		p.summary(l)
+		return
+	}
+	s := l.Steps[done]
+	fmt.Fprintf(p.Out, "→ step %d/%d: %s\n", done+1, len(l.Steps), s.Title)
+	if p.Verbose {
+		fmt.Fprintf(p.Out, "\n%s\n\n", indent(strings.TrimRight(s.Text, "\n")))
+	}
+}

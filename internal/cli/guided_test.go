@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/lessons"
+)
+
+func TestWithDefaultLesson(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want []string
+	}{
+		{"1", []string{"hint"}, []string{"hint", "1"}},
+		{"1", []string{"check", "--json"}, []string{"check", "--json", "1"}},
+		{"1", []string{"solve", "--step", "2"}, []string{"solve", "--step", "2", "1"}},
+		{"1", []string{"solve", "netns"}, []string{"solve", "netns"}},
+		{"1", []string{"reset", "--all"}, []string{"reset", "--all"}},
+		{"1", []string{"list"}, []string{"list"}},
+		{"1", []string{"hint", "--bogus"}, []string{"hint", "--bogus"}},
+		{"", []string{"hint"}, []string{"hint"}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Setenv(envLesson, tc.env)
+			a := &App{Lessons: ls}
+			require.Equal(t, tc.want, a.withDefaultLesson(a.rootCommand(), tc.args))
+		})
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	require.False(t, isTerminal(strings.NewReader("")))
+	f, err := os.CreateTemp(t.TempDir(), "x")
+	require.NoError(t, err)
+	defer f.Close()
+	require.False(t, isTerminal(f))
+}
+
+func TestShellSetupBash(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	sess := t.TempDir()
+	t.Setenv("SHELL", "/usr/bin/fish")
+	var warn bytes.Buffer
+	argv, env, err := shellSetup(sess, ls[0], []string{"netlab solve 1 --step 1"}, &warn)
+	require.NoError(t, err)
+	require.Contains(t, warn.String(), "uses bash instead of fish")
+	require.Equal(t, "--rcfile", argv[1])
+	rc, err := os.ReadFile(filepath.Join(sess, "bashrc"))
+	require.NoError(t, err)
+	for _, want := range []string{`. "$HOME/.bashrc"`, "PROMPT_COMMAND=\"__netlab_tick", "netlab __tick)", "netlab __tickd $$", "PS1='[netlab netns ${__netlab_pos}] # '", "netlab solve 1 --step 1"} {
+		require.Contains(t, string(rc), want)
+	}
+	require.Contains(t, env, envSession+"="+sess)
+
+	// The bare shell keeps the learner's own shell.
+	argv, _, err = shellSetup(t.TempDir(), nil, nil, &warn)
+	require.NoError(t, err)
+	require.Equal(t, []string{"/usr/bin/fish"}, argv)
+}
+
+func TestAskReadsOneLine(t *testing.T) {
+	in := strings.NewReader("n\nip netns add ns0\n")
+	var out bytes.Buffer
+	a := &App{Stdin: in, Stdout: &out}
+	require.False(t, a.ask("replay?", false))
+	rest := make([]byte, 100)
+	n, _ := in.Read(rest)
+	require.Equal(t, "ip netns add ns0\n", string(rest[:n]), "ask must not swallow what follows")
+	require.True(t, (&App{Stdin: strings.NewReader("\n"), Stdout: &out}).ask("q", false))
+	require.True(t, (&App{Stdin: strings.NewReader(""), Stdout: &out}).ask("q", true))
+}
+
+func TestListShowsProgress(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(ls), 2)
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	s := progressStore(&bytes.Buffer{})
+	require.NoError(t, s.Record(ls[0].Slug, len(ls[0].Steps), len(ls[0].Steps)))
+	require.NoError(t, s.Record(ls[1].Slug, 2, len(ls[1].Steps)))
+	var out, errb bytes.Buffer
+	a := &App{Lessons: ls, Stdout: &out, Stderr: &errb}
+	require.Equal(t, ExitOK, a.Run([]string{"list"}))
+	require.Contains(t, out.String(), "✓ 1  "+ls[0].Slug)
+	require.Contains(t, out.String(), "complete")
+	require.Contains(t, out.String(), "2/"+strconv.Itoa(len(ls[1].Steps))+" steps done")
+	require.Contains(t, out.String(), "Next: netlab lesson 2 ("+ls[1].Slug+")")
+
+	// A corrupt file: a warning, the lessons still listed, a fresh start.
+	require.NoError(t, os.WriteFile(filepath.Join(state, "netlab", "progress.json"), []byte("{"), 0o644))
+	out.Reset()
+	require.Equal(t, ExitOK, a.Run([]string{"list"}))
+	require.Contains(t, errb.String(), "warning: progress file was unreadable")
+	require.Contains(t, out.String(), "Next: netlab lesson 1 ")
+}

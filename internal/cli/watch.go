@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netlab/netlab/guided"
+	"github.com/netlab/netlab/kernel"
+)
+
+// WatchEvents opens the kernel event source for `netlab watch`; tests may
+// replace it.
+var WatchEvents = func() (kernel.EventSource, error) { return kernel.WatchEvents() }
+
+func (a *App) watchCommand() *cobra.Command {
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "watch N",
+		Short: "Re-grade a lesson whenever the kernel's network state changes (for a second terminal)",
+		Long: `watch subscribes to the kernel's change notifications (links, addresses,
+routes, neighbours, nftables) in the lab's root namespace and in every named
+namespace, including namespaces created later, and prints a line each time
+a step is completed or stops passing. Work in another terminal; Ctrl-C ends
+watch.`,
+		Args: exactlyOneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			// Fail early and clearly when the kernel cannot be opened at
+			// all; the watch itself opens it afresh for every grading.
+			_, closeFn, err := a.lab()
+			if err != nil {
+				return err
+			}
+			closeFn()
+			// Subscribe before the first grade, so that no change falls
+			// between grading and listening.
+			src, err := WatchEvents()
+			if err != nil {
+				return usageErr("netlab cannot subscribe to kernel events: %v", err)
+			}
+			defer src.Close()
+			store := progressStore(a.Stderr)
+			w := &guided.Watch{
+				Lesson: l,
+				Grader: freshGrader{open: a.OpenLab, probeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
+				Events: src.Events(),
+				Print:  guided.Printer{Out: a.Stdout, Lessons: a.Lessons, Verbose: verbose},
+				OnChange: func(c guided.Change) {
+					if err := store.Record(l.Slug, c.To, len(l.Steps)); err != nil {
+						fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
+					}
+				},
+			}
+			fmt.Fprintf(a.Stdout, "watching lesson %d (%s): changes appear here as you work in another terminal; Ctrl-C to stop\n", l.ID, l.Slug)
+			err = w.Run(cmd.Context())
+			if errors.Is(err, guided.ErrEventsClosed) {
+				return usageErr("netlab stopped receiving kernel events; start watch again")
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the next step's whole text, not only its title")
+	return cmd
+}
