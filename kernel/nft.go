@@ -208,6 +208,11 @@ func renderExpr(e map[string]json.RawMessage) (text, verdict string, packets uin
 		case "xt":
 			var x struct{ Type, Name string }
 			_ = json.Unmarshal(v, &x)
+			// iptables-nft targets (-j MASQUERADE, -j DNAT) show up as xt
+			// expressions: they are still the rule's verdict.
+			if x.Type == "target" {
+				return "xt " + x.Type + " " + x.Name, strings.ToLower(x.Name), 0
+			}
 			return "xt " + x.Type + " " + x.Name, "", 0
 		default:
 			return k, "", 0
