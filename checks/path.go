@@ -472,7 +472,6 @@ func nobodyHas(ctx context.Context, v *labView, nh net.IP, leads, wantNS, wantLi
 // crossBridge follows a frame into bridge br (in ns), entering by port in
 // (zero Link when the bridge itself sends), to the port that leads to nh.
 func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in kernel.Link, nh net.IP) (string, string, *Result) {
-	p.bridges = append(p.bridges, place{ns: ns, link: br.Name})
 	p.addNS(ns)
 	if !br.AdminUp {
 		return "", "", fail(Failf("bridge %s is down: it forwards nothing between its ports until it is up", inNS(br.Name, ns)).
@@ -507,6 +506,11 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		}
 		if r := portOK(ns, br, port, what); r != nil {
 			return "", "", r
+		}
+		if in.Name != "" {
+			// Port to port: the frame is bridged, not routed (this is
+			// what br_netfilter hands to iptables' FORWARD chain).
+			p.bridges = append(p.bridges, place{ns: ns, link: br.Name})
 		}
 		return pns, peer.Name, nil
 	}

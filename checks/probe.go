@@ -201,6 +201,11 @@ func hostPort(a net.TCPAddr) string {
 }
 
 func (c tcpCheck) Run(ctx context.Context, env Env) Result {
+	if c.server != kernel.Root {
+		if st, err := env.K.NamespaceState(ctx, c.server); err == nil && st != kernel.NSPresent {
+			return FromErr(fmt.Errorf("%s: %w", c.server, kernel.ErrNoNamespace), c.server)
+		}
+	}
 	v := newLabView(ctx, env.K)
 	path, verdict := walkPath(ctx, v, c.from, c.to.IP, false, false)
 	if verdict != nil && verdict.Mistake == "ping-self" {
