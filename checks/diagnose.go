@@ -375,7 +375,7 @@ func notDropped(p pathInfo, pr probeDesc, before, after nfSnap) *Result {
 			continue
 		}
 		if m.ns != target {
-			return fail(Failf("the DROP rule `%s` is in %s, but the echo requests are answered by %s: %s's rules do not filter what %s receives",
+			return fail(Failf("the DROP rule `%s` is in %s, not in %s, which receives and answers the echo requests: each namespace has its own firewall, and %s's rules do not filter what %s receives",
 				m.rule.Text, ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithMistake("rule-wrong-ns"))
 		}
 		if m.hook != "" && m.hook != "input" && m.hook != "prerouting" {
