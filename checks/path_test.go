@@ -207,3 +207,32 @@ func TestAfterFailure(t *testing.T) {
 		})
 	}
 }
+
+func TestFDBWhy(t *testing.T) {
+	ctx := context.Background()
+	mac := net.HardwareAddr{2, 0, 0, 0, 0, 0x11}
+	check := fdbCheck{bridgePort{ns: "ns1", link: "eth0", bridge: "br0"}}
+	setup := func() *kerneltest.Fake {
+		f := lanFake()
+		f.NSs["ns1"].Links[1].MAC = mac
+		return f
+	}
+	f := setup()
+	f.NSs[""].FDB["br0"] = []kernel.FDBEntry{{MAC: mac, PortIndex: 4}}
+	require.Equal(t, Pass, check.Run(ctx, Env{K: f}).Status)
+
+	f = setup()
+	f.NSs[""].FDB["br0"] = []kernel.FDBEntry{{MAC: mac, PortIndex: 3}}
+	r := check.Run(ctx, Env{K: f})
+	require.Equal(t, "fdb-wrong-port", r.Mistake)
+	require.Contains(t, r.Why, "on port veth-ns0, not on veth-ns1", "ports by name, not ifindex")
+
+	f = setup()
+	f.NSs[""].Links[3].AdminUp = false
+	r = check.Run(ctx, Env{K: f})
+	require.Equal(t, "port-down", r.Mistake)
+	require.Contains(t, r.Why, "its port veth-ns1 is down")
+
+	r = check.Run(ctx, Env{K: setup()})
+	require.Equal(t, "fdb-not-learned", r.Mistake)
+}
