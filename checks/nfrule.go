@@ -207,33 +207,51 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 			}
 		}
 	}
-	// The right rule in the wrong namespace: typed without `ip netns exec`,
-	// or in the namespace at the other end.
-	if nss, err := allNamespaces(ctx, env.K); err == nil {
-		for _, ns := range nss {
-			if ns == c.ns {
-				continue
-			}
-			if same, _ := env.K.SameNS(ctx, ns, c.ns); same {
-				continue
-			}
-			other, err := env.K.Ruleset(ctx, ns)
-			if err != nil {
-				continue
-			}
-			ohooks := hooksOf(other)
-			for _, r := range other.Rules {
-				if c.matches(r, ohooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
-					where := "inside " + c.ns + " (ip netns exec " + c.ns + " iptables ...)"
-					if c.ns == "" {
-						where = "in the lab's root namespace"
-					}
-					return Failf("the %s rule `%s` is in %s (chain %s), not in %s: each namespace has its own firewall, and the lesson wants the rule %s",
-						strings.ToUpper(c.verdict), r.Text, nsName(ns), r.Chain, nsName(c.ns), where).WithMistake("rule-wrong-ns")
-				}
-			}
+	// A rule with the right verdict but other matches (MASQUERADE -o br0
+	// instead of -o wan0) is the learner's near miss: show it.
+	for _, r := range append(append([]kernel.NFRule(nil), rs.Rules...), rs.Legacy...) {
+		if c.verdictOK(r) {
+			return Failf("%s has a %s rule, but it matches other packets than the lesson wants (%s): %s",
+				nsName(c.ns), strings.ToUpper(c.verdict), c.Describe(), r.Text).WithMistake("rule-mismatch")
 		}
+	}
+	if other, text, ok := c.elsewhere(ctx, env); ok {
+		return Failf("%s has no such %s rule, but %s has one (%s): every namespace has its own firewall, so the rule must be added inside %s",
+			nsName(c.ns), strings.ToUpper(c.verdict), nsName(other), text, nsName(c.ns)).WithMistake("rule-wrong-ns")
 	}
 	return Failf("%s has no %s rule matching this in its ruleset (%d rules looked at): %s",
 		nsName(c.ns), strings.ToUpper(c.verdict), len(rs.Rules)+len(rs.Legacy), c.Describe()).WithMistake("rule-missing")
+}
+
+// elsewhere looks for the rule in the lab's other namespaces: the classic
+// mistake is `iptables ...` typed without `ip netns exec NS`.
+func (c nfRuleCheck) elsewhere(ctx context.Context, env Env) (string, string, bool) {
+	nss, err := allNamespaces(ctx, env.K)
+	if err != nil {
+		return "", "", false
+	}
+	for _, ns := range nss {
+		if ns == c.ns || ctx.Err() != nil {
+			continue
+		}
+		rs, err := env.K.Ruleset(ctx, ns)
+		if err != nil {
+			continue
+		}
+		hooks := map[string]string{}
+		for _, ch := range rs.Chains {
+			hooks[ch.Family+"/"+ch.Table+"/"+ch.Name] = ch.Hook
+		}
+		for _, r := range rs.Rules {
+			if c.matches(r, hooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
+				return ns, r.Text, true
+			}
+		}
+		for _, r := range rs.Legacy {
+			if c.matches(r, strings.ToLower(r.Chain)) {
+				return ns, r.Text, true
+			}
+		}
+	}
+	return "", "", false
 }

@@ -283,13 +283,14 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 	}
 	if !res.Connected {
 		after := snapshotAfter(ctx, env.K, probeNamespaces(path, extra...), start, probeTimeout(env))
-		if r := afterFailure(ctx, v, path, pr, before, after); r != nil {
-			return *r
+		r := afterFailure(ctx, v, path, pr, before, after)
+		if r == nil && pr.natDst != nil {
+			r = dnatMissing(path, pr, after)
 		}
-		if pr.natDst != nil {
-			if r := dnatMissing(path, pr, after); r != nil {
-				return *r
-			}
+		if r != nil {
+			r.Why = fmt.Sprintf("a TCP connection from %s to %s did not reach netlab's probe server in %s: %s", nsName(c.from), hostPort(c.to), nsName(c.server), r.Why)
+			r.Message = r.Why
+			return *r
 		}
 		return Failf("a TCP connection from %s to %s did not reach netlab's probe server in %s: %v", nsName(c.from), hostPort(c.to), nsName(c.server), res.Err).WithMistake("tcp-failed")
 	}
