@@ -265,8 +265,8 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	// 1. A DROP (or REJECT) rule counted this probe's packets.
 	for _, m := range moved(before, after) {
 		if isDrop(m.rule) && couldMatch(m.rule, pr) {
-			return fail(Failf("the rule `%s` in %s dropped %d packets of this probe: it matches more than it should",
-				m.rule.Text, ruleWhere(m), m.delta).WithFix(nftDelete(m)).WithMistake("drop-too-broad"))
+			return fail(Failf("the rule `%s` in %s dropped %d packets of this probe",
+				m.rule.Text, ruleWhere(m), m.delta).WithFix(nftDelete(m)).WithMistake("dropped-by-rule"))
 		}
 	}
 	// 2. The Docker case: bridged frames go through iptables.

@@ -159,7 +159,7 @@ func TestAfterFailure(t *testing.T) {
 		mistake string
 	}{
 		{name: "nothing to say", mistake: ""},
-		{name: "a drop rule counted the probe", moved: 3, mistake: "drop-too-broad",
+		{name: "a drop rule counted the probe", moved: 3, mistake: "dropped-by-rule",
 			mutate: func(f *kerneltest.Fake) { f.NSs["ns1"].Ruleset.Rules = []kernel.NFRule{dropRule} }},
 		{name: "a drop rule that did not move", moved: 0, mistake: "",
 			mutate: func(f *kerneltest.Fake) { f.NSs["ns1"].Ruleset.Rules = []kernel.NFRule{dropRule} }},

@@ -123,12 +123,15 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	if res.Err != nil {
 		return Failf("a ping from %s to %s could not be sent: %v", nsName(c.from), c.to, res.Err).WithMistake("send-refused")
 	}
+	noReply := fmt.Sprintf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.to, probeTimeout(env))
 	if watch {
 		if r := afterFailure(ctx, v, path, pr, before, snapshotAfter(ctx, env.K, probeNamespaces(path), start, probeTimeout(env))); r != nil {
+			r.Why = noReply + ": " + r.Why
+			r.Message = r.Why
 			return *r
 		}
 	}
-	return Failf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.to, probeTimeout(env)).WithMistake("no-reply")
+	return Failf("%s", noReply).WithMistake("no-reply")
 }
 
 // probeNamespacesAll is every namespace of the lab: a DROP rule that

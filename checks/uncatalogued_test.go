@@ -49,7 +49,7 @@ ip link set veth-ns2 master br1`,
 	{
 		name: "reject-everything-in-ns1", lesson: "bridge",
 		sh:   `ip netns exec ns1 iptables -A INPUT -j REJECT`,
-		step: 5, id: "drop-too-broad",
+		step: 5, id: "dropped-by-rule",
 		why: []string{"chain INPUT of table filter", "dropped"},
 	},
 	{
