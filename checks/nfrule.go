@@ -196,6 +196,17 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 			return Passf("%s (iptables-legacy): %s", nsName(c.ns), r.Text)
 		}
 	}
+	if c.hook != "" {
+		// The right rule in the wrong chain (FORWARD for INPUT, ...).
+		loose := c
+		loose.hook = ""
+		for _, r := range rs.Rules {
+			if h := hooks[r.Family+"/"+r.Table+"/"+r.Chain]; loose.matches(r, h) {
+				return Failf("%s has the rule `%s`, but in chain %s (the %s hook), not on the %s hook the lesson asks for",
+					nsName(c.ns), r.Text, r.Chain, h, c.hook).WithMistake("rule-wrong-chain")
+			}
+		}
+	}
 	// A rule with the right verdict but other matches (MASQUERADE -o br0
 	// instead of -o wan0) is the learner's near miss: show it.
 	for _, r := range append(append([]kernel.NFRule(nil), rs.Rules...), rs.Legacy...) {

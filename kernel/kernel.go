@@ -41,6 +41,7 @@ type Link struct {
 	Type        string // "veth", "bridge", "device", "vlan", "vxlan", ...
 	AdminUp     bool   // IFF_UP
 	LowerUp     bool   // IFF_LOWER_UP: carrier
+	NoARP       bool   // IFF_NOARP (`ip link set DEV arp off`): neither asks nor answers ARP
 	OperState   string // "up", "down", "lowerlayerdown", "unknown", ...
 	MAC         net.HardwareAddr
 	MTU         int
@@ -199,6 +200,9 @@ type Kernel interface {
 	Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (PingResult, error)
 	ProbeTCP(ctx context.Context, p TCPProbe) (TCPResult, error)
 	Ruleset(ctx context.Context, ns string) (Ruleset, error)
+	// NFCounters is the packet counter of every nftables rule of ns, keyed
+	// by RuleKey: a cheap read, taken right before a probe is sent.
+	NFCounters(ctx context.Context, ns string) (map[string]uint64, error)
 }
 
 // Changer is what reset and the test fixtures need to undo a lesson.

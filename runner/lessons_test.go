@@ -314,7 +314,7 @@ ip -n ns1 addr add 10.0.0.1/24 dev veth1`, 5),
 	{name: "L2S5_one_end_down", lesson: "2", build: solved("ip -n ns1 link set veth1 down"),
 		want: "PPPPFF", step: 5, mistake: "peer-down", why: "its peer veth1 in ns1 is down"},
 	{name: "L2S6_icmp_dropped_in_ns1", lesson: "2", build: solved("ip netns exec ns1 iptables -A INPUT -p icmp -j DROP"),
-		want: "PPPPPF", step: 6, mistake: "no-reply", why: "got no reply"},
+		want: "PPPPPF", step: 6, mistake: "dropped-by-rule", why: "got no reply"},
 
 	// Lesson 3.
 	{name: "L3S1_bridge_down", lesson: "3", build: solved("ip link set br0 down"),
@@ -335,7 +335,7 @@ ip -n ns1 addr add 10.0.1.11/16 dev eth0
 ip -n ns2 addr add 10.0.1.12/24 dev eth0`, 0),
 		want: "PPPFPP", step: 4, mistake: "wrong-prefix", why: "but the lesson wants /24"},
 	{name: "L3S5_icmp_dropped_in_ns2", lesson: "3", build: solved("ip netns exec ns2 iptables -A INPUT -p icmp -j DROP"),
-		want: "PPPPFP", step: 5, mistake: "no-reply", why: "got no reply"},
+		want: "PPPPFP", step: 5, mistake: "dropped-by-rule", why: "got no reply"},
 	{name: "L3S6_port_does_not_learn", lesson: "3", build: solved(`
 ip link set veth-ns2 down
 bridge link set dev veth-ns2 learning off
@@ -350,7 +350,7 @@ ip link set veth-ns2 up`),
 	{name: "L4S2_rule_in_root_namespace", lesson: "4", build: upTo(1, "iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP", 3),
 		want: "FFPPP", step: 2, mistake: "rule-wrong-ns", why: "but the lab's root namespace has one"},
 	{name: "L4S2_drops_all_of_ns0", lesson: "4", build: upTo(1, "ip netns exec ns2 iptables -A INPUT -s 10.0.1.10 -j DROP", 3),
-		want: "PFPPP", step: 2, mistake: "tcp-failed", why: "did not reach netlab's probe server in ns2"},
+		want: "PFPPP", step: 2, mistake: "dropped-by-rule", why: "did not reach netlab's probe server in ns2"},
 	{name: "L4S3_internet_routes_back", lesson: "4", build: solved("ip -n internet route add 10.0.1.0/24 via 203.0.113.254"),
 		want: "PPFPP", step: 3, mistake: "route-should-be-absent", why: "internet can route to 10.0.1.0/24"},
 	{name: "L4S3_wan0_peer_down", lesson: "4", build: solved("ip -n internet link set eth0 down"),
