@@ -109,10 +109,17 @@ func TestKindsPassAndFail(t *testing.T) {
 			func(f *kerneltest.Fake) { f.PingF = nil }, "no-reply"},
 		{"ping to itself is no proof", "ping", checks.Params{From: "ns0", To: "10.0.0.2"},
 			func(f *kerneltest.Fake) {
+				// 10.0.0.2 typed on the wrong end: ns0 now answers itself.
 				f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: cidr("10.0.0.2/24")})
+				f.NSs["ns1"].Addrs = f.NSs["ns1"].Addrs[:1]
 			}, "ping-self"},
-		{"ping no_reply", "ping", checks.Params{From: "ns0", To: "10.0.0.9", Expect: "no_reply"},
+		{"duplicate address", "ping", checks.Params{From: "ns0", To: "10.0.0.2"},
 			func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: cidr("10.0.0.2/24")})
+			}, "dup-addr"},
+		{"ping no_reply", "ping", checks.Params{From: "ns1", To: "10.0.0.1", Expect: "no_reply"},
+			func(f *kerneltest.Fake) {
+				// Nothing drops the echo any more: ns0 answers.
 				f.PingF = func(string, net.IP, kernel.PingOpts) (kernel.PingResult, error) {
 					return kernel.PingResult{Sent: 1, Received: 1}, nil
 				}
@@ -123,6 +130,11 @@ func TestKindsPassAndFail(t *testing.T) {
 			ctx := context.Background()
 			c := build(t, tc.kind, tc.p)
 			f := lesson2()
+			if tc.p.Expect == "no_reply" {
+				f.PingF = func(ns string, _ net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+					return kernel.PingResult{Sent: o.Count}, nil // dropped on the way
+				}
+			}
 			env := checks.Env{K: f}
 			r := c.Run(ctx, env)
 			require.Equal(t, checks.Pass, r.Status, "right state: %+v", r)
@@ -199,17 +211,17 @@ func TestBridgeFDBAndRuleKinds(t *testing.T) {
 }
 
 func TestTCPKind(t *testing.T) {
-	c := build(t, "tcp", checks.Params{From: "ns0", To: "203.0.113.254:8080", ServerNS: "ns1", Listen: "10.0.1.11:80", ExpectSrc: "203.0.113.1"})
+	c := build(t, "tcp", checks.Params{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"})
 	f := lesson2()
 	f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
-		require.Equal(t, "10.0.1.11:80", p.Listen.String())
-		require.Equal(t, "203.0.113.254:8080", p.Dial.String())
-		return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("203.0.113.1")}, nil
+		require.Equal(t, "10.0.0.2:8080", p.Listen.String(), "listen defaults to the destination")
+		require.Equal(t, "ns1", p.ServerNS)
+		return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.0.1")}, nil
 	}
 	r := c.Run(context.Background(), checks.Env{K: f})
 	require.Equal(t, checks.Pass, r.Status, r.Why)
 	f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
-		return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.1.10")}, nil
+		return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.0.9")}, nil
 	}
 	r = c.Run(context.Background(), checks.Env{K: f})
 	require.Equal(t, checks.Fail, r.Status)
@@ -217,7 +229,8 @@ func TestTCPKind(t *testing.T) {
 	f.ProbeTCPF = nil
 	r = c.Run(context.Background(), checks.Env{K: f})
 	require.Equal(t, checks.Fail, r.Status)
-	require.Equal(t, "tcp-failed", r.Mistake)
+	require.NotEmpty(t, r.Mistake, r.Why)
+	require.NotEmpty(t, r.Why)
 }
 
 func TestMissingToolIsAnError(t *testing.T) {
