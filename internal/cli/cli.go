@@ -149,6 +149,8 @@ them by reading the kernel's state and by sending real packets.`,
 		a.solveCommand(),
 		a.resetCommand(),
 		a.doctorCommand(),
+		a.selftestCommand(),
+		a.selftestUnitCommand(),
 	)
 	return root
 }
