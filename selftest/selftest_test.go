@@ -236,7 +236,7 @@ func TestHostChangeIsCaught(t *testing.T) {
 	defer k.Close()
 	leak := func(ctx context.Context, u selftest.Unit) (selftest.UnitResult, error) {
 		if u.Kind == selftest.KindProgression {
-			if _, err := k.Exec(ctx, kernel.Root, "ip", "link", "add", "leak0", "type", "dummy"); err != nil {
+			if _, err := k.Exec(ctx, kernel.Root, "ip", "link", "add", "leak0", "type", "bridge"); err != nil {
 				return selftest.UnitResult{}, err
 			}
 		}
@@ -247,5 +247,5 @@ func TestHostChangeIsCaught(t *testing.T) {
 	require.False(t, res.Passed)
 	require.NotNil(t, res.HostUnchanged)
 	require.False(t, *res.HostUnchanged)
-	require.Contains(t, res.HostDiff, "+ link leak0 type dummy")
+	require.Contains(t, res.HostDiff, "+ link leak0 type bridge")
 }
