@@ -187,7 +187,14 @@ func hostPort(a net.TCPAddr) string {
 func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 	res, err := env.K.ProbeTCP(ctx, kernel.TCPProbe{ServerNS: c.server, Listen: c.listen, ClientNS: c.from, Dial: c.to, Timeout: probeTimeout(env)})
 	if err != nil {
-		return FromErr(err, c.from)
+		// Name the side whose namespace is missing, not always the client's.
+		ns := c.from
+		if errors.Is(err, kernel.ErrNoNamespace) && c.server != kernel.Root {
+			if st, serr := env.K.NamespaceState(ctx, c.server); serr == nil && st != kernel.NSPresent {
+				ns = c.server
+			}
+		}
+		return FromErr(err, ns)
 	}
 	if res.ServerErr != nil {
 		if errors.Is(res.ServerErr, unix.EADDRNOTAVAIL) {

@@ -68,12 +68,75 @@ func (l *Linux) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
 	if err != nil {
 		return rs, fmt.Errorf("nft ruleset in %s: %w", nsLabel(ns), err)
 	}
+	explainXT(ctx, l, ns, &rs)
 	if _, lerr := exec.LookPath("iptables-legacy-save"); lerr == nil {
 		if lout, err := l.Exec(ctx, ns, "iptables-legacy-save", "-c"); err == nil {
 			rs.Legacy = ParseIptablesSave(lout)
 		}
 	}
 	return rs, nil
+}
+
+// explainXT completes rules that iptables-nft wrote with compat ("xt")
+// targets: nft's JSON names the target (MASQUERADE, DNAT) but not its
+// arguments (--to-destination). iptables-nft-save prints them; its rules
+// come in the same order as nft's within a chain, so a chain whose rule
+// counts agree gets each rule's iptables text appended. Best effort: when
+// the tool is missing or the chains disagree, the nft text stays alone.
+func explainXT(ctx context.Context, l *Linux, ns string, rs *Ruleset) {
+	has := false
+	for _, r := range rs.Rules {
+		if r.Family == "ip" && strings.Contains(r.Text, "xt target") {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return
+	}
+	tool := "iptables-nft-save"
+	if _, err := exec.LookPath(tool); err != nil {
+		tool = "iptables-save"
+	}
+	out, err := l.Exec(ctx, ns, tool)
+	if err != nil {
+		return
+	}
+	AnnotateXT(rs, ParseIptablesSave(out))
+}
+
+// AnnotateXT appends iptables-save's text (from save) to the ip-family nft
+// rules of the same table and chain, position by position, where the nft
+// rule uses an xt target and both list the same number of rules.
+func AnnotateXT(rs *Ruleset, save []NFRule) {
+	byChain := map[string][]NFRule{}
+	for _, r := range save {
+		k := r.Table + "/" + r.Chain
+		byChain[k] = append(byChain[k], r)
+	}
+	count := map[string]int{}
+	for _, r := range rs.Rules {
+		if r.Family == "ip" {
+			count[r.Table+"/"+r.Chain]++
+		}
+	}
+	pos := map[string]int{}
+	for i := range rs.Rules {
+		r := &rs.Rules[i]
+		if r.Family != "ip" {
+			continue
+		}
+		k := r.Table + "/" + r.Chain
+		j := pos[k]
+		pos[k]++
+		if len(byChain[k]) != count[k] || !strings.Contains(r.Text, "xt target") {
+			continue
+		}
+		r.Text += " " + byChain[k][j].Text
+		if byChain[k][j].Verdict != "" {
+			r.Verdict = byChain[k][j].Verdict
+		}
+	}
 }
 
 // ParseIptablesSave reads `iptables-save -c` output into rules.
@@ -208,6 +271,11 @@ func renderExpr(e map[string]json.RawMessage) (text, verdict string, packets uin
 		case "xt":
 			var x struct{ Type, Name string }
 			_ = json.Unmarshal(v, &x)
+			// iptables-nft writes MASQUERADE, DNAT, SNAT, REJECT as compat
+			// targets: the target is the rule's verdict.
+			if x.Type == "target" {
+				return "xt " + x.Type + " " + x.Name, strings.ToLower(x.Name), 0
+			}
 			return "xt " + x.Type + " " + x.Name, "", 0
 		default:
 			return k, "", 0
