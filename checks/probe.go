@@ -63,24 +63,24 @@ func (c pingCheck) Describe() string {
 }
 
 func (c pingCheck) Run(ctx context.Context, env Env) Result {
-	route, rerr := env.K.RouteGet(ctx, c.from, c.to)
-	if rerr != nil && errors.Is(rerr, kernel.ErrNoNamespace) {
-		return FromErr(rerr, c.from)
-	}
-	// Fast verdicts from kernel state: no need to wait for a timeout.
-	if rerr == nil && route.Type == "local" && !c.local {
-		return Failf("%s is an address of %s itself: a ping to it never leaves %s, so it proves nothing about the link",
-			c.to, nsName(c.from), nsName(c.from)).WithMistake("ping-self")
-	}
-	if rerr == nil && c.local && route.Type != "local" {
-		return Failf("%s is not a local address of %s", c.to, nsName(c.from)).WithMistake("not-local")
-	}
-	if !c.noReply && (rerr != nil || route.Type == "unreachable" || route.Type == "blackhole" || route.Type == "prohibit") {
-		why := fmt.Sprintf("%s has no route to %s", nsName(c.from), c.to)
-		if rerr == nil {
-			why = fmt.Sprintf("%s's route to %s is of type %s", nsName(c.from), c.to, route.Type)
+	v := newLabView(ctx, env.K)
+	path, verdict := walkPath(ctx, v, c.from, c.to, c.local, false)
+	// Fast verdicts: kernel state already proves the outcome, no need to
+	// wait for a timeout. For an expected drop only a missing namespace or
+	// a local answer decide; a broken path does "drop" the echo.
+	if verdict != nil {
+		switch {
+		case !c.noReply, verdict.Status != Fail:
+			return *verdict
+		case verdict.Mistake == "ns-missing" || verdict.Mistake == "ns-stale" || verdict.Mistake == "ping-self" || verdict.Mistake == "dup-addr":
+			return *verdict
 		}
-		return Failf("%s: the kernel refuses to send (ping: sendto: Network unreachable)", why).WithMistake("no-route")
+	}
+	pr := probeDesc{proto: "icmp", src: path.src, dst: c.to}
+	var before nfSnap
+	watch := !c.local
+	if watch {
+		before = snapshotRules(ctx, env.K, probeNamespaces(path))
 	}
 	res, err := env.K.Ping(ctx, c.from, c.to, kernel.PingOpts{Count: 3, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env)})
 	if err != nil {
@@ -93,16 +93,32 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	case !got && c.noReply:
 		return Passf("a ping from %s to %s got no reply (%d sent)", nsName(c.from), c.to, res.Sent)
 	case got && c.noReply:
+		if watch {
+			if r := notDropped(path, pr, before, snapshotRules(ctx, env.K, probeNamespacesAll(ctx, env.K, path))); r != nil {
+				return *r
+			}
+		}
 		return Failf("%s still gets replies from %s: nothing drops the echo requests", nsName(c.from), c.to).WithMistake("not-dropped")
 	}
 	if res.Err != nil {
 		return Failf("a ping from %s to %s could not be sent: %v", nsName(c.from), c.to, res.Err).WithMistake("send-refused")
 	}
-	via := route.Dev
-	if route.Gw != nil {
-		via = route.Gw.String() + " on " + route.Dev
+	if watch {
+		if r := afterFailure(ctx, v, path, pr, before, snapshotRules(ctx, env.K, probeNamespaces(path))); r != nil {
+			return *r
+		}
 	}
-	return Failf("%s sent %d echo requests to %s (via %s) and got no reply within %s", nsName(c.from), res.Sent, c.to, via, probeTimeout(env)).WithMistake("no-reply")
+	return Failf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.to, probeTimeout(env)).WithMistake("no-reply")
+}
+
+// probeNamespacesAll is every namespace of the lab: a DROP rule that
+// should have matched may sit anywhere.
+func probeNamespacesAll(ctx context.Context, k kernel.Kernel, p pathInfo) []string {
+	all, err := allNamespaces(ctx, k)
+	if err != nil {
+		return probeNamespaces(p)
+	}
+	return probeNamespaces(p, all...)
 }
 
 // TCPKind: a TCP connection from one namespace reaches netlab's own probe
@@ -185,6 +201,38 @@ func hostPort(a net.TCPAddr) string {
 }
 
 func (c tcpCheck) Run(ctx context.Context, env Env) Result {
+	v := newLabView(ctx, env.K)
+	path, verdict := walkPath(ctx, v, c.from, c.to.IP, false, false)
+	if verdict != nil && verdict.Mistake == "ping-self" {
+		verdict = nil // a connection to oneself is fine when the server is there too
+	}
+	pr := probeDesc{proto: "tcp", src: path.src, dst: c.to.IP, dport: c.to.Port}
+	extra := []string{c.server}
+	if verdict == nil && !c.listen.IP.Equal(c.to.IP) && path.found {
+		// The connection is rewritten (DNAT) where the dialled address
+		// lives; from there it must be forwarded to the listen address.
+		same := path.holder.ns == c.server
+		if !same {
+			same, _ = env.K.SameNS(ctx, path.holder.ns, c.server)
+		}
+		if !same {
+			pr.natDst = c.listen.IP
+			leg, r := walkPath(ctx, v, path.holder.ns, c.listen.IP, false, true)
+			if r != nil {
+				verdict = r
+			}
+			path.nss = append(path.nss, leg.nss...)
+			path.routers = append(path.routers, leg.routers...)
+			path.bridges = append(path.bridges, leg.bridges...)
+			for k, d := range leg.outDev {
+				path.outDev[k] = d
+			}
+		}
+	}
+	if verdict != nil {
+		return *verdict
+	}
+	before := snapshotRules(ctx, env.K, probeNamespaces(path, extra...))
 	res, err := env.K.ProbeTCP(ctx, kernel.TCPProbe{ServerNS: c.server, Listen: c.listen, ClientNS: c.from, Dial: c.to, Timeout: probeTimeout(env)})
 	if err != nil {
 		// Name the side whose namespace is missing, not always the client's.
@@ -206,6 +254,15 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 		return Errorf("netlab's probe server could not start in %s: %v", nsName(c.server), res.ServerErr)
 	}
 	if !res.Connected {
+		after := snapshotRules(ctx, env.K, probeNamespaces(path, extra...))
+		if r := afterFailure(ctx, v, path, pr, before, after); r != nil {
+			return *r
+		}
+		if pr.natDst != nil {
+			if r := dnatMissing(path, pr, after); r != nil {
+				return *r
+			}
+		}
 		return Failf("a TCP connection from %s to %s did not reach netlab's probe server in %s: %v", nsName(c.from), hostPort(c.to), nsName(c.server), res.Err).WithMistake("tcp-failed")
 	}
 	if c.src != nil && !c.src.Equal(res.SeenFrom) {

@@ -174,8 +174,20 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
 	out := make([]Link, 0, len(raw))
+	ports := false
 	for _, r := range raw {
 		out = append(out, convertLink(r))
+		ports = ports || r.Attrs().MasterIndex != 0
+	}
+	// Bridge ports carry an STP state; ask for it only when there are any.
+	if ports {
+		if st, err := l.bridgePortStates(e); err == nil {
+			for i := range out {
+				if out[i].MasterIndex != 0 {
+					out[i].BridgePortState = st[out[i].Index]
+				}
+			}
+		}
 	}
 	return out, nil
 }

@@ -1,0 +1,409 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/netlab/netlab/kernel"
+)
+
+// This file explains a probe that was sent and failed (or, for an expected
+// drop, succeeded): the things kernel state alone cannot prove beforehand.
+// Firewall counters are read before and after the probe; the rule whose
+// counter moved is named. Probes of one grading run share the kernel, so a
+// counter may also move for another probe: only rules that could match
+// this probe's packets (protocol, addresses, port) are considered.
+
+// probeDesc is what the probe's packets look like.
+type probeDesc struct {
+	proto    string // "icmp" or "tcp"
+	src, dst net.IP
+	dport    int
+	// natDst is the address the packet is rewritten to (DNAT), if any.
+	natDst net.IP
+}
+
+// nfSnap is the rulesets of some namespaces at one moment.
+type nfSnap map[string]kernel.Ruleset
+
+// snapshotRules reads the rulesets of nss concurrently; a namespace that
+// cannot be read is left out.
+func snapshotRules(ctx context.Context, k kernel.Kernel, nss []string) nfSnap {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := nfSnap{}
+	for _, ns := range nss {
+		wg.Add(1)
+		go func(ns string) {
+			defer wg.Done()
+			rs, err := k.Ruleset(ctx, ns)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			out[ns] = rs
+			mu.Unlock()
+		}(ns)
+	}
+	wg.Wait()
+	return out
+}
+
+// probeNamespaces are the namespaces whose rules could touch the probe.
+func probeNamespaces(p pathInfo, extra ...string) []string {
+	var out []string
+	add := func(ns string) {
+		if !contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	for _, ns := range p.nss {
+		add(ns)
+	}
+	if p.found {
+		add(p.holder.ns)
+	}
+	for _, ns := range extra {
+		add(ns)
+	}
+	return out
+}
+
+// movedRule is a rule and how many packets it counted during the probe.
+type movedRule struct {
+	ns    string
+	rule  kernel.NFRule
+	hook  string
+	delta uint64
+}
+
+func ruleKey(r kernel.NFRule, i int, legacy bool) string {
+	if legacy {
+		return fmt.Sprintf("legacy/%d/%s", i, r.Text)
+	}
+	return fmt.Sprintf("%s/%s/%s/%d", r.Family, r.Table, r.Chain, r.Handle)
+}
+
+func hooksOf(rs kernel.Ruleset) map[string]string {
+	h := map[string]string{}
+	for _, c := range rs.Chains {
+		h[c.Family+"/"+c.Table+"/"+c.Name] = c.Hook
+	}
+	return h
+}
+
+func hookOf(hooks map[string]string, r kernel.NFRule, legacy bool) string {
+	if legacy {
+		return strings.ToLower(r.Chain)
+	}
+	return hooks[r.Family+"/"+r.Table+"/"+r.Chain]
+}
+
+// allRules lists a snapshot's rules with their hooks.
+func allRules(snap nfSnap) []movedRule {
+	var out []movedRule
+	for ns, rs := range snap {
+		hooks := hooksOf(rs)
+		for _, r := range rs.Rules {
+			out = append(out, movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, false)})
+		}
+		for _, r := range rs.Legacy {
+			out = append(out, movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, true)})
+		}
+	}
+	return out
+}
+
+// moved lists the rules whose counters grew between before and after.
+func moved(before, after nfSnap) []movedRule {
+	var out []movedRule
+	for ns, rs := range after {
+		old := map[string]uint64{}
+		if b, ok := before[ns]; ok {
+			for i, r := range b.Rules {
+				old[ruleKey(r, i, false)] = r.Packets
+			}
+			for i, r := range b.Legacy {
+				old[ruleKey(r, i, true)] = r.Packets
+			}
+		}
+		hooks := hooksOf(rs)
+		for i, r := range rs.Rules {
+			if d := r.Packets - old[ruleKey(r, i, false)]; r.Packets > old[ruleKey(r, i, false)] {
+				out = append(out, movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, false), delta: d})
+			}
+		}
+		for i, r := range rs.Legacy {
+			if d := r.Packets - old[ruleKey(r, i, true)]; r.Packets > old[ruleKey(r, i, true)] {
+				out = append(out, movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, true), delta: d})
+			}
+		}
+	}
+	return out
+}
+
+// couldMatch reports whether rule r may match a packet of the probe, in
+// either direction (requests or replies), judging by the criteria its text
+// shows. Criteria it does not show do not restrict it.
+func couldMatch(r kernel.NFRule, pr probeDesc) bool {
+	w := strings.Fields(r.Text)
+	for _, p := range valuesAfter(w, "l4proto", "ip protocol", "meta l4proto", "-p") {
+		if strings.TrimPrefix(p, "!") != pr.proto && !strings.HasPrefix(p, "!") {
+			return false
+		}
+	}
+	if pr.proto == "icmp" && len(valuesAfter(w, "tcp dport", "th dport", "udp dport", "--dport")) > 0 {
+		return false
+	}
+	ends := []net.IP{pr.src, pr.dst, pr.natDst}
+	matchAny := func(vals []string) bool {
+		for _, v := range vals {
+			if strings.HasPrefix(v, "!") {
+				return true
+			}
+			ok := false
+			for _, ip := range ends {
+				if ip != nil && prefixContains(v, ip) {
+					ok = true
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
+	if !matchAny(valuesAfter(w, "ip saddr", "-s")) || !matchAny(valuesAfter(w, "ip daddr", "-d")) {
+		return false
+	}
+	if pr.proto == "tcp" && pr.dport != 0 {
+		for _, v := range valuesAfter(w, "tcp dport", "th dport", "--dport") {
+			if v != strconv.Itoa(pr.dport) && !strings.HasPrefix(v, "{") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isDrop(r kernel.NFRule) bool { return r.Verdict == "drop" || r.Verdict == "reject" }
+
+func ruleWhere(m movedRule) string {
+	if m.rule.Family == "ip" && (m.rule.Table == "filter" || m.rule.Table == "nat") {
+		return fmt.Sprintf("%s, chain %s of table %s", nsName(m.ns), m.rule.Chain, m.rule.Table)
+	}
+	return fmt.Sprintf("%s, chain %s of table %s %s", nsName(m.ns), m.rule.Chain, m.rule.Family, m.rule.Table)
+}
+
+func nftDelete(m movedRule) string {
+	if m.rule.Handle == 0 {
+		return ""
+	}
+	cmd := fmt.Sprintf("nft delete rule %s %s %s handle %d", m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)
+	if m.ns != kernel.Root {
+		cmd = "ip netns exec " + m.ns + " " + cmd
+	}
+	return cmd
+}
+
+func sysctlIn(ns, kv string) string {
+	if ns == kernel.Root {
+		return "sysctl -w " + kv
+	}
+	return "ip netns exec " + ns + " sysctl -w " + kv
+}
+
+func iptIn(ns, args string) string {
+	if ns == kernel.Root {
+		return "iptables " + args
+	}
+	return "ip netns exec " + ns + " iptables " + args
+}
+
+// forwardDrops reports whether ns has a filter chain on the forward hook
+// whose policy is drop.
+func forwardDrops(rs kernel.Ruleset) (kernel.NFChain, bool) {
+	for _, c := range rs.Chains {
+		if c.Hook == "forward" && c.Policy == "drop" && (c.Family == "ip" || c.Family == "inet") {
+			return c, true
+		}
+	}
+	return kernel.NFChain{}, false
+}
+
+// afterFailure explains a probe that got no answer although the walk found
+// nothing wrong. nil means no explanation was found.
+func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, before, after nfSnap) *Result {
+	// 1. A DROP (or REJECT) rule counted this probe's packets.
+	for _, m := range moved(before, after) {
+		if isDrop(m.rule) && couldMatch(m.rule, pr) {
+			return fail(Failf("the rule `%s` in %s dropped %d packets of this probe: it matches more than it should",
+				m.rule.Text, ruleWhere(m), m.delta).WithFix(nftDelete(m)).WithMistake("drop-too-broad"))
+		}
+	}
+	// 2. The Docker case: bridged frames go through iptables.
+	for _, b := range p.bridges {
+		if val, err := v.k.Sysctl(ctx, b.ns, "net.bridge.bridge-nf-call-iptables"); err == nil && val == "1" {
+			if c, ok := forwardDrops(after[b.ns]); ok {
+				return fail(Failf("net.bridge.bridge-nf-call-iptables is 1 (br_netfilter), so frames crossing %s go through iptables' FORWARD chain of %s, whose policy is DROP (chain %s of table %s %s); nothing accepts them (this is what Docker sets up)",
+					b.link, nsName(b.ns), c.Name, c.Family, c.Table).
+					WithFix(iptIn(b.ns, fmt.Sprintf("-A FORWARD -i %s -o %s -j ACCEPT", b.link, b.link))).WithMistake("br-netfilter-drop"))
+			}
+		}
+	}
+	// 3. A router whose FORWARD policy drops.
+	for _, r := range p.routers {
+		c, ok := forwardDrops(after[r])
+		if !ok {
+			continue
+		}
+		dnat := false
+		for _, m := range moved(before, after) {
+			if m.ns == r && m.rule.Verdict == "dnat" && couldMatch(m.rule, pr) {
+				dnat = true
+			}
+		}
+		if dnat || pr.natDst != nil {
+			return fail(Failf("the DNAT rule in %s rewrote the connection to %s, but the FORWARD policy there is DROP (chain %s of table %s %s) and no rule accepts the rewritten packets",
+				nsName(r), pr.natDst, c.Name, c.Family, c.Table).
+				WithFix(iptIn(r, fmt.Sprintf("-A FORWARD -d %s -p tcp --dport %d -j ACCEPT", pr.natDst, pr.dport))).WithMistake("dnat-no-forward"))
+		}
+		return fail(Failf("%s must forward this probe, but its FORWARD policy is DROP (chain %s of table %s %s) and no rule accepts the packets",
+			nsName(r), c.Name, c.Family, c.Table).WithMistake("forward-drop"))
+	}
+	// 4. The answer has no way back: NAT missing or on the wrong interface.
+	if p.found && p.holder.ns != p.from && p.src != nil {
+		back, err := v.k.RouteGet(ctx, p.holder.ns, p.src)
+		if err != nil || back.Type == "unreachable" || back.Type == "blackhole" || back.Type == "prohibit" {
+			if r := natMissing(v, p, after); r != nil {
+				return r
+			}
+			return fail(Failf("%s has no route back to %s, so its answers cannot return", nsName(p.holder.ns), p.src).
+				WithFix(ipCmd(p.holder.ns, "route add "+p.src.String()+" dev "+p.holder.link)).WithMistake("no-return-route"))
+		}
+	}
+	// 5. ARP got no answer.
+	if p.lastNS != "" && p.nextHop != nil {
+		if ns, err := v.k.Neighbors(ctx, p.lastNS); err == nil {
+			for _, n := range ns {
+				if n.Dev == p.lastDev && n.IP.Equal(p.nextHop) && (n.State == "failed" || n.State == "incomplete") {
+					return fail(Failf("%s asked (ARP) who has %s on %s and nobody answered (neighbour entry %s): frames do not reach the holder of %s, or its answers do not come back",
+						nsName(p.lastNS), p.nextHop, p.lastDev, strings.ToUpper(n.State), p.nextHop).WithMistake("neigh-failed"))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// natMissing explains answers that cannot come back because the source was
+// not rewritten on the way out.
+func natMissing(v *labView, p pathInfo, after nfSnap) *Result {
+	for _, r := range p.routers {
+		out := p.outDev[r]
+		var masq []kernel.NFRule
+		for _, m := range allRules(nfSnap{r: after[r]}) {
+			if m.rule.Verdict == "masquerade" || m.rule.Verdict == "snat" {
+				masq = append(masq, m.rule)
+			}
+		}
+		if len(masq) == 0 {
+			return fail(Failf("%s has no route back to %s, and nothing in %s rewrites the source of packets leaving by %s: there is no MASQUERADE (or SNAT) rule",
+				nsName(p.holder.ns), p.src, nsName(r), out).
+				WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(v, p), out))).WithMistake("masquerade-missing"))
+		}
+		for _, m := range masq {
+			w := strings.Fields(m.Text)
+			for _, o := range valuesAfter(w, "oifname", "oif", "-o") {
+				if o = strings.Trim(o, `"`); o != out && !strings.HasPrefix(o, "!") {
+					return fail(Failf("the MASQUERADE rule `%s` in %s only matches packets leaving by %s, but packets to %s leave by %s; %s has no route back to %s",
+						m.Text, nsName(r), o, p.dst, out, nsName(p.holder.ns), p.src).
+						WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(v, p), out))).WithMistake("masq-wrong-if"))
+				}
+			}
+			for _, s := range valuesAfter(w, "ip saddr", "-s") {
+				if !strings.HasPrefix(s, "!") && !prefixContains(s, p.src) {
+					return fail(Failf("the MASQUERADE rule `%s` in %s does not match the source %s, so it is not rewritten and %s has no route back",
+						m.Text, nsName(r), p.src, nsName(p.holder.ns)).WithMistake("masq-wrong-src"))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// srcNet is the source's network ("10.0.1.0/24"), for a suggested rule.
+func srcNet(v *labView, p pathInfo) string {
+	for _, a := range v.addrs[p.from] {
+		if a.IPNet.IP.Equal(p.src) {
+			return (&net.IPNet{IP: a.IPNet.IP.Mask(a.IPNet.Mask), Mask: a.IPNet.Mask}).String()
+		}
+	}
+	return p.src.String()
+}
+
+// notDropped explains why packets that should have been dropped were
+// answered: the DROP rule is somewhere the packets do not pass, or it
+// matches something else.
+func notDropped(p pathInfo, pr probeDesc, before, after nfSnap) *Result {
+	movedSet := map[string]bool{}
+	for _, m := range moved(before, after) {
+		movedSet[m.ns+"/"+ruleKey(m.rule, 0, false)] = true
+	}
+	target := p.holder.ns
+	for _, m := range allRules(after) {
+		if !isDrop(m.rule) {
+			continue
+		}
+		w := strings.Fields(m.rule.Text)
+		aboutIt := false
+		for _, s := range valuesAfter(w, "ip saddr", "-s", "ip daddr", "-d") {
+			if prefixContains(strings.TrimPrefix(s, "!"), pr.src) || prefixContains(strings.TrimPrefix(s, "!"), pr.dst) {
+				aboutIt = true
+			}
+		}
+		for _, pp := range valuesAfter(w, "l4proto", "ip protocol", "-p") {
+			if pp == pr.proto {
+				aboutIt = true
+			}
+		}
+		if !aboutIt {
+			continue
+		}
+		if m.ns != target {
+			return fail(Failf("the DROP rule `%s` is in %s, but the echo requests are answered by %s: %s's rules do not filter what %s receives",
+				m.rule.Text, ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithMistake("rule-wrong-ns"))
+		}
+		if m.hook != "" && m.hook != "input" && m.hook != "prerouting" {
+			return fail(Failf("the DROP rule `%s` is in %s (the %s hook), but packets for %s itself pass INPUT, not %s: the rule never sees them",
+				m.rule.Text, ruleWhere(m), m.hook, nsName(target), strings.ToUpper(m.hook)).WithMistake("rule-wrong-chain"))
+		}
+		return fail(Failf("the DROP rule `%s` in %s never matched the echo requests from %s (they are ICMP from %s to %s): check its source, destination and protocol",
+			m.rule.Text, ruleWhere(m), nsName(p.from), pr.src, pr.dst).WithMistake("rule-no-match"))
+	}
+	return nil
+}
+
+// dnatMissing explains a connection to an address that should have been
+// rewritten (DNAT) to another: no rule there rewrites it to that target.
+func dnatMissing(p pathInfo, pr probeDesc, after nfSnap) *Result {
+	ns := p.holder.ns
+	var dnats []string
+	for _, m := range allRules(nfSnap{ns: after[ns]}) {
+		if m.rule.Verdict == "dnat" {
+			dnats = append(dnats, "`"+m.rule.Text+"`")
+		}
+	}
+	if len(dnats) == 0 {
+		return fail(Failf("%s:%d is an address of %s, and nothing there rewrites (DNAT) the connection to %s: there is no DNAT rule in %s",
+			pr.dst, pr.dport, nsName(ns), pr.natDst, nsName(ns)).
+			WithFix(iptIn(ns, fmt.Sprintf("-t nat -A PREROUTING -d %s -p tcp --dport %d -j DNAT --to-destination %s", pr.dst, pr.dport, pr.natDst))).
+			WithMistake("dnat-missing"))
+	}
+	return fail(Failf("the connection to %s:%d was not rewritten to %s: the DNAT rules in %s (%s) do not match it or point elsewhere",
+		pr.dst, pr.dport, pr.natDst, nsName(ns), strings.Join(dnats, ", ")).WithMistake("dnat-wrong"))
+}
