@@ -209,7 +209,7 @@ func TestJudge(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &selftest.Suite{Lessons: ls, Catalog: cat, Spawn: tc.spawn, Strict: tc.strict}
 			res := s.Run(context.Background(), []*lessons.Lesson{l})
-			require.Equal(t, 2, res.Units)
+			require.Equal(t, 1+len(cat), res.Units)
 			require.Equal(t, tc.passed, res.Passed)
 			require.Contains(t, findings(res, tc.wantStatus), tc.wantDetail)
 		})
@@ -235,7 +235,7 @@ func TestHostChangeIsCaught(t *testing.T) {
 	require.NoError(t, err)
 	defer k.Close()
 	leak := func(ctx context.Context, u selftest.Unit) (selftest.UnitResult, error) {
-		if u.Kind == selftest.KindProgression {
+		if u.Kind == selftest.KindProgression && u.Step == 0 {
 			if _, err := k.Exec(ctx, kernel.Root, "ip", "link", "add", "leak0", "type", "bridge"); err != nil {
 				return selftest.UnitResult{}, err
 			}

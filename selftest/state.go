@@ -112,7 +112,15 @@ func leftovers(before, after State) []string {
 	out = append(out, prefixed("namespace ", added(before.Namespaces, after.Namespaces))...)
 	// A link counts by name: a lesson may change a link it started with.
 	out = append(out, prefixed("link ", added(firstWords(before.Links), firstWords(after.Links)))...)
-	out = append(out, prefixed("rule ", added(before.Rules, after.Rules))...)
+	// A base chain that accepts by default and holds no rule changes
+	// nothing: iptables-nft makes them on first use, and reset keeps them.
+	var rules []string
+	for _, r := range added(before.Rules, after.Rules) {
+		if !(strings.HasPrefix(r, "chain ") && strings.HasSuffix(r, " policy accept")) {
+			rules = append(rules, r)
+		}
+	}
+	out = append(out, prefixed("rule ", rules)...)
 	return out
 }
 

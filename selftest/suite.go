@@ -36,6 +36,9 @@ type Suite struct {
 	Parallel int
 	// ProbeTimeout bounds one probe inside the units.
 	ProbeTimeout time.Duration
+	// Chunk is how many states of a lesson's progression one unit grades
+	// (0: the whole progression in one unit).
+	Chunk int
 	// Strict makes a step without any catalogued mistake a failure (under
 	// CI=true the CLI sets it); otherwise it is a warning.
 	Strict bool
@@ -58,15 +61,33 @@ type Result struct {
 	HostUnchanged *bool          `json:"host_unchanged,omitempty"`
 	HostDiff      []string       `json:"host_diff,omitempty"`
 	HostError     string         `json:"host_error,omitempty"`
+	// UnitTimes says how long each sandboxed unit took, slowest first.
+	UnitTimes []UnitTime `json:"unit_times"`
 }
 
-// Plan lists the units for the given lessons: one progression each, then
-// one unit per catalogued mistake of the lesson.
-func Plan(ls []*lessons.Lesson, catalog []mistakes.Mistake, probe time.Duration) []Unit {
+// UnitTime is one unit's wall time.
+type UnitTime struct {
+	Unit      string `json:"unit"`
+	ElapsedMS int64  `json:"elapsed_ms"`
+}
+
+// Plan lists the units for the given lessons: each lesson's progression
+// (nothing solved, then steps 1..K solved for every K) cut into stretches
+// of at most chunk states, then one unit per catalogued mistake. Shorter
+// stretches run more in parallel but rebuild more state (CPU); the
+// longest units come first, so that they do not start last.
+func Plan(ls []*lessons.Lesson, catalog []mistakes.Mistake, probe time.Duration, chunk int) []Unit {
+	if chunk <= 0 {
+		chunk = 1 << 20
+	}
 	var out []Unit
 	for _, l := range ls {
-		out = append(out, Unit{Lesson: l.ID, Kind: KindProgression, ProbeTimeout: probe})
+		for k := 0; k <= len(l.Steps); k += chunk {
+			to := min(k+chunk-1, len(l.Steps))
+			out = append(out, Unit{Lesson: l.ID, Kind: KindProgression, Step: k, To: to, ProbeTimeout: probe})
+		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].To > out[j].To })
 	for _, l := range ls {
 		for _, m := range mistakes.ForLesson(catalog, l.Slug) {
 			out = append(out, Unit{Lesson: l.ID, Kind: KindMistake, Mistake: m.ID, ProbeTimeout: probe})
@@ -88,7 +109,7 @@ func (s *Suite) Run(ctx context.Context, ls []*lessons.Lesson) Result {
 		before, hostErr = snapshot(ctx, s.Host, true)
 	}
 
-	units := Plan(ls, s.Catalog, s.ProbeTimeout)
+	units := Plan(ls, s.Catalog, s.ProbeTimeout, s.Chunk)
 	res.Units = len(units)
 	results := make([]UnitResult, len(units))
 	par := s.Parallel
@@ -115,6 +136,10 @@ func (s *Suite) Run(ctx context.Context, ls []*lessons.Lesson) Result {
 	for _, l := range ls {
 		res.Lessons = append(res.Lessons, s.judge(l, results))
 	}
+	for i, r := range results {
+		res.UnitTimes = append(res.UnitTimes, UnitTime{Unit: units[i].String(), ElapsedMS: r.ElapsedMS})
+	}
+	sort.SliceStable(res.UnitTimes, func(i, j int) bool { return res.UnitTimes[i].ElapsedMS > res.UnitTimes[j].ElapsedMS })
 	if s.Host != nil {
 		if hostErr == nil {
 			var after State
@@ -147,7 +172,26 @@ func (s *Suite) judge(l *lessons.Lesson, all []UnitResult) LessonResult {
 	lr := LessonResult{Lesson: l.ID, Slug: l.Slug, Passed: true}
 	seen := map[[2]int]Seen{}
 	covered := map[int][]string{}
+	mine := make([]UnitResult, 0, len(all))
 	for _, r := range all {
+		if r.Unit.Lesson == l.ID {
+			mine = append(mine, r)
+		}
+	}
+	// The table reads in the lesson's order: the progression step by
+	// step (reset last), then the mistakes by step.
+	stepOf := map[string]int{}
+	for _, m := range s.Catalog {
+		stepOf[m.ID] = m.Step
+	}
+	key := func(u Unit) int {
+		if u.Kind == KindMistake {
+			return 1000 + stepOf[u.Mistake]
+		}
+		return u.Step
+	}
+	sort.SliceStable(mine, func(i, j int) bool { return key(mine[i].Unit) < key(mine[j].Unit) })
+	for _, r := range mine {
 		if r.Unit.Lesson != l.ID {
 			continue
 		}
@@ -167,10 +211,6 @@ func (s *Suite) judge(l *lessons.Lesson, all []UnitResult) LessonResult {
 			}
 		}
 	}
-	// Mistake findings in step order, after the progression.
-	sort.SliceStable(lr.Findings, func(i, j int) bool {
-		return !isMistake(lr.Findings[i]) && isMistake(lr.Findings[j])
-	})
 	var uncovered []string
 	for i := range l.Steps {
 		if len(covered[i+1]) == 0 {
@@ -215,8 +255,6 @@ func (s *Suite) judge(l *lessons.Lesson, all []UnitResult) LessonResult {
 	}
 	return lr
 }
-
-func isMistake(f Finding) bool { return strings.Contains(f.Part, " mistake ") }
 
 // WriteJSON writes the result as one JSON object.
 func (r Result) WriteJSON(w io.Writer) error {

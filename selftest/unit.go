@@ -3,7 +3,8 @@
 // one, each catalogued mistake makes its step fail with the expected
 // diagnosis, reset leaves nothing behind and the host is unchanged.
 //
-// The work is split into units (one lesson's progression, or one mistake)
+// The work is split into units (one point of a lesson's progression, or
+// one mistake)
 // that each run in a sandbox of their own, in parallel. A unit runs in a
 // child process (RunUnit) and reports JSON; the parent (Suite) plans the
 // units, starts them and judges the lot. The checks a unit uses come from
@@ -29,7 +30,7 @@ import (
 
 // Unit kinds.
 const (
-	KindProgression = "progression" // fresh, step by step, reset
+	KindProgression = "progression" // the states after steps Step..To (and reset after the last)
 	KindMistake     = "mistake"     // one catalogued mistake
 )
 
@@ -38,6 +39,10 @@ type Unit struct {
 	Lesson  int    `json:"lesson"`
 	Kind    string `json:"kind"`
 	Mistake string `json:"mistake,omitempty"`
+	// Step and To are, for a progression unit, the stretch of states it
+	// grades: after the solutions of steps 1..K for K from Step to To.
+	Step int `json:"step"`
+	To   int `json:"to"`
 	// ProbeTimeout bounds one probe inside the unit.
 	ProbeTimeout time.Duration `json:"probe_timeout"`
 }
@@ -46,7 +51,7 @@ func (u Unit) String() string {
 	if u.Kind == KindMistake {
 		return fmt.Sprintf("lesson %d mistake %s", u.Lesson, u.Mistake)
 	}
-	return fmt.Sprintf("lesson %d %s", u.Lesson, u.Kind)
+	return fmt.Sprintf("lesson %d %s after steps %d-%d", u.Lesson, u.Kind, u.Step, u.To)
 }
 
 // Outcome of one finding.
@@ -79,6 +84,8 @@ type UnitResult struct {
 	Findings  []Finding `json:"findings"`
 	Seen      []Seen    `json:"seen"`
 	ElapsedMS int64     `json:"elapsed_ms"`
+	// GradeMS is the time of each grading, in order (where the time goes).
+	GradeMS []int64 `json:"grade_ms"`
 }
 
 // Env is what a unit runs against: the kernel of its sandbox, a shell for
@@ -147,7 +154,9 @@ func (r *unitRun) add(part, status, detail string) {
 
 // grade grades the lesson and records what every check showed.
 func (r *unitRun) grade(ctx context.Context) runner.Report {
+	t0 := time.Now()
 	rep := r.g.Grade(ctx, r.l)
+	r.res.GradeMS = append(r.res.GradeMS, time.Since(t0).Milliseconds())
 	for i, s := range rep.Steps {
 		for j, c := range s.Checks {
 			k := [2]int{i + 1, j}
@@ -163,17 +172,36 @@ func (r *unitRun) grade(ctx context.Context) runner.Report {
 	return rep
 }
 
-// run runs solution or mistake commands; a failure is quoted with the tail
-// of the log.
+// run runs solution or mistake commands in one shell (a shell per
+// command costs a process each, and selftest runs hundreds). Each command
+// is a brace group whose status is checked at once, so `a && b` and
+// `a || true` mean what they mean when run alone; a failure is quoted with
+// the tail of the log.
 func (r *unitRun) run(ctx context.Context, what string, cmds []string) error {
-	for _, c := range cmds {
-		fmt.Fprintf(&r.log, "$ %s\n", c)
-		if err := r.env.Shell.Run(ctx, c, &r.log); err != nil {
-			return fmt.Errorf("%s: `%s` failed (%v): %s", what, c, err, tail(r.log.String(), 300))
+	if len(cmds) == 0 {
+		return nil
+	}
+	var script strings.Builder
+	for i, c := range cmds {
+		fmt.Fprintf(&script, "printf '%%s\\n' %s\n{ %s\n}\nrc=$?; if [ $rc -ne 0 ]; then echo \"@@netlab-failed %d $rc\" >&2; exit $rc; fi\n", shellQuote("$ "+c), c, i)
+	}
+	start := r.log.Len()
+	if err := r.env.Shell.Run(ctx, script.String(), &r.log); err != nil {
+		out := r.log.String()[start:]
+		failed := "one of them"
+		if j := strings.LastIndex(out, "@@netlab-failed "); j >= 0 {
+			var n, rc int
+			if _, serr := fmt.Sscanf(out[j:], "@@netlab-failed %d %d", &n, &rc); serr == nil && n < len(cmds) {
+				failed = cmds[n]
+			}
+			out = out[:j]
 		}
+		return fmt.Errorf("%s: `%s` failed (%v): %s", what, failed, err, tail(out, 300))
 	}
 	return nil
 }
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // buildStart builds the state the lesson starts from: the finished state
 // of the lesson it requires (recursively), nothing otherwise.
@@ -193,12 +221,11 @@ func (r *unitRun) buildStart(ctx context.Context, l *lessons.Lesson, depth int) 
 	}
 	// A fresh sandbox has none of pre's steps done, so every command runs
 	// (what runner.Solver would do, minus its grading before each lesson).
-	for i, s := range pre.Steps {
-		if err := r.run(ctx, fmt.Sprintf("building lesson %d step %d", pre.ID, i+1), s.Commands()); err != nil {
-			return err
-		}
+	var cmds []string
+	for _, s := range pre.Steps {
+		cmds = append(cmds, s.Commands()...)
 	}
-	return nil
+	return r.run(ctx, fmt.Sprintf("building lesson %d", pre.ID), cmds)
 }
 
 // firstProblem names the first check of a step that did not pass.
@@ -215,19 +242,91 @@ func firstProblem(s runner.StepReport) string {
 	return ""
 }
 
+// progression checks a stretch of the lesson's progression, in a sandbox
+// of its own so that stretches run in parallel: the state after the
+// reference solutions of steps 1..K, for K from Step to To. K = 0 is the
+// starting state, which must fail every step; at K, steps 1..K pass and
+// step K+1 does not yet; after the last step, reset must leave nothing
+// behind.
 func (r *unitRun) progression(ctx context.Context) {
-	l := r.l
+	l, from, to := r.l, r.u.Step, r.u.To
+	if to < from {
+		to = from
+	}
+	if from < 0 || to > len(l.Steps) {
+		r.add("unit", Err, fmt.Sprintf("lesson %d has no steps %d-%d", l.ID, from, to))
+		return
+	}
 	if err := r.buildStart(ctx, l, 0); err != nil {
-		r.add("fresh state", Err, err.Error())
+		r.add(partOf(from), Err, err.Error())
 		return
 	}
-	before, err := snapshot(ctx, r.env.Lab, false)
-	if err != nil {
-		r.add("fresh state", Err, "cannot read the sandbox's state: "+err.Error())
+	var before State
+	if to == len(l.Steps) {
+		var err error
+		if before, err = snapshot(ctx, r.env.Lab, false); err != nil {
+			r.add(partOf(from), Err, "cannot read the sandbox's state: "+err.Error())
+			return
+		}
+	}
+	var cmds []string
+	for i := 0; i < from; i++ {
+		cmds = append(cmds, l.Steps[i].Commands()...)
+	}
+	if err := r.run(ctx, fmt.Sprintf("solutions of steps 1-%d", from), cmds); err != nil {
+		r.add(partOf(from), Err, err.Error())
 		return
 	}
+	for k := from; k <= to; k++ {
+		if k == 0 {
+			r.fresh(ctx)
+			continue
+		}
+		if k > from {
+			if err := r.run(ctx, partOf(k), l.Steps[k-1].Commands()); err != nil {
+				r.add(partOf(k), Err, err.Error())
+				return
+			}
+		}
+		r.after(ctx, k)
+	}
+	if to == len(l.Steps) {
+		r.reset(ctx, before)
+	}
+}
 
-	// (a) a fresh state fails every step, and fails it (not error).
+// after grades the state after the solutions of steps 1..k.
+func (r *unitRun) after(ctx context.Context, k int) {
+	l := r.l
+	rep := r.grade(ctx)
+	var bad []string
+	st := OK
+	for i := 0; i < k; i++ {
+		if s := rep.Steps[i]; !s.Passed {
+			bad = append(bad, fmt.Sprintf("step %d does not pass (%s)", i+1, firstProblem(s)))
+			if s.Status == checks.Error {
+				st = worse(st, Err)
+			} else {
+				st = worse(st, Bad)
+			}
+		}
+	}
+	if k < len(l.Steps) && rep.Steps[k].Passed && !l.Steps[k].PassesEarly {
+		bad = append(bad, fmt.Sprintf("step %d already passes; make its checks demand what its own solution does, or mark it passes_early", k+1))
+		st = worse(st, Bad)
+	}
+	r.add(partOf(k), st, strings.Join(bad, "; "))
+}
+
+func partOf(k int) string {
+	if k == 0 {
+		return "fresh state fails every step"
+	}
+	return fmt.Sprintf("solution of step %d", k)
+}
+
+// fresh grades the starting state: every step must fail (not error).
+func (r *unitRun) fresh(ctx context.Context) {
 	rep := r.grade(ctx)
 	var bad []string
 	st := OK
@@ -241,45 +340,21 @@ func (r *unitRun) progression(ctx context.Context) {
 			st = worse(st, Err)
 		}
 	}
-	r.add("fresh state fails every step", st, strings.Join(bad, "; "))
+	r.add(partOf(0), st, strings.Join(bad, "; "))
+}
 
-	// (b) the solution of step K makes steps 1..K pass and not yet K+1.
-	solved := true
-	for k := 1; k <= len(l.Steps); k++ {
-		part := fmt.Sprintf("solution of step %d", k)
-		if err := r.run(ctx, part, l.Steps[k-1].Commands()); err != nil {
-			r.add(part, Err, err.Error())
-			solved = false
-			break
-		}
-		rep := r.grade(ctx)
-		var bad []string
-		st := OK
-		for i := 0; i < k; i++ {
-			if s := rep.Steps[i]; !s.Passed {
-				bad = append(bad, fmt.Sprintf("step %d does not pass (%s)", i+1, firstProblem(s)))
-				st = worse(st, map[bool]string{true: Err, false: Bad}[s.Status == checks.Error])
-			}
-		}
-		if k < len(l.Steps) && rep.Steps[k].Passed && !l.Steps[k].PassesEarly {
-			bad = append(bad, fmt.Sprintf("step %d already passes; make its checks demand what its own solution does, or mark it passes_early", k+1))
-			st = worse(st, Bad)
-		}
-		r.add(part, st, strings.Join(bad, "; "))
-		if st != OK {
-			solved = false
-		}
-	}
-
-	// (d) reset removes every lesson object: the owned ones, and anything
-	// the solution made that was not in the starting state.
+// reset runs `netlab reset` on the solved lesson: the owned objects, and
+// anything the solution made that was not in the starting state, must go.
+func (r *unitRun) reset(ctx context.Context, before State) {
+	const part = "reset leaves no lesson object"
+	l := r.l
 	if err := runner.Reset(ctx, r.env.Lab, []*lessons.Lesson{l}, &r.log); err != nil {
-		r.add("reset leaves no lesson object", Err, "reset failed: "+err.Error())
+		r.add(part, Err, "reset failed: "+err.Error())
 		return
 	}
 	after, err := snapshot(ctx, r.env.Lab, false)
 	if err != nil {
-		r.add("reset leaves no lesson object", Err, "cannot read the sandbox's state: "+err.Error())
+		r.add(part, Err, "cannot read the sandbox's state: "+err.Error())
 		return
 	}
 	left := leftovers(before, after)
@@ -289,14 +364,10 @@ func (r *unitRun) progression(ctx context.Context) {
 		}
 	}
 	if len(left) > 0 {
-		r.add("reset leaves no lesson object", Bad, "left behind: "+strings.Join(dedup(left), ", "))
-	} else {
-		detail := ""
-		if !solved {
-			detail = "the lesson was only partly solved"
-		}
-		r.add("reset leaves no lesson object", OK, detail)
+		r.add(part, Bad, "left behind: "+strings.Join(dedup(left), ", "))
+		return
 	}
+	r.add(part, OK, "")
 }
 
 // mistake builds one catalogued mistake and demands its diagnosis.
@@ -326,11 +397,13 @@ func (r *unitRun) mistake(ctx context.Context) {
 		if upTo <= 0 || upTo > len(r.l.Steps) {
 			upTo = len(r.l.Steps)
 		}
+		var cmds []string
 		for i := 0; i < upTo; i++ {
-			if err := r.run(ctx, fmt.Sprintf("solution of step %d", i+1), r.l.Steps[i].Commands()); err != nil {
-				r.add(part, Err, err.Error())
-				return
-			}
+			cmds = append(cmds, r.l.Steps[i].Commands()...)
+		}
+		if err := r.run(ctx, fmt.Sprintf("solutions of steps 1-%d", upTo), cmds); err != nil {
+			r.add(part, Err, err.Error())
+			return
 		}
 	}
 	if err := r.run(ctx, "break", m.Commands()); err != nil {

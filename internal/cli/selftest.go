@@ -21,6 +21,7 @@ func (a *App) selftestCommand() *cobra.Command {
 		asJSON   bool
 		strict   bool
 		parallel int
+		chunk    int
 		probe    time.Duration
 	)
 	cmd := &cobra.Command{
@@ -54,7 +55,7 @@ A step with no catalogued mistake is a warning, a failure with --strict
 				return usageErr("netlab cannot find its own binary to start sandboxes: %v", err)
 			}
 			s := &selftest.Suite{
-				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, ProbeTimeout: probe, Strict: strict,
+				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, Chunk: chunk, ProbeTimeout: probe, Strict: strict,
 				Spawn: selftest.ExecSpawner(self, []string{selftestUnitCmd}, nil),
 			}
 			// The host is only read, from outside every sandbox.
@@ -79,6 +80,7 @@ A step with no catalogued mistake is a warning, a failure with --strict
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&strict, "strict", os.Getenv("CI") == "true", "a step without a catalogued mistake fails the self-test")
 	cmd.Flags().IntVar(&parallel, "parallel", 0, "sandboxes at once (default 4 per CPU)")
+	cmd.Flags().IntVar(&chunk, "chunk", 3, "states of a lesson's progression per sandbox (0: all in one)")
 	cmd.Flags().DurationVar(&probe, "probe-timeout", 500*time.Millisecond, "how long one probe may wait inside the sandboxes")
 	return cmd
 }
