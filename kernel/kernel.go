@@ -63,7 +63,11 @@ func (l Link) OperUp() bool {
 	if l.OperState == "up" {
 		return true
 	}
-	return l.OperState == "unknown" && l.AdminUp && l.LowerUp
+	// IFF_LOWER_UP follows the carrier at once, while the kernel updates
+	// operstate later (linkwatch, up to a second): right after
+	// `ip link set veth1 up` its peer still reads LOWERLAYERDOWN though it
+	// has carrier. Admin up with carrier is up.
+	return l.AdminUp && l.LowerUp
 }
 
 // Addr is one IPv4 or IPv6 address on a link.
