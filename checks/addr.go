@@ -86,6 +86,30 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 			}
 		}
 	}
+	// A learner who copied a line and forgot to change the address: the
+	// link has an address that another namespace already holds.
+	for _, a := range addrs {
+		if a.Link != c.link || a.IPNet.IP.To4() == nil || a.IPNet.IP.IsLoopback() {
+			continue
+		}
+		if nss, err := allNamespaces(ctx, env.K); err == nil {
+			for _, ns := range nss {
+				if ns == c.ns {
+					continue
+				}
+				other, _ := env.K.Addrs(ctx, ns)
+				for _, o := range other {
+					if o.IPNet.IP.Equal(a.IPNet.IP) {
+						ones, _ := a.IPNet.Mask.Size()
+						return Failf("duplicate address: %s has %s/%d, which %s already has; it should have %s",
+							inNS(c.link, c.ns), a.IPNet.IP, ones, inNS(o.Link, ns), c.cidr()).
+							WithFix(fmt.Sprintf("%s && %s", ipCmd(c.ns, fmt.Sprintf("addr del %s/%d dev %s", a.IPNet.IP, ones, c.link)), ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link)))).
+							WithMistake("dup-addr")
+					}
+				}
+			}
+		}
+	}
 	r := Failf("%s does not have %s", inNS(c.link, c.ns), c.cidr()).
 		WithFix(ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link))).WithMistake("addr-missing")
 	if len(onLink) > 0 {

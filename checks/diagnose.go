@@ -53,6 +53,33 @@ func snapshotRules(ctx context.Context, k kernel.Kernel, nss []string) nfSnap {
 	return out
 }
 
+// nfCounts is the rule counters of some namespaces (kernel.RuleKey ->
+// packets), read right before a probe.
+type nfCounts map[string]map[string]uint64
+
+// snapshotCounters reads the rule counters of nss concurrently: cheap
+// enough to do before every probe.
+func snapshotCounters(ctx context.Context, k kernel.Kernel, nss []string) nfCounts {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := nfCounts{}
+	for _, ns := range nss {
+		wg.Add(1)
+		go func(ns string) {
+			defer wg.Done()
+			c, err := k.NFCounters(ctx, ns)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			out[ns] = c
+			mu.Unlock()
+		}(ns)
+	}
+	wg.Wait()
+	return out
+}
+
 // probeNamespaces are the namespaces whose rules could touch the probe.
 func probeNamespaces(p pathInfo, extra ...string) []string {
 	var out []string
@@ -79,13 +106,6 @@ type movedRule struct {
 	rule  kernel.NFRule
 	hook  string
 	delta uint64
-}
-
-func ruleKey(r kernel.NFRule, i int, legacy bool) string {
-	if legacy {
-		return fmt.Sprintf("legacy/%d/%s", i, r.Text)
-	}
-	return fmt.Sprintf("%s/%s/%s/%d", r.Family, r.Table, r.Chain, r.Handle)
 }
 
 func hooksOf(rs kernel.Ruleset) map[string]string {
@@ -118,28 +138,24 @@ func allRules(snap nfSnap) []movedRule {
 	return out
 }
 
-// moved lists the rules whose counters grew between before and after.
-func moved(before, after nfSnap) []movedRule {
+// moved lists the rules whose counters grew between before (counters)
+// and after (the ruleset read once the probe failed). iptables-legacy
+// rules have no cheap counter read and are left out.
+func moved(before nfCounts, after nfSnap) []movedRule {
 	var out []movedRule
 	for ns, rs := range after {
-		old := map[string]uint64{}
-		if b, ok := before[ns]; ok {
-			for i, r := range b.Rules {
-				old[ruleKey(r, i, false)] = r.Packets
-			}
-			for i, r := range b.Legacy {
-				old[ruleKey(r, i, true)] = r.Packets
-			}
+		old, ok := before[ns]
+		if !ok {
+			continue
 		}
 		hooks := hooksOf(rs)
-		for i, r := range rs.Rules {
-			if d := r.Packets - old[ruleKey(r, i, false)]; r.Packets > old[ruleKey(r, i, false)] {
-				out = append(out, movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, false), delta: d})
+		for _, r := range rs.Rules {
+			b, seen := old[kernel.RuleKey(r.Family, r.Table, r.Chain, r.Handle)]
+			if !seen {
+				continue // a rule added during the probe
 			}
-		}
-		for i, r := range rs.Legacy {
-			if d := r.Packets - old[ruleKey(r, i, true)]; r.Packets > old[ruleKey(r, i, true)] {
-				out = append(out, movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, true), delta: d})
+			if r.Packets > b {
+				out = append(out, movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, false), delta: r.Packets - b})
 			}
 		}
 	}
@@ -237,7 +253,7 @@ func forwardDrops(rs kernel.Ruleset) (kernel.NFChain, bool) {
 
 // afterFailure explains a probe that got no answer although the walk found
 // nothing wrong. nil means no explanation was found.
-func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, before, after nfSnap) *Result {
+func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result {
 	// 1. A DROP (or REJECT) rule counted this probe's packets.
 	for _, m := range moved(before, after) {
 		if isDrop(m.rule) && couldMatch(m.rule, pr) {
@@ -349,11 +365,7 @@ func srcNet(v *labView, p pathInfo) string {
 // notDropped explains why packets that should have been dropped were
 // answered: the DROP rule is somewhere the packets do not pass, or it
 // matches something else.
-func notDropped(p pathInfo, pr probeDesc, before, after nfSnap) *Result {
-	movedSet := map[string]bool{}
-	for _, m := range moved(before, after) {
-		movedSet[m.ns+"/"+ruleKey(m.rule, 0, false)] = true
-	}
+func notDropped(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result {
 	target := p.holder.ns
 	for _, m := range allRules(after) {
 		if !isDrop(m.rule) {
@@ -375,7 +387,7 @@ func notDropped(p pathInfo, pr probeDesc, before, after nfSnap) *Result {
 			continue
 		}
 		if m.ns != target {
-			return fail(Failf("the DROP rule `%s` is in %s, but the echo requests are answered by %s: %s's rules do not filter what %s receives",
+			return fail(Failf("the DROP rule `%s` is in %s, not in %s, which receives and answers the echo requests: each namespace has its own firewall, and %s's rules do not filter what %s receives",
 				m.rule.Text, ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithMistake("rule-wrong-ns"))
 		}
 		if m.hook != "" && m.hook != "input" && m.hook != "prerouting" {

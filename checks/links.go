@@ -203,7 +203,10 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 		r := Failf("%s is down (admin state DOWN)", inNS(c.link, c.ns)).WithFix(ipCmd(c.ns, "link set "+c.link+" up"))
 		if c.link == "lo" {
 			r = r.WithMistake("lo-down")
-			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up"
+			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up (ping says `ping: sendto: Network unreachable`)"
+		} else if l.Type == "bridge" {
+			r = r.WithMistake("bridge-down")
+			r.Why += ": a bridge that is down forwards nothing between its ports"
 		} else {
 			r = r.WithMistake("link-down")
 		}
@@ -215,6 +218,10 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 			if pns, peer, found, _ := resolvePeer(ctx, env.K, c.ns, l); found && !peer.AdminUp {
 				r.Why = fmt.Sprintf("%s is up, but its peer %s is down: a veth carries packets only when both ends are up", inNS(c.link, c.ns), inNS(peer.Name, pns))
 				r = r.WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down")
+				if peer.MasterIndex != 0 {
+					r.Why = fmt.Sprintf("%s is up, but its other end %s, a bridge port, is down: a veth carries packets only when both ends are up", inNS(c.link, c.ns), inNS(peer.Name, pns))
+					r = r.WithMistake("port-down")
+				}
 			}
 		}
 		return r

@@ -196,6 +196,44 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 			return Passf("%s (iptables-legacy): %s", nsName(c.ns), r.Text)
 		}
 	}
+	if c.hook != "" {
+		// The right rule in the wrong chain (FORWARD for INPUT, ...).
+		loose := c
+		loose.hook = ""
+		for _, r := range rs.Rules {
+			if h := hooks[r.Family+"/"+r.Table+"/"+r.Chain]; loose.matches(r, h) {
+				return Failf("%s has the rule `%s`, but in chain %s (the %s hook), not on the %s hook the lesson asks for",
+					nsName(c.ns), r.Text, r.Chain, h, c.hook).WithMistake("rule-wrong-chain")
+			}
+		}
+	}
+	// The right rule in the wrong namespace: typed without `ip netns exec`,
+	// or in the namespace at the other end.
+	if nss, err := allNamespaces(ctx, env.K); err == nil {
+		for _, ns := range nss {
+			if ns == c.ns {
+				continue
+			}
+			if same, _ := env.K.SameNS(ctx, ns, c.ns); same {
+				continue
+			}
+			other, err := env.K.Ruleset(ctx, ns)
+			if err != nil {
+				continue
+			}
+			ohooks := hooksOf(other)
+			for _, r := range other.Rules {
+				if c.matches(r, ohooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
+					where := "inside " + c.ns + " (ip netns exec " + c.ns + " iptables ...)"
+					if c.ns == "" {
+						where = "in the lab's root namespace"
+					}
+					return Failf("the %s rule `%s` is in %s (chain %s), not in %s: each namespace has its own firewall, and the lesson wants the rule %s",
+						strings.ToUpper(c.verdict), r.Text, nsName(ns), r.Chain, nsName(c.ns), where).WithMistake("rule-wrong-ns")
+				}
+			}
+		}
+	}
 	return Failf("%s has no %s rule matching this in its ruleset (%d rules looked at): %s",
 		nsName(c.ns), strings.ToUpper(c.verdict), len(rs.Rules)+len(rs.Legacy), c.Describe()).WithMistake("rule-missing")
 }

@@ -256,7 +256,7 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 			nh = route.Gw
 		}
 		p.lastNS, p.lastDev, p.nextHop = cur, dev.Name, nh
-		next, in, r := follow(ctx, v, &p, cur, dev, nh)
+		next, in, ok, r := follow(ctx, v, &p, cur, dev, nh)
 		if r != nil {
 			if route.Gw != nil && r.Mistake == "addr-missing" {
 				r.Why = fmt.Sprintf("%s's route to %s goes via the gateway %s, but %s", nsName(cur), dst, nh, r.Why)
@@ -265,7 +265,7 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 			}
 			return p, r
 		}
-		if next == "" {
+		if !ok {
 			return p, nil // a link netlab does not follow (a physical device): no verdict
 		}
 		cur, curIn = next, in
@@ -363,11 +363,9 @@ func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kerne
 			// there until it is moved.
 			for _, l := range v.Links(ctx, kernel.Root) {
 				if l.Type == "veth" && l.MasterIndex == 0 && ns != kernel.Root && l.PeerNetNSID < 0 {
-					if _, has := v.holds(ctx, kernel.Root, dst); !has {
-						r.Why += fmt.Sprintf("; the veth %s is still in the lab's root namespace: a veth is created where the command runs and must be moved", l.Name)
-						r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", l.Name, ns)).WithMistake("veth-not-moved")
-						break
-					}
+					r.Why += fmt.Sprintf("; the veth %s is still in the lab's root namespace: a veth is created where the command runs and must be moved", l.Name)
+					r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", l.Name, ns)).WithMistake("veth-not-moved")
+					break
 				}
 			}
 			return r
@@ -407,31 +405,31 @@ func rpFilter(ctx context.Context, v *labView, ns, in string, src net.IP) *Resul
 }
 
 // follow finds where dev (in ns) delivers a packet for next hop nh: the
-// namespace and link that hold nh. It returns next == "" (and no result)
-// when dev is not something netlab can follow.
-func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.Link, nh net.IP) (string, string, *Result) {
+// namespace and link that hold nh. ok is false (and the result nil) when
+// dev is not something netlab can follow.
+func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.Link, nh net.IP) (string, string, bool, *Result) {
 	switch dev.Type {
 	case "bridge":
 		return crossBridge(ctx, v, p, ns, dev, kernel.Link{}, nh)
 	case "veth":
 	default:
-		return "", "", nil
+		return "", "", false, nil
 	}
 	pns, peer, ok := v.peer(ctx, ns, dev)
 	if !ok {
-		return "", "", fail(Failf("the other end of %s is in a namespace that has no name under /run/netns (its namespace was deleted, or it belongs to a process)", inNS(dev.Name, ns)).WithMistake("peer-unnamed-ns"))
+		return "", "", false, fail(Failf("the other end of %s is in a namespace that has no name under /run/netns (its namespace was deleted, or it belongs to a process)", inNS(dev.Name, ns)).WithMistake("peer-unnamed-ns"))
 	}
 	if !peer.AdminUp && peer.MasterIndex != 0 {
 		br, _ := v.byIndex(ctx, pns, peer.MasterIndex)
-		return "", "", fail(Failf("port %s of %s (the other end of %s) is down: the bridge sends nothing through it", peer.Name, br.Name, inNS(dev.Name, ns)).
+		return "", "", false, fail(Failf("port %s of %s (the other end of %s) is down: the bridge sends nothing through it", peer.Name, br.Name, inNS(dev.Name, ns)).
 			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("port-down"))
 	}
 	if !peer.AdminUp {
-		return "", "", fail(Failf("%s is up, but its other end %s is down: a veth carries packets only when both ends are up", inNS(dev.Name, ns), inNS(peer.Name, pns)).
+		return "", "", false, fail(Failf("%s is up, but its other end %s is down: a veth carries packets only when both ends are up", inNS(dev.Name, ns), inNS(peer.Name, pns)).
 			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down"))
 	}
 	if !dev.OperUp() {
-		return "", "", fail(Failf("%s is admin up but has no carrier (state %s)", inNS(dev.Name, ns), strings.ToUpper(dev.OperState)).WithMistake("no-carrier"))
+		return "", "", false, fail(Failf("%s is admin up but has no carrier (state %s)", inNS(dev.Name, ns), strings.ToUpper(dev.OperState)).WithMistake("no-carrier"))
 	}
 	if peer.MasterIndex != 0 {
 		if br, ok := v.byIndex(ctx, pns, peer.MasterIndex); ok && br.Type == "bridge" {
@@ -439,9 +437,9 @@ func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.
 		}
 	}
 	if _, ok := v.holds(ctx, pns, nh); ok {
-		return pns, peer.Name, nil
+		return pns, peer.Name, true, nil
 	}
-	return "", "", fail(nobodyHas(ctx, v, nh, fmt.Sprintf("%s leads to %s", inNS(dev.Name, ns), inNS(peer.Name, pns)), pns, peer.Name, ns, dev.Name))
+	return "", "", false, fail(nobodyHas(ctx, v, nh, fmt.Sprintf("%s leads to %s", inNS(dev.Name, ns), inNS(peer.Name, pns)), pns, peer.Name, ns, dev.Name))
 }
 
 // nobodyHas explains a next hop that is not where the link leads.
@@ -471,20 +469,19 @@ func nobodyHas(ctx context.Context, v *labView, nh net.IP, leads, wantNS, wantLi
 
 // crossBridge follows a frame into bridge br (in ns), entering by port in
 // (zero Link when the bridge itself sends), to the port that leads to nh.
-func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in kernel.Link, nh net.IP) (string, string, *Result) {
-	p.bridges = append(p.bridges, place{ns: ns, link: br.Name})
+func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in kernel.Link, nh net.IP) (string, string, bool, *Result) {
 	p.addNS(ns)
 	if !br.AdminUp {
-		return "", "", fail(Failf("bridge %s is down: it forwards nothing between its ports until it is up", inNS(br.Name, ns)).
+		return "", "", false, fail(Failf("bridge %s is down: it forwards nothing between its ports until it is up", inNS(br.Name, ns)).
 			WithFix(ipCmd(ns, "link set "+br.Name+" up")).WithMistake("bridge-down"))
 	}
 	if in.Name != "" {
 		if r := portOK(ns, br, in, ""); r != nil {
-			return "", "", r
+			return "", "", false, r
 		}
 	}
 	if _, ok := v.holds(ctx, ns, nh); ok && in.Name != "" {
-		return ns, br.Name, nil
+		return ns, br.Name, true, nil
 	}
 	for _, port := range v.Links(ctx, ns) {
 		if port.MasterIndex != br.Index || port.Index == in.Index || port.Type != "veth" {
@@ -499,16 +496,21 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		}
 		what := fmt.Sprintf(" (the port that leads to %s)", inNS(peer.Name, pns))
 		if !port.AdminUp {
-			return "", "", portOK(ns, br, port, what)
+			return "", "", false, portOK(ns, br, port, what)
 		}
 		if !peer.AdminUp {
-			return "", "", fail(Failf("%s, which holds %s, is down", inNS(peer.Name, pns), nh).
+			return "", "", false, fail(Failf("%s, which holds %s, is down", inNS(peer.Name, pns), nh).
 				WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("link-down"))
 		}
 		if r := portOK(ns, br, port, what); r != nil {
-			return "", "", r
+			return "", "", false, r
 		}
-		return pns, peer.Name, nil
+		if in.Name != "" {
+			// Port to port: the frame is bridged, not routed (this is
+			// what br_netfilter hands to iptables' FORWARD chain).
+			p.bridges = append(p.bridges, place{ns: ns, link: br.Name})
+		}
+		return pns, peer.Name, true, nil
 	}
 	// Nothing behind the bridge has nh: find it elsewhere.
 	for _, h := range v.holders(ctx, nh) {
@@ -521,18 +523,18 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 			continue
 		}
 		if pns == ns && peer.MasterIndex == 0 {
-			return "", "", fail(Failf("%s has %s, but its other end %s is not a port of %s, so nothing on the bridge reaches it",
+			return "", "", false, fail(Failf("%s has %s, but its other end %s is not a port of %s, so nothing on the bridge reaches it",
 				h, nh, inNS(peer.Name, pns), br.Name).
 				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached"))
 		}
 		if pns != ns {
-			return "", "", fail(Failf("%s has %s, but its other end %s is not in %s's namespace (%s), so it cannot be a port of %s",
+			return "", "", false, fail(Failf("%s has %s, but its other end %s is not in %s's namespace (%s), so it cannot be a port of %s",
 				h, nh, inNS(peer.Name, pns), br.Name, nsName(ns), br.Name).
 				WithFix(ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, nsOrOne(ns)))).WithMistake("port-wrong-ns"))
 		}
 	}
 	from := "bridge " + inNS(br.Name, ns)
-	return "", "", fail(nobodyHasBridge(ctx, v, nh, from))
+	return "", "", false, fail(nobodyHasBridge(ctx, v, nh, from))
 }
 
 func nobodyHasBridge(ctx context.Context, v *labView, nh net.IP, from string) Result {

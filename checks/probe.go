@@ -77,10 +77,16 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 		}
 	}
 	pr := probeDesc{proto: "icmp", src: path.src, dst: c.to}
-	var before nfSnap
+	var before nfCounts
 	watch := !c.local
 	if watch {
-		before = snapshotRules(ctx, env.K, probeNamespaces(path))
+		// An unexpected reply is explained by a DROP rule anywhere in the
+		// lab; a missing one by the namespaces on the path.
+		nss := probeNamespaces(path)
+		if c.noReply {
+			nss = probeNamespacesAll(ctx, env.K, path)
+		}
+		before = snapshotCounters(ctx, env.K, nss)
 	}
 	res, err := env.K.Ping(ctx, c.from, c.to, kernel.PingOpts{Count: 3, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env)})
 	if err != nil {
@@ -201,6 +207,11 @@ func hostPort(a net.TCPAddr) string {
 }
 
 func (c tcpCheck) Run(ctx context.Context, env Env) Result {
+	if c.server != kernel.Root {
+		if st, err := env.K.NamespaceState(ctx, c.server); err == nil && st != kernel.NSPresent {
+			return FromErr(fmt.Errorf("%s: %w", c.server, kernel.ErrNoNamespace), c.server)
+		}
+	}
 	v := newLabView(ctx, env.K)
 	path, verdict := walkPath(ctx, v, c.from, c.to.IP, false, false)
 	if verdict != nil && verdict.Mistake == "ping-self" {
@@ -232,7 +243,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 	if verdict != nil {
 		return *verdict
 	}
-	before := snapshotRules(ctx, env.K, probeNamespaces(path, extra...))
+	before := snapshotCounters(ctx, env.K, probeNamespaces(path, extra...))
 	res, err := env.K.ProbeTCP(ctx, kernel.TCPProbe{ServerNS: c.server, Listen: c.listen, ClientNS: c.from, Dial: c.to, Timeout: probeTimeout(env)})
 	if err != nil {
 		// Name the side whose namespace is missing, not always the client's.

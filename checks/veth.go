@@ -125,6 +125,10 @@ func (c vethPair) judge(ctx context.Context, env Env, ns string, l kernel.Link) 
 		if !same {
 			same, _ = env.K.SameNS(ctx, pns, c.peerNS)
 		}
+		if !same && pns == kernel.Root {
+			return Failf("%s's peer %s is still in the lab's root namespace, not in %s: a veth is created where the command runs, and each end stays there until it is moved", inNS(l.Name, ns), peer.Name, nsName(c.peerNS)).
+				WithFix(fmt.Sprintf("ip link set %s netns %s", peer.Name, c.peerNS)).WithMistake("veth-not-moved")
+		}
 		if !same {
 			return Failf("%s's peer %s is in %s, not in %s", inNS(l.Name, ns), peer.Name, nsName(pns), nsName(c.peerNS)).
 				WithFix(fmt.Sprintf("%s", ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, c.peerNS)))).WithMistake("peer-wrong-ns")

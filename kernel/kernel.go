@@ -199,6 +199,9 @@ type Kernel interface {
 	Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (PingResult, error)
 	ProbeTCP(ctx context.Context, p TCPProbe) (TCPResult, error)
 	Ruleset(ctx context.Context, ns string) (Ruleset, error)
+	// NFCounters is the packet counter of every nftables rule of ns, keyed
+	// by RuleKey: a cheap read, taken right before a probe is sent.
+	NFCounters(ctx context.Context, ns string) (map[string]uint64, error)
 }
 
 // Changer is what reset and the test fixtures need to undo a lesson.

@@ -242,6 +242,21 @@ func (f *Fake) Ruleset(ctx context.Context, name string) (kernel.Ruleset, error)
 	return ns.Ruleset, nil
 }
 
+// NFCounters reads the counters of the namespace's Ruleset.
+func (f *Fake) NFCounters(ctx context.Context, name string) (map[string]uint64, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]uint64{}
+	for _, r := range ns.Ruleset.Rules {
+		out[kernel.RuleKey(r.Family, r.Table, r.Chain, r.Handle)] = r.Packets
+	}
+	return out, nil
+}
+
 func (f *Fake) DeleteNamespace(ctx context.Context, name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
