@@ -154,8 +154,18 @@ func (r *unitRun) add(part, status, detail string) {
 
 // grade grades the lesson and records what every check showed.
 func (r *unitRun) grade(ctx context.Context) runner.Report {
+	return r.gradeUpTo(ctx, len(r.l.Steps))
+}
+
+// gradeUpTo grades steps 1..n only: a mistake is judged on its own step,
+// and the later steps' probes would only cost time. The steps before it
+// still run, so that their probes leave what its checks read (learned
+// MACs, counters) as in a full grading.
+func (r *unitRun) gradeUpTo(ctx context.Context, n int) runner.Report {
 	t0 := time.Now()
-	rep := r.g.Grade(ctx, r.l)
+	l := *r.l
+	l.Steps = l.Steps[:n]
+	rep := r.g.Grade(ctx, &l)
 	r.res.GradeMS = append(r.res.GradeMS, time.Since(t0).Milliseconds())
 	for i, s := range rep.Steps {
 		for j, c := range s.Checks {
@@ -410,7 +420,7 @@ func (r *unitRun) mistake(ctx context.Context) {
 		r.add(part, Err, err.Error())
 		return
 	}
-	rep := r.grade(ctx)
+	rep := r.gradeUpTo(ctx, m.Step)
 	s := rep.Steps[m.Step-1]
 	if s.Passed {
 		r.add(part, Bad, fmt.Sprintf("step %d still passes after the mistake (%s)", m.Step, m.Title))

@@ -80,7 +80,7 @@ A step with no catalogued mistake is a warning, a failure with --strict
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&strict, "strict", os.Getenv("CI") == "true", "a step without a catalogued mistake fails the self-test")
 	cmd.Flags().IntVar(&parallel, "parallel", 0, "sandboxes at once (default 4 per CPU)")
-	cmd.Flags().IntVar(&chunk, "chunk", 3, "states of a lesson's progression per sandbox (0: all in one)")
+	cmd.Flags().IntVar(&chunk, "chunk", 0, "states of a lesson's progression per sandbox (0: all in one; smaller runs more in parallel but rebuilds more)")
 	cmd.Flags().DurationVar(&probe, "probe-timeout", 500*time.Millisecond, "how long one probe may wait inside the sandboxes")
 	return cmd
 }
