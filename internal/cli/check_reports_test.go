@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/doctor"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
@@ -113,4 +115,45 @@ func TestCheckUsage(t *testing.T) {
 	a, _, errOut := fakeApp(t)
 	require.Equal(t, ExitUsage, a.Run([]string{"check", "demo", "--junit", "/nonexistent/dir/x.xml"}))
 	require.Contains(t, errOut.String(), "cannot write the report")
+}
+
+func TestSelftestAndDoctorUsage(t *testing.T) {
+	a, _, errOut := fakeApp(t)
+	require.Equal(t, ExitUsage, a.Run([]string{"selftest", "42"}))
+	require.Contains(t, errOut.String(), `no lesson "42"`)
+
+	a, _, errOut = fakeApp(t)
+	a.Privileged = func() bool { return false }
+	require.Equal(t, ExitUsage, a.Run([]string{"selftest"}))
+	require.Contains(t, errOut.String(), "sudo")
+
+	a, _, errOut = fakeApp(t)
+	require.Equal(t, ExitUsage, a.Run([]string{selftestUnitCmd, "{}"}))
+	require.Contains(t, errOut.String(), "only inside a netlab sandbox")
+}
+
+func TestDoctorCommand(t *testing.T) {
+	a, out, _ := fakeApp(t)
+	env := doctor.Env{
+		Euid:     func() int { return 0 },
+		Caps:     func() (bool, bool) { return true, true },
+		ReadFile: func(string) ([]byte, error) { return nil, os.ErrNotExist },
+		ReadDir:  func(string) ([]string, error) { return nil, os.ErrNotExist },
+		LookPath: func(n string) (string, error) { return "/usr/sbin/" + n, nil },
+		Output: func(context.Context, string, ...string) ([]byte, error) {
+			return []byte("iptables v1.8.9 (nf_tables)"), nil
+		},
+		Try: func(context.Context) (doctor.Tries, error) { return doctor.Tries{doctor.TryVeth: "Error: Unknown device type."}, nil },
+	}
+	a.Doctor = &env
+	require.Equal(t, ExitFail, a.Run([]string{"doctor"}))
+	require.Contains(t, out.String(), "fail  veth pairs: tried in a sandbox: Error: Unknown device type.\n      fix: load the veth module: modprobe veth\n")
+
+	env.Try = func(context.Context) (doctor.Tries, error) { return doctor.Tries{}, nil }
+	a, out, _ = fakeApp(t)
+	a.Doctor = &env
+	require.Equal(t, ExitOK, a.Run([]string{"doctor", "--json"}))
+	var lines []doctor.Line
+	require.NoError(t, json.Unmarshal(out.Bytes(), &lines))
+	require.NotEmpty(t, lines)
 }
