@@ -143,7 +143,9 @@ func TestDoctorCommand(t *testing.T) {
 		Output: func(context.Context, string, ...string) ([]byte, error) {
 			return []byte("iptables v1.8.9 (nf_tables)"), nil
 		},
-		Try: func(context.Context) (doctor.Tries, error) { return doctor.Tries{doctor.TryVeth: "Error: Unknown device type."}, nil },
+		Try: func(context.Context) (doctor.Tries, error) {
+			return doctor.Tries{doctor.TryVeth: "Error: Unknown device type."}, nil
+		},
 	}
 	a.Doctor = &env
 	require.Equal(t, ExitFail, a.Run([]string{"doctor"}))
