@@ -39,6 +39,9 @@ type Suite struct {
 	// Chunk is how many states of a lesson's progression one unit grades
 	// (0: the whole progression in one unit).
 	Chunk int
+	// AllMistakes injects every catalogued mistake, not only the first
+	// of each step.
+	AllMistakes bool
 	// Strict makes a step without any catalogued mistake a failure (under
 	// CI=true the CLI sets it); otherwise it is a warning.
 	Strict bool
@@ -76,7 +79,7 @@ type UnitTime struct {
 // of at most chunk states, then one unit per catalogued mistake. Shorter
 // stretches run more in parallel but rebuild more state (CPU); the
 // longest units come first, so that they do not start last.
-func Plan(ls []*lessons.Lesson, catalog []mistakes.Mistake, probe time.Duration, chunk int) []Unit {
+func Plan(ls []*lessons.Lesson, catalog []mistakes.Mistake, probe time.Duration, chunk int, allMistakes bool) []Unit {
 	if chunk <= 0 {
 		chunk = 1 << 20
 	}
@@ -89,7 +92,15 @@ func Plan(ls []*lessons.Lesson, catalog []mistakes.Mistake, probe time.Duration,
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].To > out[j].To })
 	for _, l := range ls {
+		done := map[int]bool{}
 		for _, m := range mistakes.ForLesson(catalog, l.Slug) {
+			// By default the first catalogued mistake of each step: the
+			// spec asks for one per step, and each costs a sandbox with the
+			// lesson built (the catalog's own tests build every entry).
+			if done[m.Step] && !allMistakes {
+				continue
+			}
+			done[m.Step] = true
 			out = append(out, Unit{Lesson: l.ID, Kind: KindMistake, Mistake: m.ID, ProbeTimeout: probe})
 		}
 	}
@@ -109,29 +120,16 @@ func (s *Suite) Run(ctx context.Context, ls []*lessons.Lesson) Result {
 		before, hostErr = snapshot(ctx, s.Host, true)
 	}
 
-	units := Plan(ls, s.Catalog, s.ProbeTimeout, s.Chunk)
+	units := Plan(ls, s.Catalog, s.ProbeTimeout, s.Chunk, s.AllMistakes)
+	results := s.runUnits(ctx, units)
+	// A second wave where the first left a check never seen failing: the
+	// step's other catalogued mistakes, which may well break what the
+	// first one did not (an over-broad DROP breaks the control probes).
+	if more := s.secondWave(ls, units, results); len(more) > 0 {
+		units = append(units, more...)
+		results = append(results, s.runUnits(ctx, more)...)
+	}
 	res.Units = len(units)
-	results := make([]UnitResult, len(units))
-	par := s.Parallel
-	if par <= 0 {
-		par = 4 * runtime.NumCPU()
-	}
-	sem := make(chan struct{}, par)
-	var wg sync.WaitGroup
-	for i, u := range units {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			r, err := s.Spawn(ctx, u)
-			if err != nil {
-				r = UnitResult{Unit: u, Findings: []Finding{{Lesson: u.Lesson, Part: u.String(), Status: Err, Detail: oneLine(err.Error())}}}
-			}
-			results[i] = r
-		}()
-	}
-	wg.Wait()
 
 	for _, l := range ls {
 		res.Lessons = append(res.Lessons, s.judge(l, results))
@@ -162,6 +160,72 @@ func (s *Suite) Run(ctx context.Context, ls []*lessons.Lesson) Result {
 	}
 	res.ElapsedMS = time.Since(start).Milliseconds()
 	return res
+}
+
+// runUnits runs units in parallel sandboxes; results are in units' order.
+func (s *Suite) runUnits(ctx context.Context, units []Unit) []UnitResult {
+	results := make([]UnitResult, len(units))
+	par := s.Parallel
+	if par <= 0 {
+		par = 4 * runtime.NumCPU()
+	}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i, u := range units {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r, err := s.Spawn(ctx, u)
+			if err != nil {
+				r = UnitResult{Unit: u, Findings: []Finding{{Lesson: u.Lesson, Part: u.String(), Status: Err, Detail: oneLine(err.Error())}}}
+			}
+			r.Unit = u
+			results[i] = r
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// secondWave lists the not yet injected mistakes of every step that has a
+// check never seen failing.
+func (s *Suite) secondWave(ls []*lessons.Lesson, ran []Unit, results []UnitResult) []Unit {
+	done := map[string]bool{}
+	for _, u := range ran {
+		if u.Kind == KindMistake {
+			done[u.Mistake] = true
+		}
+	}
+	var out []Unit
+	for _, l := range ls {
+		failed := map[[2]int]bool{}
+		for _, r := range results {
+			if r.Unit.Lesson != l.ID {
+				continue
+			}
+			for _, sn := range r.Seen {
+				if sn.Fail {
+					failed[[2]int{sn.Step, sn.Check}] = true
+				}
+			}
+		}
+		want := map[int]bool{}
+		for i, st := range l.Steps {
+			for j := range st.Checks {
+				if !failed[[2]int{i + 1, j}] {
+					want[i+1] = true
+				}
+			}
+		}
+		for _, m := range mistakes.ForLesson(s.Catalog, l.Slug) {
+			if want[m.Step] && !done[m.ID] {
+				out = append(out, Unit{Lesson: l.ID, Kind: KindMistake, Mistake: m.ID, ProbeTimeout: s.ProbeTimeout})
+			}
+		}
+	}
+	return out
 }
 
 // judge gathers one lesson's findings from its units and adds the

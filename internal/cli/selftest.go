@@ -22,6 +22,7 @@ func (a *App) selftestCommand() *cobra.Command {
 		strict   bool
 		parallel int
 		chunk    int
+		all      bool
 		probe    time.Duration
 	)
 	cmd := &cobra.Command{
@@ -29,8 +30,10 @@ func (a *App) selftestCommand() *cobra.Command {
 		Short: "Prove every lesson's checks on this kernel, each lesson in its own sandbox (exit 0 all good, 1 not)",
 		Long: `selftest runs, for every lesson (or the ones named), in throwaway sandboxes:
 a fresh state must fail every step; after the reference solution of step K,
-steps 1..K pass and step K+1 does not (unless marked passes_early); every
-catalogued mistake makes its step fail with the expected diagnosis; reset
+steps 1..K pass and step K+1 does not (unless marked passes_early); a
+catalogued mistake per step (every one with --all-mistakes) makes its step
+fail with the expected diagnosis; every check is seen passing and failing;
+reset
 leaves no lesson object; and the host is unchanged afterwards.
 A step with no catalogued mistake is a warning, a failure with --strict
 (the default when CI=true).`,
@@ -55,7 +58,7 @@ A step with no catalogued mistake is a warning, a failure with --strict
 				return usageErr("netlab cannot find its own binary to start sandboxes: %v", err)
 			}
 			s := &selftest.Suite{
-				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, Chunk: chunk, ProbeTimeout: probe, Strict: strict,
+				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, Chunk: chunk, AllMistakes: all, ProbeTimeout: probe, Strict: strict,
 				Spawn: selftest.ExecSpawner(self, []string{selftestUnitCmd}, nil),
 			}
 			// The host is only read, from outside every sandbox.
@@ -80,6 +83,7 @@ A step with no catalogued mistake is a warning, a failure with --strict
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&strict, "strict", os.Getenv("CI") == "true", "a step without a catalogued mistake fails the self-test")
 	cmd.Flags().IntVar(&parallel, "parallel", 0, "sandboxes at once (default 4 per CPU)")
+	cmd.Flags().BoolVar(&all, "all-mistakes", false, "inject every catalogued mistake (default: the first of each step)")
 	cmd.Flags().IntVar(&chunk, "chunk", 0, "states of a lesson's progression per sandbox (0: all in one; smaller runs more in parallel but rebuilds more)")
 	cmd.Flags().DurationVar(&probe, "probe-timeout", 500*time.Millisecond, "how long one probe may wait inside the sandboxes")
 	return cmd
