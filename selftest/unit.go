@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -490,4 +489,3 @@ func dedup(s []string) []string {
 	return slices.Compact(s)
 }
 
-var _ io.Writer = (*bytes.Buffer)(nil)
