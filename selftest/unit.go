@@ -488,4 +488,3 @@ func dedup(s []string) []string {
 	slices.Sort(s)
 	return slices.Compact(s)
 }
-
