@@ -105,3 +105,52 @@ func TestRunUnit(t *testing.T) {
 		})
 	}
 }
+
+func TestPlan(t *testing.T) {
+	l, err := lessons.Parse("demo.yaml", []byte(twoSteps), checks.Default())
+	require.NoError(t, err)
+	cat := []mistakes.Mistake{
+		{ID: "a", Lesson: "demo", Step: 1}, {ID: "b", Lesson: "demo", Step: 1},
+		{ID: "c", Lesson: "demo", Step: 2}, {ID: "other", Lesson: "nope", Step: 1},
+	}
+	names := func(us []selftest.Unit) []string {
+		var out []string
+		for _, u := range us {
+			out = append(out, u.String())
+		}
+		return out
+	}
+	ls := []*lessons.Lesson{l}
+	require.Equal(t, []string{"lesson 9 progression after steps 0-2", "lesson 9 mistake a", "lesson 9 mistake c"},
+		names(selftest.Plan(ls, cat, 0, 0, false)))
+	require.Equal(t, []string{"lesson 9 progression after steps 0-2", "lesson 9 mistake a", "lesson 9 mistake b", "lesson 9 mistake c"},
+		names(selftest.Plan(ls, cat, 0, 0, true)))
+	require.Equal(t, []string{"lesson 9 progression after steps 2-2", "lesson 9 progression after steps 0-1"},
+		names(selftest.Plan(ls, nil, 0, 2, false)))
+}
+
+// The first mistake of step 1 leaves a check never failing; the second
+// wave injects the step's other mistake, which breaks it.
+func TestSecondWave(t *testing.T) {
+	l, err := lessons.Parse("demo.yaml", []byte(twoSteps), checks.Default())
+	require.NoError(t, err)
+	cat := []mistakes.Mistake{{ID: "a", Lesson: "demo", Step: 1}, {ID: "b", Lesson: "demo", Step: 1}, {ID: "c", Lesson: "demo", Step: 2}}
+	var ran []string
+	spawn := func(ctx context.Context, u selftest.Unit) (selftest.UnitResult, error) {
+		ran = append(ran, u.String())
+		r := selftest.UnitResult{Unit: u}
+		switch {
+		case u.Kind == selftest.KindProgression:
+			// Step 1's check passes everywhere; step 2's fails fresh.
+			r.Seen = []selftest.Seen{{Step: 1, Check: 0, Pass: true}, {Step: 2, Check: 0, Pass: true, Fail: true}}
+		case u.Mistake == "b":
+			r.Seen = []selftest.Seen{{Step: 1, Check: 0, Fail: true}}
+		}
+		return r, nil
+	}
+	s := &selftest.Suite{Lessons: []*lessons.Lesson{l}, Catalog: cat, Spawn: spawn, Parallel: 1}
+	res := s.Run(context.Background(), nil)
+	require.Equal(t, 4, res.Units)
+	require.Equal(t, "lesson 9 mistake b", ran[len(ran)-1])
+	require.True(t, res.Passed, "%+v", res.Lessons)
+}
