@@ -131,9 +131,30 @@ func (c fdbCheck) Run(ctx context.Context, env Env) Result {
 			if e.PortIndex == peer.Index {
 				return Passf("%s learned %s (%s) on port %s", c.bridge, link.MAC, inNS(c.link, c.ns), peer.Name)
 			}
-			return Failf("%s learned %s's MAC %s on the wrong port (ifindex %d, not %s)", c.bridge, inNS(c.link, c.ns), link.MAC, e.PortIndex, peer.Name).WithMistake("fdb-wrong-port")
+			port := fmt.Sprintf("ifindex %d", e.PortIndex)
+			if links, err := env.K.Links(ctx, c.brNS); err == nil {
+				for _, l := range links {
+					if l.Index == e.PortIndex {
+						port = l.Name
+					}
+				}
+			}
+			return Failf("%s learned %s's MAC %s on port %s, not on %s, the port that leads to it: two links share that MAC", c.bridge, inNS(c.link, c.ns), link.MAC, port, peer.Name).WithMistake("fdb-wrong-port")
 		}
 	}
-	return Failf("%s has not learned %s's MAC %s: no frame from it has crossed the bridge (is the port up, and does a ping from %s get through?)",
+	res := Failf("%s has not learned %s's MAC %s: no frame from it has crossed the bridge (does a ping from %s get through?)",
 		c.bridge, inNS(c.link, c.ns), link.MAC, c.ns).WithMistake("fdb-not-learned")
+	// Say why no frame came in, when the state shows it.
+	switch {
+	case !link.AdminUp:
+		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: %s is down, so it sends no frames", c.bridge, inNS(c.link, c.ns), link.MAC, inNS(c.link, c.ns))
+		res = res.WithFix(ipCmd(c.ns, "link set "+c.link+" up"))
+	case !peer.AdminUp:
+		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: its port %s is down", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name)
+		res = res.WithFix(ipCmd(c.brNS, "link set "+peer.Name+" up")).WithMistake("port-down")
+	case peer.BridgePortState != "" && peer.BridgePortState != "forwarding" && peer.BridgePortState != "learning":
+		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: its port %s is in STP state %s, where the bridge learns nothing", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name, peer.BridgePortState)
+		res = res.WithMistake("port-not-forwarding")
+	}
+	return res
 }

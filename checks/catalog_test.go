@@ -64,7 +64,17 @@ func TestCatalog(t *testing.T) {
 			require.False(t, step.Passed, "step %d must fail\n%s", m.Step, out.String())
 			hit := findDiagnosis(step, m.Want(), m.ExpectWhy)
 			require.NotNil(t, hit, "no failing check of step %d reports mistake %s with a why containing %q:\n%s", m.Step, m.Want(), m.ExpectWhy, failing(step))
-			t.Logf("%s: %s\n  why: %s\n  fix: %s", m.ID, hit.Name, hit.Why, hit.Fix)
+			// `netlab hint` shows first a hint written for what was diagnosed.
+			hints := runner.HintsFor(l.Steps[m.Step-1], step)
+			require.NotEmpty(t, hints)
+			diagnosed := map[string]bool{}
+			for _, c := range step.Checks {
+				if c.Status != checks.Pass {
+					diagnosed[c.Mistake] = true
+				}
+			}
+			require.True(t, diagnosed[hints[0].When], "first hint %q is not for a diagnosed mistake", hints[0].Text)
+			t.Logf("%s: %s\n  why: %s\n  fix: %s\n  hint: %s", m.ID, hit.Name, hit.Why, hit.Fix, hints[0].Text)
 		})
 	}
 }
@@ -85,4 +95,25 @@ func findDiagnosis(step runner.StepReport, id string, phrases []string) *runner.
 		}
 	}
 	return nil
+}
+
+// The diagnosis must not make a right state fail: every lesson, solved by
+// its reference solution, passes.
+func TestSolvedLessonsPass(t *testing.T) {
+	for _, slug := range []string{"netns", "veth", "bridge", "iptables"} {
+		t.Run(slug, func(t *testing.T) {
+			if sandboxtest.Run(t) {
+				return
+			}
+			ctx := context.Background()
+			g, s, ls, out := lab(t)
+			l, err := lessons.Find(ls, slug)
+			require.NoError(t, err)
+			require.NoError(t, s.Solve(ctx, l, 0), out.String())
+			rep := g.Grade(ctx, l)
+			for _, st := range rep.Steps {
+				require.True(t, st.Passed, "step %d:\n%s", st.Step, failing(st))
+			}
+		})
+	}
 }

@@ -80,6 +80,14 @@ func snapshotCounters(ctx context.Context, k kernel.Kernel, nss []string) nfCoun
 	return out
 }
 
+// countersAsync starts reading the counters of nss and returns a function
+// that waits for them.
+func countersAsync(ctx context.Context, k kernel.Kernel, nss []string) func() nfCounts {
+	ch := make(chan nfCounts, 1)
+	go func() { ch <- snapshotCounters(ctx, k, nss) }()
+	return func() nfCounts { return <-ch }
+}
+
 // probeNamespaces are the namespaces whose rules could touch the probe.
 func probeNamespaces(p pathInfo, extra ...string) []string {
 	var out []string
@@ -291,7 +299,12 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 		return fail(Failf("%s must forward this probe, but its FORWARD policy is DROP (chain %s of table %s %s) and no rule accepts the packets",
 			nsName(r), c.Name, c.Family, c.Table).WithMistake("forward-drop"))
 	}
-	// 4. The answer has no way back: NAT missing or on the wrong interface.
+	// 4. A base chain with policy DROP at either end (nft-made firewalls
+	// often start that way) and nothing accepting the probe.
+	if r := policyDrops(p, pr, before, after); r != nil {
+		return r
+	}
+	// 5. The answer has no way back: NAT missing or on the wrong interface.
 	if p.found && p.holder.ns != p.from && p.src != nil {
 		back, err := v.k.RouteGet(ctx, p.holder.ns, p.src)
 		if err != nil || back.Type == "unreachable" || back.Type == "blackhole" || back.Type == "prohibit" {
@@ -302,7 +315,7 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 				WithFix(ipCmd(p.holder.ns, "route add "+p.src.String()+" dev "+p.holder.link)).WithMistake("no-return-route"))
 		}
 	}
-	// 5. ARP got no answer.
+	// 6. ARP got no answer.
 	if p.lastNS != "" && p.nextHop != nil {
 		if ns, err := v.k.Neighbors(ctx, p.lastNS); err == nil {
 			for _, n := range ns {
@@ -418,4 +431,34 @@ func dnatMissing(p pathInfo, pr probeDesc, after nfSnap) *Result {
 	}
 	return fail(Failf("the connection to %s:%d was not rewritten to %s: the DNAT rules in %s (%s) do not match it or point elsewhere",
 		pr.dst, pr.dport, pr.natDst, nsName(ns), strings.Join(dnats, ", ")).WithMistake("dnat-wrong"))
+}
+
+// policyDrops finds an input chain of the destination, or an output chain
+// of the source, whose policy is DROP while no accepting rule of that
+// chain counted the probe.
+func policyDrops(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result {
+	accepted := map[string]bool{}
+	for _, m := range moved(before, after) {
+		if m.rule.Verdict == "accept" && couldMatch(m.rule, pr) {
+			accepted[m.ns+"/"+m.rule.Family+"/"+m.rule.Table+"/"+m.rule.Chain] = true
+		}
+	}
+	type end struct{ ns, hook, what string }
+	ends := []end{{p.from, "output", "sends"}}
+	if p.found {
+		ends = append([]end{{p.holder.ns, "input", "receives"}}, ends...)
+	}
+	for _, e := range ends {
+		for _, c := range after[e.ns].Chains {
+			if c.Hook != e.hook || c.Policy != "drop" || (c.Family != "ip" && c.Family != "inet") {
+				continue
+			}
+			if accepted[e.ns+"/"+c.Family+"/"+c.Table+"/"+c.Name] {
+				continue
+			}
+			return fail(Failf("the %s chain %s of table %s %s in %s has policy DROP, and no rule in it accepted this probe: %s drops what it %s",
+				strings.ToUpper(e.hook), c.Name, c.Family, c.Table, nsName(e.ns), nsName(e.ns), e.what).WithMistake("policy-drop"))
+		}
+	}
+	return nil
 }

@@ -268,6 +268,13 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 		if !ok {
 			return p, nil // a link netlab does not follow (a physical device): no verdict
 		}
+		for _, end := range []struct{ ns, link string }{{cur, dev.Name}, {next, in}} {
+			if l, ok := v.link(ctx, end.ns, end.link); ok && l.NoARP && (l.Type == "veth" || l.Type == "bridge") {
+				return p, fail(Failf("%s has ARP turned off (NOARP): it neither asks nor answers who has an address, so %s and %s cannot find each other's MAC",
+					inNS(l.Name, end.ns), nsName(cur), nsName(next)).
+					WithFix(ipCmd(end.ns, "link set "+l.Name+" arp on")).WithMistake("arp-off"))
+			}
+		}
 		cur, curIn = next, in
 		p.addNS(cur)
 	}
@@ -525,6 +532,12 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		if pns == ns && peer.MasterIndex == 0 {
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is not a port of %s, so nothing on the bridge reaches it",
 				h, nh, inNS(peer.Name, pns), br.Name).
+				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached"))
+		}
+		if pns == ns && peer.MasterIndex != br.Index {
+			other, _ := v.byIndex(ctx, ns, peer.MasterIndex)
+			return "", "", false, fail(Failf("%s has %s, but its other end %s is a port of %s, not of %s",
+				h, nh, inNS(peer.Name, pns), other.Name, br.Name).
 				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached"))
 		}
 		if pns != ns {

@@ -41,6 +41,7 @@ type Link struct {
 	Type        string // "veth", "bridge", "device", "vlan", "vxlan", ...
 	AdminUp     bool   // IFF_UP
 	LowerUp     bool   // IFF_LOWER_UP: carrier
+	NoARP       bool   // IFF_NOARP (`ip link set DEV arp off`): neither asks nor answers ARP
 	OperState   string // "up", "down", "lowerlayerdown", "unknown", ...
 	MAC         net.HardwareAddr
 	MTU         int

@@ -200,6 +200,7 @@ func convertLink(r netlink.Link) Link {
 		Type:        r.Type(),
 		AdminUp:     a.Flags&net.FlagUp != 0,
 		LowerUp:     a.RawFlags&unix.IFF_LOWER_UP != 0,
+		NoARP:       a.RawFlags&unix.IFF_NOARP != 0,
 		OperState:   a.OperState.String(),
 		MAC:         a.HardwareAddr,
 		MTU:         a.MTU,

@@ -1,0 +1,120 @@
+package checks
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/netlab/netlab/kernel"
+)
+
+// Reading a ruleset costs an `nft -j list ruleset` (tens of milliseconds,
+// more with iptables-save on top). When every probe of a lesson fails,
+// they all finish at about the same moment and each wants the rulesets of
+// the same few namespaces: ten probes times four namespaces of execs on a
+// small machine would cost more than the probes themselves. So reads after
+// a probe are shared: a read that started after the requester's last
+// packet was sent serves it as well as a new one would.
+
+// lastSend is when, after a probe started, its last packet is surely out:
+// a ping sends its echo requests at 0, 200 and 400 ms, a TCP probe its SYN
+// at once (its first retransmission comes only after a second). A ruleset
+// read that starts later sees every counter the probe can move.
+func lastSend(timeout time.Duration) time.Duration {
+	return min(timeout, 450*time.Millisecond)
+}
+
+// prefetchDelay is when to start the after-read of a probe that is still
+// unanswered: late enough that most answers have come, early enough that
+// the read is done when the probe times out.
+func prefetchDelay(timeout time.Duration) time.Duration {
+	return max(lastSend(timeout), timeout-250*time.Millisecond)
+}
+
+type ruleRead struct {
+	started time.Time
+	done    chan struct{}
+	rs      kernel.Ruleset
+	err     error
+}
+
+type ruleCache struct {
+	mu    sync.Mutex
+	reads map[string]*ruleRead // latest read per namespace
+}
+
+// caches holds one ruleCache per kernel (a grading run uses one kernel).
+var caches sync.Map // kernel.Kernel -> *ruleCache
+
+func cacheFor(k kernel.Kernel) *ruleCache {
+	c, _ := caches.LoadOrStore(k, &ruleCache{reads: map[string]*ruleRead{}})
+	return c.(*ruleCache)
+}
+
+// rulesetAfter returns ns's ruleset as read at some moment after notBefore,
+// joining a read already under way when it started late enough.
+func rulesetAfter(ctx context.Context, k kernel.Kernel, ns string, notBefore time.Time) (kernel.Ruleset, error) {
+	c := cacheFor(k)
+	c.mu.Lock()
+	r, ok := c.reads[ns]
+	if !ok || r.started.Before(notBefore) {
+		r = &ruleRead{started: time.Now(), done: make(chan struct{})}
+		c.reads[ns] = r
+		c.mu.Unlock()
+		// The read belongs to no single requester: it must not die with
+		// the first one's context. Its own bound is the netlab state bound.
+		go func() {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			r.rs, r.err = k.Ruleset(rctx, ns)
+			close(r.done)
+		}()
+	} else {
+		c.mu.Unlock()
+	}
+	select {
+	case <-r.done:
+		return r.rs, r.err
+	case <-ctx.Done():
+		return kernel.Ruleset{}, ctx.Err()
+	}
+}
+
+// snapshotAfter reads the rulesets of nss (concurrently, shared with other
+// probes) as they are after the last packet of a probe that started at
+// start with this timeout.
+func snapshotAfter(ctx context.Context, k kernel.Kernel, nss []string, start time.Time, timeout time.Duration) nfSnap {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := nfSnap{}
+	for _, ns := range nss {
+		wg.Add(1)
+		go func(ns string) {
+			defer wg.Done()
+			rs, err := rulesetAfter(ctx, k, ns, start.Add(lastSend(timeout)))
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			out[ns] = rs
+			mu.Unlock()
+		}(ns)
+	}
+	wg.Wait()
+	return out
+}
+
+// prefetch starts reading the rulesets of nss at prefetchDelay after a
+// probe's start, so that a probe still unanswered by then finds its
+// after-read under way (or done) when it times out; probes that fail
+// together share these reads. A probe answered earlier calls the returned
+// stop and nothing is read.
+func prefetch(ctx context.Context, k kernel.Kernel, nss []string, start time.Time, timeout time.Duration) (stop func()) {
+	notBefore := start.Add(lastSend(timeout))
+	t := time.AfterFunc(time.Until(start.Add(prefetchDelay(timeout))), func() {
+		for _, ns := range nss {
+			go func(ns string) { _, _ = rulesetAfter(ctx, k, ns, notBefore) }(ns)
+		}
+	})
+	return func() { t.Stop() }
+}

@@ -1,0 +1,75 @@
+package mistakes
+
+import (
+	"fmt"
+	"strings"
+)
+
+// lessonOrder is the course order of the lessons the catalog covers; a
+// lesson not listed comes after them, in catalog order.
+var lessonOrder = []string{"netns", "veth", "bridge", "iptables"}
+
+// Markdown renders the catalog as docs/mistakes.md: per lesson, each
+// mistake with how learners make it, how it is built and what netlab's
+// diagnosis says. The file is generated: a test keeps it in sync.
+func Markdown(all []Mistake) string {
+	var b strings.Builder
+	b.WriteString("# Catalog of learner mistakes\n\n")
+	b.WriteString("<!-- Generated from mistakes/catalog.yaml by `UPDATE_DOCS=1 go test ./mistakes/ -run TestDocInSync`; do not edit by hand. -->\n\n")
+	b.WriteString("Each entry is a mistake that learners really make in lessons 1-4. For every\n")
+	b.WriteString("entry, `go test ./checks/ -run TestCatalog` builds the mistaken state in a\n")
+	b.WriteString("sandbox (the lesson solved up to a step, then the mistake's commands),\n")
+	b.WriteString("grades the lesson, and demands that the step fails with a check whose\n")
+	b.WriteString("`mistake` is the id below and whose `why` says the quoted phrases.\n")
+	b.WriteString("`netlab selftest` uses the same entries for fault injection, and\n")
+	b.WriteString("`netlab hint` shows the lesson's hint written `when:` that id first.\n\n")
+	fmt.Fprintf(&b, "%d mistakes.\n\n", len(all))
+	var order []string
+	seen := map[string]bool{}
+	for _, s := range lessonOrder {
+		order = append(order, s)
+		seen[s] = true
+	}
+	for _, m := range all {
+		if !seen[m.Lesson] {
+			order = append(order, m.Lesson)
+			seen[m.Lesson] = true
+		}
+	}
+	for _, lesson := range order {
+		ms := ForLesson(all, lesson)
+		if len(ms) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "## Lesson `%s`\n\n", lesson)
+		for _, m := range ms {
+			fmt.Fprintf(&b, "### `%s`: %s\n\n", m.ID, strings.TrimSpace(m.Title))
+			if s := strings.TrimSpace(m.Story); s != "" {
+				b.WriteString(s + "\n\n")
+			}
+			start := "the lesson solved"
+			switch {
+			case m.Start == "fresh":
+				start = "nothing (a fresh lab)"
+			case m.UpTo > 0:
+				start = fmt.Sprintf("the lesson solved up to step %d", m.UpTo)
+			}
+			fmt.Fprintf(&b, "- Built from %s, then:\n\n", start)
+			b.WriteString("  ```sh\n")
+			for _, c := range m.Commands() {
+				b.WriteString("  " + c + "\n")
+			}
+			b.WriteString("  ```\n\n")
+			fmt.Fprintf(&b, "- Step %d fails with mistake `%s`", m.Step, m.Want())
+			if len(m.ExpectWhy) > 0 {
+				q := make([]string, len(m.ExpectWhy))
+				for i, w := range m.ExpectWhy {
+					q[i] = "\"" + w + "\""
+				}
+				fmt.Fprintf(&b, "; the why says %s", strings.Join(q, ", "))
+			}
+			b.WriteString(".\n\n")
+		}
+	}
+	return b.String()
+}
