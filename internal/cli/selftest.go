@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
@@ -96,7 +95,8 @@ func (a *App) selftestUnitCommand() *cobra.Command {
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := selftest.UnitMain(cmd.Context(), checks.Default(), args[0], a.Stdout); err != nil {
+			// a.Lessons were loaded with checks.Default().
+			if err := selftest.UnitMainLessons(cmd.Context(), a.Lessons, args[0], a.Stdout); err != nil {
 				return usageErr("%v", err)
 			}
 			return nil
