@@ -256,6 +256,9 @@ type wrongCase struct {
 	want         string
 	step         int
 	why          string
+	// mistake is the id a failing check of step must report; when the
+	// step has a hint for it, that hint must come first.
+	mistake string
 }
 
 // solved builds the whole lesson, then breaks it with script.
@@ -283,87 +286,104 @@ func upTo(k int, script string, resume int) func(*lab, *lessons.Lesson) {
 var wrongCases = []wrongCase{
 	// Lesson 1.
 	{name: "L1S1_stale_file", lesson: "1", build: upTo(0, "mkdir -p /run/netns; touch /run/netns/ns0", 0),
-		want: "FFF", step: 1, why: "not a namespace mount"},
+		want: "FFF", step: 1, mistake: "ns-stale", why: "not a namespace mount"},
 	{name: "L1S2_lo_down", lesson: "1", build: solved("ip -n ns0 link set lo down"),
-		want: "PFF", step: 2, why: "lo in ns0 is down"},
+		want: "PFF", step: 2, mistake: "lo-down", why: "lo in ns0 is down"},
 	{name: "L1S3_icmp_dropped", lesson: "1", build: solved("ip netns exec ns0 iptables -A INPUT -p icmp -j DROP"),
-		want: "PPF", step: 3, why: "no reply"},
+		want: "PPF", step: 3, mistake: "no-reply", why: "no reply"},
 
 	// Lesson 2.
 	{name: "L2S1_one_name_at_a_time", lesson: "2", build: upTo(0, "ip netns add ns0 ns1 || true", 0),
-		want: "FFFFFF", step: 1, why: "namespace ns1 does not exist"},
+		want: "FFFFFF", step: 1, mistake: "ns-missing", why: "namespace ns1 does not exist"},
 	{name: "L2S1_lo_down_in_ns1", lesson: "2", build: solved("ip -n ns1 link set lo down"),
-		want: "FPPPPP", step: 1, why: "lo in ns1 is down"},
+		want: "FPPPPP", step: 1, mistake: "lo-down", why: "lo in ns1 is down"},
 	{name: "L2S2_wrong_peer_name", lesson: "2", build: upTo(1, "ip link add veth0 type veth peer name veth2", 0),
-		want: "PFFFFF", step: 2, why: "paired with veth2"},
+		want: "PFFFFF", step: 2, mistake: "wrong-peer", why: "paired with veth2"},
 	{name: "L2S3_end_in_wrong_namespace", lesson: "2", build: solved("ip netns add ns9; ip -n ns1 link set veth1 netns ns9"),
-		want: "PPFFFF", step: 3, why: "veth1 is in ns9, not in ns1"},
+		want: "PPFFFF", step: 3, mistake: "peer-wrong-ns", why: "veth1 is in ns9, not in ns1"},
 	{name: "L2S3_end_left_in_root", lesson: "2", build: upTo(2, "ip link set veth1 netns ns1", 0),
-		want: "PPFFFF", step: 3, why: "veth0 is not in ns0: it is in the lab's root namespace"},
+		want: "PPFFFF", step: 3, mistake: "veth-not-moved", why: "veth0 is not in ns0: it is in the lab's root namespace"},
 	{name: "L2S4_wrong_prefix", lesson: "2", build: upTo(3, `
 ip -n ns0 addr add 10.0.0.1/16 dev veth0
 ip -n ns1 addr add 10.0.0.2/24 dev veth1`, 5),
-		want: "PPPFPP", step: 4, why: "but the lesson wants /24"},
+		want: "PPPFPP", step: 4, mistake: "wrong-prefix", why: "but the lesson wants /24"},
 	{name: "L2S4_addresses_swapped", lesson: "2", build: upTo(3, `
 ip -n ns0 addr add 10.0.0.2/24 dev veth0
 ip -n ns1 addr add 10.0.0.1/24 dev veth1`, 5),
-		want: "PPPFPF", step: 4, why: "10.0.0.1 is on veth1 in ns1"},
+		want: "PPPFPF", step: 4, mistake: "addr-wrong-end", why: "10.0.0.1 is on veth1 in ns1"},
 	{name: "L2S5_one_end_down", lesson: "2", build: solved("ip -n ns1 link set veth1 down"),
-		want: "PPPPFF", step: 5, why: "its peer veth1 in ns1 is down"},
+		want: "PPPPFF", step: 5, mistake: "peer-down", why: "its peer veth1 in ns1 is down"},
 	{name: "L2S6_icmp_dropped_in_ns1", lesson: "2", build: solved("ip netns exec ns1 iptables -A INPUT -p icmp -j DROP"),
-		want: "PPPPPF", step: 6, why: "got no reply"},
+		want: "PPPPPF", step: 6, mistake: "no-reply", why: "got no reply"},
 
 	// Lesson 3.
 	{name: "L3S1_bridge_down", lesson: "3", build: solved("ip link set br0 down"),
-		want: "FPPPF?", step: 1, why: "br0 (root namespace) is down"},
+		want: "FPPPF?", step: 1, mistake: "link-down", why: "br0 (root namespace) is down"},
 	{name: "L3S1_not_a_bridge", lesson: "3", build: upTo(0, "ip link add br0 type dummy 2>/dev/null || ip link add br0 type ifb; ip link set br0 up", 0),
-		want: "FFFFFF", step: 1, why: "not a bridge"},
+		want: "FFFFFF", step: 1, mistake: "link-wrong-type", why: "not a bridge"},
 	{name: "L3S2_lo_down_in_ns2", lesson: "3", build: solved("ip -n ns2 link set lo down"),
-		want: "PFPPPP", step: 2, why: "lo in ns2 is down"},
+		want: "PFPPPP", step: 2, mistake: "lo-down", why: "lo in ns2 is down"},
 	{name: "L3S3_port_not_in_bridge", lesson: "3", build: solved("ip link set veth-ns2 nomaster"),
-		want: "PPFPFF", step: 3, why: "is not a port of br0"},
+		want: "PPFPFF", step: 3, mistake: "port-not-attached", why: "is not a port of br0"},
 	{name: "L3S3_bridge_end_down", lesson: "3", build: solved("ip link set veth-ns1 down"),
-		want: "PPFPF?", step: 3, why: "veth-ns1 (root namespace) is down"},
+		want: "PPFPF?", step: 3, mistake: "peer-down", why: "veth-ns1 (root namespace) is down"},
 	{name: "L3S3_port_in_wrong_namespace", lesson: "3", build: solved("ip netns add ns9; ip link set veth-ns0 netns ns9"),
-		want: "PPFPFF", step: 3, why: "cannot be a port of br0"},
+		want: "PPFPFF", step: 3, mistake: "port-wrong-ns", why: "cannot be a port of br0"},
 	{name: "L3S4_wrong_prefix", lesson: "3", build: upTo(3, `
 ip -n ns0 addr add 10.0.1.10/24 dev eth0
 ip -n ns1 addr add 10.0.1.11/16 dev eth0
 ip -n ns2 addr add 10.0.1.12/24 dev eth0`, 0),
-		want: "PPPFPP", step: 4, why: "but the lesson wants /24"},
+		want: "PPPFPP", step: 4, mistake: "wrong-prefix", why: "but the lesson wants /24"},
 	{name: "L3S5_icmp_dropped_in_ns2", lesson: "3", build: solved("ip netns exec ns2 iptables -A INPUT -p icmp -j DROP"),
-		want: "PPPPFP", step: 5, why: "got no reply"},
+		want: "PPPPFP", step: 5, mistake: "no-reply", why: "got no reply"},
 	{name: "L3S6_port_does_not_learn", lesson: "3", build: solved(`
 ip link set veth-ns2 down
 bridge link set dev veth-ns2 learning off
 ip link set veth-ns2 up`),
-		want: "PPPPPF", step: 6, why: "has not learned"},
+		want: "PPPPPF", step: 6, mistake: "fdb-not-learned", why: "has not learned"},
 
 	// Lesson 4 (the solver builds lesson 3 first).
 	{name: "L4S1_no_default_route_in_ns2", lesson: "4", build: solved("ip -n ns2 route del default"),
-		want: "FPPPP", step: 1, why: "ns2 has no route to default"},
+		want: "FPPPP", step: 1, mistake: "no-default-route", why: "ns2 has no route to default"},
 	{name: "L4S1_wrong_gateway_in_ns1", lesson: "4", build: solved("ip -n ns1 route replace default via 10.0.1.10"),
-		want: "FPPPF", step: 1, why: "ns1's route to default goes via 10.0.1.10"},
+		want: "FPPPF", step: 1, mistake: "wrong-gateway", why: "ns1's route to default goes via 10.0.1.10"},
 	{name: "L4S2_rule_in_root_namespace", lesson: "4", build: upTo(1, "iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP", 3),
-		want: "FFPPP", step: 2, why: "ns0 still gets replies from 10.0.1.12"},
+		want: "FFPPP", step: 2, mistake: "not-dropped", why: "ns0 still gets replies from 10.0.1.12"},
 	{name: "L4S2_drops_all_of_ns0", lesson: "4", build: upTo(1, "ip netns exec ns2 iptables -A INPUT -s 10.0.1.10 -j DROP", 3),
-		want: "PFPPP", step: 2, why: "did not reach netlab's probe server in ns2"},
+		want: "PFPPP", step: 2, mistake: "tcp-failed", why: "did not reach netlab's probe server in ns2"},
 	{name: "L4S3_internet_routes_back", lesson: "4", build: solved("ip -n internet route add 10.0.1.0/24 via 203.0.113.254"),
-		want: "PPFPP", step: 3, why: "internet can route to 10.0.1.0/24"},
+		want: "PPFPP", step: 3, mistake: "route-should-be-absent", why: "internet can route to 10.0.1.0/24"},
 	{name: "L4S3_wan0_peer_down", lesson: "4", build: solved("ip -n internet link set eth0 down"),
-		want: "PPFFF", step: 3, why: "its peer eth0 in internet is down"},
+		want: "PPFFF", step: 3, mistake: "peer-down", why: "its peer eth0 in internet is down"},
 	{name: "L4S4_masquerade_on_wrong_interface", lesson: "4", build: upTo(3, `
 sysctl -w net.ipv4.ip_forward=1
 iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o br0 -j MASQUERADE`, 5),
 		// Step 2: where br_netfilter is loaded, bridged frames pass the root
 		// namespace's nat table too, this rule hides ns0's address from ns2
 		// and its pings get through; without it they stay dropped.
-		want: "P?PFP", step: 4, why: "out on wan0"},
+		want: "P?PFP", step: 4, mistake: "rule-missing", why: "out on wan0"},
 	{name: "L4S4_forwarding_off", lesson: "4", build: solved("sysctl -w net.ipv4.ip_forward=0"),
-		want: "PPPFF", step: 4, why: "net.ipv4.ip_forward is 0"},
+		want: "PPPFF", step: 4, mistake: "ip-forward-off", why: "net.ipv4.ip_forward is 0"},
 	{name: "L4S5_dnat_to_wrong_host", lesson: "4", build: upTo(4,
 		"iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.12:80", 0),
-		want: "PPPPF", step: 5, why: "did not reach netlab's probe server in ns1"},
+		want: "PPPPF", step: 5, mistake: "tcp-failed", why: "did not reach netlab's probe server in ns1"},
+}
+
+func requireMistake(t *testing.T, st lessons.Step, sr runner.StepReport, id string) {
+	t.Helper()
+	var got []string
+	for _, c := range sr.Checks {
+		if c.Status != checks.Pass {
+			got = append(got, c.Mistake)
+		}
+	}
+	require.Contains(t, got, id, "step %d does not diagnose mistake %s", sr.Step, id)
+	for _, h := range st.Hints {
+		if h.When == id {
+			require.Equal(t, id, runner.HintsFor(st, sr)[0].When, "the hint for %s is not shown first", id)
+			return
+		}
+	}
 }
 
 // TestLessonNWrong: every close-but-wrong state fails the step it is about
@@ -391,6 +411,7 @@ func runWrong(t *testing.T, key string) {
 			requireOutcome(t, c.want, rep)
 			require.False(t, rep.Steps[c.step-1].Passed)
 			requireWhy(t, rep, c.step, c.why)
+			requireMistake(t, les.Steps[c.step-1], rep.Steps[c.step-1], c.mistake)
 		})
 	}
 	// Every step of the lesson has at least one wrong state.
@@ -552,5 +573,31 @@ func TestNamespaceDeletedWhileGrading(t *testing.T) {
 			require.Equal(t, "FFFFFF", outcome(rep), text(rep))
 			requireWhy(t, rep, 1, "namespace ns1 does not exist")
 		})
+	}
+}
+
+// TestLessonNStepwise: solving step by step, each step's solution makes
+// that step pass, and the next step still fails unless it is marked
+// passes_early (selftest relies on these marks).
+func TestLesson1Stepwise(t *testing.T) { stepwise(t, "1") }
+func TestLesson2Stepwise(t *testing.T) { stepwise(t, "2") }
+func TestLesson3Stepwise(t *testing.T) { stepwise(t, "3") }
+func TestLesson4Stepwise(t *testing.T) { stepwise(t, "4") }
+
+func stepwise(t *testing.T, key string) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson(key)
+	for k := 1; k <= len(les.Steps); k++ {
+		l.solve(les, k)
+		rep := l.grade(les)
+		for i := 0; i < k; i++ {
+			require.True(t, rep.Steps[i].Passed, "after solving up to step %d, step %d fails:\n%s", k, i+1, text(rep))
+		}
+		if k < len(les.Steps) && !les.Steps[k].PassesEarly {
+			require.False(t, rep.Steps[k].Passed, "step %d passes once step %d is solved, but is not marked passes_early:\n%s", k+1, k, text(rep))
+		}
 	}
 }
