@@ -69,7 +69,7 @@ func (l *Linux) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
 		return rs, fmt.Errorf("nft ruleset in %s: %w", nsLabel(ns), err)
 	}
 	explainXT(ctx, l, ns, &rs)
-	if _, lerr := exec.LookPath("iptables-legacy-save"); lerr == nil {
+	if _, lerr := exec.LookPath("iptables-legacy-save"); lerr == nil && l.hasLegacyTables(ctx, ns) {
 		if lout, err := l.Exec(ctx, ns, "iptables-legacy-save", "-c"); err == nil {
 			rs.Legacy = ParseIptablesSave(lout)
 		}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/doctor"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -55,6 +56,8 @@ type App struct {
 	Shell      runner.Shell
 	// ProbeTimeout bounds one ping or TCP probe.
 	ProbeTimeout time.Duration
+	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
+	Doctor *doctor.Env
 }
 
 // NewApp returns an App wired to the real machine.
@@ -153,6 +156,9 @@ them by reading the kernel's state and by sending real packets.`,
 		a.watchCommand(),
 		a.tickCommand(),
 		a.tickdCommand(),
+		a.selftestCommand(),
+		a.selftestUnitCommand(),
+		a.doctorTryCommand(),
 	)
 	return root
 }

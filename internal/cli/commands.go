@@ -93,33 +93,18 @@ func mark(s checks.Status) string {
 }
 
 func (a *App) checkCommand() *cobra.Command {
-	var asJSON bool
+	var opts checkOpts
 	cmd := &cobra.Command{
-		Use:   "check N",
+		Use:   "check N | --all",
 		Short: "Grade a lesson once (exit 0 all passed, 1 some failed, 2 usage or environment error)",
-		Args:  exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := a.lesson(args[0])
-			if err != nil {
-				return err
-			}
-			lab, closeFn, err := a.lab()
-			if err != nil {
-				return err
-			}
-			defer closeFn()
-			rep := a.grader(lab).Grade(cmd.Context(), l)
-			if asJSON {
-				if err := rep.WriteJSON(a.Stdout); err != nil {
-					return err
-				}
-			} else {
-				rep.WriteText(a.Stdout)
-			}
-			return reportExit(rep)
+			return a.runCheck(cmd, args, opts)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object (SPEC §3)")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print one JSON object (SPEC §3)")
+	cmd.Flags().BoolVar(&opts.all, "all", false, "grade every lesson (exit code: the worst of them)")
+	cmd.Flags().StringVar(&opts.junit, "junit", "", "also write a JUnit XML report to `FILE` (one testcase per check)")
+	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a GitHub Classroom style result to `FILE` (points per step)")
 	cmd.Flags().DurationVar(&a.ProbeTimeout, "probe-timeout", a.ProbeTimeout, "how long one ping or TCP probe may wait")
 	return cmd
 }

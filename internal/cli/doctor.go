@@ -1,36 +1,115 @@
 package cli
 
 import (
-	"fmt"
+	"context"
+	"encoding/json"
+	"os"
 	"os/exec"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/doctor"
+	"github.com/netlab/netlab/kernel"
 )
 
+// doctorTryCmd is the hidden subcommand that makes doctor's real tries
+// inside a sandbox.
+const doctorTryCmd = "__doctor-try"
+
+// DoctorEnv is doctor's view of the real machine: reads only; its tries
+// run in a sandbox started from this binary.
+func DoctorEnv() doctor.Env {
+	self, _ := os.Executable()
+	return doctor.Env{
+		Euid:     os.Geteuid,
+		Caps:     effectiveCaps,
+		ReadFile: os.ReadFile,
+		ReadDir: func(p string) ([]string, error) {
+			es, err := os.ReadDir(p)
+			var out []string
+			for _, e := range es {
+				out = append(out, e.Name())
+			}
+			return out, err
+		},
+		LookPath: exec.LookPath,
+		Output: func(ctx context.Context, name string, args ...string) ([]byte, error) {
+			return exec.CommandContext(ctx, name, args...).CombinedOutput()
+		},
+		Ruleset: func(ctx context.Context) (kernel.Ruleset, error) {
+			k, err := kernel.New()
+			if err != nil {
+				return kernel.Ruleset{}, err
+			}
+			defer k.Close()
+			return k.Ruleset(ctx, kernel.Root)
+		},
+		Try: doctor.TryInSandbox(self, []string{doctorTryCmd}),
+	}
+}
+
+func effectiveCaps() (netAdmin, sysAdmin bool) {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return false, false
+	}
+	has := func(c int) bool { return data[c/32].Effective&(1<<(uint(c)%32)) != 0 }
+	return has(unix.CAP_NET_ADMIN), has(unix.CAP_SYS_ADMIN)
+}
+
 func (a *App) doctorCommand() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Can this machine run the lessons, and what to fix if not",
-		Args:  cobra.NoArgs,
+		Short: "Can this machine run the lessons, and what to fix if not (exit 1 when something must be fixed)",
+		Long: `doctor reads this machine's state (it changes nothing) and tries the kernel
+features the lessons need for real, inside a throwaway sandbox. Each line is
+ok, warn (works, but read the note) or fail (fix it before the lessons).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			bad := false
-			line := func(ok bool, what, fix string) {
-				if ok {
-					fmt.Fprintf(a.Stdout, "ok    %s\n", what)
-					return
+			env := DoctorEnv()
+			if a.Doctor != nil {
+				env = *a.Doctor
+			}
+			lines := doctor.Run(cmd.Context(), env)
+			if asJSON {
+				enc := json.NewEncoder(a.Stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(lines); err != nil {
+					return err
 				}
-				bad = true
-				fmt.Fprintf(a.Stdout, "fail  %s: %s\n", what, fix)
+			} else {
+				doctor.Write(a.Stdout, lines)
 			}
-			line(a.Privileged(), "CAP_NET_ADMIN", "run netlab with sudo")
-			for _, t := range []struct{ bin, pkg string }{{"ip", "iproute2"}, {"iptables", "iptables"}, {"nft", "nftables"}, {"ping", "iputils-ping"}} {
-				_, err := exec.LookPath(t.bin)
-				line(err == nil, t.bin+" installed", "apt-get install "+t.pkg)
-			}
-			if bad {
+			if doctor.Worst(lines) == doctor.Fail {
 				return &exitError{code: ExitFail}
 			}
 			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lines as JSON")
+	return cmd
+}
+
+// doctorTryCommand runs inside doctor's sandbox and prints the tries.
+func (a *App) doctorTryCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:    doctorTryCmd,
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			k, err := kernel.New()
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			defer k.Close()
+			t, err := doctor.TryAll(cmd.Context(), k)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			return json.NewEncoder(a.Stdout).Encode(t)
 		},
 	}
 }

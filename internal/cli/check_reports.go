@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/report"
+	"github.com/netlab/netlab/runner"
+)
+
+// checkOpts are the flags of `netlab check`.
+type checkOpts struct {
+	asJSON, all      bool
+	junit, classroom string
+}
+
+// runCheck grades one lesson, or every lesson with --all, prints the
+// result and writes the requested report files. The exit code is the
+// worst of the lessons': 2 (could not judge) over 1 (failed) over 0.
+func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
+	var ls []*lessons.Lesson
+	switch {
+	case o.all && len(args) == 0:
+		ls = a.Lessons
+	case !o.all && len(args) == 1:
+		l, err := a.lesson(args[0])
+		if err != nil {
+			return err
+		}
+		ls = []*lessons.Lesson{l}
+	case o.all:
+		return usageErr("check --all takes no lesson")
+	default:
+		return exactlyOneLesson(cmd, args)
+	}
+	lab, closeFn, err := a.lab()
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	g := a.grader(lab)
+	var reps []runner.Report
+	for _, l := range ls {
+		reps = append(reps, g.Grade(cmd.Context(), l))
+	}
+	switch {
+	case o.asJSON && !o.all:
+		if err := reps[0].WriteJSON(a.Stdout); err != nil {
+			return err
+		}
+	case o.asJSON:
+		// --all --json: one object holding every lesson's report.
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		passed := true
+		for _, r := range reps {
+			passed = passed && r.Passed
+		}
+		if err := enc.Encode(struct {
+			Passed  bool            `json:"passed"`
+			Lessons []runner.Report `json:"lessons"`
+		}{passed, reps}); err != nil {
+			return err
+		}
+	default:
+		for i, r := range reps {
+			if i > 0 {
+				fmt.Fprintln(a.Stdout)
+			}
+			r.WriteText(a.Stdout)
+		}
+	}
+	if o.junit != "" {
+		if err := a.writeFile(o.junit, func(w io.Writer) error { return report.WriteJUnit(w, reps) }); err != nil {
+			return err
+		}
+	}
+	if o.classroom != "" {
+		if err := a.writeFile(o.classroom, report.NewClassroom(reps).WriteJSON); err != nil {
+			return err
+		}
+	}
+	var worst error
+	code := ExitOK
+	for _, r := range reps {
+		err := reportExit(r)
+		if ee, ok := err.(*exitError); ok && ee.code > code {
+			code, worst = ee.code, err
+		}
+	}
+	return worst
+}
+
+// writeFile writes a report file; "-" is stdout.
+func (a *App) writeFile(path string, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(a.Stdout)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return usageErr("netlab cannot write the report: %v", err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return usageErr("netlab cannot write the report %s: %v", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return usageErr("netlab cannot write the report %s: %v", path, err)
+	}
+	return nil
+}

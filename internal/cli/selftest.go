@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/mistakes"
+	"github.com/netlab/netlab/selftest"
+)
+
+// selftestUnitCmd is the hidden subcommand a sandboxed child runs.
+const selftestUnitCmd = "__selftest-unit"
+
+func (a *App) selftestCommand() *cobra.Command {
+	var (
+		asJSON   bool
+		strict   bool
+		parallel int
+		chunk    int
+		all      bool
+		probe    time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "selftest [N ...]",
+		Short: "Prove every lesson's checks on this kernel, each lesson in its own sandbox (exit 0 all good, 1 not)",
+		Long: `selftest runs, for every lesson (or the ones named), in throwaway sandboxes:
+a fresh state must fail every step; after the reference solution of step K,
+steps 1..K pass and step K+1 does not (unless marked passes_early); a
+catalogued mistake per step (every one with --all-mistakes) makes its step
+fail with the expected diagnosis; every check is seen passing and failing;
+reset
+leaves no lesson object; and the host is unchanged afterwards.
+A step with no catalogued mistake is a warning, a failure with --strict
+(the default when CI=true).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var ls []*lessons.Lesson
+			for _, arg := range args {
+				l, err := a.lesson(arg)
+				if err != nil {
+					return err
+				}
+				ls = append(ls, l)
+			}
+			if !a.Privileged() {
+				return errNotRoot
+			}
+			cat, err := mistakes.Catalog()
+			if err != nil {
+				return usageErr("netlab's mistake catalog does not load: %v", err)
+			}
+			self, err := os.Executable()
+			if err != nil {
+				return usageErr("netlab cannot find its own binary to start sandboxes: %v", err)
+			}
+			s := &selftest.Suite{
+				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, Chunk: chunk, AllMistakes: all, ProbeTimeout: probe, Strict: strict,
+				Spawn: selftest.ExecSpawner(self, []string{selftestUnitCmd}, nil),
+			}
+			// The host is only read, from outside every sandbox.
+			if k, err := kernel.New(); err == nil {
+				defer k.Close()
+				s.Host = k
+			}
+			res := s.Run(cmd.Context(), ls)
+			if asJSON {
+				if err := res.WriteJSON(a.Stdout); err != nil {
+					return err
+				}
+			} else {
+				res.WriteTable(a.Stdout)
+			}
+			if !res.Passed {
+				return &exitError{code: ExitFail}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&strict, "strict", os.Getenv("CI") == "true", "a step without a catalogued mistake fails the self-test")
+	cmd.Flags().IntVar(&parallel, "parallel", 0, "sandboxes at once (default 4 per CPU)")
+	cmd.Flags().BoolVar(&all, "all-mistakes", false, "inject every catalogued mistake (default: the first of each step)")
+	cmd.Flags().IntVar(&chunk, "chunk", 0, "states of a lesson's progression per sandbox (0: all in one; smaller runs more in parallel but rebuilds more)")
+	cmd.Flags().DurationVar(&probe, "probe-timeout", 500*time.Millisecond, "how long one probe may wait inside the sandboxes")
+	return cmd
+}
+
+// selftestUnitCommand runs one unit inside a sandbox and prints its JSON.
+func (a *App) selftestUnitCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:    selftestUnitCmd + " UNIT-JSON",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// a.Lessons were loaded with checks.Default().
+			if err := selftest.UnitMainLessons(cmd.Context(), a.Lessons, args[0], a.Stdout); err != nil {
+				return usageErr("%v", err)
+			}
+			return nil
+		},
+	}
+}
