@@ -23,8 +23,10 @@ type probeDesc struct {
 	proto    string // "icmp" or "tcp"
 	src, dst net.IP
 	dport    int
-	// natDst is the address the packet is rewritten to (DNAT), if any.
-	natDst net.IP
+	// natDst and natPort are where the packet is rewritten to (DNAT), if
+	// anywhere.
+	natDst  net.IP
+	natPort int
 }
 
 // nfSnap is the rulesets of some namespaces at one moment.
@@ -285,16 +287,26 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 		if !ok {
 			continue
 		}
+		// Only a probe that was meant to be rewritten is a DNAT case: the
+		// counter of a DNAT rule may move for another probe of the run.
 		dnat := false
 		for _, m := range moved(before, after) {
 			if m.ns == r && m.rule.Verdict == "dnat" && couldMatch(m.rule, pr) {
 				dnat = true
 			}
 		}
-		if dnat || pr.natDst != nil {
+		if dnat && pr.natDst != nil {
+			to, port := pr.natDst.String(), ""
+			if pr.natPort != 0 {
+				to = net.JoinHostPort(to, strconv.Itoa(pr.natPort))
+				port = fmt.Sprintf(" --dport %d", pr.natPort)
+			}
 			return fail(Failf("the DNAT rule in %s rewrote the connection to %s, but the FORWARD policy there is DROP (chain %s of table %s %s) and no rule accepts the rewritten packets",
-				nsName(r), pr.natDst, c.Name, c.Family, c.Table).
-				WithFix(iptIn(r, fmt.Sprintf("-A FORWARD -d %s -p tcp --dport %d -j ACCEPT", pr.natDst, pr.dport))).WithMistake("dnat-no-forward"))
+				nsName(r), to, c.Name, c.Family, c.Table).
+				WithFix(iptIn(r, fmt.Sprintf("-A FORWARD -d %s -p tcp%s -j ACCEPT", pr.natDst, port))).WithMistake("dnat-no-forward"))
+		}
+		if pr.natDst != nil {
+			continue // never rewritten: the DNAT explanation comes below
 		}
 		return fail(Failf("%s must forward this probe, but its FORWARD policy is DROP (chain %s of table %s %s) and no rule accepts the packets",
 			nsName(r), c.Name, c.Family, c.Table).WithMistake("forward-drop"))
@@ -308,7 +320,7 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	if p.found && p.holder.ns != p.from && p.src != nil {
 		back, err := v.k.RouteGet(ctx, p.holder.ns, p.src)
 		if err != nil || back.Type == "unreachable" || back.Type == "blackhole" || back.Type == "prohibit" {
-			if r := natMissing(v, p, after); r != nil {
+			if r := natMissing(ctx, v, p, after); r != nil {
 				return r
 			}
 			return fail(Failf("%s has no route back to %s, so its answers cannot return", nsName(p.holder.ns), p.src).
@@ -331,7 +343,7 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 
 // natMissing explains answers that cannot come back because the source was
 // not rewritten on the way out.
-func natMissing(v *labView, p pathInfo, after nfSnap) *Result {
+func natMissing(ctx context.Context, v *labView, p pathInfo, after nfSnap) *Result {
 	for _, r := range p.routers {
 		out := p.outDev[r]
 		var masq []kernel.NFRule
@@ -343,7 +355,7 @@ func natMissing(v *labView, p pathInfo, after nfSnap) *Result {
 		if len(masq) == 0 {
 			return fail(Failf("%s has no route back to %s, and nothing in %s rewrites the source of packets leaving by %s: there is no MASQUERADE (or SNAT) rule",
 				nsName(p.holder.ns), p.src, nsName(r), out).
-				WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(v, p), out))).WithMistake("masquerade-missing"))
+				WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masquerade-missing"))
 		}
 		for _, m := range masq {
 			w := strings.Fields(m.Text)
@@ -351,7 +363,7 @@ func natMissing(v *labView, p pathInfo, after nfSnap) *Result {
 				if o = strings.Trim(o, `"`); o != out && !strings.HasPrefix(o, "!") {
 					return fail(Failf("the MASQUERADE rule `%s` in %s only matches packets leaving by %s, but packets to %s leave by %s; %s has no route back to %s",
 						m.Text, nsName(r), o, p.dst, out, nsName(p.holder.ns), p.src).
-						WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(v, p), out))).WithMistake("masq-wrong-if"))
+						WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masq-wrong-if"))
 				}
 			}
 			for _, s := range valuesAfter(w, "ip saddr", "-s") {
@@ -366,8 +378,8 @@ func natMissing(v *labView, p pathInfo, after nfSnap) *Result {
 }
 
 // srcNet is the source's network ("10.0.1.0/24"), for a suggested rule.
-func srcNet(v *labView, p pathInfo) string {
-	for _, a := range v.addrs[p.from] {
+func srcNet(ctx context.Context, v *labView, p pathInfo) string {
+	for _, a := range v.Addrs(ctx, p.from) {
 		if a.IPNet.IP.Equal(p.src) {
 			return (&net.IPNet{IP: a.IPNet.IP.Mask(a.IPNet.Mask), Mask: a.IPNet.Mask}).String()
 		}
@@ -423,14 +435,18 @@ func dnatMissing(p pathInfo, pr probeDesc, after nfSnap) *Result {
 			dnats = append(dnats, "`"+m.rule.Text+"`")
 		}
 	}
+	to := pr.natDst.String()
+	if pr.natPort != 0 {
+		to = net.JoinHostPort(to, strconv.Itoa(pr.natPort))
+	}
 	if len(dnats) == 0 {
 		return fail(Failf("%s:%d is an address of %s, and nothing there rewrites (DNAT) the connection to %s: there is no DNAT rule in %s",
-			pr.dst, pr.dport, nsName(ns), pr.natDst, nsName(ns)).
-			WithFix(iptIn(ns, fmt.Sprintf("-t nat -A PREROUTING -d %s -p tcp --dport %d -j DNAT --to-destination %s", pr.dst, pr.dport, pr.natDst))).
+			pr.dst, pr.dport, nsName(ns), to, nsName(ns)).
+			WithFix(iptIn(ns, fmt.Sprintf("-t nat -A PREROUTING -d %s -p tcp --dport %d -j DNAT --to-destination %s", pr.dst, pr.dport, to))).
 			WithMistake("dnat-missing"))
 	}
 	return fail(Failf("the connection to %s:%d was not rewritten to %s: the DNAT rules in %s (%s) do not match it or point elsewhere",
-		pr.dst, pr.dport, pr.natDst, nsName(ns), strings.Join(dnats, ", ")).WithMistake("dnat-wrong"))
+		pr.dst, pr.dport, to, nsName(ns), strings.Join(dnats, ", ")).WithMistake("dnat-wrong"))
 }
 
 // policyDrops finds an input chain of the destination, or an output chain

@@ -245,7 +245,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 			same, _ = env.K.SameNS(ctx, path.holder.ns, c.server)
 		}
 		if !same {
-			pr.natDst = c.listen.IP
+			pr.natDst, pr.natPort = c.listen.IP, c.listen.Port
 			leg, r := walkPath(ctx, v, path.holder.ns, c.listen.IP, false, true)
 			if r != nil {
 				verdict = r
