@@ -118,7 +118,7 @@ func (c fdbCheck) Describe() string {
 }
 
 func (c fdbCheck) Run(ctx context.Context, env Env) Result {
-	_, peer, link, r := c.port(ctx, env)
+	br, peer, link, r := c.port(ctx, env)
 	if r != nil {
 		return *r
 	}
@@ -152,6 +152,12 @@ func (c fdbCheck) Run(ctx context.Context, env Env) Result {
 	case !peer.AdminUp:
 		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: its port %s is down", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name)
 		res = res.WithFix(ipCmd(c.brNS, "link set "+peer.Name+" up")).WithMistake("port-down")
+	case peer.BridgePortNoLearning:
+		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: learning is turned off on its port %s, so the bridge forwards its frames (by flooding) but never records where the MAC lives", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name)
+		res = res.WithFix("bridge link set dev " + peer.Name + " learning on").WithMistake("port-learning-off")
+	case br.BridgeAgeingZero:
+		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: %s's ageing_time is 0, so it forgets every MAC the moment it learns it and floods like a hub", c.bridge, inNS(c.link, c.ns), link.MAC, c.bridge)
+		res = res.WithFix(ipCmd(c.brNS, "link set "+c.bridge+" type bridge ageing_time 30000")).WithMistake("fdb-ageing-zero")
 	case peer.BridgePortState != "" && peer.BridgePortState != "forwarding" && peer.BridgePortState != "learning":
 		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: its port %s is in STP state %s, where the bridge learns nothing", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name, peer.BridgePortState)
 		res = res.WithMistake("port-not-forwarding")

@@ -18,12 +18,19 @@ var stpStates = map[uint8]string{
 	4: "blocking",
 }
 
-// bridgePortStates reads the STP state of every bridge port in ns: an
-// AF_BRIDGE link dump, whose IFLA_PROTINFO carries IFLA_BRPORT_STATE.
+// bridgePort is what the AF_BRIDGE dump says of one port.
+type bridgePort struct {
+	state      string
+	noLearning bool
+}
+
+// bridgePortStates reads the STP state and the learning flag of every
+// bridge port in ns: an AF_BRIDGE link dump, whose IFLA_PROTINFO carries
+// IFLA_BRPORT_STATE and IFLA_BRPORT_LEARNING.
 // vishvananda/netlink parses protinfo but drops the state, so the dump is
 // done here on a socket opened inside ns (through InNS, the one sanctioned
 // way to enter a namespace).
-func (l *Linux) bridgePortStates(e *nsEntry) (map[int]string, error) {
+func (l *Linux) bridgePortStates(e *nsEntry) (map[int]bridgePort, error) {
 	var sock *nl.NetlinkSocket
 	err := InNS(l.root, e.ns, func() error {
 		var serr error
@@ -44,7 +51,7 @@ func (l *Linux) bridgePortStates(e *nsEntry) (map[int]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bridge port states: %w", err)
 	}
-	out := map[int]string{}
+	out := map[int]bridgePort{}
 	for _, m := range msgs {
 		info := nl.DeserializeIfInfomsg(m)
 		attrs, err := nl.ParseRouteAttr(m[info.Len():])
@@ -59,15 +66,23 @@ func (l *Linux) bridgePortStates(e *nsEntry) (map[int]string, error) {
 			if err != nil {
 				continue
 			}
+			port := out[int(info.Index)]
 			for _, in := range inner {
-				if in.Attr.Type == nl.IFLA_BRPORT_STATE && len(in.Value) > 0 {
+				if len(in.Value) == 0 {
+					continue
+				}
+				switch in.Attr.Type {
+				case nl.IFLA_BRPORT_STATE:
 					s, ok := stpStates[in.Value[0]]
 					if !ok {
 						s = fmt.Sprintf("state%d", in.Value[0])
 					}
-					out[int(info.Index)] = s
+					port.state = s
+				case nl.IFLA_BRPORT_LEARNING:
+					port.noLearning = in.Value[0] == 0
 				}
 			}
+			out[int(info.Index)] = port
 		}
 	}
 	return out, nil

@@ -56,6 +56,13 @@ type Link struct {
 	// BridgePortState is the STP state of a bridge port ("forwarding",
 	// "blocking", "listening", "learning", "disabled"); "" if not a port.
 	BridgePortState string
+	// BridgePortNoLearning is set on a bridge port whose learning is off
+	// (`bridge link set dev PORT learning off`): frames from it are
+	// forwarded, but its MACs never enter the forwarding database.
+	BridgePortNoLearning bool
+	// BridgeAgeingZero is set on a bridge whose ageing_time is 0: it
+	// forgets every MAC at once and floods like a hub.
+	BridgeAgeingZero bool
 }
 
 // OperUp reports whether the link can carry packets. Loopback reports

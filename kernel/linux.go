@@ -184,7 +184,8 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 		if st, err := l.bridgePortStates(e); err == nil {
 			for i := range out {
 				if out[i].MasterIndex != 0 {
-					out[i].BridgePortState = st[out[i].Index]
+					out[i].BridgePortState = st[out[i].Index].state
+					out[i].BridgePortNoLearning = st[out[i].Index].noLearning
 				}
 			}
 		}
@@ -195,19 +196,26 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 func convertLink(r netlink.Link) Link {
 	a := r.Attrs()
 	return Link{
-		Name:        a.Name,
-		Index:       a.Index,
-		Type:        r.Type(),
-		AdminUp:     a.Flags&net.FlagUp != 0,
-		LowerUp:     a.RawFlags&unix.IFF_LOWER_UP != 0,
-		NoARP:       a.RawFlags&unix.IFF_NOARP != 0,
-		OperState:   a.OperState.String(),
-		MAC:         a.HardwareAddr,
-		MTU:         a.MTU,
-		MasterIndex: a.MasterIndex,
-		ParentIndex: a.ParentIndex,
-		PeerNetNSID: a.NetNsID,
+		Name:    a.Name,
+		Index:   a.Index,
+		Type:    r.Type(),
+		AdminUp: a.Flags&net.FlagUp != 0,
+		LowerUp: a.RawFlags&unix.IFF_LOWER_UP != 0,
+		NoARP:   a.RawFlags&unix.IFF_NOARP != 0,
+		// ageing_time 0 turns a bridge into a hub that remembers no MAC.
+		BridgeAgeingZero: isBridge(r) && r.(*netlink.Bridge).AgeingTime != nil && *r.(*netlink.Bridge).AgeingTime == 0,
+		OperState:        a.OperState.String(),
+		MAC:              a.HardwareAddr,
+		MTU:              a.MTU,
+		MasterIndex:      a.MasterIndex,
+		ParentIndex:      a.ParentIndex,
+		PeerNetNSID:      a.NetNsID,
 	}
+}
+
+func isBridge(r netlink.Link) bool {
+	_, ok := r.(*netlink.Bridge)
+	return ok
 }
 
 func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
