@@ -32,27 +32,32 @@ type probeDesc struct {
 // nfSnap is the rulesets of some namespaces at one moment.
 type nfSnap map[string]kernel.Ruleset
 
-// snapshotRules reads the rulesets of nss concurrently; a namespace that
-// cannot be read is left out.
-func snapshotRules(ctx context.Context, k kernel.Kernel, nss []string) nfSnap {
+// perNS reads something of every namespace in nss concurrently; a
+// namespace that cannot be read is left out.
+func perNS[T any](nss []string, read func(ns string) (T, error)) map[string]T {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	out := nfSnap{}
+	out := map[string]T{}
 	for _, ns := range nss {
 		wg.Add(1)
 		go func(ns string) {
 			defer wg.Done()
-			rs, err := k.Ruleset(ctx, ns)
+			v, err := read(ns)
 			if err != nil {
 				return
 			}
 			mu.Lock()
-			out[ns] = rs
+			out[ns] = v
 			mu.Unlock()
 		}(ns)
 	}
 	wg.Wait()
 	return out
+}
+
+// snapshotRules reads the rulesets of nss concurrently.
+func snapshotRules(ctx context.Context, k kernel.Kernel, nss []string) nfSnap {
+	return perNS(nss, func(ns string) (kernel.Ruleset, error) { return k.Ruleset(ctx, ns) })
 }
 
 // nfCounts is the rule counters of some namespaces (kernel.RuleKey ->
@@ -62,24 +67,7 @@ type nfCounts map[string]map[string]uint64
 // snapshotCounters reads the rule counters of nss concurrently: cheap
 // enough to do before every probe.
 func snapshotCounters(ctx context.Context, k kernel.Kernel, nss []string) nfCounts {
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	out := nfCounts{}
-	for _, ns := range nss {
-		wg.Add(1)
-		go func(ns string) {
-			defer wg.Done()
-			c, err := k.NFCounters(ctx, ns)
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			out[ns] = c
-			mu.Unlock()
-		}(ns)
-	}
-	wg.Wait()
-	return out
+	return perNS(nss, func(ns string) (map[string]uint64, error) { return k.NFCounters(ctx, ns) })
 }
 
 // countersAsync starts reading the counters of nss and returns a function

@@ -8,19 +8,8 @@ import (
 	"github.com/netlab/netlab/kernel"
 )
 
-// findLink returns the link called name in ns.
-func findLink(ctx context.Context, k kernel.Kernel, ns, name string) (kernel.Link, bool, error) {
-	links, err := k.Links(ctx, ns)
-	if err != nil {
-		return kernel.Link{}, false, err
-	}
-	for _, l := range links {
-		if l.Name == name {
-			return l, true, nil
-		}
-	}
-	return kernel.Link{}, false, nil
-}
+// findLink is kernel.FindLink, short for the many checks that use it.
+var findLink = kernel.FindLink
 
 // allNamespaces is the lab's root plus every named namespace.
 func allNamespaces(ctx context.Context, k kernel.Kernel) ([]string, error) {

@@ -84,24 +84,9 @@ func rulesetAfter(ctx context.Context, k kernel.Kernel, ns string, notBefore tim
 // probes) as they are after the last packet of a probe that started at
 // start with this timeout.
 func snapshotAfter(ctx context.Context, k kernel.Kernel, nss []string, start time.Time, timeout time.Duration) nfSnap {
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	out := nfSnap{}
-	for _, ns := range nss {
-		wg.Add(1)
-		go func(ns string) {
-			defer wg.Done()
-			rs, err := rulesetAfter(ctx, k, ns, start.Add(lastSend(timeout)))
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			out[ns] = rs
-			mu.Unlock()
-		}(ns)
-	}
-	wg.Wait()
-	return out
+	return perNS(nss, func(ns string) (kernel.Ruleset, error) {
+		return rulesetAfter(ctx, k, ns, start.Add(lastSend(timeout)))
+	})
 }
 
 // prefetch starts reading the rulesets of nss at prefetchDelay after a

@@ -50,7 +50,8 @@ func (r Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-func mark(s checks.Status) string {
+// Mark is the one-character mark of a status: ✓ pass, ✗ fail, ! error.
+func Mark(s checks.Status) string {
 	switch s {
 	case checks.Pass:
 		return "✓"
@@ -66,7 +67,7 @@ func mark(s checks.Status) string {
 func (r Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "Lesson %d %s: %s  [%s]\n", r.Lesson, r.Slug, r.Title, r.Summary())
 	for _, s := range r.Steps {
-		fmt.Fprintf(w, "  %s %d. %s\n", mark(s.Status), s.Step, s.Title)
+		fmt.Fprintf(w, "  %s %d. %s\n", Mark(s.Status), s.Step, s.Title)
 		if s.Passed {
 			continue
 		}
@@ -74,7 +75,7 @@ func (r Report) WriteText(w io.Writer) {
 			if c.Status == checks.Pass {
 				continue
 			}
-			fmt.Fprintf(w, "      %s %s\n", mark(c.Status), c.Name)
+			fmt.Fprintf(w, "      %s %s\n", Mark(c.Status), c.Name)
 			if c.Why != "" {
 				fmt.Fprintf(w, "        why: %s\n", oneLine(c.Why))
 			}

@@ -41,7 +41,7 @@ func Reset(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writer) er
 				continue
 			}
 			seenLink[name] = true
-			if _, ok, err := hasLink(ctx, lab, kernel.Root, name); err != nil {
+			if _, ok, err := kernel.FindLink(ctx, lab, kernel.Root, name); err != nil {
 				errs = append(errs, err)
 			} else if ok {
 				if err := lab.DeleteLink(ctx, kernel.Root, name); err != nil {
@@ -75,19 +75,6 @@ func Reset(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writer) er
 		fmt.Fprintln(out, "left net.ipv4.ip_forward as it is: it is a setting of the whole namespace, and reset never changes it (set it back with `sysctl -w net.ipv4.ip_forward=0` if you want)")
 	}
 	return errors.Join(errs...)
-}
-
-func hasLink(ctx context.Context, k kernel.Kernel, ns, name string) (kernel.Link, bool, error) {
-	links, err := k.Links(ctx, ns)
-	if err != nil {
-		return kernel.Link{}, false, err
-	}
-	for _, l := range links {
-		if l.Name == name {
-			return l, true, nil
-		}
-	}
-	return kernel.Link{}, false, nil
 }
 
 func resetNamespace(ctx context.Context, lab Lab, ns string, out io.Writer) (int, error) {

@@ -63,7 +63,7 @@ func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
 	for i, s := range l.Steps {
 		m := " "
 		if rep != nil {
-			m = mark(rep.Steps[i].Status)
+			m = runner.Mark(rep.Steps[i].Status)
 		}
 		fmt.Fprintf(w, "  %s %d. %s\n", m, i+1, s.Title)
 	}
@@ -80,16 +80,6 @@ func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
 	fmt.Fprintf(w, "\nNext, step %d: %s\n\n%s\n", next+1, s.Title, strings.TrimRight(s.Text, "\n"))
 	fmt.Fprintf(w, "\nWhen done: netlab check %d    Stuck: netlab hint %d\n", l.ID, l.ID)
 	return nil
-}
-
-func mark(s checks.Status) string {
-	switch s {
-	case checks.Pass:
-		return "✓"
-	case checks.Fail:
-		return "✗"
-	}
-	return "!"
 }
 
 func (a *App) checkCommand() *cobra.Command {
