@@ -340,7 +340,7 @@ ip -n ns2 addr add 10.0.1.12/24 dev eth0`, 0),
 ip link set veth-ns2 down
 bridge link set dev veth-ns2 learning off
 ip link set veth-ns2 up`),
-		want: "PPPPPF", step: 6, mistake: "fdb-not-learned", why: "has not learned"},
+		want: "PPPPPF", step: 6, mistake: "port-learning-off", why: "learning is turned off on its port veth-ns2"},
 
 	// Lesson 4 (the solver builds lesson 3 first).
 	{name: "L4S1_no_default_route_in_ns2", lesson: "4", build: solved("ip -n ns2 route del default"),
