@@ -80,15 +80,20 @@ func (h *Hint) UnmarshalYAML(node ast.Node) error {
 
 // Parse reads one lesson file strictly and builds its checks from reg.
 func Parse(name string, data []byte, reg *checks.Registry) (*Lesson, error) {
+	// One parse serves both decoding and, for validation errors, finding
+	// lines: parsing is most of the start-up time of every netlab command.
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s", name, describeYAMLError(err))
+	}
+	if len(file.Docs) != 1 || file.Docs[0].Body == nil {
+		return nil, fmt.Errorf("%s: a lesson file holds exactly one YAML document", name)
+	}
 	var l Lesson
-	if err := yaml.UnmarshalWithOptions(data, &l, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+	if err := yaml.NodeToValue(file.Docs[0].Body, &l, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
 		return nil, fmt.Errorf("%s:%s", name, describeYAMLError(err))
 	}
 	l.File = name
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
 	if err := validate(&l, file, reg); err != nil {
 		var le *lineError
 		if errors.As(err, &le) {

@@ -89,3 +89,9 @@ func TestFind(t *testing.T) {
 }
 
 func replace(s, old, new string) string { return strings.Replace(s, old, new, 1) }
+
+func TestDuplicateKeyIsAnError(t *testing.T) {
+	_, err := lessons.Parse("demo.yaml", []byte("id: 9\nid: 10\n"+good[len("id: 9\n"):]), checks.Default())
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "demo.yaml:2:")
+}
