@@ -223,13 +223,9 @@ func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
 	if err != nil {
 		return nil, err
 	}
-	links, err := retry(e.h.LinkList)
+	names, err := l.linkNames(e)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
-	}
-	names := map[int]string{}
-	for _, k := range links {
-		names[k.Attrs().Index] = k.Attrs().Name
 	}
 	raw, err := retry(func() ([]netlink.Addr, error) { return e.h.AddrList(nil, netlink.FAMILY_ALL) })
 	if err != nil {
