@@ -12,22 +12,9 @@ import (
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
-func cidr(s string) *net.IPNet {
-	ip, n, err := net.ParseCIDR(s)
-	if err != nil {
-		panic(err)
-	}
-	n.IP = ip
-	return n
-}
+var cidr = kerneltest.CIDR
 
-func mac(s string) net.HardwareAddr {
-	m, err := net.ParseMAC(s)
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
+var mac = kerneltest.MAC
 
 // lesson2 builds a fake of lesson 2's finished state: veth0 in ns0 (ifindex
 // 5, nsid 1 for ns1) <-> veth1 in ns1 (ifindex 7, nsid 2 for ns0).

@@ -11,14 +11,7 @@ import (
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
-func cidr(s string) *net.IPNet {
-	ip, n, err := net.ParseCIDR(s)
-	if err != nil {
-		panic(err)
-	}
-	n.IP = ip
-	return n
-}
+var cidr = kerneltest.CIDR
 
 func prefix(s string) *net.IPNet {
 	_, n, err := net.ParseCIDR(s)
