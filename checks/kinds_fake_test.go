@@ -50,15 +50,49 @@ func build(t *testing.T, kind string, p checks.Params) checks.Check {
 	return c
 }
 
+// kindCase builds one check, shows it passing on the fixture's right
+// state, breaks the state, and shows it failing with the mistake (when
+// one is named) and a why.
+type kindCase struct {
+	name    string
+	kind    string
+	p       checks.Params
+	breakIt func(f *kerneltest.Fake)
+	mistake string
+}
+
+func runKindCases(t *testing.T, fixture func() *kerneltest.Fake, cases []kindCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			c := build(t, tc.kind, tc.p)
+			f := fixture()
+			env := checks.Env{K: f}
+			r := c.Run(ctx, env)
+			require.Equal(t, checks.Pass, r.Status, "right state: %+v", r)
+			tc.breakIt(f)
+			r = c.Run(ctx, env)
+			require.Equal(t, checks.Fail, r.Status, "wrong state: %+v", r)
+			require.NotEmpty(t, r.Why)
+			if tc.mistake != "" {
+				require.Equal(t, tc.mistake, r.Mistake, r.Why)
+			}
+		})
+	}
+}
+
+// lesson2Dropping is lesson 2 where something drops every echo request.
+func lesson2Dropping() *kerneltest.Fake {
+	f := lesson2()
+	f.PingF = func(_ string, _ net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+		return kernel.PingResult{Sent: o.Count}, nil
+	}
+	return f
+}
+
 func TestKindsPassAndFail(t *testing.T) {
-	type mutate func(f *kerneltest.Fake)
-	cases := []struct {
-		name    string
-		kind    string
-		p       checks.Params
-		breakIt mutate
-		mistake string
-	}{
+	runKindCases(t, lesson2, []kindCase{
 		{"netns", "netns", checks.Params{NS: "ns1"},
 			func(f *kerneltest.Fake) { delete(f.NSs, "ns1") }, "ns-missing"},
 		{"netns stale", "netns", checks.Params{NS: "ns1"},
@@ -104,6 +138,9 @@ func TestKindsPassAndFail(t *testing.T) {
 			func(f *kerneltest.Fake) {
 				f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: cidr("10.0.0.2/24")})
 			}, "dup-addr"},
+	})
+	// Where something drops the echo requests, expect: no_reply passes.
+	runKindCases(t, lesson2Dropping, []kindCase{
 		{"ping no_reply", "ping", checks.Params{From: "ns1", To: "10.0.0.1", Expect: "no_reply"},
 			func(f *kerneltest.Fake) {
 				// Nothing drops the echo any more: ns0 answers.
@@ -111,29 +148,7 @@ func TestKindsPassAndFail(t *testing.T) {
 					return kernel.PingResult{Sent: 1, Received: 1}, nil
 				}
 			}, "not-dropped"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			c := build(t, tc.kind, tc.p)
-			f := lesson2()
-			if tc.p.Expect == "no_reply" {
-				f.PingF = func(ns string, _ net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
-					return kernel.PingResult{Sent: o.Count}, nil // dropped on the way
-				}
-			}
-			env := checks.Env{K: f}
-			r := c.Run(ctx, env)
-			require.Equal(t, checks.Pass, r.Status, "right state: %+v", r)
-			tc.breakIt(f)
-			r = c.Run(ctx, env)
-			require.Equal(t, checks.Fail, r.Status, "wrong state: %+v", r)
-			require.NotEmpty(t, r.Why)
-			if tc.mistake != "" {
-				require.Equal(t, tc.mistake, r.Mistake, r.Why)
-			}
-		})
-	}
+	})
 }
 
 func bridgeLab() *kerneltest.Fake {
@@ -154,13 +169,7 @@ func bridgeLab() *kerneltest.Fake {
 }
 
 func TestBridgeFDBAndRuleKinds(t *testing.T) {
-	cases := []struct {
-		name    string
-		kind    string
-		p       checks.Params
-		breakIt func(f *kerneltest.Fake)
-		mistake string
-	}{
+	runKindCases(t, bridgeLab, []kindCase{
 		{"bridge_port", "bridge_port", checks.Params{NS: "ns0", Link: "eth0", Bridge: "br0"},
 			func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[2].MasterIndex = 0 }, "port-not-attached"},
 		{"bridge missing", "bridge_port", checks.Params{NS: "ns0", Link: "eth0", Bridge: "br0"},
@@ -180,21 +189,7 @@ func TestBridgeFDBAndRuleKinds(t *testing.T) {
 				f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
 				f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
 			}, "rule-wrong-ns"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			c := build(t, tc.kind, tc.p)
-			f := bridgeLab()
-			env := checks.Env{K: f}
-			r := c.Run(ctx, env)
-			require.Equal(t, checks.Pass, r.Status, "right state: %+v", r)
-			tc.breakIt(f)
-			r = c.Run(ctx, env)
-			require.Equal(t, checks.Fail, r.Status, "wrong state: %+v", r)
-			require.Equal(t, tc.mistake, r.Mistake, r.Why)
-		})
-	}
+	})
 }
 
 func TestTCPKind(t *testing.T) {
