@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netlab/netlab/internal/buildinfo"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/report"
 	"github.com/netlab/netlab/runner"
@@ -19,6 +20,7 @@ type checkOpts struct {
 	asJSON, all      bool
 	junit, classroom string
 	classroom50      string
+	learner          string
 }
 
 // runCheck grades one lesson, or every lesson with --all, prints the
@@ -52,7 +54,14 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	}
 	switch {
 	case o.asJSON && !o.all:
-		if err := reps[0].WriteJSON(a.Stdout); err != nil {
+		// The spec's fields, plus who and which netlab (for netlab class).
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			runner.Report
+			Learner string `json:"learner,omitempty"`
+			Version string `json:"netlab_version"`
+		}{reps[0], o.learner, buildinfo.Get().Version}); err != nil {
 			return err
 		}
 	case o.asJSON:
@@ -64,9 +73,11 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 			passed = passed && r.Passed
 		}
 		if err := enc.Encode(struct {
+			Learner string          `json:"learner,omitempty"`
+			Version string          `json:"netlab_version"`
 			Passed  bool            `json:"passed"`
 			Lessons []runner.Report `json:"lessons"`
-		}{passed, reps}); err != nil {
+		}{o.learner, buildinfo.Get().Version, passed, reps}); err != nil {
 			return err
 		}
 	default:

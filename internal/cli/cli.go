@@ -160,6 +160,7 @@ them by reading the kernel's state and by sending real packets.`,
 		a.selftestUnitCommand(),
 		a.doctorTryCommand(),
 		a.versionCommand(),
+		a.classCommand(),
 	)
 	return root
 }

@@ -96,6 +96,7 @@ func (a *App) checkCommand() *cobra.Command {
 	cmd.Flags().StringVar(&opts.junit, "junit", "", "also write a JUnit XML report to `FILE` (one testcase per check)")
 	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a result for the sunset GitHub Classroom autograder to `FILE` (legacy format, points per step)")
 	cmd.Flags().StringVar(&opts.classroom50, "classroom50", "", "also write a Classroom 50 result (classroom50/result/v1) to `FILE`; a failing grade then exits 0, only an error grading exits 2")
+	cmd.Flags().StringVar(&opts.learner, "learner", "", "with --json: name the learner in the report (netlab class reads it)")
 	cmd.Flags().DurationVar(&a.ProbeTimeout, "probe-timeout", a.ProbeTimeout, "how long one ping or TCP probe may wait")
 	return cmd
 }
