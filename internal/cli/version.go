@@ -38,3 +38,11 @@ func withVersionAndCompletion(root *cobra.Command) {
 	root.CompletionOptions.DisableDefaultCmd = false
 	root.CompletionOptions.HiddenDefaultCmd = false
 }
+
+// Command is netlab's command tree, for generators of man pages and
+// completions (packaging/gendocs).
+func (a *App) Command() *cobra.Command {
+	root := a.rootCommand()
+	root.InitDefaultCompletionCmd()
+	return root
+}
