@@ -46,29 +46,6 @@ func TestIsTerminal(t *testing.T) {
 	require.False(t, isTerminal(f))
 }
 
-func TestShellSetupBash(t *testing.T) {
-	ls, err := lessons.LoadEmbedded()
-	require.NoError(t, err)
-	sess := t.TempDir()
-	t.Setenv("SHELL", "/usr/bin/fish")
-	var warn bytes.Buffer
-	argv, env, err := shellSetup(sess, ls[0], []string{"netlab solve 1 --step 1"}, &warn)
-	require.NoError(t, err)
-	require.Contains(t, warn.String(), "uses bash instead of fish")
-	require.Equal(t, "--rcfile", argv[1])
-	rc, err := os.ReadFile(filepath.Join(sess, "bashrc"))
-	require.NoError(t, err)
-	for _, want := range []string{`. "$HOME/.bashrc"`, "PROMPT_COMMAND=\"__netlab_tick", "netlab __tick)", "netlab __tickd $$", "PS1='[netlab netns ${__netlab_pos}] # '", "netlab solve 1 --step 1"} {
-		require.Contains(t, string(rc), want)
-	}
-	require.Contains(t, env, envSession+"="+sess)
-
-	// The bare shell keeps the learner's own shell.
-	argv, _, err = shellSetup(t.TempDir(), nil, nil, &warn)
-	require.NoError(t, err)
-	require.Equal(t, []string{"/usr/bin/fish"}, argv)
-}
-
 func TestAskReadsOneLine(t *testing.T) {
 	in := strings.NewReader("n\nip netns add ns0\n")
 	var out bytes.Buffer
