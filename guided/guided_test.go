@@ -259,3 +259,23 @@ func (w syncWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.b.Write(p)
 }
+
+func TestExcerpt(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"Look at it:\n\n    bridge fdb show\n    ip link\n\nThen read the list.\nMore.\n", "Look at it:\n\n    bridge fdb show\n    ip link\n..."},
+		{"First paragraph\ngoes on.\n\nSecond.\n", "First paragraph\ngoes on.\n..."},
+		{"One paragraph only.\n", "One paragraph only."},
+		{"Intro.\n\n    cmd\n", "Intro.\n\n    cmd"},
+	} {
+		require.Equal(t, tc.want, Excerpt(tc.text))
+	}
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	for _, l := range ls {
+		for _, s := range l.Steps {
+			ex := Excerpt(s.Text)
+			require.NotEmpty(t, ex)
+			require.True(t, strings.HasPrefix(strings.TrimSpace(s.Text), strings.TrimSuffix(ex, "\n...")), "%s: %q", s.Title, ex)
+		}
+	}
+}

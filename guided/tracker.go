@@ -156,14 +156,48 @@ func (p Printer) Completed(l *lessons.Lesson, k int) {
 	fmt.Fprintln(p.Out, CompletionLine(l, k))
 }
 
-// Unseen prints the text of step k, which passed before the learner was
-// shown it (it passes early, with an earlier step's commands): what it
-// teaches is still worth reading. Only in verbose mode.
+// Unseen prints, briefly, the text of step k, which passed before the
+// learner was shown it (it passes early, with an earlier step's
+// commands): what it teaches is still worth reading. Only in verbose
+// mode.
 func (p Printer) Unseen(l *lessons.Lesson, k int) {
 	if !p.Verbose {
 		return
 	}
-	fmt.Fprintf(p.Out, "  (it passed before you got to it; what it teaches:)\n%s\n\n", indent(strings.TrimRight(l.Steps[k-1].Text, "\n")))
+	fmt.Fprintf(p.Out, "  (it passed before you got to it; what it teaches:)\n%s\n\n", indent(Excerpt(l.Steps[k-1].Text)))
+}
+
+// Excerpt is the beginning of a step's text: up to the end of its first
+// command block (what to type and why), or its first paragraph when it
+// has none; "..." marks a cut.
+func Excerpt(text string) string {
+	lines := strings.Split(strings.Trim(text, "\n"), "\n")
+	code := func(s string) bool { return strings.HasPrefix(s, "    ") || strings.HasPrefix(s, "\t") }
+	end, inBlock, sawBlock := len(lines), false, false
+	for i, ln := range lines {
+		blank := strings.TrimSpace(ln) == ""
+		switch {
+		case code(ln):
+			inBlock, sawBlock = true, true
+		case blank && !sawBlock && i > 0 && !inBlock:
+			// End of a paragraph: keep going only if a command block
+			// follows right after it.
+			if i+1 < len(lines) && code(lines[i+1]) {
+				continue
+			}
+			end = i
+		case !blank && sawBlock:
+			end = i
+		}
+		if end != len(lines) {
+			break
+		}
+	}
+	out := strings.TrimRight(strings.Join(lines[:end], "\n"), "\n ")
+	if end < len(lines) {
+		out += "\n..."
+	}
+	return out
 }
 
 // Why prints a why, reflowed to the terminal's width under "why:".

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/lessons"
@@ -81,4 +82,44 @@ func TestListShowsProgress(t *testing.T) {
 	require.Equal(t, ExitOK, a.Run([]string{"list"}))
 	require.Contains(t, errb.String(), "warning: progress file was unreadable")
 	require.Contains(t, out.String(), "Next: netlab lesson 1 ")
+}
+
+// TestLessonPrintsWhenStdoutIsNoTerminal: `netlab lesson 1 | tail -3`
+// must not open a shell whose output vanishes into the pipe.
+func TestLessonPrintsWhenStdoutIsNoTerminal(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	ptm, tty, err := pty.Open()
+	require.NoError(t, err)
+	defer ptm.Close()
+	defer tty.Close()
+	t.Setenv(envSession, "")
+	t.Setenv(envLesson, "")
+	var out, errb bytes.Buffer
+	// Privileged: without the check on stdout it would start a guided
+	// shell (and fail here, as the fake has no kernel to open).
+	a := &App{Lessons: ls, Stdin: tty, Stdout: &out, Stderr: &errb, Privileged: func() bool { return false }}
+	require.Equal(t, ExitOK, a.Run([]string{"lesson", "1"}), errb.String())
+	require.Contains(t, out.String(), "Lesson 1 netns")
+	require.Contains(t, out.String(), "Next, step 1")
+}
+
+// TestLessonInsideAnotherLessonsShell: `netlab lesson 3` in lesson 1's
+// shell says that lesson 1 keeps grading and how to switch.
+func TestLessonInsideAnotherLessonsShell(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	t.Setenv(envSession, t.TempDir())
+	t.Setenv(envLesson, "1")
+	var out, errb bytes.Buffer
+	a := &App{Lessons: ls, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Privileged: func() bool { return false }}
+	require.Equal(t, ExitOK, a.Run([]string{"lesson", "3"}))
+	require.Contains(t, errb.String(), "this shell is lesson 1's and keeps grading lesson 1")
+	require.Contains(t, errb.String(), "type exit, then netlab lesson 3")
+	require.Contains(t, out.String(), "Lesson 3 bridge")
+
+	// The same lesson: just its text, no note.
+	errb.Reset()
+	require.Equal(t, ExitOK, a.Run([]string{"lesson"}))
+	require.NotContains(t, errb.String(), "keeps grading")
 }
