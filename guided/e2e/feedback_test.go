@@ -121,3 +121,32 @@ func TestGuidedShellFeedback(t *testing.T) {
 		})
 	}
 }
+
+// TestKilledLessonLeavesNoSession (issue 8): a `netlab lesson` killed
+// with SIGKILL cannot remove its session directory; the next netlab that
+// starts a shell does.
+func TestKilledLessonLeavesNoSession(t *testing.T) {
+	netlabBin(t)
+	if sandboxtest.Run(t) {
+		return
+	}
+	tmp := t.TempDir()
+	env := append(testEnv(t), "TMPDIR="+tmp)
+	tm := startTerm(t, env, "lesson", "1")
+	tm.Expect(0, prompt, 30*time.Second)
+	out := tm.run(`echo "session=$NETLAB_SESSION"`)
+	m := regexp.MustCompile(`session=(/\S+)`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	sess := m[1]
+	require.Equal(t, tmp, filepath.Dir(sess))
+	require.NoError(t, tm.cmd.Process.Kill())
+	_ = tm.Wait(30 * time.Second)
+	require.DirExists(t, sess, "SIGKILL runs no cleanup")
+
+	tm2 := startTerm(t, env, "lesson", "1")
+	tm2.Expect(0, prompt, 30*time.Second)
+	require.NoDirExists(t, sess, "the dead lesson's session was not cleaned")
+	out = tm2.run(`echo "session=$NETLAB_SESSION"`)
+	require.NotContains(t, out, sess)
+	require.DirExists(t, regexp.MustCompile(`session=(/\S+)`).FindStringSubmatch(out)[1], "the live session stays")
+}
