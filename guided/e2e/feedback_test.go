@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -118,6 +119,32 @@ func TestGuidedShellFeedback(t *testing.T) {
 				require.Contains(t, tm.run("netlab check"), "✓", "check agrees that later steps pass")
 				t.Log("transcript:\n" + tm.Since(0))
 			})
+		})
+	}
+}
+
+// TestGuidedShellReflowsWhys (issue 9 item 12): on a narrow terminal a
+// long why is folded to its width, under each shell.
+func TestGuidedShellReflowsWhys(t *testing.T) {
+	netlabBin(t)
+	if sandboxtest.Run(t) {
+		return
+	}
+	const cols = 50
+	for _, shell := range shells(t) {
+		t.Run(filepath.Base(shell), func(t *testing.T) {
+			tm := startTermCols(t, shellEnv(t, shell), cols, "lesson", "2")
+			tm.Expect(0, prompt, 30*time.Second)
+			out := tm.run("ip netns add ns0")
+			i := strings.Index(out, "why: ")
+			require.GreaterOrEqual(t, i, 0, out)
+			why := out[i:strings.LastIndex(out, "\n")]
+			lines := strings.Split(why, "\n")
+			require.Greater(t, len(lines), 1, "a long why on one line:\n%s", why)
+			for _, ln := range lines {
+				ln = strings.TrimRight(ln, "\r")
+				require.LessOrEqual(t, utf8.RuneCountInString(ln), cols, "%q is wider than the terminal", ln)
+			}
 		})
 	}
 }

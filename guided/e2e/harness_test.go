@@ -144,9 +144,15 @@ func shellEnv(tb testing.TB, sh string) []string {
 
 func startTerm(tb testing.TB, env []string, args ...string) *term {
 	tb.Helper()
+	return startTermCols(tb, env, 400, args...)
+}
+
+// startTermCols is startTerm on a terminal cols columns wide.
+func startTermCols(tb testing.TB, env []string, cols uint16, args ...string) *term {
+	tb.Helper()
 	cmd := exec.Command(netlabBin(tb), args...)
 	cmd.Env = env
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 400})
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: cols})
 	require.NoError(tb, err)
 	t := &term{tb: tb, f: f, cmd: cmd, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go func() {
