@@ -192,7 +192,13 @@ func TestWatchLoop(t *testing.T) {
 	var out bytes.Buffer
 	w := &Watch{Lesson: l, Grader: g, Events: events, Print: Printer{Out: syncWriter{&mu, &out}}, Quiet: 2 * time.Millisecond, Max: 50 * time.Millisecond}
 	var changes []Change
-	w.OnChange = func(c Change) { mu.Lock(); changes = append(changes, c); mu.Unlock() }
+	var seen []string // what was printed when each change was saved
+	w.OnChange = func(c Change) {
+		mu.Lock()
+		changes = append(changes, c)
+		seen = append(seen, out.String())
+		mu.Unlock()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
@@ -237,6 +243,9 @@ func TestWatchLoop(t *testing.T) {
 	mu.Lock()
 	require.Len(t, changes, 2)
 	require.Equal(t, 2, changes[1].To)
+	// Saved before printed: a learner who saw the mark has it saved.
+	require.NotContains(t, seen[0], "✓ step 1/3")
+	require.NotContains(t, seen[1], "✓ step 2/3")
 	mu.Unlock()
 
 	cancel()
