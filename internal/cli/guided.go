@@ -70,7 +70,13 @@ func (a *App) runLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts) e
 		}
 		return a.showLesson(ctx, l)
 	}
-	if !isTerminal(a.Stdin) || !isTerminal(a.Stdout) {
+	if !isTerminal(a.Stdin) {
+		return a.showLesson(ctx, l)
+	}
+	if !isTerminal(a.Stdout) {
+		// Typed at a terminal, piped or redirected: the learner expects
+		// a shell and gets text, so say why (stderr is still theirs).
+		fmt.Fprintf(a.Stderr, "netlab: the output is not a terminal, so this is lesson %d's text; for the guided shell, run netlab lesson %d without a pipe or redirection.\n", l.ID, l.ID)
 		return a.showLesson(ctx, l)
 	}
 	return a.guidedLesson(ctx, l, o)

@@ -102,6 +102,7 @@ func TestLessonPrintsWhenStdoutIsNoTerminal(t *testing.T) {
 	require.Equal(t, ExitOK, a.Run([]string{"lesson", "1"}), errb.String())
 	require.Contains(t, out.String(), "Lesson 1 netns")
 	require.Contains(t, out.String(), "Next, step 1")
+	require.Contains(t, errb.String(), "the output is not a terminal")
 }
 
 // TestLessonInsideAnotherLessonsShell: `netlab lesson 3` in lesson 1's
