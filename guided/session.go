@@ -67,13 +67,19 @@ func NewSession(self string) (*Session, error) {
 }
 
 func (s *Session) init(self string) error {
-	lf, err := os.OpenFile(filepath.Join(s.Dir, fileLock), os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+	// The lock gets its name only once it is held: a netlab cleaning up
+	// at the same moment must never find it free.
+	tmp := filepath.Join(s.Dir, fileLock+".new")
+	lf, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return err
 	}
 	s.lock = lf
 	if err := unix.Flock(int(lf.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		return fmt.Errorf("lock %s: %w", lf.Name(), err)
+	}
+	if err := os.Rename(tmp, filepath.Join(s.Dir, fileLock)); err != nil {
+		return err
 	}
 	if err := os.Mkdir(filepath.Join(s.Dir, dirBin), 0o755); err != nil {
 		return err
