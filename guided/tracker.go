@@ -173,13 +173,13 @@ func (p Printer) Unseen(l *lessons.Lesson, k int) {
 func Excerpt(text string) string {
 	lines := strings.Split(strings.Trim(text, "\n"), "\n")
 	code := func(s string) bool { return strings.HasPrefix(s, "    ") || strings.HasPrefix(s, "\t") }
-	end, inBlock, sawBlock := len(lines), false, false
+	end, sawBlock := len(lines), false
 	for i, ln := range lines {
 		blank := strings.TrimSpace(ln) == ""
 		switch {
 		case code(ln):
-			inBlock, sawBlock = true, true
-		case blank && !sawBlock && i > 0 && !inBlock:
+			sawBlock = true
+		case blank && !sawBlock && i > 0:
 			// End of a paragraph: keep going only if a command block
 			// follows right after it.
 			if i+1 < len(lines) && code(lines[i+1]) {

@@ -97,6 +97,9 @@ func (w *Watch) gradeFirst(ctx context.Context, first bool) {
 		}
 		prev = k
 		w.Print.Completed(w.Lesson, k)
+		if k > from+1 {
+			w.Print.Unseen(w.Lesson, k)
+		}
 	})
 	if ctx.Err() != nil {
 		return
