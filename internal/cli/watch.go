@@ -47,7 +47,7 @@ watch.`,
 			store := progressStore(a.Stderr)
 			w := &guided.Watch{
 				Lesson: l,
-				Grader: freshGrader{open: a.OpenLab, probeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
+				Grader: guided.FreshGrader{Open: a.OpenLab, ProbeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
 				Events: src.Events(),
 				Print:  guided.Printer{Out: a.Stdout, Lessons: a.Lessons, Verbose: verbose},
 				OnChange: func(c guided.Change) {
