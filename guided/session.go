@@ -31,6 +31,7 @@ const (
 	fifoResp = "resp"   // grading server -> prompt hook: "SEQ LABEL"
 	dirBin   = "bin"    // holds a link to netlab, first on the shell's PATH
 	fileBash = "bashrc" // the guided bash shell's rc file
+	fileAsh  = "ashenv" // BusyBox ash's $ENV file
 	dirZsh   = "zsh"    // ZDOTDIR of the guided zsh shell
 	fileLog  = "replay" // output of replayed reference solutions
 )

@@ -59,10 +59,17 @@ func (s *Session) Shell(l *lessons.Lesson, pre []ReplayStep, warn io.Writer) (ar
 		}
 		return []string{user, "-i"}, append(env, "ZDOTDIR="+zd), nil
 	}
+	if isAsh(user) {
+		return s.ashShell(user, l, bin, pre, env)
+	}
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		if l == nil && user != "" {
 			return []string{user}, env, nil
+		}
+		// OpenWrt has no bash: its shell is BusyBox ash.
+		if ash := findAsh(); ash != "" {
+			return s.ashShell(ash, l, bin, pre, env)
 		}
 		return nil, nil, fmt.Errorf("bash is not installed: %w", err)
 	}

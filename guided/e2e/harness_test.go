@@ -125,7 +125,23 @@ func shells(tb testing.TB) []string {
 	} else {
 		sandboxtest.Skip(tb, "zsh is not installed: the guided tests cannot run under zsh")
 	}
-	return out
+	return append(out, ashPath(tb))
+}
+
+// ashPath is BusyBox ash as OpenWrt has it: a link named ash to busybox
+// (BusyBox picks the applet by the name it was started as).
+func ashPath(tb testing.TB) string {
+	bb, err := exec.LookPath("busybox")
+	if err != nil {
+		sandboxtest.Skip(tb, "busybox is not installed: the guided tests cannot run under BusyBox ash")
+	}
+	dir, err := os.MkdirTemp("", "netlab-ash-")
+	require.NoError(tb, err)
+	require.NoError(tb, os.Chmod(dir, 0o755))
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	p := filepath.Join(dir, "ash")
+	require.NoError(tb, os.Symlink(bb, p))
+	return p
 }
 
 // shellEnv is testEnv with sh as the learner's $SHELL.

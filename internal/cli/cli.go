@@ -142,7 +142,7 @@ them by reading the kernel's state and by sending real packets.`,
 		Args:          cobra.NoArgs,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	withVersionAndCompletion(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v (see netlab --help)", err) })
 	root.AddCommand(
 		a.listCommand(),
@@ -159,6 +159,8 @@ them by reading the kernel's state and by sending real packets.`,
 		a.selftestCommand(),
 		a.selftestUnitCommand(),
 		a.doctorTryCommand(),
+		a.versionCommand(),
+		a.classCommand(),
 	)
 	return root
 }

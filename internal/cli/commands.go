@@ -94,7 +94,9 @@ func (a *App) checkCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print one JSON object (SPEC §3)")
 	cmd.Flags().BoolVar(&opts.all, "all", false, "grade every lesson (exit code: the worst of them)")
 	cmd.Flags().StringVar(&opts.junit, "junit", "", "also write a JUnit XML report to `FILE` (one testcase per check)")
-	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a GitHub Classroom style result to `FILE` (points per step)")
+	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a result for the sunset GitHub Classroom autograder to `FILE` (legacy format, points per step)")
+	cmd.Flags().StringVar(&opts.classroom50, "classroom50", "", "also write a Classroom 50 result (classroom50/result/v1) to `FILE`; a failing grade then exits 0, only an error grading exits 2")
+	cmd.Flags().StringVar(&opts.learner, "learner", "", "with --json: name the learner in the report (netlab class reads it)")
 	cmd.Flags().DurationVar(&a.ProbeTimeout, "probe-timeout", a.ProbeTimeout, "how long one ping or TCP probe may wait")
 	return cmd
 }
