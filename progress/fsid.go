@@ -1,0 +1,162 @@
+package progress
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Identity is a filesystem identity: the owner of what netlab creates in
+// a learner's home, and whose permissions decide what it may touch there.
+type Identity struct {
+	UID, GID int
+	Groups   []int
+}
+
+// noLoginUID is /proc/self/loginuid when no login session set it.
+const noLoginUID = "4294967295"
+
+// Learner is the uid of the person netlab works for, decided from the
+// kernel where it can: the real uid; when that is root and netlab runs
+// under sudo, SUDO_UID, but only when the kernel's audit login uid (set
+// at login, kept across sudo, unchangeable by the user) agrees or is
+// unset. An environment variable alone cannot name another user.
+func Learner() int {
+	lu, _ := os.ReadFile("/proc/self/loginuid")
+	return learnerUID(unix.Getuid(), os.Getenv("SUDO_UID"), strings.TrimSpace(string(lu)))
+}
+
+func learnerUID(ruid int, sudoUID, loginUID string) int {
+	if ruid != 0 {
+		return ruid
+	}
+	n, err := strconv.Atoi(sudoUID)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	if loginUID != "" && loginUID != noLoginUID && loginUID != sudoUID {
+		return 0
+	}
+	return n
+}
+
+// storeFor is the store of the user uid: ~/.local/state/netlab below the
+// home directory the passwd database gives (not $HOME, which sudo may
+// keep from the caller). XDG_STATE_HOME is honoured when it is the
+// caller's own setting (no sudo), or when it lies inside the learner's
+// home: no environment variable can make netlab write elsewhere.
+func storeFor(uid int) (*Store, error) {
+	euid := unix.Geteuid()
+	underSudo := unix.Getuid() == 0 && os.Getenv("SUDO_UID") != ""
+	var owner *Identity
+	home := ""
+	u, err := user.LookupId(strconv.Itoa(uid))
+	if err == nil {
+		home = u.HomeDir
+		if euid == 0 && uid != 0 {
+			owner, err = identityOf(u)
+			if err != nil {
+				return nil, err
+			}
+		}
+	} else if uid != euid {
+		return nil, fmt.Errorf("netlab cannot find user %d in the passwd database: %w", uid, err)
+	}
+	if home == "" || !filepath.IsAbs(home) {
+		if uid != euid {
+			return nil, fmt.Errorf("user %d has no home directory for netlab's progress", uid)
+		}
+		// Our own files, without privilege: $HOME is the caller's to set.
+		if home, err = os.UserHomeDir(); err != nil || !filepath.IsAbs(home) {
+			return nil, fmt.Errorf("netlab cannot find your home directory for its progress")
+		}
+	}
+	home = filepath.Clean(home)
+	s := &Store{Base: home, Dir: filepath.Join(home, ".local", "state", "netlab"), Owner: owner}
+	if x := os.Getenv("XDG_STATE_HOME"); x != "" && filepath.IsAbs(x) {
+		x = filepath.Clean(x)
+		switch {
+		case !underSudo && owner == nil:
+			s.Base, s.Dir = x, filepath.Join(x, "netlab")
+		case x == home || strings.HasPrefix(x, home+"/"):
+			s.Dir = filepath.Join(x, "netlab")
+		}
+	}
+	return s, nil
+}
+
+func identityOf(u *user.User) (*Identity, error) {
+	uid, err1 := strconv.Atoi(u.Uid)
+	gid, err2 := strconv.Atoi(u.Gid)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("user %s has a non-numeric uid or gid", u.Username)
+	}
+	id := &Identity{UID: uid, GID: gid}
+	gs, _ := u.GroupIds()
+	for _, g := range gs {
+		if n, err := strconv.Atoi(g); err == nil {
+			id.Groups = append(id.Groups, n)
+		}
+	}
+	if len(id.Groups) == 0 {
+		id.Groups = []int{gid}
+	}
+	return id, nil
+}
+
+// do runs f with the filesystem identity id (nil: netlab's own). The
+// switch is per thread: f runs on a locked OS thread whose fsuid, fsgid
+// and supplementary groups are the learner's (a non-zero fsuid also drops
+// CAP_DAC_OVERRIDE and the other file capabilities from that thread), so
+// no other goroutine is affected. When the thread cannot be switched
+// back, it stays locked and Go destroys it when this goroutine ends.
+//
+// The raw calls matter: syscall.Setgroups changes every thread of the
+// process; unix.Setgroups, Setfsuid and Setfsgid change only this one.
+func (id *Identity) do(f func() error) error {
+	if id == nil {
+		return f()
+	}
+	runtime.LockOSThread()
+	groups, err := unix.Getgroups()
+	if err != nil {
+		runtime.UnlockOSThread()
+		return fmt.Errorf("read supplementary groups: %w", err)
+	}
+	oldUID, oldGID := unix.Geteuid(), unix.Getegid()
+	restored := true
+	defer func() {
+		if restored {
+			runtime.UnlockOSThread()
+		}
+	}()
+	restore := func() {
+		_, _ = unix.SetfsuidRetUid(oldUID)
+		_, _ = unix.SetfsgidRetGid(oldGID)
+		err := unix.Setgroups(groups)
+		restored = err == nil && fsuid() == oldUID && fsgid() == oldGID
+	}
+	if err := unix.Setgroups(id.Groups); err != nil {
+		restore()
+		return fmt.Errorf("take the learner's groups: %w", err)
+	}
+	_, _ = unix.SetfsgidRetGid(id.GID)
+	_, _ = unix.SetfsuidRetUid(id.UID)
+	if fsuid() != id.UID || fsgid() != id.GID {
+		restore()
+		return fmt.Errorf("netlab cannot take user %d's identity for its files", id.UID)
+	}
+	defer restore()
+	return f()
+}
+
+// fsuid and fsgid read the thread's current values: setfs[ug]id with an
+// invalid id changes nothing and returns the current one.
+func fsuid() int { n, _ := unix.SetfsuidRetUid(-1); return n }
+func fsgid() int { n, _ := unix.SetfsgidRetGid(-1); return n }
