@@ -23,6 +23,11 @@ type checkOpts struct {
 // result and writes the requested report files. The exit code is the
 // worst of the lessons': 2 (could not judge) over 1 (failed) over 0.
 func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
+	for _, f := range []string{"junit", "classroom"} {
+		if cmd.Flags().Changed(f) && cmd.Flags().Lookup(f).Value.String() == "" {
+			return usageErr("--%s needs a file name (or - for standard output)", f)
+		}
+	}
 	var ls []*lessons.Lesson
 	switch {
 	case o.all && len(args) == 0:

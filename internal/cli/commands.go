@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,8 +23,7 @@ func (a *App) listCommand() *cobra.Command {
 }
 
 func (a *App) list(ctx context.Context) error {
-	a.printList(a.Stdout)
-	return nil
+	return a.printList(ctx, a.Stdout)
 }
 
 func (a *App) lessonCommand() *cobra.Command {
@@ -36,6 +36,11 @@ func (a *App) lessonCommand() *cobra.Command {
 			l, err := a.lesson(args[0])
 			if err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("from-step") {
+				if err := stepRange("from-step", l.ID, len(l.Steps), o.fromStep); err != nil {
+					return err
+				}
 			}
 			return a.runLesson(cmd.Context(), l, o)
 		},
@@ -82,6 +87,10 @@ func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
 	return nil
 }
 
+// minProbeTimeout: below it, a probe cannot get an answer even from the
+// next namespace, and a correct lesson would fail.
+const minProbeTimeout = 10 * time.Millisecond
+
 func (a *App) checkCommand() *cobra.Command {
 	var opts checkOpts
 	cmd := &cobra.Command{
@@ -95,7 +104,7 @@ func (a *App) checkCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&opts.all, "all", false, "grade every lesson (exit code: the worst of them)")
 	cmd.Flags().StringVar(&opts.junit, "junit", "", "also write a JUnit XML report to `FILE` (one testcase per check)")
 	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a GitHub Classroom style result to `FILE` (points per step)")
-	cmd.Flags().DurationVar(&a.ProbeTimeout, "probe-timeout", a.ProbeTimeout, "how long one ping or TCP probe may wait")
+	cmd.Flags().Var(minDuration{p: &a.ProbeTimeout, min: minProbeTimeout}, "probe-timeout", "how long one ping or TCP probe may wait (at least 10ms)")
 	return cmd
 }
 
@@ -161,8 +170,11 @@ func (a *App) solveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if step < 0 || step > len(l.Steps) {
-				return usageErr("lesson %d has steps 1 to %d; --step %d is not one of them", l.ID, len(l.Steps), step)
+			// No --step is the whole solution; a given one is 1..N.
+			if cmd.Flags().Changed("step") {
+				if err := stepRange("step", l.ID, len(l.Steps), step); err != nil {
+					return err
+				}
 			}
 			lab, closeFn, err := a.lab()
 			if err != nil {

@@ -51,7 +51,7 @@ watch.`,
 				Events: src.Events(),
 				Print:  guided.Printer{Out: a.Stdout, Lessons: a.Lessons, Verbose: verbose},
 				OnChange: func(c guided.Change) {
-					if err := store.Record(l.Slug, c.To, len(l.Steps)); err != nil {
+					if err := store.RecordContext(cmd.Context(), l.Slug, c.To, len(l.Steps)); err != nil {
 						fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
 					}
 				},
