@@ -59,7 +59,10 @@ func storeFor(uid int) (*Store, error) {
 	u, err := user.LookupId(strconv.Itoa(uid))
 	if err == nil {
 		home = u.HomeDir
-		if euid == 0 && uid != 0 {
+		// Inside a user namespace (netlab's sandbox) where the learner's
+		// uid is not mapped, no identity can be taken, and none needs to
+		// be: root there holds no power over files of unmapped owners.
+		if euid == 0 && uid != 0 && uidMapped(readUIDMap(), uid) {
 			owner, err = identityOf(u)
 			if err != nil {
 				return nil, err
@@ -89,6 +92,31 @@ func storeFor(uid int) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+func readUIDMap() string {
+	b, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil {
+		return "0 0 4294967295" // no /proc: assume the initial namespace
+	}
+	return string(b)
+}
+
+// uidMapped reports whether uid exists in the user namespace whose
+// /proc/self/uid_map is m.
+func uidMapped(m string, uid int) bool {
+	for _, l := range strings.Split(m, "\n") {
+		f := strings.Fields(l)
+		if len(f) != 3 {
+			continue
+		}
+		in, err1 := strconv.ParseUint(f[0], 10, 32)
+		n, err2 := strconv.ParseUint(f[2], 10, 32)
+		if err1 == nil && err2 == nil && uint64(uid) >= in && uint64(uid) < in+n {
+			return true
+		}
+	}
+	return false
 }
 
 func identityOf(u *user.User) (*Identity, error) {

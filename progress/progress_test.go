@@ -221,6 +221,18 @@ func TestLearnerUID(t *testing.T) {
 	}
 }
 
+func TestUIDMapped(t *testing.T) {
+	initial := "         0          0 4294967295\n"
+	require.True(t, uidMapped(initial, 1000))
+	sandbox := "         0       1000          1\n"
+	require.True(t, uidMapped(sandbox, 0))
+	require.False(t, uidMapped(sandbox, 1000))
+	two := "0 1000 1\n1 100000 65536\n"
+	require.True(t, uidMapped(two, 65536))
+	require.False(t, uidMapped(two, 65537))
+	require.False(t, uidMapped("", 0))
+}
+
 // The store's place comes from the passwd database; XDG_STATE_HOME is
 // honoured only where it cannot steer a privileged write elsewhere.
 func TestStoreFor(t *testing.T) {
