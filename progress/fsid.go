@@ -139,11 +139,12 @@ func identityOf(u *user.User) (*Identity, error) {
 }
 
 // do runs f with the filesystem identity id (nil: netlab's own). The
-// switch is per thread: f runs on a locked OS thread whose fsuid, fsgid
-// and supplementary groups are the learner's (a non-zero fsuid also drops
-// CAP_DAC_OVERRIDE and the other file capabilities from that thread), so
-// no other goroutine is affected. When the thread cannot be switched
-// back, it stays locked and Go destroys it when this goroutine ends.
+// switch is per thread: f runs in a goroutine of its own, on a locked OS
+// thread whose fsuid, fsgid and supplementary groups are the learner's (a
+// non-zero fsuid also drops CAP_DAC_OVERRIDE and the other file
+// capabilities from that thread), so no other goroutine is affected. When
+// the thread cannot be switched back, the goroutine ends with the thread
+// still locked, and Go destroys the thread instead of reusing it.
 //
 // The raw calls matter: syscall.Setgroups changes every thread of the
 // process; unix.Setgroups, Setfsuid and Setfsgid change only this one.
@@ -151,36 +152,41 @@ func (id *Identity) do(f func() error) error {
 	if id == nil {
 		return f()
 	}
-	runtime.LockOSThread()
+	res := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		restored := true
+		defer func() {
+			if restored {
+				runtime.UnlockOSThread()
+			}
+		}()
+		res <- id.switchAndRun(f, &restored)
+	}()
+	return <-res
+}
+
+func (id *Identity) switchAndRun(f func() error, restored *bool) error {
 	groups, err := unix.Getgroups()
 	if err != nil {
-		runtime.UnlockOSThread()
 		return fmt.Errorf("read supplementary groups: %w", err)
 	}
 	oldUID, oldGID := unix.Geteuid(), unix.Getegid()
-	restored := true
-	defer func() {
-		if restored {
-			runtime.UnlockOSThread()
-		}
-	}()
 	restore := func() {
 		_, _ = unix.SetfsuidRetUid(oldUID)
 		_, _ = unix.SetfsgidRetGid(oldGID)
 		err := unix.Setgroups(groups)
-		restored = err == nil && fsuid() == oldUID && fsgid() == oldGID
+		*restored = err == nil && fsuid() == oldUID && fsgid() == oldGID
 	}
+	defer restore()
 	if err := unix.Setgroups(id.Groups); err != nil {
-		restore()
 		return fmt.Errorf("take the learner's groups: %w", err)
 	}
 	_, _ = unix.SetfsgidRetGid(id.GID)
 	_, _ = unix.SetfsuidRetUid(id.UID)
 	if fsuid() != id.UID || fsgid() != id.GID {
-		restore()
 		return fmt.Errorf("netlab cannot take user %d's identity for its files", id.UID)
 	}
-	defer restore()
 	return f()
 }
 
