@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/termsafe"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
@@ -150,7 +151,8 @@ func (a *App) hintCommand() *cobra.Command {
 				hints = hints[:1]
 			}
 			for _, h := range hints {
-				fmt.Fprintf(a.Stdout, "  hint: %s\n", h.Text)
+				// A hint may quote the why, and with it names from the kernel.
+				fmt.Fprintf(a.Stdout, "  hint: %s\n", termsafe.Escape(h.Text))
 			}
 			return nil
 		},

@@ -11,8 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
 	"github.com/netlab/netlab/kernel/kerneltest"
+	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -192,4 +194,14 @@ func TestListWithFIFO(t *testing.T) {
 	require.Equal(t, ExitOK, a.Run([]string{"list"}))
 	require.Contains(t, errOut.String(), "progress.json is not a regular file")
 	require.Contains(t, out.String(), "Next: netlab lesson 1")
+}
+
+// A hint (which may quote a why) is escaped too.
+func TestHintIsEscaped(t *testing.T) {
+	l, err := lessons.Parse("esc.yaml", []byte(strings.Replace(demoLesson, "hints: [h]", `hints: ["look at \e]0;x\a ns\nlist"]`, 1)), checks.Default())
+	require.NoError(t, err)
+	a, out, _ := fakeApp(t)
+	a.Lessons = []*lessons.Lesson{l}
+	require.Equal(t, ExitOK, a.Run([]string{"hint", "demo"}))
+	require.Contains(t, out.String(), `  hint: look at \x1b]0;x\a ns\nlist`+"\n")
 }
