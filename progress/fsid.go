@@ -94,6 +94,20 @@ func storeFor(uid int) (*Store, error) {
 	return s, nil
 }
 
+// AsLearner runs f with the filesystem identity of the learner (see
+// Learner) when netlab runs under sudo for them, else as netlab itself:
+// a file the learner asked for (a --junit report) is theirs, and goes
+// only where they may write.
+func AsLearner(f func() error) error { return asUser(Learner(), f) }
+
+func asUser(uid int, f func() error) error {
+	s, err := storeFor(uid)
+	if err != nil {
+		return err
+	}
+	return s.Owner.do(f)
+}
+
 func readUIDMap() string {
 	b, err := os.ReadFile("/proc/self/uid_map")
 	if err != nil {

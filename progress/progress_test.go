@@ -302,6 +302,18 @@ func TestFilesAreTheLearners(t *testing.T) {
 	require.NoFileExists(t, filepath.Join(home2, ".local/state"))
 }
 
+// A file written for the learner is created by the learner.
+func TestAsUser(t *testing.T) {
+	id, home := throwawayUser(t)
+	p := filepath.Join(home, "report.xml")
+	require.NoError(t, asUser(id.UID, func() error { return os.WriteFile(p, []byte("x"), 0o644) }))
+	require.Equal(t, [2]uint32{uint32(id.UID), uint32(id.GID)}, owner(t, p))
+	// ... and cannot go where the learner may not write.
+	err := asUser(id.UID, func() error { return os.WriteFile("/etc/netlab-test-must-not-exist", nil, 0o644) })
+	require.ErrorIs(t, err, os.ErrPermission)
+	require.NoFileExists(t, "/etc/netlab-test-must-not-exist")
+}
+
 // A symlink at any level below the home directory is never followed,
 // whether netlab runs as the learner or as itself: nothing is created or
 // changed where it points.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/progress"
 	"github.com/netlab/netlab/report"
 	"github.com/netlab/netlab/runner"
 )
@@ -101,21 +102,24 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	return worst
 }
 
-// writeFile writes a report file; "-" is stdout.
+// writeFile writes a report file; "-" is stdout. Under sudo the file is
+// written as the learner who asked for it (progress.AsLearner).
 func (a *App) writeFile(path string, write func(io.Writer) error) error {
 	if path == "-" {
 		return write(a.Stdout)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return usageErr("netlab cannot write the report: %v", err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return usageErr("netlab cannot write the report %s: %v", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return usageErr("netlab cannot write the report %s: %v", path, err)
-	}
-	return nil
+	return progress.AsLearner(func() error {
+		f, err := os.Create(path)
+		if err != nil {
+			return usageErr("netlab cannot write the report: %v", err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return usageErr("netlab cannot write the report %s: %v", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return usageErr("netlab cannot write the report %s: %v", path, err)
+		}
+		return nil
+	})
 }
