@@ -48,9 +48,10 @@ func learnerUID(ruid int, sudoUID, loginUID string) int {
 
 // storeFor is the store of the user uid: ~/.local/state/netlab below the
 // home directory the passwd database gives (not $HOME, which sudo may
-// keep from the caller). XDG_STATE_HOME is honoured when it is the
-// caller's own setting (no sudo), or when it lies inside the learner's
-// home: no environment variable can make netlab write elsewhere.
+// keep from the caller). XDG_STATE_HOME is honoured where it cannot make
+// root write anywhere: when the files are written as the learner, when
+// no sudo is involved (the caller's own files), and otherwise only inside
+// the home directory.
 func storeFor(uid int) (*Store, error) {
 	euid := unix.Geteuid()
 	underSudo := unix.Getuid() == 0 && os.Getenv("SUDO_UID") != ""
@@ -85,9 +86,13 @@ func storeFor(uid int) (*Store, error) {
 	if x := os.Getenv("XDG_STATE_HOME"); x != "" && filepath.IsAbs(x) {
 		x = filepath.Clean(x)
 		switch {
-		case !underSudo && owner == nil:
+		case owner != nil || !underSudo:
+			// Written as the learner (or by a caller for its own files):
+			// their setting can lead only where they may write anyway.
 			s.Base, s.Dir = x, filepath.Join(x, "netlab")
 		case x == home || strings.HasPrefix(x, home+"/"):
+			// Root's own files under a sudo that named no trusted
+			// learner: only inside root's home.
 			s.Dir = filepath.Join(x, "netlab")
 		}
 	}

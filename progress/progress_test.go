@@ -240,23 +240,21 @@ func TestStoreFor(t *testing.T) {
 	id, home := throwawayUser(t)
 	t.Setenv("SUDO_UID", strconv.Itoa(id.UID))
 	t.Setenv("HOME", "/root")
-	t.Setenv("XDG_STATE_HOME", "/etc")
+	t.Setenv("XDG_STATE_HOME", "")
 	s, err := storeFor(id.UID)
 	require.NoError(t, err)
 	require.Equal(t, home, s.Base)
 	require.Equal(t, filepath.Join(home, ".local/state/netlab"), s.Dir)
 	require.Equal(t, id, s.Owner)
 
-	t.Setenv("XDG_STATE_HOME", filepath.Join(home, "st"))
+	// The learner's XDG_STATE_HOME leads only where the learner may write.
+	t.Setenv("XDG_STATE_HOME", "/etc")
 	s, err = storeFor(id.UID)
 	require.NoError(t, err)
-	require.Equal(t, home, s.Base, "the walk still starts at the home directory")
-	require.Equal(t, filepath.Join(home, "st", "netlab"), s.Dir)
-
-	t.Setenv("XDG_STATE_HOME", home+"x/st") // a sibling, not inside
-	s, err = storeFor(id.UID)
-	require.NoError(t, err)
-	require.Equal(t, filepath.Join(home, ".local/state/netlab"), s.Dir)
+	require.Equal(t, "/etc/netlab", s.Dir)
+	require.Equal(t, id, s.Owner)
+	require.ErrorIs(t, s.Record("netns", 1, 3), unix.EACCES)
+	require.NoDirExists(t, "/etc/netlab")
 
 	// root's own run (no sudo): root's own setting.
 	t.Setenv("SUDO_UID", "")
@@ -265,11 +263,18 @@ func TestStoreFor(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "/x/state/netlab", s.Dir)
 	require.Nil(t, s.Owner)
-	// ... but under sudo with an untrusted SUDO_UID, not the caller's.
+	// ... but under sudo with an untrusted SUDO_UID, not the caller's:
+	// root's files stay in root's home.
 	t.Setenv("SUDO_UID", "12345")
 	s, err = storeFor(0)
 	require.NoError(t, err)
-	require.NotEqual(t, "/x/state/netlab", s.Dir)
+	require.Nil(t, s.Owner)
+	rootHome := s.Base
+	require.Equal(t, filepath.Join(rootHome, ".local/state/netlab"), s.Dir)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(rootHome, "st"))
+	s, err = storeFor(0)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(rootHome, "st/netlab"), s.Dir)
 }
 
 // Under sudo the files are created by the learner, not by root: they
