@@ -307,6 +307,40 @@ func TestFilesAreTheLearners(t *testing.T) {
 	require.NoFileExists(t, filepath.Join(home2, ".local/state"))
 }
 
+// The identity switch is per thread: while goroutines write as the
+// learner, the rest of netlab keeps its own identity.
+func TestIdentitySwitchDoesNotLeak(t *testing.T) {
+	id, home := throwawayUser(t)
+	s := &Store{Base: home, Dir: filepath.Join(home, ".local/state/netlab"), Owner: id}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for j := 0; ; j++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				require.NoError(t, s.Record(fmt.Sprintf("g%d-%d", i, j%5), 1, 2))
+			}
+		}(i)
+	}
+	dir := t.TempDir()
+	for i := 0; i < 200; i++ {
+		p := filepath.Join(dir, strconv.Itoa(i))
+		require.NoError(t, os.WriteFile(p, nil, 0o600))
+		require.Equal(t, [2]uint32{0, 0}, owner(t, p))
+	}
+	close(stop)
+	wg.Wait()
+	for _, n := range names(t, s.Dir) {
+		require.Equal(t, [2]uint32{uint32(id.UID), uint32(id.GID)}, owner(t, filepath.Join(s.Dir, n)), n)
+	}
+}
+
 // A file written for the learner is created by the learner.
 func TestAsUser(t *testing.T) {
 	id, home := throwawayUser(t)
