@@ -106,11 +106,18 @@ func storeFor(uid int) (*Store, error) {
 func AsLearner(f func() error) error { return asUser(Learner(), f) }
 
 func asUser(uid int, f func() error) error {
-	s, err := storeFor(uid)
+	if unix.Geteuid() != 0 || uid == 0 || !uidMapped(readUIDMap(), uid) {
+		return f()
+	}
+	u, err := user.LookupId(strconv.Itoa(uid))
+	if err != nil {
+		return fmt.Errorf("netlab cannot find user %d in the passwd database: %w", uid, err)
+	}
+	id, err := identityOf(u)
 	if err != nil {
 		return err
 	}
-	return s.Owner.do(f)
+	return id.do(f)
 }
 
 func readUIDMap() string {
