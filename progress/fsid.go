@@ -72,28 +72,35 @@ func storeFor(uid int) (*Store, error) {
 	} else if uid != euid {
 		return nil, fmt.Errorf("netlab cannot find user %d in the passwd database: %w", uid, err)
 	}
+
+	xdg := os.Getenv("XDG_STATE_HOME")
+	if xdg != "" && filepath.IsAbs(xdg) && owner == nil && !underSudo {
+		// The caller's own files (no sudo involved): their own setting.
+		xdg = filepath.Clean(xdg)
+		return &Store{Base: xdg, Dir: filepath.Join(xdg, "netlab")}, nil
+	}
 	if home == "" || !filepath.IsAbs(home) {
-		if uid != euid {
-			return nil, fmt.Errorf("user %d has no home directory for netlab's progress", uid)
+		if uid != euid || underSudo {
+			return nil, fmt.Errorf("user %d has no home directory in the passwd database for netlab's progress", uid)
 		}
-		// Our own files, without privilege: $HOME is the caller's to set.
+		// Our own files, without sudo: $HOME is the caller's to set.
 		if home, err = os.UserHomeDir(); err != nil || !filepath.IsAbs(home) {
 			return nil, fmt.Errorf("netlab cannot find your home directory for its progress")
 		}
 	}
 	home = filepath.Clean(home)
 	s := &Store{Base: home, Dir: filepath.Join(home, ".local", "state", "netlab"), Owner: owner}
-	if x := os.Getenv("XDG_STATE_HOME"); x != "" && filepath.IsAbs(x) {
-		x = filepath.Clean(x)
+	if xdg != "" && filepath.IsAbs(xdg) {
+		xdg = filepath.Clean(xdg)
 		switch {
-		case owner != nil || !underSudo:
-			// Written as the learner (or by a caller for its own files):
-			// their setting can lead only where they may write anyway.
-			s.Base, s.Dir = x, filepath.Join(x, "netlab")
-		case x == home || strings.HasPrefix(x, home+"/"):
+		case owner != nil:
+			// Written as the learner: their setting can lead only where
+			// they may write anyway.
+			s.Base, s.Dir = xdg, filepath.Join(xdg, "netlab")
+		case xdg == home || strings.HasPrefix(xdg, home+"/"):
 			// Root's own files under a sudo that named no trusted
 			// learner: only inside root's home.
-			s.Dir = filepath.Join(x, "netlab")
+			s.Dir = filepath.Join(xdg, "netlab")
 		}
 	}
 	return s, nil
