@@ -130,18 +130,27 @@ func (s *Store) openDir() (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	fd, err := unix.Open(base, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	// Levels on the way are opened O_PATH (a home of mode 0711 may be
+	// searched, not read); the last one for reading (its temp files are
+	// listed).
+	mode := func(last bool) int {
+		if last {
+			return unix.O_RDONLY
+		}
+		return unix.O_PATH
+	}
+	fd, err := unix.Open(base, mode(len(parts) == 0)|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return -1, fmt.Errorf("open %s: %w", base, err)
 	}
 	at := base
-	for _, p := range parts {
+	for i, p := range parts {
 		at = filepath.Join(at, p)
 		if err := unix.Mkdirat(fd, p, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
 			unix.Close(fd)
 			return -1, fmt.Errorf("create progress directory %s: %w", at, err)
 		}
-		next, err := unix.Openat(fd, p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		next, err := unix.Openat(fd, p, mode(i == len(parts)-1)|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		unix.Close(fd)
 		if err != nil {
 			if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.ENOTDIR) {

@@ -292,6 +292,10 @@ func TestFilesAreTheLearners(t *testing.T) {
 	d, err := s.Load()
 	require.NoError(t, err)
 	require.Equal(t, 1, d.Lessons["netns"].Done)
+	// A home the learner may search but not list is enough.
+	require.NoError(t, os.Chmod(home, 0o311))
+	require.NoError(t, s.Record("netns", 2, 3))
+	require.NoError(t, os.Chmod(home, 0o700))
 
 	// The process is root again, on every thread.
 	f := filepath.Join(t.TempDir(), "after")
