@@ -77,7 +77,7 @@ func storeFor(uid int) (*Store, error) {
 	if xdg != "" && filepath.IsAbs(xdg) && owner == nil && !underSudo {
 		// The caller's own files (no sudo involved): their own setting.
 		xdg = filepath.Clean(xdg)
-		return &Store{Base: xdg, Dir: filepath.Join(xdg, "netlab")}, nil
+		return &Store{Base: existing(xdg), Dir: filepath.Join(xdg, "netlab")}, nil
 	}
 	if home == "" || !filepath.IsAbs(home) {
 		if uid != euid || underSudo {
@@ -96,7 +96,7 @@ func storeFor(uid int) (*Store, error) {
 		case owner != nil:
 			// Written as the learner: their setting can lead only where
 			// they may write anyway.
-			s.Base, s.Dir = xdg, filepath.Join(xdg, "netlab")
+			s.Base, s.Dir = existing(xdg), filepath.Join(xdg, "netlab")
 		case xdg == home || strings.HasPrefix(xdg, home+"/"):
 			// Root's own files under a sudo that named no trusted
 			// learner: only inside root's home.
@@ -104,6 +104,22 @@ func storeFor(uid int) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// existing is the nearest directory at or above dir that exists: the walk
+// starts there, and creates (without following symlinks) what is missing
+// below it, as XDG asks of a state directory that does not exist yet.
+func existing(dir string) string {
+	for {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return dir
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return dir
+		}
+		dir = up
+	}
 }
 
 // AsLearner runs f with the filesystem identity of the learner (see

@@ -262,7 +262,16 @@ func TestStoreFor(t *testing.T) {
 	s, err = storeFor(0)
 	require.NoError(t, err)
 	require.Equal(t, "/x/state/netlab", s.Dir)
+	require.Equal(t, "/", s.Base, "the nearest existing directory")
 	require.Nil(t, s.Owner)
+	// A state directory that does not exist yet is created.
+	tmp := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", filepath.Join(tmp, "a/b"))
+	s, err = storeFor(0)
+	require.NoError(t, err)
+	require.Equal(t, tmp, s.Base)
+	require.NoError(t, s.Record("netns", 1, 3))
+	require.FileExists(t, filepath.Join(tmp, "a/b/netlab/progress.json"))
 	// ... but under sudo with an untrusted SUDO_UID, not the caller's:
 	// root's files stay in root's home.
 	t.Setenv("SUDO_UID", "12345")
