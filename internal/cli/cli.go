@@ -58,6 +58,9 @@ type App struct {
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
 	Doctor *doctor.Env
+
+	// out is stdout's error record while Run runs.
+	out *output
 }
 
 // NewApp returns an App wired to the real machine.
@@ -107,8 +110,8 @@ func (a *App) Run(args []string) int {
 	// failed write: output that could not be written (>/dev/full, a
 	// closed stdout) is exit 2, whatever the command concluded.
 	out := newOutput(a.Stdout)
-	defer func(orig io.Writer) { a.Stdout = orig }(a.Stdout)
-	a.Stdout = out.w
+	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
+	a.Stdout, a.out = out.w, out
 	root := a.rootCommand()
 	root.SetArgs(a.withDefaultLesson(root, args))
 	root.SetOut(a.Stdout)

@@ -19,6 +19,22 @@ type output struct {
 	w     io.Writer
 	mu    sync.Mutex
 	first error
+	// onErr are told of the first failed write (a command that would
+	// otherwise run on, like watch, stops).
+	onErr []func(error)
+}
+
+// notify calls f with the first write error, now or when it happens.
+func (o *output) notify(f func(error)) {
+	o.mu.Lock()
+	err := o.first
+	if err == nil {
+		o.onErr = append(o.onErr, f)
+	}
+	o.mu.Unlock()
+	if err != nil {
+		f(err)
+	}
 }
 
 // newOutput wraps stdout. A terminal is left as it is: the guided shell
@@ -57,10 +73,14 @@ func (r *recordingWriter) Write(p []byte) (int, error) {
 	}
 	if err != nil {
 		r.o.mu.Lock()
+		var tell []func(error)
 		if r.o.first == nil {
-			r.o.first = err
+			r.o.first, tell, r.o.onErr = err, r.o.onErr, nil
 		}
 		r.o.mu.Unlock()
+		for _, f := range tell {
+			f(err)
+		}
 	}
 	return n, err
 }

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
+	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -204,4 +206,33 @@ func TestHintIsEscaped(t *testing.T) {
 	a.Lessons = []*lessons.Lesson{l}
 	require.Equal(t, ExitOK, a.Run([]string{"hint", "demo"}))
 	require.Contains(t, out.String(), `  hint: look at \x1b]0;x\a ns\nlist`+"\n")
+}
+
+// quietEvents is a kernel event source where nothing ever happens.
+type quietEvents struct{ ch chan kernel.Event }
+
+func (q quietEvents) Events() <-chan kernel.Event { return q.ch }
+func (q quietEvents) Close() error                { return nil }
+
+// `netlab watch` whose output cannot be written stops (it would wait for
+// kernel events forever) and says why.
+func TestWatchStopsWhenStdoutFails(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	orig := WatchEvents
+	WatchEvents = func() (kernel.EventSource, error) { return quietEvents{make(chan kernel.Event)}, nil }
+	defer func() { WatchEvents = orig }()
+	a, _, errOut := fakeApp(t)
+	f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer f.Close()
+	a.Stdout = f
+	code := make(chan int, 1)
+	go func() { code <- a.Run([]string{"watch", "1"}) }()
+	select {
+	case c := <-code:
+		require.Equal(t, ExitUsage, c)
+	case <-time.After(30 * time.Second):
+		t.Fatal("watch ran on with an unwritable stdout")
+	}
+	require.Contains(t, sentence(t, errOut.String()), "netlab could not write its output: ")
 }
