@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
 // envMain makes the test binary run netlab itself (for tests of the real
@@ -24,7 +26,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envMain) == "1" {
 		os.Exit(NewApp().Run(os.Args[1:]))
 	}
-	os.Exit(m.Run())
+	sandboxtest.Main(m)
 }
 
 func netlab(args ...string) *exec.Cmd {
@@ -105,5 +107,29 @@ func TestListLockWaitEndsOnSignal(t *testing.T) {
 			require.Contains(t, sentence(t, errOut.String()), "stopped waiting for another netlab's progress lock")
 			require.Empty(t, out.String())
 		})
+	}
+}
+
+// Real namespaces named with an escape sequence and with a newline reach
+// the terminal escaped, whole, on one line.
+func TestRealNamespaceNamesAreEscaped(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	for _, name := range []string{"evil\x1b]0;pwned\x07\x1b[2J", "two\nlines"} {
+		out, err := exec.Command("ip", "netns", "add", name).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+	a := NewApp()
+	var out, errOut bytes.Buffer
+	a.Stdout, a.Stderr = &out, &errOut
+	require.Equal(t, ExitFail, a.Run([]string{"check", "1"}), errOut.String())
+	s := out.String()
+	require.Contains(t, s, `evil\x1b]0;pwned\a\x1b[2J`)
+	require.Contains(t, s, `two\nlines`)
+	for _, r := range s {
+		if r != '\n' {
+			require.False(t, r < 0x20 || r == 0x7f, "raw control character %q in:\n%s", r, s)
+		}
 	}
 }
