@@ -183,7 +183,10 @@ func (a *App) solveCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
-			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
+			// The commands' output quotes the kernel (names, rules).
+			out := &termsafe.Writer{W: a.Stdout}
+			defer out.Flush()
+			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: out, Lessons: a.Lessons}
 			if err := s.Solve(cmd.Context(), l, step); err != nil {
 				return &exitError{code: ExitFail, msg: err.Error()}
 			}
@@ -218,7 +221,11 @@ func (a *App) resetCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
-			if err := runner.Reset(cmd.Context(), lab, ls, a.Stdout); err != nil {
+			// What reset names (namespaces, links, rule texts) comes
+			// from the kernel.
+			out := &termsafe.Writer{W: a.Stdout}
+			defer out.Flush()
+			if err := runner.Reset(cmd.Context(), lab, ls, out); err != nil {
 				return &exitError{code: ExitFail, msg: "reset could not remove everything: " + firstLine(err.Error())}
 			}
 			return nil

@@ -236,3 +236,35 @@ func TestWatchStopsWhenStdoutFails(t *testing.T) {
 	}
 	require.Contains(t, sentence(t, errOut.String()), "netlab could not write its output: ")
 }
+
+// escShell prints what a command might: text with an escape sequence.
+type escShell struct{}
+
+func (escShell) Run(_ context.Context, _ string, out io.Writer) error {
+	_, err := io.WriteString(out, "link \x1b]0;pwned\x07 up\n")
+	return err
+}
+
+// reset's and solve's output (names and command output from the kernel)
+// reaches the terminal escaped.
+func TestResetAndSolveOutputEscaped(t *testing.T) {
+	evil := "x\x1b]0;t\x07"
+	l, err := lessons.Parse("esc.yaml", []byte(strings.Replace(demoLesson, "steps:", "owns:\n  namespaces: [\"x\\e]0;t\\a\"]\nsteps:", 1)), checks.Default())
+	require.NoError(t, err)
+	require.Equal(t, []string{evil}, l.Owns.Namespaces)
+	a, out, errOut := fakeApp(t)
+	f := kerneltest.New()
+	f.Add(evil)
+	a.OpenLab = func() (runner.Lab, func(), error) { return f, func() {}, nil }
+	a.Lessons = []*lessons.Lesson{l}
+	// Removed or left, reset names it: escaped.
+	require.NotEqual(t, ExitUsage, a.Run([]string{"reset", "demo"}), errOut.String())
+	require.Contains(t, out.String(), ` x\x1b]0;t\a`)
+	require.NotContains(t, out.String(), "\x1b")
+
+	a, out, errOut = fakeApp(t)
+	a.Shell = escShell{}
+	require.NotEqual(t, ExitUsage, a.Run([]string{"solve", "demo"}), errOut.String())
+	require.Contains(t, out.String(), `link \x1b]0;pwned\a up`+"\n")
+	require.NotContains(t, out.String(), "\x1b")
+}

@@ -7,6 +7,7 @@ package termsafe
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -97,4 +98,61 @@ func escapeRune(r rune) string {
 		return fmt.Sprintf(`\x%02x`, r)
 	}
 	return fmt.Sprintf(`\u%04x`, r)
+}
+
+// Writer passes text to W with control characters escaped as Escape
+// does, except newlines and tabs, which keep shaping the text. It is for
+// output that mixes netlab's own lines with what the kernel or a command
+// printed (reset's list of what it removed, a solution's command output),
+// where the names cannot be escaped one by one. A UTF-8 sequence split
+// between two writes is held back until it is whole.
+type Writer struct {
+	W       io.Writer
+	pending []byte
+}
+
+// Write escapes p and writes it; it reports len(p) when all of it went.
+func (w *Writer) Write(p []byte) (int, error) {
+	buf := append(w.pending, p...)
+	w.pending = nil
+	// Hold back an incomplete rune at the end.
+	cut := len(buf)
+	for i := len(buf) - 1; i >= 0 && i >= len(buf)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(buf[i]) {
+			if !utf8.FullRune(buf[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	w.pending = append([]byte(nil), buf[cut:]...)
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(buf[:cut]), "\n") {
+		body := strings.TrimSuffix(line, "\n")
+		parts := strings.Split(body, "\t")
+		for i, part := range parts {
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(Escape(part))
+		}
+		if len(body) < len(line) {
+			b.WriteByte('\n')
+		}
+	}
+	if _, err := io.WriteString(w.W, b.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush writes what an incomplete rune at the end held back (escaped).
+func (w *Writer) Flush() error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	p := w.pending
+	w.pending = nil
+	_, err := io.WriteString(w.W, Escape(string(p)))
+	return err
 }

@@ -2,6 +2,7 @@ package termsafe_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -46,4 +47,25 @@ func TestEscapeLeavesNoControl(t *testing.T) {
 func ExampleEscape() {
 	fmt.Println(termsafe.Escape("ns\x1b]0;owned\x07\nnext"))
 	// Output: ns\x1b]0;owned\a\nnext
+}
+
+func TestWriter(t *testing.T) {
+	var b strings.Builder
+	w := &termsafe.Writer{W: &b}
+	in := "removed namespace evil\x1b]0;x\x07\n\tport\tbr0\r\nbrücke"
+	// Byte by byte: runes split between writes stay whole.
+	for i := 0; i < len(in); i++ {
+		n, err := w.Write([]byte{in[i]})
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+	}
+	require.NoError(t, w.Flush())
+	require.Equal(t, "removed namespace evil\\x1b]0;x\\a\n\tport\tbr0\\r\nbrücke", b.String())
+
+	b.Reset()
+	w = &termsafe.Writer{W: &b}
+	_, err := w.Write([]byte("cut \xc3"))
+	require.NoError(t, err)
+	require.NoError(t, w.Flush())
+	require.Equal(t, `cut \xc3`, b.String())
 }
