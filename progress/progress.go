@@ -39,6 +39,9 @@ const (
 	lockName  = "progress.lock"
 	tmpPrefix = fileName + ".tmp-"
 	version   = 1
+	// maxSize bounds what netlab reads: the progress of every lesson
+	// takes a few kilobytes; a bigger file is not netlab's.
+	maxSize = 1 << 20
 )
 
 // Lesson is the progress in one lesson.
@@ -316,12 +319,15 @@ func (l *locked) read() (Data, error) {
 	if err != nil {
 		return d, fmt.Errorf("read progress: %w", err)
 	}
-	b, err := io.ReadAll(f)
+	b, err := io.ReadAll(io.LimitReader(f, maxSize+1))
 	f.Close()
 	if err != nil {
 		return d, fmt.Errorf("read progress %s: %w", l.s.path(), err)
 	}
 	got, why := decode(b)
+	if len(b) > maxSize {
+		why = "it is larger than 1 MiB"
+	}
 	if why == "" && got.Version != version {
 		why = fmt.Sprintf("it has version %d, netlab knows %d", got.Version, version)
 	}

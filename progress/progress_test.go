@@ -9,6 +9,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -138,6 +139,7 @@ func TestCorruptFileIsKeptAsideAndFreshStarts(t *testing.T) {
 		"lesson type":   {`{"version": 1, "lessons": {"veth": 3}}`, "(progress.json: field lessons.veth must be an object)"},
 		"done type":     {`{"version": 1, "lessons": {"netns": {"done": 1}, "veth": {"done": "3"}}}`, "(progress.json: field lessons.veth.done must be a number)"},
 		"completed":     {`{"version": 1, "lessons": {"veth": {"completed": 1}}}`, "(progress.json: field lessons.veth.completed must be true or false)"},
+		"too big":       {`{"version": 1, "lessons": {}, "x": "` + strings.Repeat("x", 1<<20) + `"}`, "(it is larger than 1 MiB)"},
 		"updated":       {`{"version": 1, "lessons": {"veth": {"updated": "monday"}}}`, "(progress.json: field lessons.veth.updated must be a time like 2026-01-02T15:04:05Z)"},
 	} {
 		t.Run(name, func(t *testing.T) {
