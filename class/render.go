@@ -4,22 +4,14 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/netlab/netlab/internal/termsafe"
 )
 
 // safe keeps a learner's name (a file name, or a field of their report)
 // from steering the instructor's terminal.
-func safe(s string) string {
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteToGraphic(s)
-			return q[1 : len(q)-1]
-		}
-	}
-	return s
-}
+func safe(s string) string { return termsafe.Escape(s) }
 
 func names(ns []string) string {
 	out := make([]string, len(ns))

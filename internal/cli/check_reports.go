@@ -11,6 +11,7 @@ import (
 
 	"github.com/netlab/netlab/internal/buildinfo"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/progress"
 	"github.com/netlab/netlab/report"
 	"github.com/netlab/netlab/runner"
 )
@@ -27,6 +28,11 @@ type checkOpts struct {
 // result and writes the requested report files. The exit code is the
 // worst of the lessons': 2 (could not judge) over 1 (failed) over 0.
 func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
+	for _, f := range []string{"junit", "classroom", "classroom50"} {
+		if cmd.Flags().Changed(f) && cmd.Flags().Lookup(f).Value.String() == "" {
+			return usageErr("--%s needs a file name (or - for standard output)", f)
+		}
+	}
 	var ls []*lessons.Lesson
 	switch {
 	case o.all && len(args) == 0:
@@ -120,21 +126,24 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	return worst
 }
 
-// writeFile writes a report file; "-" is stdout.
+// writeFile writes a report file; "-" is stdout. Under sudo the file is
+// written as the learner who asked for it (progress.AsLearner).
 func (a *App) writeFile(path string, write func(io.Writer) error) error {
 	if path == "-" {
 		return write(a.Stdout)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return usageErr("netlab cannot write the report: %v", err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return usageErr("netlab cannot write the report %s: %v", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return usageErr("netlab cannot write the report %s: %v", path, err)
-	}
-	return nil
+	return progress.AsLearner(func() error {
+		f, err := os.Create(path)
+		if err != nil {
+			return usageErr("netlab cannot write the report: %v", err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return usageErr("netlab cannot write the report %s: %v", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return usageErr("netlab cannot write the report %s: %v", path, err)
+		}
+		return nil
+	})
 }
