@@ -39,3 +39,12 @@ func TestReflow(t *testing.T) {
 		require.LessOrEqual(t, len(ln), 30)
 	}
 }
+
+// A why quotes kernel names; an escape sequence in one must not reach the
+// terminal raw.
+func TestWhyEscapesKernelNames(t *testing.T) {
+	var b strings.Builder
+	Printer{Out: &b, Width: 80}.Why("namespace \x1b]0;owned\x07evil has no lo")
+	require.NotContains(t, b.String(), "\x1b")
+	require.Contains(t, b.String(), `\x1b]0;owned\aevil`)
+}

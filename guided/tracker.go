@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/termsafe"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
@@ -205,7 +206,9 @@ func (p Printer) Why(why string) {
 	if why == "" {
 		return
 	}
-	fmt.Fprint(p.Out, Reflow("    why: ", "         ", why, p.Width))
+	// A why quotes names from the kernel (namespaces, links, rules): escaped,
+	// so that a name cannot steer the learner's terminal.
+	fmt.Fprint(p.Out, Reflow("    why: ", "         ", termsafe.Escape(why), p.Width))
 }
 
 // AlreadyDone says that steps 1..done passed before the first prompt
