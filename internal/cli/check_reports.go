@@ -87,11 +87,12 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 			return err
 		}
 	default:
+		w := a.styled(a.Stdout)
 		for i, r := range reps {
 			if i > 0 {
-				fmt.Fprintln(a.Stdout)
+				fmt.Fprintln(w)
 			}
-			r.WriteText(a.Stdout)
+			r.WriteText(w)
 		}
 	}
 	if o.junit != "" {

@@ -59,6 +59,10 @@ type App struct {
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
 	Doctor *doctor.Env
 
+	// NoColor is --no-color: no colour even on a terminal (style.Enabled
+	// also honours NO_COLOR and TERM=dumb).
+	NoColor bool
+
 	// out is stdout's error record while Run runs.
 	out *output
 }
@@ -156,6 +160,7 @@ them by reading the kernel's state and by sending real packets.`,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
 	}
 	withVersionAndCompletion(root)
+	root.PersistentFlags().BoolVar(&a.NoColor, "no-color", false, "no colour, even on a terminal (NO_COLOR and TERM=dumb do the same)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	root.AddCommand(
 		a.listCommand(),

@@ -53,7 +53,7 @@ func (a *App) lessonCommand() *cobra.Command {
 // showLesson prints the lesson with a mark per step when it can grade, and
 // the next step's instructions.
 func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
-	w := a.Stdout
+	w := a.styled(a.Stdout)
 	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
 	var rep *runner.Report
 	if a.Privileged() {

@@ -182,7 +182,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		return usageErr("netlab cannot prepare the lesson shell: %v", err)
 	}
 
-	w := a.Stdout
+	w := a.styled(a.Stdout)
 	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
 	if !newSandbox && !o.host && sandbox.Inside() {
 		fmt.Fprintln(w, "You are in the sandbox of `netlab shell`: the lesson runs here, and leaving the lesson keeps what you built until you leave the sandbox.")
@@ -294,7 +294,7 @@ func (a *App) ticker(fresh bool) (*guided.Ticker, func(), error) {
 		Session: guided.OpenSession(sess),
 		Lesson:  l,
 		Grader:  g,
-		Print:   guided.Printer{Out: a.Stderr, Lessons: a.Lessons, Verbose: true},
+		Print:   guided.Printer{Out: a.styled(a.Stderr), Lessons: a.Lessons, Verbose: true},
 		Record: func(done int) {
 			if err := store.Record(l.Slug, done, len(l.Steps)); err != nil {
 				fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)

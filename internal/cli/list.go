@@ -21,6 +21,7 @@ func (a *App) printList(ctx context.Context, w io.Writer) error {
 	case err != nil:
 		fmt.Fprintf(a.Stderr, "netlab: warning: progress is not available: %v\n", err)
 	}
+	w = a.styled(w)
 	fmt.Fprintln(w, "netlab lessons:")
 	for _, l := range a.Lessons {
 		fmt.Fprintf(w, "  %s %d  %-10s %s (%d steps)%s\n", listMark(prog, l), l.ID, l.Slug, l.Title, len(l.Steps), listState(prog, l))

@@ -3,10 +3,12 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/netlab/netlab/internal/buildinfo"
+	"github.com/netlab/netlab/internal/style"
 )
 
 // versionCommand is `netlab version [--json]`: version, commit, Go version.
@@ -46,3 +48,7 @@ func (a *App) Command() *cobra.Command {
 	root.InitDefaultCompletionCmd()
 	return root
 }
+
+// styled colours marks and headings written to w when w is a terminal
+// and colour is not turned off (internal/style).
+func (a *App) styled(w io.Writer) io.Writer { return style.Writer(w, a.NoColor) }

@@ -50,7 +50,7 @@ watch.`,
 				Lesson: l,
 				Grader: guided.FreshGrader{Open: a.OpenLab, ProbeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
 				Events: src.Events(),
-				Print:  guided.Printer{Out: a.Stdout, Lessons: a.Lessons, Verbose: verbose},
+				Print:  guided.Printer{Out: a.styled(a.Stdout), Lessons: a.Lessons, Verbose: verbose},
 				OnChange: func(c guided.Change) {
 					if err := store.RecordContext(cmd.Context(), l.Slug, c.To, len(l.Steps)); err != nil {
 						fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
