@@ -285,12 +285,16 @@ func (c *CheckSpec) Keyline(key string) int {
 // Load reads every *.yaml lesson in fsys, strictly, and checks that ids
 // and slugs are unique and that requires: names a lesson.
 func Load(fsys fs.FS, reg *checks.Registry) ([]*Lesson, error) {
-	return LoadWithCatalog(fsys, reg, nil)
+	return load(fsys, reg, nil, false)
 }
 
 // LoadWithCatalog is Load that also checks the lessons against the
-// catalogued mistakes of theirs (see checkCatalog).
+// catalogued mistakes (see checkCatalog).
 func LoadWithCatalog(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake) ([]*Lesson, error) {
+	return load(fsys, reg, catalog, true)
+}
+
+func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCatalog bool) ([]*Lesson, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, err
@@ -325,7 +329,7 @@ func LoadWithCatalog(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistak
 			}
 		}
 	}
-	if catalog != nil {
+	if withCatalog {
 		if err := checkCatalog(out, roots, reg, catalog); err != nil {
 			return nil, err
 		}
