@@ -157,8 +157,8 @@ func TestMutantsOfARealLessonFailAtLoad(t *testing.T) {
 	lineOf := func(s, sub string) int { return 1 + strings.Count(s[:strings.Index(s, sub)], "\n") }
 	cases := []struct {
 		name, from, to string
-		at   string // the mutant's line that the error must name
-		want string
+		at             string // the mutant's line that the error must name
+		want           string
 	}{
 		{"unknown field", "  - title: Bring both ends up\n", "  - title: Bring both ends up\n    colour: red\n", "    colour: red", `unknown field "colour"`},
 		{"wrong-typed field", "        oper: true\n", "        oper: of course\n", "        oper: of course", "cannot unmarshal !!str `of course` into bool"},
