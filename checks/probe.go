@@ -60,7 +60,8 @@ var PingKind = Define(Spec[pingParams]{
 		}
 		return pingCheck{from: p.From, to: ip.To4(), noReply: p.Expect == "no_reply", local: p.Local}, nil
 	},
-	Mistakes: slices.Concat(pathMistakes, []string{"not-dropped", "send-refused", "no-reply"}),
+	Mistakes:    slices.Concat(pathMistakes, []string{"not-dropped", "send-refused", "no-reply"}),
+	Unexplained: []string{"send-refused", "no-reply"},
 	Cases: []Case[pingParams]{
 		{Name: "no reply", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
 			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
@@ -218,7 +219,8 @@ var TCPKind = Define(Spec[tcpParams]{
 		}
 		return c, nil
 	},
-	Mistakes: slices.Concat(pathMistakes, []string{"tcp-failed", "no-snat"}),
+	Mistakes:    slices.Concat(pathMistakes, []string{"tcp-failed", "no-snat"}),
+	Unexplained: []string{"tcp-failed"},
 	Cases: []Case[tcpParams]{
 		{Name: "source not rewritten", Fixture: "veth-pair", Params: tcpParams{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"},
 			Break: func(f *kerneltest.Fake) {

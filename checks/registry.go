@@ -37,6 +37,11 @@ type Spec[P any] struct {
 	// Mistakes are the ids the kind's checks may report (WithMistake),
 	// including those of the helpers it calls (FromErr: ns-missing).
 	Mistakes []string
+	// Unexplained are those of Mistakes that say the kind could not tell
+	// why (a silence that no diagnosis explains). Hints may name them, but
+	// the catalogue cannot build them on purpose: a state built to show one
+	// is soon explained by a better diagnosis.
+	Unexplained []string
 	// Cases test the kind on the fake kernel (go test ./checks runs them).
 	Cases []Case[P]
 }
@@ -64,10 +69,11 @@ type Field struct {
 
 // Kind is one kind of check; make one with Define.
 type Kind struct {
-	Name     string
-	Doc      string
-	Phase    Phase
-	Mistakes []string
+	Name        string
+	Doc         string
+	Phase       Phase
+	Mistakes    []string
+	Unexplained []string
 
 	params reflect.Type
 	fields []Field
@@ -92,7 +98,7 @@ func Define[P any](s Spec[P]) *Kind {
 	if t.Kind() != reflect.Struct {
 		panic(fmt.Sprintf("checks: kind %s: parameters must be a struct, not %s", s.Name, t))
 	}
-	k := &Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, params: t}
+	k := &Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Unexplained: s.Unexplained, params: t}
 	for _, id := range s.Mistakes {
 		if !slices.Contains(k.Mistakes, id) {
 			k.Mistakes = append(k.Mistakes, id)
@@ -129,6 +135,11 @@ func Define[P any](s Spec[P]) *Kind {
 		}
 		return nil, fmt.Errorf("checks: kind %s takes %s, not %T", s.Name, t, p)
 	}
+	for _, id := range s.Unexplained {
+		if !slices.Contains(k.Mistakes, id) {
+			panic(fmt.Sprintf("checks: kind %s: unexplained mistake %s is not among its Mistakes", s.Name, id))
+		}
+	}
 	for _, c := range s.Cases {
 		if c.Mistake != "" && !slices.Contains(s.Mistakes, c.Mistake) {
 			panic(fmt.Sprintf("checks: kind %s: case %q expects mistake %s, which the kind does not declare", s.Name, c.Name, c.Mistake))
@@ -164,6 +175,10 @@ func (k *Kind) Cases() []KindCase { return k.cases }
 
 // Reports says whether the kind declares mistake id.
 func (k *Kind) Reports(id string) bool { return slices.Contains(k.Mistakes, id) }
+
+// Unexplains says whether id is what the kind reports when it cannot tell
+// why (see Spec.Unexplained).
+func (k *Kind) Unexplains(id string) bool { return slices.Contains(k.Unexplained, id) }
 
 // Wrap returns a copy of the kind whose checks are passed through wrap
 // (selftest's tests plant broken checkers with it).

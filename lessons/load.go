@@ -222,6 +222,17 @@ func (s Step) Reports(reg *checks.Registry, id string) bool {
 	return false
 }
 
+// unexplained says whether id is what a check of the step reports when it
+// cannot tell why: no catalogue entry builds that on purpose.
+func (s Step) unexplained(reg *checks.Registry, id string) bool {
+	for _, c := range s.Checks {
+		if k, ok := reg.Get(c.Kind); ok && k.Unexplains(id) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s Step) kinds() []string {
 	var out []string
 	for _, c := range s.Checks {
@@ -340,7 +351,8 @@ func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCata
 
 // checkCatalog keeps mistake ids one vocabulary between the lessons and the
 // catalogue: a hint's when: names a catalogued mistake (one a catalogue
-// entry makes some step report); a catalogued mistake of a lesson is one
+// entry makes some step report), or what a check of its step reports when
+// it cannot tell why (checks.Spec.Unexplained); a catalogued mistake of a lesson is one
 // that a check of its step reports, and the step has a hint for it.
 // Entries for lessons not loaded here are not judged.
 func checkCatalog(ls []*Lesson, roots map[*Lesson]*yaml.Node, reg *checks.Registry, catalog []mistakes.Mistake) error {
@@ -351,7 +363,7 @@ func checkCatalog(ls []*Lesson, roots map[*Lesson]*yaml.Node, reg *checks.Regist
 	for _, l := range ls {
 		for i, s := range l.Steps {
 			for _, h := range s.Hints {
-				if h.When != "" && !catalogued[h.When] && !notYetCatalogued[h.When] {
+				if h.When != "" && !catalogued[h.When] && !s.unexplained(reg, h.When) {
 					return fmt.Errorf("%s:%d: step %d: hint is for mistake %q, which no entry of %s builds (add one there: how learners get it, the commands that build it, what the diagnosis says)",
 						l.File, h.Line, i+1, h.When, mistakes.File)
 				}
@@ -374,17 +386,10 @@ func checkCatalog(ls []*Lesson, roots map[*Lesson]*yaml.Node, reg *checks.Regist
 	return nil
 }
 
-// notYetCatalogued are the ids that hints of lessons 1-4 name and no
-// catalogue entry builds yet. TODO(kinds): catalogue them and drop this.
-var notYetCatalogued = map[string]bool{
-	"fdb-not-learned": true, "link-wrong-ns": true, "link-wrong-type": true, "no-reply": true, "no-route": true,
-	"no-snat": true, "not-dropped": true, "rule-mismatch": true, "rule-missing": true, "tcp-failed": true, "dnat-missing": true,
-}
-
 // LoadEmbedded loads the built-in lessons with the default checks, and
 // checks them against the built-in catalogue of mistakes.
 func LoadEmbedded() ([]*Lesson, error) {
-	cat, err := mistakes.Catalog()
+	cat, err := mistakes.All()
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func TestCatalogueCheckedAtLoad(t *testing.T) {
 // The built-in lessons and catalogue pass the same checks: every
 // catalogued mistake has its hint, every when: is catalogued.
 func TestEmbeddedCatalogueFits(t *testing.T) {
-	cat, err := mistakes.Catalog()
+	cat, err := mistakes.All()
 	require.NoError(t, err)
 	_, err = lessons.LoadWithCatalog(lessons.Embedded(), checks.Default(), cat)
 	require.NoError(t, err)
@@ -151,7 +151,7 @@ func TestDuplicateKeyIsAnError(t *testing.T) {
 func TestMutantsOfARealLessonFailAtLoad(t *testing.T) {
 	orig, err := fs.ReadFile(lessons.Embedded(), "02-veth.yaml")
 	require.NoError(t, err)
-	cat, err := mistakes.Catalog()
+	cat, err := mistakes.All()
 	require.NoError(t, err)
 	src := string(orig)
 	lineOf := func(s, sub string) int { return 1 + strings.Count(s[:strings.Index(s, sub)], "\n") }

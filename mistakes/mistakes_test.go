@@ -10,7 +10,7 @@ import (
 )
 
 func TestCatalogLoadsAndNamesRealSteps(t *testing.T) {
-	all, err := mistakes.Catalog()
+	all, err := mistakes.All()
 	require.NoError(t, err)
 	ls, err := lessons.LoadEmbedded()
 	require.NoError(t, err)
