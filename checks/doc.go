@@ -32,6 +32,9 @@ func (r *Registry) Markdown() string {
 			ids[i] = "`" + id + "`"
 		}
 		fmt.Fprintf(&b, "\nMistakes it reports: %s.\n", strings.Join(ids, ", "))
+		if len(k.Unexplained) > 0 {
+			fmt.Fprintf(&b, "When it cannot tell why, it reports `%s`.\n", strings.Join(k.Unexplained, "`, `"))
+		}
 	}
 	return b.String()
 }
