@@ -17,7 +17,7 @@ func Markdown(all []Mistake) string {
 	b.WriteString("# Catalog of learner mistakes\n\n")
 	b.WriteString("<!-- Generated from mistakes/catalog.yaml by `UPDATE_DOCS=1 go test ./mistakes/ -run TestDocInSync`; do not edit by hand. -->\n\n")
 	b.WriteString("Each entry is a mistake that learners really make. For every entry,\n")
-	b.WriteString("`go test ./runner/ -run TestLessonMistakes` (and `./checks/ -run TestCatalog`)\n")
+	b.WriteString("`go test ./runner/ -run TestLessonMistakes`\n")
 	b.WriteString("builds the mistaken state in a sandbox (the lesson solved up to a step, then\n")
 	b.WriteString("the mistake's commands), grades the lesson, and demands that the step fails\n")
 	b.WriteString("with a check whose `mistake` is the id below and whose `why` says the quoted\n")
