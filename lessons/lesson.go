@@ -65,7 +65,7 @@ type Hint struct {
 	Text string `yaml:"text"`
 	When string `yaml:"when"`
 	// Line is where the hint is written (its when:, when it has one).
-	Line int `yaml:"-"`
+	Line int `yaml:"-" json:"-"`
 }
 
 // CheckSpec is one check as written in a lesson file, and once loaded, the
