@@ -39,6 +39,7 @@ type Params struct {
 	InIf      string `yaml:"in_if"`      // nf_rule: input interface matched
 	DPort     int    `yaml:"dport"`      // nf_rule: destination port matched
 	Hook      string `yaml:"hook"`       // nf_rule: input, forward, output, prerouting, postrouting
+	Hops      int    `yaml:"hops"`       // hops: routers between from and to
 }
 
 // Kind is one kind of check.
@@ -117,6 +118,8 @@ func Default() *Registry {
 		PingKind,
 		TCPKind,
 		NFRuleKind,
+		ForwardingKind,
+		HopsKind,
 	} {
 		r.Add(k)
 	}

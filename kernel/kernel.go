@@ -126,12 +126,24 @@ type PingOpts struct {
 	Count    int           // echo requests to send (default 1)
 	Interval time.Duration // between requests (default 100ms)
 	Timeout  time.Duration // whole exchange (required)
+	// Size is the ICMP payload in bytes (0: pro-bing's default, 24); the
+	// IP packet is Size+28 bytes for IPv4.
+	Size int
+	// DontFragment sets DF (IPv4): a packet too big for a link on the way
+	// is dropped instead of being cut up.
+	DontFragment bool
+	// Zone is the interface a link-local destination is reached through
+	// (the %eth0 of fe80::1%eth0).
+	Zone string
 }
 
 // PingResult is what came back.
 type PingResult struct {
 	Sent, Received int
 	RTT            time.Duration
+	// TTL is the IP TTL (IPv6: hop limit) of the last reply received; 0
+	// when none came back.
+	TTL int
 	// Err is the kernel's refusal to send (for example "sendto: network is
 	// unreachable" when lo is down): a fact about the learner's state.
 	Err error
