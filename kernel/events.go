@@ -37,7 +37,9 @@ type EventSource interface {
 // which lesson 4 grades and which changes no link, address or route.
 const routeGroups = unix.RTMGRP_LINK | unix.RTMGRP_IPV4_IFADDR | unix.RTMGRP_IPV6_IFADDR |
 	unix.RTMGRP_IPV4_ROUTE | unix.RTMGRP_IPV6_ROUTE | unix.RTMGRP_NEIGH |
-	1<<(unix.RTNLGRP_IPV4_NETCONF-1)
+	1<<(unix.RTNLGRP_IPV4_NETCONF-1) |
+	// IPv6 netconf: net.ipv6.conf.*.forwarding (lesson 7's gateway).
+	1<<(unix.RTNLGRP_IPV6_NETCONF-1)
 
 // Watcher is the real EventSource: rtnetlink and nftables notifications in
 // the lab's root namespace and in every named namespace, and, to follow
