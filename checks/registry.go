@@ -120,6 +120,10 @@ func Default() *Registry {
 		NFRuleKind,
 		ForwardingKind,
 		HopsKind,
+		Addr6Kind,
+		Route6Kind,
+		Ping6Kind,
+		Neigh6Kind,
 	} {
 		r.Add(k)
 	}

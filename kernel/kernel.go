@@ -222,6 +222,14 @@ type Kernel interface {
 	// NFCounters is the packet counter of every nftables rule of ns, keyed
 	// by RuleKey: a cheap read, taken right before a probe is sent.
 	NFCounters(ctx context.Context, ns string) (map[string]uint64, error)
+
+	// IPv6 (lesson 7): addresses with their DAD flags, main-table routes,
+	// neighbour discovery entries, and a route lookup with an outgoing
+	// interface for link-local destinations.
+	Addrs6(ctx context.Context, ns string) ([]Addr6, error)
+	Routes6(ctx context.Context, ns string) ([]Route, error)
+	Neighbors6(ctx context.Context, ns string) ([]Neigh, error)
+	RouteGet6(ctx context.Context, ns string, dst net.IP, oif string) (Route, error)
 }
 
 // Changer is what reset and the test fixtures need to undo a lesson.
