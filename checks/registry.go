@@ -40,6 +40,9 @@ type Params struct {
 	DPort     int    `yaml:"dport"`      // nf_rule: destination port matched
 	Hook      string `yaml:"hook"`       // nf_rule: input, forward, output, prerouting, postrouting
 	Hops      int    `yaml:"hops"`       // hops: routers between from and to
+	VNI       int    `yaml:"vni"`        // vxlan: VXLAN network identifier
+	Remote    string `yaml:"remote"`     // vxlan: the other endpoint's underlay address (by remote or fdb)
+	MaxMTU    int    `yaml:"max_mtu"`    // mtu: the largest MTU allowed
 }
 
 // Kind is one kind of check.
@@ -124,6 +127,10 @@ func Default() *Registry {
 		Route6Kind,
 		Ping6Kind,
 		Neigh6Kind,
+		VXLANKind,
+		TunnelKind,
+		MTUKind,
+		PingMTUKind,
 	} {
 		r.Add(k)
 	}

@@ -230,6 +230,13 @@ type Kernel interface {
 	Routes6(ctx context.Context, ns string) ([]Route, error)
 	Neighbors6(ctx context.Context, ns string) ([]Neigh, error)
 	RouteGet6(ctx context.Context, ns string, dst net.IP, oif string) (Route, error)
+
+	// Overlays (lesson 6): vxlan devices with their attributes, the
+	// remote endpoints in a vxlan device's forwarding table, and an
+	// interface's packet counters (proof that a probe crossed a tunnel).
+	VXLANs(ctx context.Context, ns string) ([]VXLAN, error)
+	VXLANFDB(ctx context.Context, ns, dev string) ([]TunnelFDB, error)
+	LinkStats(ctx context.Context, ns, link string) (LinkStats, error)
 }
 
 // Changer is what reset and the test fixtures need to undo a lesson.

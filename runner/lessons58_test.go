@@ -78,3 +78,69 @@ sysctl -w net.ipv4.ip_forward=1
 		}},
 	})
 }
+
+func TestLesson7Solve(t *testing.T)    { solveAndReset(t, "ipv6") }
+func TestLesson7Stepwise(t *testing.T) { stepwise(t, "ipv6") }
+
+// Lesson 7 built with `ip netns exec`, the filter in nft (an inet table),
+// and the gateway's routes given with a device.
+func TestLesson7Alternatives(t *testing.T) {
+	runAlternatives(t, []altCase{
+		{"netns_exec_nft", "ipv6", func(l *lab) {
+			l.solve(l.lesson("bridge"), 0)
+			l.sh(`
+ip netns exec ns0 ip -6 addr add fd00:1::10/64 dev eth0
+ip netns exec ns1 ip -6 addr add fd00:1::11/64 dev eth0
+ip netns exec ns2 ip -6 addr add fd00:1::12/64 dev eth0
+ip -6 addr add fd00:1::1/64 dev br0
+ip netns exec ns0 ip -6 route add default via fd00:1::1 dev eth0
+ip netns exec ns1 ip -6 route add default via fd00:1::1 dev eth0
+ip netns exec ns2 ip -6 route add ::/0 via fd00:1::1
+ip netns exec ns2 nft add table inet fw
+ip netns exec ns2 nft add chain inet fw in '{ type filter hook input priority 0; }'
+ip netns exec ns2 nft add rule inet fw in ip6 saddr fd00:1::10 icmpv6 type echo-request drop
+for ns in ns0 ns1 ns2; do for i in $(seq 50); do ip -n $ns -6 addr show tentative | grep -q inet6 || break; sleep 0.1; done; done
+for i in $(seq 50); do ip -6 addr show dev br0 tentative | grep -q inet6 || break; sleep 0.1; done
+`)
+		}},
+	})
+}
+
+func TestLesson6Solve(t *testing.T)    { solveAndReset(t, "vxlan") }
+func TestLesson6Stepwise(t *testing.T) { stepwise(t, "vxlan") }
+
+// Lesson 6 with the tunnels reached by all-zero fdb entries instead of
+// remote (flannel's way), veths created from the hosts' side and moved,
+// and `ip netns exec` throughout.
+func TestLesson6Alternatives(t *testing.T) {
+	runAlternatives(t, []altCase{
+		{"fdb_netns_exec", "vxlan", func(l *lab) {
+			l.sh(`
+for n in host1 host2 c1 c2; do ip netns add $n; ip netns exec $n ip link set lo up; done
+ip link add u1 type veth peer name u2
+ip link set u1 netns host1
+ip link set u2 netns host2
+ip netns exec host1 ip link set u1 name eth0
+ip netns exec host2 ip link set u2 name eth0
+ip netns exec host1 ip addr add 192.168.100.1/24 dev eth0
+ip netns exec host2 ip addr add 192.168.100.2/24 dev eth0
+ip netns exec host1 ip link set eth0 up
+ip netns exec host2 ip link set eth0 up
+for h in 1 2; do
+  ip netns exec host$h ip link add br0 type bridge
+  ip netns exec host$h ip link set br0 up
+  ip netns exec host$h ip link add veth-c$h type veth peer name eth0 netns c$h
+  ip netns exec host$h ip link set veth-c$h master br0
+  ip netns exec host$h ip link set veth-c$h up
+  ip netns exec c$h ip addr add 10.244.0.1$h/24 dev eth0
+  ip netns exec c$h ip link set eth0 up mtu 1400
+done
+ip netns exec host1 ip link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.1
+ip netns exec host2 ip link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.2
+ip netns exec host1 bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.168.100.2
+ip netns exec host2 bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.168.100.1
+for h in 1 2; do ip netns exec host$h ip link set vxlan42 master br0 up; done
+`)
+		}},
+	})
+}

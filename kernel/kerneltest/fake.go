@@ -31,6 +31,12 @@ type NS struct {
 	Routes6    []kernel.Route
 	Neigh6     []kernel.Neigh
 	RouteGet6F func(dst net.IP, oif string) (kernel.Route, error)
+
+	// Overlays (lesson 6): vxlan devices, their fdb by device name, and
+	// counters by link name.
+	VXLANs    []kernel.VXLAN
+	VXLANFDB  map[string][]kernel.TunnelFDB
+	LinkStats map[string]kernel.LinkStats
 }
 
 // Fake is a kernel made of maps. The zero value has an empty root.
@@ -326,4 +332,32 @@ func (f *Fake) RouteGet6(ctx context.Context, name string, dst net.IP, oif strin
 		return kernel.Route{}, fmt.Errorf("route to %s: network is unreachable", dst)
 	}
 	return ns.RouteGet6F(dst, oif)
+}
+
+func (f *Fake) VXLANs(ctx context.Context, name string) ([]kernel.VXLAN, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.VXLANs, nil
+}
+
+func (f *Fake) VXLANFDB(ctx context.Context, name, dev string) ([]kernel.TunnelFDB, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.VXLANFDB[dev], nil
+}
+
+func (f *Fake) LinkStats(ctx context.Context, name, link string) (kernel.LinkStats, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return kernel.LinkStats{}, err
+	}
+	st, ok := ns.LinkStats[link]
+	if !ok {
+		return kernel.LinkStats{}, fmt.Errorf("%s in %s: no such link", link, name)
+	}
+	return st, nil
 }
