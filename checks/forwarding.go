@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // The IPv4 forwarding switch of a namespace. net.ipv4.ip_forward and
@@ -14,26 +15,37 @@ import (
 // either way of turning it on passes. The kernel decides per packet by the
 // forwarding flag of the interface the packet came in on, so a
 // conf.DEV.forwarding turned off afterwards fails too.
-const (
-	keyIPForward  = "net.ipv4.ip_forward"
-	keyDefaultTTL = "net.ipv4.ip_default_ttl"
-)
+const keyIPForward = "net.ipv4.ip_forward"
 
 func keyDevForwarding(dev string) string { return "net.ipv4.conf." + dev + ".forwarding" }
 
 // ForwardingKind: namespace ns forwards IPv4 packets between its interfaces.
-var ForwardingKind = &Kind{
-	Name:     "forwarding",
-	Doc:      "namespace ns forwards IPv4 between its interfaces: net.ipv4.ip_forward (the same switch as net.ipv4.conf.all.forwarding) is 1, and no interface of ns has its own conf.DEV.forwarding turned off",
-	Phase:    PhaseState,
-	Fields:   []string{"ns"},
-	Required: []string{"ns"},
-	Build: func(p Params) (Check, error) {
+var ForwardingKind = Define(Spec[forwardingParams]{
+	Name:  "forwarding",
+	Doc:   "namespace ns forwards IPv4 between its interfaces: net.ipv4.ip_forward (the same switch as net.ipv4.conf.all.forwarding) is 1, and no interface of ns has its own conf.DEV.forwarding turned off",
+	Phase: PhaseState,
+	Build: func(p forwardingParams) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "forwarding needs one namespace")
 		}
 		return forwardingCheck{ns: p.NS}, nil
 	},
+	Mistakes: []string{"ns-missing", "ip-forward-off", "forward-wrong-ns", "dev-forwarding-off"},
+	Cases: []Case[forwardingParams]{
+		{Name: "forwarding off", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
+		{Name: "on in the root namespace only", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0"
+				f.NSs[kernel.Root].Sysctls["net.ipv4.ip_forward"] = "1"
+			}, Mistake: "forward-wrong-ns"},
+		{Name: "off on one interface", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.veth0.forwarding"] = "0" }, Mistake: "dev-forwarding-off"},
+	},
+})
+
+type forwardingParams struct {
+	NS string `yaml:"ns" required:"true" doc:"the namespace that must forward (a router)"`
 }
 
 type forwardingCheck struct{ ns string }

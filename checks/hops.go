@@ -3,7 +3,9 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 
@@ -13,13 +15,11 @@ import (
 // HopsKind: the echo replies from to reach from having crossed exactly hops
 // routers: every router lowers the IP TTL by one, so the TTL seen is the
 // answering namespace's net.ipv4.ip_default_ttl minus hops.
-var HopsKind = &Kind{
-	Name:     "hops",
-	Doc:      "echo replies from to (IPv4) reach namespace from with a TTL exactly hops lower than the answering namespace sent them (its net.ipv4.ip_default_ttl): the packets crossed hops routers; the report shows the TTL seen",
-	Phase:    PhaseProbe,
-	Fields:   []string{"from", "to", "hops"},
-	Required: []string{"from", "to", "hops"},
-	Build: func(p Params) (Check, error) {
+var HopsKind = Define(Spec[hopsParams]{
+	Name:  "hops",
+	Doc:   "echo replies from to (IPv4) reach namespace from with a TTL exactly hops lower than the answering namespace sent them (its net.ipv4.ip_default_ttl): the packets crossed hops routers; the report shows the TTL seen",
+	Phase: PhaseProbe,
+	Build: func(p hopsParams) (Check, error) {
 		ip := net.ParseIP(p.To)
 		if ip == nil || ip.To4() == nil {
 			return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
@@ -32,7 +32,33 @@ var HopsKind = &Kind{
 		}
 		return hopsCheck{from: p.From, to: ip.To4(), hops: p.Hops}, nil
 	},
+	Mistakes:    slices.Concat(pathMistakes, []string{"no-reply", "wrong-hops"}),
+	Unexplained: []string{"no-reply"},
+	Cases: []Case[hopsParams]{
+		{Name: "one router too many", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+			Break: func(f *kerneltest.Fake) {
+				ping := f.PingF
+				f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+					r, err := ping(ns, dst, o)
+					r.TTL--
+					return r, err
+				}
+			}, Mistake: "wrong-hops"},
+		{Name: "the sender's default TTL counts", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Sysctls["net.ipv4.ip_default_ttl"] = "65" }, Mistake: "wrong-hops"},
+		{Name: "no reply", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+	},
+})
+
+type hopsParams struct {
+	From string `yaml:"from" required:"true" doc:"namespace the ping starts in"`
+	To   string `yaml:"to" required:"true" doc:"IPv4 address that answers"`
+	Hops int    `yaml:"hops" doc:"routers the replies must cross (default 0)"`
 }
+
+// keyDefaultTTL is the TTL a namespace sends its packets with.
+const keyDefaultTTL = "net.ipv4.ip_default_ttl"
 
 type hopsCheck struct {
 	from string

@@ -3,18 +3,18 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/kernel/kerneltest"
+	"slices"
 )
 
 // MTUKind: a link's MTU is at most max_mtu. An overlay costs headers:
 // VXLAN over IPv4 adds 50 bytes, so on a 1500-byte underlay the
 // containers' interfaces must carry at most 1450.
-var MTUKind = &Kind{
-	Name:     "mtu",
-	Doc:      "link in ns has an MTU of at most max_mtu",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "link", "max_mtu"},
-	Required: []string{"link", "max_mtu"},
-	Build: func(p Params) (Check, error) {
+var MTUKind = Define(Spec[mtuParams]{
+	Name:  "mtu",
+	Doc:   "link in ns has an MTU of at most max_mtu",
+	Phase: PhaseState,
+	Build: func(p mtuParams) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "mtu needs one namespace")
 		}
@@ -23,6 +23,17 @@ var MTUKind = &Kind{
 		}
 		return mtuCheck{ns: p.NS, link: p.Link, max: p.MaxMTU}, nil
 	},
+	Mistakes: slices.Concat([]string{"ns-missing", "mtu-too-big"}, missingLinkMistakes),
+	Cases: []Case[mtuParams]{
+		{Name: "1500 on a 1450 overlay", Fixture: "overlay", Params: mtuParams{NS: "c1", Link: "eth0", MaxMTU: 1450},
+			Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
+	},
+})
+
+type mtuParams struct {
+	NS     string `yaml:"ns" doc:"namespace of the link (default: the lab's root)"`
+	Link   string `yaml:"link" required:"true" doc:"link name"`
+	MaxMTU int    `yaml:"max_mtu" required:"true" doc:"the largest MTU allowed"`
 }
 
 type mtuCheck struct {

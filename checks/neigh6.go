@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"net/netip"
 	"strings"
@@ -12,13 +13,11 @@ import (
 // Neigh6Kind: neighbour discovery resolved an IPv6 address: ns's
 // neighbour table on link holds to with the MAC of the interface that
 // really has that address. Read after the probes, which fill the table.
-var Neigh6Kind = &Kind{
-	Name:     "neigh6",
-	Doc:      "the IPv6 neighbour table of ns on link holds to, resolved (not FAILED or INCOMPLETE) to the MAC of the interface of the lab that has to; read after the probes of the run, which fill it",
-	Phase:    PhaseAfter,
-	Fields:   []string{"ns", "link", "to"},
-	Required: []string{"link", "to"},
-	Build: func(p Params) (Check, error) {
+var Neigh6Kind = Define(Spec[neigh6Params]{
+	Name:  "neigh6",
+	Doc:   "the IPv6 neighbour table of ns on link holds to, resolved (not FAILED or INCOMPLETE) to the MAC of the interface of the lab that has to; read after the probes of the run, which fill it",
+	Phase: PhaseAfter,
+	Build: func(p neigh6Params) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "neigh6 needs one namespace")
 		}
@@ -28,6 +27,22 @@ var Neigh6Kind = &Kind{
 		}
 		return neigh6Check{ns: p.NS, link: p.Link, to: a}, nil
 	},
+	Mistakes:    []string{"ns-missing", "nd-failed", "neigh-wrong-mac", "neigh-missing"},
+	Unexplained: []string{"neigh-missing"},
+	Cases: []Case[neigh6Params]{
+		{Name: "no entry", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6 = nil }, Mistake: "neigh-missing"},
+		{Name: "wrong MAC", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].MAC = kerneltest.MAC("02:00:00:00:00:99") }, Mistake: "neigh-wrong-mac"},
+		{Name: "unanswered", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].State = "incomplete" }, Mistake: "nd-failed"},
+	},
+})
+
+type neigh6Params struct {
+	NS   string `yaml:"ns" doc:"namespace whose neighbour table is read (default: the lab's root)"`
+	Link string `yaml:"link" required:"true" doc:"the link the entry is on"`
+	To   string `yaml:"to" required:"true" doc:"the IPv6 address that must be resolved"`
 }
 
 type neigh6Check struct {

@@ -3,8 +3,10 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,13 +17,11 @@ import (
 // expect: no_reply, is not). to is an IPv6 address, or "link-local": the
 // link-local address of peer in peer_ns, reached through dev (its scope:
 // a link-local address means nothing without the interface it is on).
-var Ping6Kind = &Kind{
-	Name:     "ping6",
-	Doc:      "an ICMPv6 echo from namespace from to the IPv6 address to is answered (expect: no_reply: is not; expect: reply_unless_filtered: is answered, or dropped by a rule that drops echo requests only, as a later step asks); to: link-local means the fe80:: address of peer in peer_ns, sent through dev (the scope, as in ping fe80::1%eth0)",
-	Phase:    PhaseProbe,
-	Fields:   []string{"from", "to", "dev", "peer", "peer_ns", "expect"},
-	Required: []string{"from", "to"},
-	Build: func(p Params) (Check, error) {
+var Ping6Kind = Define(Spec[ping6Params]{
+	Name:  "ping6",
+	Doc:   "an ICMPv6 echo from namespace from to the IPv6 address to is answered (expect: no_reply: is not; expect: reply_unless_filtered: is answered, or dropped by a rule that drops echo requests only, as a later step asks); to: link-local means the fe80:: address of peer in peer_ns, sent through dev (the scope, as in ping fe80::1%eth0)",
+	Phase: PhaseProbe,
+	Build: func(p ping6Params) (Check, error) {
 		if p.From == "*" || p.PeerNS == "*" {
 			return nil, fieldErr("from", "ping6 needs one namespace")
 		}
@@ -50,6 +50,39 @@ var Ping6Kind = &Kind{
 		c.to = a
 		return c, nil
 	},
+	Mistakes:    slices.Concat([]string{"ns-missing", "ping-self", "link-down", "addr-missing", "addr-tentative", "dad-failed", "no-default-route", "no-route", "not-dropped", "send-refused", "no-reply", "icmpv6-all-dropped", "dropped-by-rule", "nd-failed", "policy-drop", "no-link-local"}, missingLinkMistakes),
+	Unexplained: []string{"send-refused", "no-reply"},
+	Cases: []Case[ping6Params]{
+		{Name: "no reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+		{Name: "to a tentative address", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
+		{Name: "from a duplicate", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
+		{Name: "nobody has it", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
+		{Name: "neighbour discovery failed", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) {
+				f.PingF = nil
+				f.NSs["ns0"].Neigh6[0].State = "failed"
+			}, Mistake: "nd-failed"},
+		{Name: "link-local through its scope", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[:1] }, Mistake: "no-link-local"},
+		{Name: "no route", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Addrs6 = f.NSs["ns0"].Addrs6[1:] // only the link-local one
+				f.NSs["ns0"].Routes6 = nil
+			}, Mistake: "no-default-route"},
+	},
+})
+
+type ping6Params struct {
+	From   string `yaml:"from" required:"true" doc:"namespace the ping starts in"`
+	To     string `yaml:"to" required:"true" doc:"IPv6 address, or link-local: the fe80:: address of peer in peer_ns"`
+	Dev    string `yaml:"dev" doc:"the interface to send through: the scope of a link-local destination"`
+	Peer   string `yaml:"peer" doc:"with to: link-local, the interface whose link-local address is pinged"`
+	PeerNS string `yaml:"peer_ns" doc:"with to: link-local, the namespace of peer"`
+	Expect string `yaml:"expect" doc:"reply (default), no_reply, or reply_unless_filtered (answered, or dropped by an echo-only ICMPv6 rule)"`
 }
 
 type ping6Check struct {

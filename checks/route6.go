@@ -3,18 +3,17 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"strings"
 )
 
 // Route6Kind: an IPv6 route in ns's main table.
-var Route6Kind = &Kind{
-	Name:     "route6",
-	Doc:      "ns has an IPv6 route to dst (prefix or \"default\"), optionally via a gateway and/or out of dev",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "dst", "via", "dev"},
-	Required: []string{"dst"},
-	Build: func(p Params) (Check, error) {
+var Route6Kind = Define(Spec[route6Params]{
+	Name:  "route6",
+	Doc:   "ns has an IPv6 route to dst (prefix or \"default\"), optionally via a gateway and/or out of dev",
+	Phase: PhaseState,
+	Build: func(p route6Params) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "route6 needs one namespace")
 		}
@@ -33,6 +32,22 @@ var Route6Kind = &Kind{
 		}
 		return c, nil
 	},
+	Mistakes: []string{"ns-missing", "wrong-gateway", "no-default-route", "route-missing"},
+	Cases: []Case[route6Params]{
+		{Name: "no default route", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[:1] }, Mistake: "no-default-route"},
+		{Name: "wrong gateway", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6[1].Gw = net.ParseIP("fd00::99") }, Mistake: "wrong-gateway"},
+		{Name: "prefix route missing", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "fd00::/64", Dev: "veth0"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[1:] }, Mistake: "route-missing"},
+	},
+})
+
+type route6Params struct {
+	NS  string `yaml:"ns" doc:"namespace (default: the lab's root)"`
+	Dst string `yaml:"dst" required:"true" doc:"IPv6 prefix (fd00:1::/64) or default"`
+	Via string `yaml:"via" doc:"the gateway the route must name"`
+	Dev string `yaml:"dev" doc:"the device the route must leave by"`
 }
 
 type route6Check struct {

@@ -3,7 +3,9 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
+	"slices"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
@@ -13,13 +15,11 @@ import (
 // tunnel device's packet counters moved during the probe, sending on one
 // side (ns) and receiving on the other (peer_ns). An answer alone could
 // come another way (a leftover direct veth, an address on the wrong host).
-var TunnelKind = &Kind{
-	Name:     "tunnel",
-	Doc:      "a ping from namespace from to to is answered, and it crossed link: link's transmit counter in ns and its receive counter in peer_ns moved during the probe",
-	Phase:    PhaseProbe,
-	Fields:   []string{"from", "to", "link", "ns", "peer_ns"},
-	Required: []string{"from", "to", "link", "ns", "peer_ns"},
-	Build: func(p Params) (Check, error) {
+var TunnelKind = Define(Spec[tunnelParams]{
+	Name:  "tunnel",
+	Doc:   "a ping from namespace from to to is answered, and it crossed link: link's transmit counter in ns and its receive counter in peer_ns moved during the probe",
+	Phase: PhaseProbe,
+	Build: func(p tunnelParams) (Check, error) {
 		ip := net.ParseIP(p.To)
 		if ip == nil || ip.To4() == nil {
 			return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
@@ -29,6 +29,42 @@ var TunnelKind = &Kind{
 		}
 		return tunnelCheck{from: p.From, to: ip.To4(), link: p.Link, ns: p.NS, peerNS: p.PeerNS}, nil
 	},
+	Mistakes:    slices.Concat(pathMistakes, []string{"no-reply", "not-through-tunnel"}),
+	Unexplained: []string{"no-reply", "not-through-tunnel"},
+	Cases: []Case[tunnelParams]{
+		{Name: "the other end has another VNI", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
+		{Name: "the other end listens on another port", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
+		{Name: "the other end is no bridge port", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
+		{Name: "the other end sends elsewhere", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Remote = net.ParseIP("192.168.100.7") }, Mistake: "vxlan-remote-wrong"},
+		{Name: "no vxlan on the other host", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs = nil }, Mistake: "vxlan-missing"},
+		{Name: "nothing sent into the tunnel", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
+		{Name: "answered another way", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) {
+				ping := f.PingF
+				f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+					r, err := ping(ns, dst, o)
+					f.NSs["host1"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
+					f.NSs["host2"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
+					return r, err
+				}
+				f.NSs["host1"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
+				f.NSs["host2"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
+			}, Mistake: "not-through-tunnel"},
+	},
+})
+
+type tunnelParams struct {
+	From   string `yaml:"from" required:"true" doc:"namespace the ping starts in"`
+	To     string `yaml:"to" required:"true" doc:"IPv4 address that must answer"`
+	Link   string `yaml:"link" required:"true" doc:"the tunnel device, of that name on both sides"`
+	NS     string `yaml:"ns" required:"true" doc:"namespace whose tunnel device sends"`
+	PeerNS string `yaml:"peer_ns" required:"true" doc:"namespace whose tunnel device receives"`
 }
 
 type tunnelCheck struct {

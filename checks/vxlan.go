@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/netlab/netlab/kernel"
@@ -14,13 +16,11 @@ import (
 // other endpoint either by its remote attribute or by an all-zero
 // forwarding entry (`bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst
 // IP`): both are correct, and both are what flannel's vxlan backend does.
-var VXLANKind = &Kind{
-	Name:     "vxlan",
-	Doc:      "link in ns is a vxlan device with VNI vni, UDP destination port dport, underlay device dev, local address src; it reaches remote by its remote attribute or by an all-zero fdb entry; with bridge, it is a port of that bridge",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "link", "vni", "dport", "dev", "src", "remote", "bridge"},
-	Required: []string{"link", "vni"},
-	Build: func(p Params) (Check, error) {
+var VXLANKind = Define(Spec[vxlanParams]{
+	Name:  "vxlan",
+	Doc:   "link in ns is a vxlan device with VNI vni, UDP destination port dport, underlay device dev, local address src; it reaches remote by its remote attribute or by an all-zero fdb entry; with bridge, it is a port of that bridge",
+	Phase: PhaseState,
+	Build: func(p vxlanParams) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "vxlan needs one namespace")
 		}
@@ -43,6 +43,37 @@ var VXLANKind = &Kind{
 		}
 		return c, nil
 	},
+	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "vni-mismatch", "vxlan-port-mismatch", "vxlan-wrong-dev", "vxlan-wrong-local", "vxlan-no-remote", "vxlan-remote-wrong", "vxlan-not-port"}, missingLinkMistakes),
+	Cases: []Case[vxlanParams]{
+		{Name: "another VNI", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
+		{Name: "Linux's default port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
+		{Name: "no underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "" }, Mistake: "vxlan-wrong-dev"},
+		{Name: "no local", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = nil }, Mistake: "vxlan-wrong-local"},
+		{Name: "remote typo", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = net.ParseIP("192.168.100.3") }, Mistake: "vxlan-remote-wrong"},
+		{Name: "nowhere to send", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
+		{Name: "all-zero fdb entry to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+			f.NSs["host1"].VXLANs[0].Remote = nil
+			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: zeroMAC, Dst: net.ParseIP("192.168.100.9")}}}
+		}, Mistake: "vxlan-remote-wrong"},
+		{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
+		{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
+	},
+})
+
+type vxlanParams struct {
+	NS     string `yaml:"ns" doc:"namespace of the vxlan device (default: the lab's root)"`
+	Link   string `yaml:"link" required:"true" doc:"the vxlan device's name"`
+	VNI    int    `yaml:"vni" required:"true" doc:"VXLAN network identifier"`
+	DPort  int    `yaml:"dport" doc:"UDP destination port (4789)"`
+	Dev    string `yaml:"dev" doc:"underlay device"`
+	Src    string `yaml:"src" doc:"local underlay address"`
+	Remote string `yaml:"remote" doc:"the other endpoint's underlay address, reached by remote or by an all-zero fdb entry"`
+	Bridge string `yaml:"bridge" doc:"the bridge it must be a port of"`
+}
+
+// overlayVXLAN is host1's vxlan42 of the overlay fixture, as lesson 6 wants it.
+func overlayVXLAN() vxlanParams {
+	return vxlanParams{NS: "host1", Link: "vxlan42", VNI: 42, DPort: 4789, Dev: "eth0", Src: "192.168.100.1", Remote: "192.168.100.2", Bridge: "br0"}
 }
 
 type vxlanCheck struct {
@@ -141,7 +172,11 @@ func (c vxlanCheck) Run(ctx context.Context, env Env) Result {
 		return Failf("%s has underlay device %s, not %s (`dev %s` when creating it)", inNS(c.link, c.ns), dev, c.dev, c.dev).WithMistake("vxlan-wrong-dev")
 	}
 	if c.local != nil && !c.local.Equal(vx.Local) {
-		return Failf("%s has local address %v, not %s: the tunnel's packets must leave from this host's own underlay address", inNS(c.link, c.ns), vx.Local, c.local).WithMistake("vxlan-wrong-local")
+		have := "no local address"
+		if vx.Local != nil {
+			have = "local address " + vx.Local.String()
+		}
+		return Failf("%s has %s, not %s: the tunnel's packets must leave from this host's own underlay address", inNS(c.link, c.ns), have, c.local).WithMistake("vxlan-wrong-local")
 	}
 	how := ""
 	if c.remote != nil {
