@@ -12,7 +12,6 @@ import (
 	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
-
 // altCase is a correct state built another way than the reference
 // solution: every step must pass.
 type altCase struct {
@@ -78,7 +77,6 @@ sysctl -w net.ipv4.ip_forward=1
 	})
 }
 
-
 // Lesson 7 built with `ip netns exec`, the filter in nft (an inet table),
 // and the gateway's routes given with a device.
 func TestLesson7Alternatives(t *testing.T) {
@@ -102,7 +100,6 @@ for i in $(seq 50); do ip -6 addr show dev br0 tentative | grep -q inet6 || brea
 		}},
 	})
 }
-
 
 // Lesson 6 with the tunnels reached by all-zero fdb entries instead of
 // remote (flannel's way), veths created from the hosts' side and moved,
