@@ -5,10 +5,13 @@ package runner_test
 // catalogued mistake are tested for every lesson in lessons_test.go.)
 
 import (
+	"bytes"
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/netlab/netlab/runner"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
@@ -135,4 +138,26 @@ for h in 1 2; do ip netns exec host$h ip link set vxlan42 master br0 up; done
 `)
 		}},
 	})
+}
+
+// `netlab setup 7` builds lesson 3's finished network and nothing of
+// lesson 7; `setup 5` builds nothing.
+func TestSetup(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	var out bytes.Buffer
+	s := &runner.Solver{Grader: l.g, Shell: runner.SysShell{}, Out: &out, Lessons: l.ls}
+	ctx := context.Background()
+
+	require.NoError(t, s.Setup(ctx, l.lesson("router")), out.String())
+	nss, err := l.k.Namespaces(ctx)
+	require.NoError(t, err)
+	require.Empty(t, nss, "setup 5 built something")
+
+	require.NoError(t, s.Setup(ctx, l.lesson("ipv6")), out.String())
+	require.True(t, l.grade(l.lesson("bridge")).Passed, "lesson 3 is not finished after setup 7:\n%s", out.String())
+	rep := l.grade(l.lesson("ipv6"))
+	require.False(t, rep.Steps[0].Passed, text(rep))
 }
