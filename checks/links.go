@@ -199,6 +199,9 @@ var LinkUpKind = Define(Spec[linkUpParams]{
 				f.NSs["ns0"].Links[1].OperState = "lowerlayerdown"
 				f.NSs["ns0"].Links[1].LowerUp = false // no carrier without the peer
 			}, Mistake: "peer-down"},
+		{Name: "oper, peer just set down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
+			// The kernel has not published the lost carrier yet.
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].AdminUp = false }, Mistake: "peer-down"},
 	},
 })
 
@@ -241,7 +244,15 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 		}
 		return r
 	}
-	if c.oper && !l.OperUp() {
+	// A veth has carrier only while its peer is up; the kernel publishes
+	// the lost carrier later (linkwatch), so a peer just set down is read
+	// from the peer itself.
+	var peerDown bool
+	if c.oper && l.Type == "veth" {
+		_, peer, found, _ := resolvePeer(ctx, env.K, c.ns, l)
+		peerDown = found && !peer.AdminUp
+	}
+	if c.oper && (!l.OperUp() || peerDown) {
 		r := Failf("%s is admin up but has no carrier (state %s)", inNS(c.link, c.ns), strings.ToUpper(l.OperState)).WithMistake("no-carrier")
 		if l.Type == "veth" {
 			if pns, peer, found, _ := resolvePeer(ctx, env.K, c.ns, l); found && !peer.AdminUp {

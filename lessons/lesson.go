@@ -2,8 +2,9 @@
 // embedded in the binary) and their strict loader: an unknown field, a
 // missing field or a bad value is an error that names file and line.
 //
-// An instructor adds a lesson by adding a file here; no Go is needed as
-// long as the checks it uses exist in checks.Default().
+// An instructor adds a lesson by adding a file here and its mistakes to
+// mistakes/catalog.yaml; no Go is needed as long as the checks it uses
+// exist in checks.Default() (see docs/authoring.md).
 package lessons
 
 import (
@@ -65,7 +66,7 @@ type Hint struct {
 	Text string `yaml:"text"`
 	When string `yaml:"when"`
 	// Line is where the hint is written (its when:, when it has one).
-	Line int `yaml:"-"`
+	Line int `yaml:"-" json:"-"`
 }
 
 // CheckSpec is one check as written in a lesson file, and once loaded, the

@@ -75,8 +75,20 @@ func (l *lab) apply(les *lessons.Lesson, from, to int) {
 	}
 }
 
+// grade grades les; every check must report only mistake ids that its
+// kind declares (the vocabulary docs/checks.md lists).
 func (l *lab) grade(les *lessons.Lesson) runner.Report {
-	return l.g.Grade(context.Background(), les)
+	l.t.Helper()
+	rep := l.g.Grade(context.Background(), les)
+	reg := checks.Default()
+	for _, st := range rep.Steps {
+		for _, c := range st.Checks {
+			k, ok := reg.Get(c.Kind)
+			require.True(l.t, ok, c.Kind)
+			require.True(l.t, c.Mistake == "" || k.Reports(c.Mistake), "a %s check reported mistake %s, which its kind does not declare", c.Kind, c.Mistake)
+		}
+	}
+	return rep
 }
 
 // outcome is one letter per step: P passed, F failed, E error.
@@ -307,8 +319,8 @@ func TestEveryStepHasACataloguedMistake(t *testing.T) {
 // TestLessonMistakes: every catalogued mistake of every lesson, built in a
 // sandbox of its own, makes its step fail with a check that reports the
 // mistake and says the catalogue's phrases; `netlab hint` shows a hint for
-// a diagnosed mistake first; and every check reports only mistake ids its
-// kind declares. A pending entry must still not be diagnosed as written
+// a diagnosed mistake first; and (lab.grade) every check reports only
+// mistake ids its kind declares. A pending entry must still not be diagnosed as written
 // (when it is, the gap is closed: remove its pending: line).
 func TestLessonMistakes(t *testing.T) {
 	ls, all := embedded(t)
@@ -331,15 +343,7 @@ func buildAndDiagnose(t *testing.T, key string, m mistakes.Mistake) {
 	var out bytes.Buffer
 	s := &runner.Solver{Grader: l.g, Shell: runner.SysShell{}, Out: &out, Lessons: l.ls}
 	require.NoError(t, s.BuildMistake(ctx, les, m), out.String())
-	rep := l.grade(les)
-	reg := checks.Default()
-	for _, st := range rep.Steps {
-		for _, c := range st.Checks {
-			k, ok := reg.Get(c.Kind)
-			require.True(t, ok, c.Kind)
-			require.True(t, c.Mistake == "" || k.Reports(c.Mistake), "a %s check reported mistake %s, which its kind does not declare", c.Kind, c.Mistake)
-		}
-	}
+	rep := l.grade(les) // which also checks the ids against the kinds
 	step := rep.Steps[m.Step-1]
 	hit := diagnosis(step, m.Want(), m.ExpectWhy)
 	if m.Pending != "" {
@@ -507,7 +511,7 @@ func TestNamespaceDeletedWhileGrading(t *testing.T) {
 			l.sh("ip netns del ns0 2>/dev/null || true; ip netns del ns1 2>/dev/null || true")
 			l.solve(les, 0)
 			done := make(chan runner.Report, 1)
-			go func() { done <- l.grade(les) }()
+			go func() { done <- l.g.Grade(context.Background(), les) }()
 			time.Sleep(d)
 			l.sh("ip netns del ns1")
 			var rep runner.Report
