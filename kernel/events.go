@@ -266,6 +266,9 @@ func drain(fd int) (onlyNeigh bool) {
 		for _, m := range msgs {
 			switch m.Header.Type {
 			case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+				if learnerNeigh(m.Data) {
+					onlyNeigh = false
+				}
 			default:
 				onlyNeigh = false
 			}
@@ -339,4 +342,18 @@ func (w *Watcher) loop() {
 			w.rescan(true)
 		}
 	}
+}
+
+// learnerNeigh reports a neighbour or FDB message about a permanent (or
+// NOARP) entry: probes only make entries that the kernel learns and ages
+// (reachable, stale, ...), while a learner's `bridge fdb append ... dev
+// vxlan42 dst IP` or `ip neigh replace ... nud permanent` makes permanent
+// ones, which must make watch grade again.
+func learnerNeigh(data []byte) bool {
+	// struct ndmsg: family(1) pad(3) ifindex(4) state(2) flags(1) type(1)
+	if len(data) < 10 {
+		return false
+	}
+	state := uint16(data[8]) | uint16(data[9])<<8
+	return state&(unix.NUD_PERMANENT|unix.NUD_NOARP) != 0
 }
