@@ -37,6 +37,8 @@ var pathMistakes = []string{
 	"br-netfilter-drop", "dnat-missing", "dnat-no-forward", "dnat-wrong", "dropped-by-rule", "forward-drop",
 	"masq-wrong-if", "masq-wrong-src", "masquerade-missing", "neigh-failed", "no-return-route", "policy-drop",
 	"rule-no-match", "rule-wrong-chain", "rule-wrong-ns",
+	// crossTunnels (path_vxlan.go)
+	"vxlan-no-remote", "vxlan-remote-wrong", "vxlan-missing", "vni-mismatch", "vxlan-port-mismatch", "vxlan-not-port",
 }
 
 // PingKind: ICMP echo from one namespace to an address, with a reply (or,
