@@ -291,7 +291,7 @@ func contains(xs []string, x string) bool {
 }
 
 func loDown(ns string, dst net.IP) Result {
-	return Failf("lo in %s is down, so %s has no route even to %s (ping says `ping: sendto: Network unreachable`): a new namespace starts with lo down",
+	return Failf("lo in %s is down, so %s has no route even to %s (ping says `ping: connect: Network is unreachable`): a new namespace starts with lo down",
 		nsName(ns), nsName(ns), dst).WithFix(ipCmd(ns, "link set lo up")).WithMistake("lo-down")
 }
 
@@ -321,7 +321,7 @@ func pingSelf(ctx context.Context, v *labView, ns string, dst net.IP, route kern
 func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kernel.Route, rerr error, origin bool) Result {
 	refuse := ""
 	if origin {
-		refuse = " (ping says `ping: sendto: Network unreachable`)"
+		refuse = " (ping says `ping: connect: Network is unreachable`)"
 	}
 	if rerr == nil {
 		return Failf("%s's route to %s is of type %s: the kernel discards the packet%s", nsName(ns), dst, route.Type, refuse).WithMistake("no-route")
