@@ -213,17 +213,6 @@ func ruleWhere(m movedRule) string {
 	return fmt.Sprintf("%s, chain %s of table %s %s", nsName(m.ns), m.rule.Chain, m.rule.Family, m.rule.Table)
 }
 
-func nftDelete(m movedRule) string {
-	if m.rule.Handle == 0 {
-		return ""
-	}
-	cmd := fmt.Sprintf("nft delete rule %s %s %s handle %d", m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)
-	if m.ns != kernel.Root {
-		cmd = "ip netns exec " + m.ns + " " + cmd
-	}
-	return cmd
-}
-
 func sysctlIn(ns, kv string) string {
 	if ns == kernel.Root {
 		return "sysctl -w " + kv
@@ -255,8 +244,8 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	// 1. A DROP (or REJECT) rule counted this probe's packets.
 	for _, m := range moved(before, after) {
 		if isDrop(m.rule) && couldMatch(m.rule, pr) {
-			return fail(Failf("the rule `%s` in %s dropped %d packets of this probe",
-				m.rule.Text, ruleWhere(m), m.delta).WithFix(nftDelete(m)).WithMistake("dropped-by-rule"))
+			return fail(Failf("the rule `%s` in %s dropped %s of this probe",
+				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule"))
 		}
 	}
 	// 2. The Docker case: bridged frames go through iptables.
@@ -350,14 +339,14 @@ func natMissing(ctx context.Context, v *labView, p pathInfo, after nfSnap) *Resu
 			for _, o := range valuesAfter(w, "oifname", "oif", "-o") {
 				if o = strings.Trim(o, `"`); o != out && !strings.HasPrefix(o, "!") {
 					return fail(Failf("the MASQUERADE rule `%s` in %s only matches packets leaving by %s, but packets to %s leave by %s; %s has no route back to %s",
-						m.Text, nsName(r), o, p.dst, out, nsName(p.holder.ns), p.src).
+						showRule(m), nsName(r), o, p.dst, out, nsName(p.holder.ns), p.src).
 						WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masq-wrong-if"))
 				}
 			}
 			for _, s := range valuesAfter(w, "ip saddr", "-s") {
 				if !strings.HasPrefix(s, "!") && !prefixContains(s, p.src) {
 					return fail(Failf("the MASQUERADE rule `%s` in %s does not match the source %s, so it is not rewritten and %s has no route back",
-						m.Text, nsName(r), p.src, nsName(p.holder.ns)).WithMistake("masq-wrong-src"))
+						showRule(m), nsName(r), p.src, nsName(p.holder.ns)).WithMistake("masq-wrong-src"))
 				}
 			}
 		}
@@ -401,14 +390,14 @@ func notDropped(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result
 		}
 		if m.ns != target {
 			return fail(Failf("the DROP rule `%s` is in %s, not in %s, which receives and answers the echo requests: each namespace has its own firewall, and %s's rules do not filter what %s receives",
-				m.rule.Text, ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithMistake("rule-wrong-ns"))
+				showRule(m.rule), ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithFix(deleteRule(m.ns, m.rule)).WithMistake("rule-wrong-ns"))
 		}
 		if m.hook != "" && m.hook != "input" && m.hook != "prerouting" {
 			return fail(Failf("the DROP rule `%s` is in %s (the %s hook), but packets for %s itself pass INPUT, not %s: the rule never sees them",
-				m.rule.Text, ruleWhere(m), m.hook, nsName(target), strings.ToUpper(m.hook)).WithMistake("rule-wrong-chain"))
+				showRule(m.rule), ruleWhere(m), m.hook, nsName(target), strings.ToUpper(m.hook)).WithMistake("rule-wrong-chain"))
 		}
 		return fail(Failf("the DROP rule `%s` in %s never matched the echo requests from %s (they are ICMP from %s to %s): check its source, destination and protocol",
-			m.rule.Text, ruleWhere(m), nsName(p.from), pr.src, pr.dst).WithMistake("rule-no-match"))
+			showRule(m.rule), ruleWhere(m), nsName(p.from), pr.src, pr.dst).WithMistake("rule-no-match"))
 	}
 	return nil
 }
@@ -420,7 +409,7 @@ func dnatMissing(p pathInfo, pr probeDesc, after nfSnap) *Result {
 	var dnats []string
 	for _, m := range allRules(nfSnap{ns: after[ns]}) {
 		if m.rule.Verdict == "dnat" {
-			dnats = append(dnats, "`"+m.rule.Text+"`")
+			dnats = append(dnats, "`"+showRule(m.rule)+"`")
 		}
 	}
 	to := pr.natDst.String()
