@@ -369,6 +369,9 @@ func srcNet(ctx context.Context, v *labView, p pathInfo) string {
 // matches something else.
 func notDropped(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result {
 	target := p.holder.ns
+	if r := masqueradeBridged(p, pr, before, after); r != nil {
+		return r
+	}
 	for _, m := range allRules(after) {
 		if !isDrop(m.rule) {
 			continue
@@ -451,6 +454,78 @@ func policyDrops(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Resul
 			}
 			return fail(Failf("the %s chain %s of table %s %s in %s has policy DROP, and no rule in it accepted this probe: %s drops what it %s",
 				strings.ToUpper(e.hook), c.Name, c.Family, c.Table, nsName(e.ns), nsName(e.ns), e.what).WithMistake("policy-drop"))
+		}
+	}
+	return nil
+}
+
+// bridgeNFCallsIPTables reports whether frames bridged by br (in ns) pass
+// iptables: the namespace's net.bridge.bridge-nf-call-iptables (br_netfilter,
+// every Docker host) or the bridge's own nf_call_iptables option.
+func bridgeNFCallsIPTables(ctx context.Context, v *labView, ns, br string) (string, bool) {
+	if l, ok := v.link(ctx, ns, br); ok && l.BridgeNFCallIPTables {
+		return fmt.Sprintf("%s's own option nf_call_iptables is 1", br), true
+	}
+	if val, err := v.k.Sysctl(ctx, ns, "net.bridge.bridge-nf-call-iptables"); err == nil && val == "1" {
+		return "net.bridge.bridge-nf-call-iptables is 1 (br_netfilter is loaded, as on every Docker host)", true
+	}
+	return "", false
+}
+
+// masqueradeBridged explains echo requests that a correct DROP rule did
+// not drop because they no longer came from their sender: with
+// br_netfilter, frames bridged between two ports pass the bridge
+// namespace's nat table, and a MASQUERADE (or SNAT) rule there that
+// matches them (-o br0) rewrites their source to the bridge's address.
+func masqueradeBridged(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result {
+	if p.view == nil || pr.src == nil {
+		return nil
+	}
+	ctx := context.Background()
+	movedNAT := map[string]bool{}
+	for _, m := range moved(before, after) {
+		movedNAT[kernel.RuleKey(m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)] = true
+	}
+	for _, b := range p.bridges {
+		how, ok := bridgeNFCallsIPTables(ctx, p.view, b.ns, b.link)
+		if !ok {
+			continue
+		}
+		for _, m := range allRules(nfSnap{b.ns: after[b.ns]}) {
+			if m.rule.Verdict != "masquerade" && m.rule.Verdict != "snat" || (m.hook != "" && m.hook != "postrouting") {
+				continue
+			}
+			w := strings.Fields(m.rule.Text)
+			hits := true
+			for _, o := range valuesAfter(w, "oifname", "oif", "-o") {
+				if o = strings.Trim(o, `"`); o != b.link && !strings.HasPrefix(o, "!") {
+					hits = false
+				}
+			}
+			for _, s := range valuesAfter(w, "ip saddr", "-s") {
+				if !strings.HasPrefix(s, "!") && !prefixContains(s, pr.src) {
+					hits = false
+				}
+			}
+			for _, d := range valuesAfter(w, "ip daddr", "-d") {
+				if !strings.HasPrefix(d, "!") && !prefixContains(d, pr.dst) {
+					hits = false
+				}
+			}
+			if !hits {
+				continue
+			}
+			as := "the bridge's own address"
+			if a := p.view.v4On(ctx, b.ns, b.link); len(a) > 0 {
+				as = strings.SplitN(a[0], "/", 2)[0]
+			}
+			counted := ""
+			if movedNAT[kernel.RuleKey(m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)] {
+				counted = " (its counter moved during this probe)"
+			}
+			return fail(Failf("%s, so frames bridged between the ports of %s pass the nat table of %s, and the %s rule `%s` (%s) rewrote the echo requests from %s to come from %s%s: they arrived in %s from %s, not from %s, so a DROP rule for %s never sees them. That rule belongs on the interface towards the internet, not on the bridge",
+				how, b.link, nsName(b.ns), strings.ToUpper(m.rule.Verdict), showRule(m.rule), ruleWhere(m), pr.src, as, counted, nsName(p.holder.ns), as, pr.src, pr.src).
+				WithFix(deleteRule(m.ns, m.rule)).WithMistake("masquerade-bridged"))
 		}
 	}
 	return nil

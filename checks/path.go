@@ -142,6 +142,8 @@ type pathInfo struct {
 	nextHop         net.IP
 	// outDev is, per router, the link the packet leaves it by.
 	outDev map[string]string
+	// view is the walk's reads, for the diagnosis after the probe.
+	view *labView
 }
 
 func (p *pathInfo) addNS(ns string) {
@@ -163,7 +165,7 @@ func isLoopback(ip net.IP) bool { return ip.IsLoopback() }
 // forwarded says the packet did not originate in from but arrived there to
 // be forwarded (the second leg of a DNAT path).
 func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, forwarded bool) (pathInfo, *Result) {
-	p := pathInfo{from: from, dst: dst, outDev: map[string]string{}}
+	p := pathInfo{from: from, dst: dst, outDev: map[string]string{}, view: v}
 	if from != kernel.Root {
 		st, err := v.k.NamespaceState(ctx, from)
 		if err != nil {
