@@ -248,12 +248,16 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule"))
 		}
 	}
+	// 1b. A bridge port option kept the frames from their port.
+	if r := portConfines(p); r != nil {
+		return r
+	}
 	// 2. The Docker case: bridged frames go through iptables.
 	for _, b := range p.bridges {
-		if val, err := v.k.Sysctl(ctx, b.ns, "net.bridge.bridge-nf-call-iptables"); err == nil && val == "1" {
+		if how, ok := bridgeNFCallsIPTables(ctx, v, b.ns, b.link); ok {
 			if c, ok := forwardDrops(after[b.ns]); ok {
-				return fail(Failf("net.bridge.bridge-nf-call-iptables is 1 (br_netfilter), so frames crossing %s go through iptables' FORWARD chain of %s, whose policy is DROP (chain %s of table %s %s); nothing accepts them (this is what Docker sets up)",
-					b.link, nsName(b.ns), c.Name, c.Family, c.Table).
+				return fail(Failf("%s, so frames crossing %s go through iptables' FORWARD chain of %s, whose policy is DROP (chain %s of table %s %s); nothing accepts them (this is what Docker sets up)",
+					how, b.link, nsName(b.ns), c.Name, c.Family, c.Table).
 					WithFix(iptIn(b.ns, fmt.Sprintf("-A FORWARD -i %s -o %s -j ACCEPT", b.link, b.link))).WithMistake("br-netfilter-drop"))
 			}
 		}
