@@ -601,3 +601,55 @@ func stepwise(t *testing.T, key string) {
 		}
 	}
 }
+
+// TestCourseInOrder: lessons 1-4 finished in order in one lab grade green
+// with GradeAll (what `check --all` runs), lesson 3's ping from ns0 to ns2
+// superseded by lesson 4's DROP; broken in another way, lesson 3 fails.
+func TestCourseInOrder(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	var course []*lessons.Lesson
+	for _, key := range []string{"1", "2", "3", "4"} {
+		les := l.lesson(key)
+		l.solve(les, 0)
+		course = append(course, les)
+	}
+	ctx := context.Background()
+	reps := l.g.GradeAll(ctx, course)
+	superseded := 0
+	for _, rep := range reps {
+		require.True(t, rep.Passed, text(rep))
+		for _, s := range rep.Steps {
+			for _, c := range s.Checks {
+				if c.Superseded != nil {
+					superseded++
+					require.Equal(t, 3, rep.Lesson)
+					require.Equal(t, 4, c.Superseded.Lesson)
+					require.Contains(t, c.Superseded.WasWhy, "dropped")
+				}
+			}
+		}
+	}
+	require.Equal(t, 2, superseded, "lesson 4's DROP breaks two pings of lesson 3: ns0 to ns2 and ns2 to ns0")
+	require.Equal(t, "All 4 lessons pass (20/20 steps). 2 checks count as passed because a later lesson changed their state on purpose.", runner.AllSummary(reps))
+
+	// Broken in another way: ns0 also drops ns1's pings. Lesson 4 does
+	// not excuse that, so lesson 3 fails (its step 5 only).
+	l.sh("ip netns exec ns0 iptables -A INPUT -p icmp -s 10.0.1.11 -j DROP")
+	reps = l.g.GradeAll(ctx, course)
+	requireOutcome(t, "PPPPF?", reps[2])
+	require.True(t, reps[3].Passed, text(reps[3]))
+
+	// The step that excuses it no longer passes: nothing is superseded.
+	l.sh("ip netns exec ns0 iptables -D INPUT -p icmp -s 10.0.1.11 -j DROP; ip netns exec ns2 iptables -P INPUT DROP")
+	reps = l.g.GradeAll(ctx, course)
+	require.False(t, reps[3].Steps[1].Passed, text(reps[3]))
+	require.False(t, reps[2].Passed, text(reps[2]))
+	for _, s := range reps[2].Steps {
+		for _, c := range s.Checks {
+			require.Nil(t, c.Superseded)
+		}
+	}
+}
