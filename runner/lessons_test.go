@@ -653,3 +653,73 @@ func TestCourseInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestLesson3QuietNetwork: on a network that has been quiet (the bridge
+// has forgotten every MAC), `check 3` still passes: the fdb check reads
+// the forwarding database after netlab's own pings have filled it. Run
+// before them, it would find nothing learned.
+func TestLesson3QuietNetwork(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson("bridge")
+	l.solve(les, 0)
+	l.sh(`bridge fdb flush dev br0
+for n in ns0 ns1 ns2; do ip -n $n neigh flush all; done`)
+	ctx := context.Background()
+	fdb, err := l.k.FDB(ctx, kernel.Root, "br0")
+	require.NoError(t, err)
+	for _, ns := range []string{"ns0", "ns1", "ns2"} {
+		links, err := l.k.Links(ctx, ns)
+		require.NoError(t, err)
+		for _, lk := range links {
+			if lk.Name != "eth0" {
+				continue
+			}
+			for _, e := range fdb {
+				require.False(t, !e.Local && e.MAC.String() == lk.MAC.String(), "precondition: br0 still knows %s's MAC", ns)
+			}
+		}
+	}
+	rep := l.grade(les)
+	require.True(t, rep.Passed, text(rep))
+}
+
+// TestSysctlCheckReadsTheValue: the sysctl check passes on the value asked
+// for only, in the namespace asked for only.
+func TestSysctlCheckReadsTheValue(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	kind, ok := checks.Default().Get("sysctl")
+	require.True(t, ok)
+	run := func(ns, key, value string) checks.Result {
+		c, err := kind.Build(checks.Params{NS: ns, Key: key, Value: value})
+		require.NoError(t, err)
+		return c.Run(context.Background(), checks.Env{K: l.k})
+	}
+	l.sh("ip netns add ns0; sysctl -w net.ipv4.ip_forward=0; ip netns exec ns0 sysctl -w net.ipv4.ip_forward=1")
+	cases := []struct {
+		ns, key, value string
+		want           checks.Status
+	}{
+		{"", "net.ipv4.ip_forward", "1", checks.Fail},
+		{"", "net.ipv4.ip_forward", "0", checks.Pass},
+		{"ns0", "net.ipv4.ip_forward", "1", checks.Pass},
+		{"ns0", "net.ipv4.ip_forward", "0", checks.Fail},
+		{"ns0", "net.ipv4.conf.all.forwarding", "1", checks.Pass},
+		{"", "net.ipv4.conf.all.forwarding", "1", checks.Fail},
+	}
+	for _, tc := range cases {
+		r := run(tc.ns, tc.key, tc.value)
+		require.Equal(t, tc.want, r.Status, "%s in %q = %s: %s", tc.key, tc.ns, tc.value, r.Why)
+	}
+	require.Equal(t, "ip-forward-off", run("", "net.ipv4.ip_forward", "1").Mistake)
+	l.sh("sysctl -w net.ipv4.ip_forward=1")
+	require.Equal(t, checks.Pass, run("", "net.ipv4.ip_forward", "1").Status)
+	l.sh("ip netns exec ns0 sysctl -w net.ipv4.conf.all.rp_filter=2")
+	require.Equal(t, checks.Fail, run("ns0", "net.ipv4.conf.all.rp_filter", "1").Status)
+	require.Equal(t, checks.Pass, run("ns0", "net.ipv4.conf.all.rp_filter", "2").Status)
+}
