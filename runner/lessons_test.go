@@ -723,3 +723,20 @@ func TestSysctlCheckReadsTheValue(t *testing.T) {
 	require.Equal(t, checks.Fail, run("ns0", "net.ipv4.conf.all.rp_filter", "1").Status)
 	require.Equal(t, checks.Pass, run("ns0", "net.ipv4.conf.all.rp_filter", "2").Status)
 }
+
+// TestHintNamesDiagnosedNamespace: `netlab hint` for lo down in ns2 says
+// ns2, not "one of the namespaces".
+func TestHintNamesDiagnosedNamespace(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson("bridge")
+	l.solve(les, 0)
+	l.sh("ip -n ns2 link set lo down")
+	rep := l.grade(les)
+	i := rep.FirstUnfinished()
+	require.Equal(t, 1, i, text(rep))
+	hs := runner.HintsFor(les.Steps[i], rep.Steps[i])
+	require.Equal(t, "lo is down in ns2: `ip -n ns2 link set lo up`.", hs[0].Text)
+}
