@@ -534,3 +534,45 @@ func masqueradeBridged(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) 
 	}
 	return nil
 }
+
+// probePortTaken explains a TCP probe whose server could not listen: the
+// learner's own server holds the port (lesson 4 has them try
+// `python3 -m http.server 80`). netlab cannot judge the connection then,
+// but it says whether the DNAT rule that would carry it is in place and
+// counting, so a correct rule does not go without feedback.
+func probePortTaken(ctx context.Context, env Env, listen net.TCPAddr, serverNS string, p pathInfo, pr probeDesc) Result {
+	r := Errorf("netlab's probe server cannot listen on %s in %s: the port is taken, most likely by your own server (such as `python3 -m http.server %d`), so netlab cannot tell whether the connection arrives. Stop that server (`kill %%1` in the shell that started it; `%s` shows who listens) and check again",
+		hostPort(listen), nsName(serverNS), listen.Port, strings.TrimSpace(nsExec(serverNS, "ss -ltnp"))).
+		WithFix(nsExec(serverNS, fmt.Sprintf("ss -ltnp 'sport = :%d'", listen.Port))).WithMistake("probe-port-taken")
+	if pr.natDst == nil || !p.found {
+		return r
+	}
+	rs, err := env.K.Ruleset(ctx, p.holder.ns)
+	if err != nil {
+		return r
+	}
+	for _, m := range allRules(nfSnap{p.holder.ns: rs}) {
+		if m.rule.Verdict != "dnat" || !couldMatch(m.rule, pr) {
+			continue
+		}
+		to := net.JoinHostPort(pr.natDst.String(), strconv.Itoa(pr.natPort))
+		if pr.natPort == 0 {
+			to = pr.natDst.String()
+		}
+		if !strings.Contains(m.rule.Text, to) {
+			continue
+		}
+		r.Why += fmt.Sprintf(". Meanwhile: your DNAT rule `%s` (%s) is in place and has counted %s so far",
+			showRule(m.rule), ruleWhere(m), plural(int(m.rule.Packets), "packet"))
+		break
+	}
+	return r
+}
+
+// nsExec prefixes a command with `ip netns exec NS` outside the root.
+func nsExec(ns, cmd string) string {
+	if ns == kernel.Root {
+		return cmd
+	}
+	return "ip netns exec " + ns + " " + cmd
+}

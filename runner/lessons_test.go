@@ -8,12 +8,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/vishvananda/netns"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
@@ -739,4 +741,39 @@ func TestHintNamesDiagnosedNamespace(t *testing.T) {
 	require.Equal(t, 1, i, text(rep))
 	hs := runner.HintsFor(les.Steps[i], rep.Steps[i])
 	require.Equal(t, "lo is down in ns2: `ip -n ns2 link set lo up`.", hs[0].Text)
+}
+
+// TestLesson4OwnServerOnPort80: with the learner's own server holding
+// 10.0.1.11:80 in ns1 (the lesson suggests `python3 -m http.server 80`),
+// netlab cannot judge the connection, says so and why, and still reports
+// that the DNAT rule is in place, so a correct rule is not left without
+// feedback.
+func TestLesson4OwnServerOnPort80(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson("iptables")
+	l.solve(les, 0)
+	root, err := netns.Get()
+	require.NoError(t, err)
+	defer root.Close()
+	h, err := netns.GetFromName("ns1")
+	require.NoError(t, err)
+	defer h.Close()
+	var ln net.Listener
+	require.NoError(t, kernel.InNS(root, h, func() error {
+		var lerr error
+		ln, lerr = net.Listen("tcp4", "0.0.0.0:80")
+		return lerr
+	}))
+	defer ln.Close()
+	rep := l.grade(les)
+	requireOutcome(t, "PPPPE", rep)
+	c := rep.Steps[4].Checks[0]
+	require.Equal(t, checks.Error, c.Status)
+	require.Equal(t, "probe-port-taken", c.Mistake)
+	require.Contains(t, c.Why, "the port is taken, most likely by your own server")
+	require.Contains(t, c.Why, "your DNAT rule `iptables -t nat -A PREROUTING -i wan0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80`")
+	require.Equal(t, "probe-port-taken", runner.HintsFor(les.Steps[4], rep.Steps[4])[0].When)
 }
