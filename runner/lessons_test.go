@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
 	"github.com/netlab/netlab/checks"
@@ -268,6 +269,44 @@ func solved(script string) func(*lab, *lessons.Lesson) {
 	return func(l *lab, les *lessons.Lesson) {
 		l.solve(les, 0)
 		l.sh(script)
+		l.portsSettled()
+	}
+}
+
+// portsSettled waits until no bridge port of the root namespace that is
+// up with carrier is still "disabled": the bridge enables a port only
+// when linkwatch reports its carrier, a moment after `ip link set up`
+// returns, and it announces the change (RTM_NEWLINK), which is the signal
+// waited for.
+func (l *lab) portsSettled() {
+	t := l.t
+	t.Helper()
+	ch := make(chan netlink.LinkUpdate, 256)
+	done := make(chan struct{})
+	defer close(done)
+	require.NoError(t, netlink.LinkSubscribe(ch, done))
+	deadline := time.After(30 * time.Second) // a bound, not the signal
+	for {
+		links, err := l.k.Links(context.Background(), kernel.Root)
+		require.NoError(t, err)
+		up := map[int]bool{}
+		for _, lk := range links {
+			up[lk.Index] = lk.AdminUp
+		}
+		pending := ""
+		for _, lk := range links {
+			if lk.MasterIndex != 0 && up[lk.MasterIndex] && lk.AdminUp && lk.LowerUp && lk.BridgePortState == "disabled" {
+				pending = lk.Name
+			}
+		}
+		if pending == "" {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("bridge port %s stays disabled though it is up with carrier", pending)
+		}
 	}
 }
 
@@ -363,12 +402,12 @@ iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o br0 -j MASQUERADE`, 5),
 		// Step 2: where br_netfilter is loaded, bridged frames pass the root
 		// namespace's nat table too, this rule hides ns0's address from ns2
 		// and its pings get through; without it they stay dropped.
-		want: "P?PFP", step: 4, mistake: "rule-mismatch", why: "oifname br0"},
+		want: "P?PFP", step: 4, mistake: "masq-wrong-if", why: "`iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o br0 -j MASQUERADE`"},
 	{name: "L4S4_forwarding_off", lesson: "4", build: solved("sysctl -w net.ipv4.ip_forward=0"),
 		want: "PPPFF", step: 4, mistake: "ip-forward-off", why: "net.ipv4.ip_forward is 0"},
 	{name: "L4S5_dnat_to_wrong_host", lesson: "4", build: upTo(4,
 		"iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.12:80", 0),
-		want: "PPPPF", step: 5, mistake: "rule-mismatch", why: "--to-destination 10.0.1.12:80"},
+		want: "PPPPF", step: 5, mistake: "dnat-wrong", why: "--to-destination 10.0.1.12:80"},
 }
 
 func requireMistake(t *testing.T, st lessons.Step, sr runner.StepReport, id string) {
