@@ -706,8 +706,10 @@ func TestLesson3QuietNetwork(t *testing.T) {
 	l := newLab(t)
 	les := l.lesson("bridge")
 	l.solve(les, 0)
-	l.sh(`bridge fdb flush dev br0
-for n in ns0 ns1 ns2; do ip -n $n neigh flush all; done`)
+	// Quiet means quiet: IPv6 off (no router solicitations or DAD that
+	// would teach the bridge again), no neighbour entries to refresh.
+	l.sh(`for n in ns0 ns1 ns2; do ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1; ip -n $n neigh flush all; done
+bridge fdb flush dev br0`)
 	ctx := context.Background()
 	fdb, err := l.k.FDB(ctx, kernel.Root, "br0")
 	require.NoError(t, err)
