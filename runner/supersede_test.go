@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -84,4 +85,16 @@ func TestAllSummary(t *testing.T) {
 	require.Equal(t, "1/2 lessons pass (3/4 steps); not yet: 3 bridge (step 2).", runner.AllSummary(reps))
 	runner.ApplySupersedes(ls, reps)
 	require.Equal(t, "All 2 lessons pass (4/4 steps). 1 check counts as passed because a later lesson changed its state on purpose.", runner.AllSummary(reps))
+}
+
+// The text report names each superseded check and the step that excuses it.
+func TestSupersededInText(t *testing.T) {
+	ls := supersedeFixture()
+	ls[0].Steps[1].Checks[1].Name = "ns0 pings 10.0.1.12"
+	reps := []runner.Report{reportOf(ls[0], []checks.Status{P, P, P}, []checks.Status{P, F, P}), reportOf(ls[1], []checks.Status{P, P, P}, []checks.Status{P, P, P})}
+	runner.ApplySupersedes(ls, reps)
+	var b strings.Builder
+	reps[0].WriteText(&b)
+	require.Contains(t, b.String(), "✓ ns0 pings 10.0.1.12: superseded by lesson 4 (iptables) step 2, which passes: ns2 drops ns0's pings on purpose\n")
+	require.Contains(t, b.String(), "All steps pass.")
 }
