@@ -675,6 +675,9 @@ func TestCourseInOrder(t *testing.T) {
 	}
 	require.Equal(t, 2, superseded, "lesson 4's DROP breaks two pings of lesson 3: ns0 to ns2 and ns2 to ns0")
 	require.Equal(t, "All 4 lessons pass (20/20 steps). 2 checks count as passed because a later lesson changed their state on purpose.", runner.AllSummary(reps))
+	// `check 3` alone, as a learner who went on to lesson 4 runs it.
+	alone := l.g.GradeSuperseded(ctx, l.ls, course[2])
+	require.True(t, alone.Passed, text(alone))
 
 	// Broken in another way: ns0 also drops ns1's pings. Lesson 4 does
 	// not excuse that, so lesson 3 fails (its step 5 only).
@@ -682,6 +685,7 @@ func TestCourseInOrder(t *testing.T) {
 	reps = l.g.GradeAll(ctx, course)
 	requireOutcome(t, "PPPPF?", reps[2])
 	require.True(t, reps[3].Passed, text(reps[3]))
+	requireOutcome(t, "PPPPF?", l.g.GradeSuperseded(ctx, l.ls, course[2]))
 
 	// The step that excuses it no longer passes: nothing is superseded.
 	l.sh("ip netns exec ns0 iptables -D INPUT -p icmp -s 10.0.1.11 -j DROP; ip netns exec ns2 iptables -P INPUT DROP")
