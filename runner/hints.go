@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"reflect"
 	"sort"
 	"strings"
 
@@ -39,9 +40,9 @@ func HintsFor(s lessons.Step, rep StepReport) []lessons.Hint {
 		}
 		if j < len(s.Checks) {
 			p := s.Checks[j].Params
-			d.ns, d.link = p.NS, p.Link
+			d.ns, d.link = paramString(p, "NS"), paramString(p, "Link")
 			if d.ns == "" {
-				d.ns = p.From
+				d.ns = paramString(p, "From")
 			}
 		}
 		diagnosed[c.Mistake] = d
@@ -71,4 +72,24 @@ func HintsFor(s lessons.Step, rep StepReport) []lessons.Hint {
 	}
 	sort.SliceStable(matched, func(a, b int) bool { return diagnosed[matched[a].When].rank < diagnosed[matched[b].When].rank })
 	return append(append(matched, general...), other...)
+}
+
+// paramString reads a string field (NS, Link, From) of a check's
+// parameter struct, whatever its kind; "" when it has none.
+func paramString(params any, field string) string {
+	v := reflect.ValueOf(params)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	f := v.FieldByName(field)
+	if !f.IsValid() || f.Kind() != reflect.String {
+		return ""
+	}
+	return f.String()
 }

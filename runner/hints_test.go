@@ -23,9 +23,9 @@ func TestHintsFollowDiagnosis(t *testing.T) {
 			{Text: "{link} in {ns} is down", When: "link-down"},
 		},
 		Checks: []lessons.CheckSpec{
-			{Kind: "ping", Params: checks.Params{From: "ns1", To: "10.0.1.12"}},
-			{Kind: "link_up", Params: checks.Params{NS: "ns0", Link: "lo"}},
-			{Kind: "link_up", Params: checks.Params{NS: "ns2", Link: "lo"}},
+			{Kind: "ping", Params: &struct{ From, To string }{From: "ns1", To: "10.0.1.12"}},
+			{Kind: "link_up", Params: &struct{ NS, Link string }{NS: "ns0", Link: "lo"}},
+			{Kind: "link_up", Params: &struct{ NS, Link string }{NS: "ns2", Link: "lo"}},
 		},
 	}
 	rep := runner.StepReport{Checks: []runner.CheckReport{
