@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/netlab/netlab/kernel"
 )
 
 // AddrKind: a link carries an address with exactly this prefix length.
@@ -46,6 +48,9 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 	addrs, err := env.K.Addrs(ctx, c.ns)
 	if err != nil {
 		return FromErr(err, c.ns)
+	}
+	if r, ok := loopbackDown(ctx, env, c, addrs); ok {
+		return r
 	}
 	var onLink []string
 	for _, a := range addrs {
@@ -116,4 +121,23 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 		r.Why += " (it has " + strings.Join(onLink, ", ") + ")"
 	}
 	return r
+}
+
+// loopbackDown: the kernel gives lo its 127.0.0.1/8 when lo comes up, so
+// a down lo without it needs `link set lo up`, not an `addr add`.
+func loopbackDown(ctx context.Context, env Env, c addrCheck, addrs []kernel.Addr) (Result, bool) {
+	if c.link != "lo" || !c.ip.IsLoopback() {
+		return Result{}, false
+	}
+	for _, a := range addrs {
+		if a.Link == "lo" && a.IPNet.IP.Equal(c.ip) {
+			return Result{}, false
+		}
+	}
+	lo, ok, err := findLink(ctx, env.K, c.ns, "lo")
+	if err != nil || !ok || lo.AdminUp {
+		return Result{}, false
+	}
+	return Failf("lo in %s is down and has no %s: bringing lo up is enough, the kernel gives it %s by itself", nsName(c.ns), c.cidr(), c.cidr()).
+		WithFix(ipCmd(c.ns, "link set lo up")).WithMistake("lo-down"), true
 }

@@ -280,7 +280,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 			return Failf("%s is not an address of %s, so nothing there can receive the connection", c.listen.IP, nsName(c.server)).WithMistake("addr-missing")
 		}
 		if errors.Is(res.ServerErr, unix.EADDRINUSE) {
-			return Errorf("netlab's probe server cannot listen on %s in %s: the port is taken (stop your own server there and check again)", hostPort(c.listen), nsName(c.server))
+			return probePortTaken(ctx, env, c.listen, c.server, path, pr)
 		}
 		return Errorf("netlab's probe server could not start in %s: %v", nsName(c.server), res.ServerErr)
 	}

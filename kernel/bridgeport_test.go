@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
@@ -36,4 +37,40 @@ ip link set br0 up; ip link set p0 up; ip link set q0 up`)
 	require.Equal(t, "", m["q0"], "not a port")
 	sh(t, `ip link set br0 down`)
 	require.Equal(t, "disabled", state()["p0"])
+}
+
+// Every per-port option that can keep frames from a port, and the
+// bridge's own stp_state and nf_call_iptables, are read.
+func TestBridgePortFlags(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	sh(t, `ip link add br0 type bridge
+ip link add p0 type veth peer name q0
+ip link add p1 type veth peer name q1
+ip link set p0 master br0; ip link set p1 master br0
+ip link set br0 up; ip link set p0 up; ip link set p1 up`)
+	k := open(t)
+	get := func(name string) kernel.Link {
+		links, err := k.Links(context.Background(), "")
+		require.NoError(t, err)
+		for _, l := range links {
+			if l.Name == name {
+				return l
+			}
+		}
+		t.Fatalf("no link %s", name)
+		return kernel.Link{}
+	}
+	require.Equal(t, kernel.BridgePortFlags{}, get("p0").BridgePort, "defaults confine nothing")
+	require.False(t, get("br0").BridgeSTP)
+	require.False(t, get("br0").BridgeNFCallIPTables)
+	sh(t, `bridge link set dev p0 flood off bcast_flood off mcast_flood off neigh_suppress on isolated on locked on hairpin on
+ip link set p0 type bridge_slave proxy_arp on
+ip link set br0 type bridge stp_state 1 nf_call_iptables 1`)
+	require.Equal(t, kernel.BridgePortFlags{NoFlood: true, NoBcastFlood: true, NoMcastFlood: true, NeighSuppress: true,
+		Isolated: true, Locked: true, ProxyARP: true, Hairpin: true}, get("p0").BridgePort)
+	require.Equal(t, kernel.BridgePortFlags{}, get("p1").BridgePort)
+	require.True(t, get("br0").BridgeSTP)
+	require.True(t, get("br0").BridgeNFCallIPTables)
 }

@@ -264,6 +264,9 @@ func Load(fsys fs.FS, reg *checks.Registry) ([]*Lesson, error) {
 				return nil, fmt.Errorf("%s: requires %q, which is no lesson's slug", l.File, l.Requires)
 			}
 		}
+		if err := checkSupersedes(l, out); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil

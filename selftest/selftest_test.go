@@ -126,14 +126,24 @@ func findings(res selftest.Result, status string) string {
 	return strings.Join(out, "\n")
 }
 
+// TestRealLessonsPass runs the self-test of every lesson, each in a
+// sandbox of its own.
 func TestRealLessonsPass(t *testing.T) {
-	if sandboxtest.Run(t) {
-		return
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	require.NotEmpty(t, ls)
+	for _, l := range ls {
+		t.Run(fmt.Sprintf("%d-%s", l.ID, l.Slug), func(t *testing.T) {
+			if sandboxtest.Run(t) {
+				return
+			}
+			res := runSuite(t, "", l.ID)
+			require.True(t, res.Passed, findings(res, selftest.Bad)+findings(res, selftest.Err))
+			require.Equal(t, 1, len(res.Lessons), "the suite ran lesson %d", l.ID)
+			require.NotNil(t, res.HostUnchanged)
+			require.True(t, *res.HostUnchanged)
+		})
 	}
-	res := runSuite(t, "", 1)
-	require.True(t, res.Passed, findings(res, selftest.Bad)+findings(res, selftest.Err))
-	require.NotNil(t, res.HostUnchanged)
-	require.True(t, *res.HostUnchanged)
 }
 
 func TestCatchesCheckerThatAlwaysPasses(t *testing.T) {

@@ -44,10 +44,7 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	}
 	defer closeFn()
 	g := a.grader(lab)
-	var reps []runner.Report
-	for _, l := range ls {
-		reps = append(reps, g.Grade(cmd.Context(), l))
-	}
+	reps := g.GradeAll(cmd.Context(), ls)
 	switch {
 	case o.asJSON && !o.all:
 		if err := reps[0].WriteJSON(a.Stdout); err != nil {
@@ -73,6 +70,9 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 				fmt.Fprintln(a.Stdout)
 			}
 			r.WriteText(a.Stdout)
+		}
+		if o.all {
+			fmt.Fprintf(a.Stdout, "\n%s\n", runner.AllSummary(reps))
 		}
 	}
 	if o.junit != "" {
