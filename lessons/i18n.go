@@ -34,9 +34,17 @@ type Translation struct {
 	Title string            `yaml:"title"`
 	Intro string            `yaml:"intro"`
 	Steps []StepTranslation `yaml:"steps"`
+	// Supersedes gives, by position, the because of each of the
+	// lesson's supersedes entries (shown by check --all).
+	Supersedes []SupersedesTranslation `yaml:"supersedes"`
 
 	// File is the embedded file the translation came from.
 	File string `yaml:"-"`
+}
+
+// SupersedesTranslation is a supersedes entry's text.
+type SupersedesTranslation struct {
+	Because string `yaml:"because"`
 }
 
 // StepTranslation is one step's texts.
@@ -153,6 +161,13 @@ func localize(l *Lesson, t *Translation) *Lesson {
 	}
 	c.Title = or(t.Title, l.Title)
 	c.Intro = or(t.Intro, l.Intro)
+	if len(t.Supersedes) == len(l.Supersedes) && len(l.Supersedes) > 0 {
+		c.Supersedes = make([]Supersedes, len(l.Supersedes))
+		for i, s := range l.Supersedes {
+			s.Because = or(t.Supersedes[i].Because, s.Because)
+			c.Supersedes[i] = s
+		}
+	}
 	if len(t.Steps) != len(l.Steps) {
 		return &c
 	}
@@ -213,6 +228,14 @@ func verify(ls []*Lesson, ts map[string]*Translation, lang i18n.Lang) error {
 		}
 		if (t.Intro == "") != (l.Intro == "") {
 			bad("%s: intro exists in one language only", where)
+		}
+		if len(t.Supersedes) != len(l.Supersedes) {
+			bad("%s: %d supersedes entries, the English lesson has %d", where, len(t.Supersedes), len(l.Supersedes))
+		}
+		for i, s := range t.Supersedes {
+			if s.Because == "" && i < len(l.Supersedes) && l.Supersedes[i].Because != "" {
+				bad("%s: supersedes %d has no because", where, i+1)
+			}
 		}
 		if len(t.Steps) != len(l.Steps) {
 			bad("%s: %d steps, the English lesson has %d", where, len(t.Steps), len(l.Steps))

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,30 +56,58 @@ func TestTranslationsKeepCode(t *testing.T) {
 	}
 }
 
-// TestTranslationsAreChinese: a text copied over untranslated is caught.
+// TestTranslationsAreChinese: a text copied over untranslated is caught
+// (a text that is nothing but a command may stay as it is).
 func TestTranslationsAreChinese(t *testing.T) {
 	ls, ts := loadBoth(t)
 	for _, l := range ls {
 		tr := ts[l.Slug]
 		require.NotNil(t, tr, l.Slug)
-		texts := []string{tr.Title, tr.Intro}
-		for _, s := range tr.Steps {
-			texts = append(texts, s.Title, s.Text)
-			for _, h := range s.Hints {
-				texts = append(texts, h.Text)
+		pairs := [][2]string{{l.Title, tr.Title}, {l.Intro, tr.Intro}}
+		for i, s := range l.Steps {
+			st := tr.Steps[i]
+			pairs = append(pairs, [2]string{s.Title, st.Title}, [2]string{s.Text, st.Text})
+			for j, h := range s.Hints {
+				pairs = append(pairs, [2]string{h.Text, st.Hints[j].Text})
 			}
 		}
-		for _, s := range texts {
-			if s != "" {
-				require.True(t, hasHan(s), "%s: not translated: %q", tr.File, s)
+		for i, s := range l.Supersedes {
+			pairs = append(pairs, [2]string{s.Because, tr.Supersedes[i].Because})
+		}
+		for _, p := range pairs {
+			if hasProse(p[0]) {
+				require.True(t, hasHan(p[1]), "%s: not translated: %q", tr.File, p[1])
 			}
 		}
 	}
 }
 
+// hasProse reports whether a text has English words outside its code.
+func hasProse(s string) bool {
+	s = spanRE.ReplaceAllString(s, "")
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(l, "    ") {
+			lines = append(lines, l)
+		}
+	}
+	return wordRE.MatchString(strings.Join(lines, "\n"))
+}
+
+var (
+	spanRE = regexp.MustCompile("`[^`\n]+`")
+	wordRE = regexp.MustCompile(`[A-Za-z]{3,}`)
+)
+
+func TestHasProse(t *testing.T) {
+	require.False(t, hasProse("`ip netns add ns0`."))
+	require.False(t, hasProse("Run:\n\n    ip link"[5:]))
+	require.True(t, hasProse("Run `ip link`"))
+}
+
 func hasHan(s string) bool {
 	for _, r := range s {
-		if i18n.RuneWidth(r) == 2 && r >= 0x4e00 && r <= 0x9fff {
+		if r >= 0x4e00 && r <= 0x9fff {
 			return true
 		}
 	}
@@ -114,6 +143,11 @@ func TestLocalize(t *testing.T) {
 		require.Equal(t, tr.Intro, z.Intro)
 		require.Equal(t, l.ID, z.ID)
 		require.Equal(t, l.Owns, z.Owns)
+		for k, s := range l.Supersedes {
+			require.Equal(t, tr.Supersedes[k].Because, z.Supersedes[k].Because)
+			require.Equal(t, s.Checks, z.Supersedes[k].Checks)
+			require.Equal(t, s.Lesson, z.Supersedes[k].Lesson)
+		}
 		for j, s := range l.Steps {
 			zs := z.Steps[j]
 			require.Equal(t, tr.Steps[j].Title, zs.Title)
@@ -225,6 +259,16 @@ func TestVerifyCatchesDrift(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestVerifySupersedes(t *testing.T) {
+	ls, ts := loadBoth(t)
+	m := cloneTranslations(ts)
+	require.NotEmpty(t, m["iptables"].Supersedes)
+	m["iptables"].Supersedes = nil
+	require.ErrorContains(t, verify(ls, m, i18n.ZH), "0 supersedes entries, the English lesson has 1")
+	m["iptables"].Supersedes = []SupersedesTranslation{{}}
+	require.ErrorContains(t, verify(ls, m, i18n.ZH), "supersedes 1 has no because")
 }
 
 func TestLocalizeFallsBack(t *testing.T) {
