@@ -7,12 +7,12 @@ import (
 )
 
 var (
-	spanRE    = regexp.MustCompile("`([^`\n]+)`")
+	spanRE    = regexp.MustCompile("`([^`]+)`")
 	commentRE = regexp.MustCompile(`\s+#.*$`)
 )
 
 // Code lists what a translation must carry over unchanged from a Markdown
-// text: every `backtick span`, and every line indented by four or more
+// text: every `backtick span` (which may run across a line break), and every line indented by four or more
 // spaces (a command block) with its trailing "# comment" dropped, since
 // that comment is prose. Runs of white space count as one space. The
 // result is sorted and free of duplicates, so that two texts in different
