@@ -104,6 +104,9 @@ func (a *App) Run(args []string) int {
 		a.Lessons = ls
 	}
 	root := a.rootCommand()
+	if code := a.useLang(root, args); code >= 0 {
+		return code
+	}
 	root.SetArgs(a.withDefaultLesson(root, args))
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
