@@ -136,9 +136,11 @@ func LoadTranslations(fsys fs.FS, dir string) (map[string]*Translation, error) {
 // Localize returns the lessons in lang: copies whose titles, intros, step
 // texts, hints and solution comments are translated; what drives grading
 // (checks, commands, owned objects) is shared with ls unchanged. English
-// returns ls itself. A lesson without a translation stays English, and
-// so does a step or hint whose translation does not match the English
-// structure (Verify reports both; the tests keep them from shipping).
+// returns ls itself. A lesson without a translation, or whose translation
+// has another number of steps, stays English; so does a hint whose
+// translation is for another when, and a solution whose translated
+// commands differ (Verify reports all of these; the tests keep them from
+// shipping).
 func Localize(ls []*Lesson, lang i18n.Lang) ([]*Lesson, error) {
 	if lang == i18n.EN {
 		return ls, nil
@@ -156,7 +158,10 @@ func Localize(ls []*Lesson, lang i18n.Lang) ([]*Lesson, error) {
 
 func localize(l *Lesson, t *Translation) *Lesson {
 	c := *l
-	if t == nil || t.ID != l.ID {
+	// A translation made for another shape of the lesson (an instructor's
+	// own lesson under a built-in slug, or a merge that left the English
+	// ahead) would put the wrong words on the right steps: all English.
+	if t == nil || t.ID != l.ID || len(t.Steps) != len(l.Steps) {
 		return &c
 	}
 	c.Title = or(t.Title, l.Title)
@@ -167,9 +172,6 @@ func localize(l *Lesson, t *Translation) *Lesson {
 			s.Because = or(t.Supersedes[i].Because, s.Because)
 			c.Supersedes[i] = s
 		}
-	}
-	if len(t.Steps) != len(l.Steps) {
-		return &c
 	}
 	c.Steps = make([]Step, len(l.Steps))
 	for i, s := range l.Steps {
