@@ -157,9 +157,9 @@ func bridgeLab() *kerneltest.Fake {
 	ns := f.Add("ns0")
 	ns.NSIDs[kernel.Root] = 0
 	root.Links = append(root.Links,
-		kernel.Link{Name: "br0", Index: 3, Type: "bridge", AdminUp: true, OperState: "up", PeerNetNSID: -1},
-		kernel.Link{Name: "veth-a", Index: 4, Type: "veth", AdminUp: true, OperState: "up", MasterIndex: 3, ParentIndex: 2, PeerNetNSID: 9})
-	ns.Links = append(ns.Links, kernel.Link{Name: "eth0", Index: 2, Type: "veth", AdminUp: true, OperState: "up", ParentIndex: 4, PeerNetNSID: 0, MAC: mac("02:00:00:00:01:10")})
+		kernel.Link{Name: "br0", Index: 3, Type: "bridge", AdminUp: true, LowerUp: true, OperState: "up", PeerNetNSID: -1},
+		kernel.Link{Name: "veth-a", Index: 4, Type: "veth", AdminUp: true, LowerUp: true, OperState: "up", MasterIndex: 3, ParentIndex: 2, PeerNetNSID: 9})
+	ns.Links = append(ns.Links, kernel.Link{Name: "eth0", Index: 2, Type: "veth", AdminUp: true, LowerUp: true, OperState: "up", ParentIndex: 4, PeerNetNSID: 0, MAC: mac("02:00:00:00:01:10")})
 	root.FDB["br0"] = []kernel.FDBEntry{{MAC: mac("02:00:00:00:01:10"), PortIndex: 4}}
 	root.Ruleset = kernel.Ruleset{
 		Chains: []kernel.NFChain{{Family: "ip", Table: "nat", Name: "POSTROUTING", Hook: "postrouting", Policy: "accept"}},

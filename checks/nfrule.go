@@ -79,14 +79,14 @@ func (c nfRuleCheck) Describe() string {
 	return fmt.Sprintf("%s has a %s rule (%s)", nsName(c.ns), strings.ToUpper(c.verdict), strings.Join(parts, ", "))
 }
 
-// want is the rule the lesson asks for: "a DROP rule for icmp from
-// 10.0.1.10".
+// want is the rule the lesson asks for: "a DROP rule (icmp, from
+// 10.0.1.10)".
 func (c nfRuleCheck) want() string {
 	d := c.Describe()
 	if i := strings.Index(d, " has a "); i >= 0 {
 		d = d[i+len(" has "):]
 	}
-	return strings.Replace(d, " rule (", " rule (for ", 1)
+	return d
 }
 
 // fieldsAfter returns the words that follow key in text ("ip saddr" -> X).

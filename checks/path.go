@@ -586,8 +586,18 @@ func portOK(ns string, br, port kernel.Link, what string) *Result {
 			WithFix(ipCmd(ns, "link set "+port.Name+" up")).WithMistake("port-down"))
 	}
 	if port.BridgePortState != "" && port.BridgePortState != "forwarding" {
-		return fail(Failf("port %s of %s is in STP state %s%s, not forwarding: the bridge passes no frames through it yet", port.Name, br.Name, port.BridgePortState, what).
-			WithFix(ipCmd(ns, "link set "+br.Name+" type bridge stp_state 0")).WithMistake("port-not-forwarding"))
+		if !br.BridgeSTP && port.BridgePortState == "disabled" && port.AdminUp && port.LowerUp {
+			// Without STP an up port with carrier is enabled by the bridge
+			// when linkwatch reports the carrier, a moment after `ip link
+			// set up`: no verdict from a state about to change; the probe
+			// judges.
+			return nil
+		}
+		r := Failf("port %s of %s is in STP state %s%s, not forwarding: the bridge passes no frames through it yet", port.Name, br.Name, port.BridgePortState, what)
+		if br.BridgeSTP {
+			r.Why += fmt.Sprintf(" (STP is on for %s: stp_state 1; each port listens and learns for forward_delay before it forwards)", br.Name)
+		}
+		return fail(r.WithFix(ipCmd(ns, "link set "+br.Name+" type bridge stp_state 0")).WithMistake("port-not-forwarding"))
 	}
 	return nil
 }

@@ -34,11 +34,11 @@ func TestNFRuleWhyGrammar(t *testing.T) {
 	f := lesson2()
 	r := c.Run(context.Background(), checks.Env{K: f})
 	require.Equal(t, "rule-missing", r.Mistake)
-	require.Equal(t, "ns1 has no DROP rule (for icmp, from 10.0.0.1): its ruleset is empty", r.Why)
+	require.Equal(t, "ns1 has no DROP rule (icmp, from 10.0.0.1): its ruleset is empty", r.Why)
 
 	f.NSs["ns1"].Ruleset.Rules = []kernel.NFRule{{Family: "ip", Table: "filter", Chain: "INPUT", Handle: 2, Text: "ip saddr 10.0.0.9 accept", Verdict: "accept"}}
 	r = c.Run(context.Background(), checks.Env{K: f})
-	require.Equal(t, "ns1 has no DROP rule (for icmp, from 10.0.0.1): its only rule is another", r.Why)
+	require.Equal(t, "ns1 has no DROP rule (icmp, from 10.0.0.1): its only rule is another", r.Why)
 
 	f.NSs["ns1"].Ruleset.Rules = []kernel.NFRule{{Family: "ip", Table: "filter", Chain: "INPUT", Handle: 2, Text: "l4proto icmp ip saddr 10.0.0.9 drop", Verdict: "drop"}}
 	r = c.Run(context.Background(), checks.Env{K: f})

@@ -3,6 +3,9 @@ package kernel_test
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/vishvananda/netlink"
 
 	"github.com/stretchr/testify/require"
 
@@ -16,6 +19,7 @@ func TestBridgePortState(t *testing.T) {
 	if sandboxtest.Run(t) {
 		return
 	}
+	updates := linkUpdates(t)
 	sh(t, `ip link add br0 type bridge
 ip link add p0 type veth peer name q0
 ip link add p1 type veth peer name q1
@@ -31,12 +35,42 @@ ip link set br0 up; ip link set p0 up; ip link set q0 up`)
 		}
 		return m
 	}
-	m := state()
-	require.Equal(t, "forwarding", m["p0"])
+	// The bridge enables a port when linkwatch reports its carrier, a
+	// moment after `ip link set up` returns, and announces the new state.
+	m := awaitState(t, updates, state, "p0", "forwarding")
 	require.Equal(t, "disabled", m["p1"], "p1 is down")
 	require.Equal(t, "", m["q0"], "not a port")
 	sh(t, `ip link set br0 down`)
-	require.Equal(t, "disabled", state()["p0"])
+	awaitState(t, updates, state, "p0", "disabled")
+}
+
+// linkUpdates subscribes to the link notifications of the test's
+// namespace (the bridge announces port state changes there).
+func linkUpdates(t *testing.T) <-chan netlink.LinkUpdate {
+	t.Helper()
+	ch := make(chan netlink.LinkUpdate, 256)
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	require.NoError(t, netlink.LinkSubscribe(ch, done))
+	return ch
+}
+
+// awaitState reads the port states until link's is want, waiting for the
+// kernel's next link notification between reads.
+func awaitState(t *testing.T, updates <-chan netlink.LinkUpdate, state func() map[string]string, link, want string) map[string]string {
+	t.Helper()
+	deadline := time.After(30 * time.Second) // a bound, not the signal
+	for {
+		m := state()
+		if m[link] == want {
+			return m
+		}
+		select {
+		case <-updates:
+		case <-deadline:
+			t.Fatalf("%s never reached state %s (last: %q)", link, want, m[link])
+		}
+	}
 }
 
 // Every per-port option that can keep frames from a port, and the

@@ -92,13 +92,12 @@ type BridgePortFlags struct {
 // OperUp reports whether the link can carry packets. Loopback reports
 // "unknown" as its operational state even when it works.
 func (l Link) OperUp() bool {
-	if l.OperState == "up" {
-		return true
-	}
-	// IFF_LOWER_UP follows the carrier at once, while the kernel updates
-	// operstate later (linkwatch, up to a second): right after
-	// `ip link set veth1 up` its peer still reads LOWERLAYERDOWN though it
-	// has carrier. Admin up with carrier is up.
+	// IFF_LOWER_UP follows the carrier at once, both ways, while the
+	// kernel updates operstate later (linkwatch, up to a second): right
+	// after `ip link set veth1 up` its peer still reads LOWERLAYERDOWN
+	// though it has carrier, and right after `ip link set veth1 down` it
+	// still reads UP though its carrier is gone. Admin up with carrier is
+	// up; operstate alone decides nothing.
 	return l.AdminUp && l.LowerUp
 }
 

@@ -85,7 +85,8 @@ func (r Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  %s %d. %s\n", Mark(s.Status), s.Step, s.Title)
 		for _, c := range s.Checks {
 			if c.Superseded != nil {
-				fmt.Fprintf(w, "      superseded: %s\n", c.Message)
+				fmt.Fprintf(w, "      ✓ %s: superseded by lesson %d (%s) step %d, which passes: %s\n",
+					c.Name, c.Superseded.Lesson, c.Superseded.Slug, c.Superseded.Step, c.Superseded.Because)
 			}
 		}
 		if s.Passed {

@@ -22,6 +22,47 @@ func (g *Grader) GradeAll(ctx context.Context, ls []*lessons.Lesson) []Report {
 	return reps
 }
 
+// GradeSuperseded grades l alone, as `check N` and `hint N` do, and when
+// some of its failing checks are declared superseded by later lessons of
+// all, grades those lessons too and applies their declarations: a learner
+// who went on to lesson 4 is not told to undo it by `check 3`. Lessons
+// that declare nothing about l's failing checks are not graded.
+func (g *Grader) GradeSuperseded(ctx context.Context, all []*lessons.Lesson, l *lessons.Lesson) Report {
+	rep := g.Grade(ctx, l)
+	if rep.Passed {
+		return rep
+	}
+	ls, reps := []*lessons.Lesson{l}, []Report{rep}
+	for _, o := range all {
+		if o == l {
+			continue
+		}
+		for _, s := range o.Supersedes {
+			if s.Lesson == l.Slug && declaredFailing(rep, s) {
+				ls, reps = append(ls, o), append(reps, g.Grade(ctx, o))
+				break
+			}
+		}
+	}
+	if len(ls) > 1 {
+		ApplySupersedes(ls, reps)
+	}
+	return reps[0]
+}
+
+// declaredFailing reports whether a check that s declares fails in rep.
+func declaredFailing(rep Report, s lessons.Supersedes) bool {
+	if s.Step < 1 || s.Step > len(rep.Steps) {
+		return false
+	}
+	for _, c := range s.Checks {
+		if cs := rep.Steps[s.Step-1].Checks; c >= 1 && c <= len(cs) && cs[c-1].Status == checks.Fail {
+			return true
+		}
+	}
+	return false
+}
+
 // ApplySupersedes turns into passes the failing checks that a later
 // lesson declares it breaks on purpose, when that lesson's step that
 // makes the change passes (which proves the change was made as taught).

@@ -1,12 +1,16 @@
 package runner_test
 
 import (
+	"context"
 	"encoding/json"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
@@ -84,4 +88,59 @@ func TestAllSummary(t *testing.T) {
 	require.Equal(t, "1/2 lessons pass (3/4 steps); not yet: 3 bridge (step 2).", runner.AllSummary(reps))
 	runner.ApplySupersedes(ls, reps)
 	require.Equal(t, "All 2 lessons pass (4/4 steps). 1 check counts as passed because a later lesson changed its state on purpose.", runner.AllSummary(reps))
+}
+
+// The text report names each superseded check and the step that excuses it.
+func TestSupersededInText(t *testing.T) {
+	ls := supersedeFixture()
+	ls[0].Steps[1].Checks[1].Name = "ns0 pings 10.0.1.12"
+	reps := []runner.Report{reportOf(ls[0], []checks.Status{P, P, P}, []checks.Status{P, F, P}), reportOf(ls[1], []checks.Status{P, P, P}, []checks.Status{P, P, P})}
+	runner.ApplySupersedes(ls, reps)
+	var b strings.Builder
+	reps[0].WriteText(&b)
+	require.Contains(t, b.String(), "✓ ns0 pings 10.0.1.12: superseded by lesson 4 (iptables) step 2, which passes: ns2 drops ns0's pings on purpose\n")
+	require.Contains(t, b.String(), "All steps pass.")
+}
+
+// `check N` alone applies the declarations too, grading the later lesson
+// only when one of N's declared checks fails.
+func TestGradeSuperseded(t *testing.T) {
+	state := map[string]checks.Status{"a": checks.Pass, "b": checks.Fail, "later": checks.Pass}
+	graded := map[string]int{}
+	var mu sync.Mutex // the checks of one grading run concurrently
+	reg := checks.NewRegistry()
+	for _, name := range []string{"a", "b", "later"} {
+		name := name
+		reg.Add(stubKind(name, checks.PhaseState, func(context.Context) checks.Result {
+			mu.Lock()
+			defer mu.Unlock()
+			graded[name]++
+			if state[name] == checks.Pass {
+				return checks.Passf("ok")
+			}
+			return checks.Failf("no")
+		}))
+	}
+	step := "  - title: s\n    text: x\n    hints: [h]\n    solution: echo\n    checks:\n"
+	early, err := lessons.Parse("e.yaml", []byte("id: 1\nslug: early\ntitle: E\nsteps:\n"+step+"      - kind: a\n      - kind: b\n"), reg)
+	require.NoError(t, err)
+	late, err := lessons.Parse("l.yaml", []byte("id: 2\nslug: late\ntitle: L\nsupersedes:\n  - {lesson: early, step: 1, checks: [2], when: 1, because: on purpose}\nsteps:\n"+step+"      - kind: later\n"), reg)
+	require.NoError(t, err)
+	g := &runner.Grader{K: kerneltest.New()}
+	all := []*lessons.Lesson{early, late}
+
+	rep := g.GradeSuperseded(context.Background(), all, early)
+	require.True(t, rep.Passed)
+	require.NotNil(t, rep.Steps[0].Checks[1].Superseded)
+
+	state["a"] = checks.Fail // broken in another way: still fails
+	require.False(t, g.GradeSuperseded(context.Background(), all, early).Passed)
+
+	state["a"], state["later"] = checks.Pass, checks.Fail // the excuse does not hold
+	require.False(t, g.GradeSuperseded(context.Background(), all, early).Passed)
+
+	state["b"] = checks.Pass
+	n := graded["later"]
+	require.True(t, g.GradeSuperseded(context.Background(), all, early).Passed)
+	require.Equal(t, n, graded["later"], "nothing to excuse: the later lesson is not graded")
 }

@@ -44,7 +44,12 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	}
 	defer closeFn()
 	g := a.grader(lab)
-	reps := g.GradeAll(cmd.Context(), ls)
+	var reps []runner.Report
+	if o.all {
+		reps = g.GradeAll(cmd.Context(), ls)
+	} else {
+		reps = []runner.Report{g.GradeSuperseded(cmd.Context(), a.Lessons, ls[0])}
+	}
 	switch {
 	case o.asJSON && !o.all:
 		if err := reps[0].WriteJSON(a.Stdout); err != nil {
