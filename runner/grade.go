@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 )
@@ -26,6 +27,16 @@ type Grader struct {
 	ProbeTimeout time.Duration
 	// StateTimeout bounds one state check (default 5s).
 	StateTimeout time.Duration
+	// Lang is the language of the reports (default English): it is
+	// recorded in each Report, which renders its texts in it.
+	Lang i18n.Lang
+}
+
+func (g *Grader) lang() i18n.Lang {
+	if g.Lang == "" {
+		return i18n.EN
+	}
+	return g.Lang
 }
 
 func (g *Grader) env() checks.Env {
@@ -103,6 +114,7 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	run(checks.PhaseState, checks.PhaseProbe)
 	run(checks.PhaseAfter)
 	rep := NewReport(l, results)
+	rep.Lang = g.lang()
 	rep.ElapsedMS = time.Since(start).Milliseconds()
 	return rep
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/termsafe"
 )
 
@@ -57,6 +58,9 @@ type Report struct {
 	MaxScore  int          `json:"max_score"`
 	ElapsedMS int64        `json:"elapsed_ms"`
 	Steps     []StepReport `json:"steps"`
+	// Lang is the language of the texts (titles, whys, fixes): "en" or
+	// "zh". Keys, mistake ids and statuses are the same in every language.
+	Lang i18n.Lang `json:"lang"`
 }
 
 // WriteJSON writes the report as one JSON object.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/buildinfo"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/progress"
@@ -84,8 +85,9 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 			Learner string          `json:"learner,omitempty"`
 			Version string          `json:"netlab_version"`
 			Passed  bool            `json:"passed"`
+			Lang    i18n.Lang       `json:"lang"`
 			Lessons []runner.Report `json:"lessons"`
-		}{o.learner, buildinfo.Get().Version, passed, reps}); err != nil {
+		}{o.learner, buildinfo.Get().Version, passed, a.lang(), reps}); err != nil {
 			return err
 		}
 	default:

@@ -18,6 +18,7 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -58,6 +59,10 @@ type App struct {
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
 	Doctor *doctor.Env
+
+	// Lang is the language of this run (SPEC §5), chosen by Run from
+	// --lang and the locale before any command runs.
+	Lang i18n.Lang
 
 	// NoColor is --no-color: no colour even on a terminal (style.Enabled
 	// also honours NO_COLOR and TERM=dumb).
@@ -209,7 +214,7 @@ func (a *App) lab() (runner.Lab, func(), error) {
 }
 
 func (a *App) grader(lab runner.Lab) *runner.Grader {
-	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout}
+	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout, Lang: a.lang()}
 }
 
 func exactlyOneLesson(cmd *cobra.Command, args []string) error {

@@ -223,7 +223,7 @@ func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, 
 		cmd = exec.CommandContext(sctx, argv[0], argv[1:]...)
 		cmd.Env = os.Environ()
 	}
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(cmd.Env, a.shellEnv(env)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.Stdin, a.Stdout, a.Stderr
 	// A closed terminal hangs up the shell too: outlive it long enough to
 	// remove the session. (Notify, not Ignore: an ignored signal would stay

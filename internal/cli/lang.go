@@ -35,6 +35,7 @@ func (a *App) useLang(root *cobra.Command, args []string) int {
 		return ExitUsage
 	}
 	a.Lessons = ls
+	a.Lang = lang
 	return -1
 }
 
@@ -56,4 +57,20 @@ func langArg(args []string) string {
 		}
 	}
 	return v
+}
+
+// lang is the run's language; English when Run has not chosen one (an
+// App driven by a test without Run).
+func (a *App) lang() i18n.Lang {
+	if a.Lang == "" {
+		return i18n.EN
+	}
+	return a.Lang
+}
+
+// shellEnv is what a shell netlab starts adds to its environment so that
+// the netlab processes inside it (the prompt hook, the learner's `netlab
+// hint`) speak this run's language.
+func (a *App) shellEnv(env []string) []string {
+	return append(env, i18n.EnvLang+"="+a.lang().String())
 }
