@@ -4,7 +4,6 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -178,5 +177,5 @@ func (r Report) HasError() bool {
 	return false
 }
 
-// Summary is "3/6 steps".
-func (r Report) Summary() string { return fmt.Sprintf("%d/%d steps", r.Score, r.MaxScore) }
+// Summary is "3/6 steps", in the report's language.
+func (r Report) Summary() string { return r.summary(i18n.For(r.lang())) }

@@ -101,7 +101,8 @@ func HasNetAdmin() bool {
 	return has(unix.CAP_NET_ADMIN) && has(unix.CAP_SYS_ADMIN)
 }
 
-var errNotRoot = &exitError{code: ExitUsage, msg: "netlab needs CAP_NET_ADMIN: run it with sudo"}
+// notRoot is the error of a command that needs privileges it lacks.
+func (a *App) notRoot() error { return a.usage("err-not-root", nil) }
 
 // Run executes netlab with args and returns the exit code.
 func (a *App) Run(args []string) int {
@@ -110,10 +111,15 @@ func (a *App) Run(args []string) int {
 	if a.Lessons == nil {
 		ls, err := lessons.LoadEmbedded()
 		if err != nil {
-			fmt.Fprintf(a.Stderr, "netlab's built-in lessons do not load: %v\n", err)
+			fmt.Fprintln(a.Stderr, i18n.T(i18n.FromEnv(os.Getenv), "err-lessons-load", i18n.Data{"Err": err}))
 			return ExitUsage
 		}
 		a.Lessons = ls
+	}
+	// The language first: the commands' help and every message below
+	// are said in it.
+	if code := a.useLang(args); code >= 0 {
+		return code
 	}
 	// Every command writes through one writer that remembers the first
 	// failed write: output that could not be written (>/dev/full, a
@@ -122,15 +128,12 @@ func (a *App) Run(args []string) int {
 	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
 	a.Stdout, a.out = out.w, out
 	root := a.rootCommand()
-	if code := a.useLang(root, args); code >= 0 {
-		return code
-	}
 	root.SetArgs(a.withDefaultLesson(root, args))
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
 	err := root.ExecuteContext(ctx)
 	if werr := out.err(); werr != nil {
-		fmt.Fprintf(a.Stderr, "netlab could not write its output: %v\n", werr)
+		fmt.Fprintln(a.Stderr, a.t("err-output", i18n.Data{"Err": werr}))
 		return ExitUsage
 	}
 	if err == nil {
@@ -157,11 +160,9 @@ func firstLine(s string) string {
 
 func (a *App) rootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "netlab",
-		Short: "A hands-on course in Linux network virtualization, graded from kernel state",
-		Long: `netlab teaches network namespaces, veth pairs, bridges and iptables by doing.
-You type real commands (ip netns, ip link, bridge, iptables); netlab grades
-them by reading the kernel's state and by sending real packets.`,
+		Use:           "netlab",
+		Short:         a.t("cmd-root", nil),
+		Long:          a.t("cmd-root-long", nil),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -169,7 +170,8 @@ them by reading the kernel's state and by sending real packets.`,
 	}
 	withVersionAndCompletion(root)
 	root.PersistentFlags().BoolVar(&a.NoColor, "no-color", false, "no colour, even on a terminal (NO_COLOR and TERM=dumb do the same)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
+	root.PersistentFlags().String(langFlag, "", "language: en or zh (default: LC_ALL, LC_MESSAGES or LANG starting with zh means zh)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return a.flagError(err) })
 	root.AddCommand(
 		a.listCommand(),
 		a.lessonCommand(),
@@ -196,7 +198,11 @@ them by reading the kernel's state and by sending real packets.`,
 func (a *App) lesson(key string) (*lessons.Lesson, error) {
 	l, err := lessons.Find(a.Lessons, key)
 	if err != nil {
-		return nil, usageErr("%v", err)
+		var valid []string
+		for _, l := range a.Lessons {
+			valid = append(valid, fmt.Sprintf("%d %s", l.ID, l.Slug))
+		}
+		return nil, a.usage("lesson-unknown", i18n.Data{"Key": fmt.Sprintf("%q", key), "Lessons": strings.Join(valid, ", ")})
 	}
 	return l, nil
 }
@@ -204,11 +210,11 @@ func (a *App) lesson(key string) (*lessons.Lesson, error) {
 // lab opens the kernel after checking privileges.
 func (a *App) lab() (runner.Lab, func(), error) {
 	if !a.Privileged() {
-		return nil, nil, errNotRoot
+		return nil, nil, a.notRoot()
 	}
 	lab, closeFn, err := a.OpenLab()
 	if err != nil {
-		return nil, nil, usageErr("netlab cannot open the kernel's network state: %v", err)
+		return nil, nil, a.usage("err-kernel-open", i18n.Data{"Err": err})
 	}
 	return lab, closeFn, nil
 }
@@ -217,9 +223,18 @@ func (a *App) grader(lab runner.Lab) *runner.Grader {
 	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout, Lang: a.lang()}
 }
 
-func exactlyOneLesson(cmd *cobra.Command, args []string) error {
+func (a *App) exactlyOneLesson(cmd *cobra.Command, args []string) error {
 	if len(args) != 1 {
-		return usageErr("%s needs one lesson, by number or name (netlab list shows them)", cmd.Name())
+		return a.usage("err-one-lesson", i18n.Data{"Cmd": cmd.Name()})
 	}
 	return nil
+}
+
+// t is a message of netlab's in the run's language.
+func (a *App) t(id string, data i18n.Data) string { return i18n.T(a.lang(), id, data) }
+
+// usage is a usage or environment error (exit 2) saying message id in
+// the run's language.
+func (a *App) usage(id string, data i18n.Data) error {
+	return &exitError{code: ExitUsage, msg: a.t(id, data)}
 }

@@ -5,8 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 )
@@ -14,16 +12,13 @@ import (
 // langFlag is netlab's global language option (SPEC §5).
 const langFlag = "lang"
 
-// useLang chooses the language of this run and serves the lessons in it.
-// It registers --lang on root (for help and parsing) but reads its value
-// from args itself, ahead of cobra: the lessons must be translated before
-// any command, including the default-lesson lookup, sees them. It returns
-// an exit code when the run must stop (a bad --lang), else -1.
-//
-// Phase 1 of issue 13: lesson texts and hints follow the language; the
-// rest of netlab's own words move to the i18n catalogue next.
-func (a *App) useLang(root *cobra.Command, args []string) int {
-	root.PersistentFlags().String(langFlag, "", "language: en or zh (default: LC_ALL, LC_MESSAGES or LANG starting with zh means zh)")
+// useLang chooses the language of this run (a.Lang) and serves the
+// lessons in it. rootCommand registers --lang (for help and parsing), but
+// its value is read from args here, ahead of cobra: the lessons and the
+// commands' help must be in the language before any command, including
+// the default-lesson lookup, sees them. It returns an exit code when the
+// run must stop (a bad --lang), else -1.
+func (a *App) useLang(args []string) int {
 	lang, err := i18n.Choose(langArg(args), os.Getenv)
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
@@ -31,7 +26,7 @@ func (a *App) useLang(root *cobra.Command, args []string) int {
 	}
 	ls, err := lessons.Localize(a.Lessons, lang)
 	if err != nil {
-		fmt.Fprintf(a.Stderr, "netlab's built-in lessons do not load: %v\n", err)
+		fmt.Fprintln(a.Stderr, i18n.T(lang, "err-lessons-load", i18n.Data{"Err": err}))
 		return ExitUsage
 	}
 	a.Lessons = ls
