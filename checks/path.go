@@ -183,11 +183,13 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 		switch st {
 		case kernel.NSStale:
 			return p, fail(Failf("/run/netns/%s is a leftover file, not a namespace mount, so there is no namespace %s to send from", from, from).
-				WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", from, from)).WithMistake("ns-stale"))
+				WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", from, from)).WithMistake("ns-stale").Say("why-path-ns-stale", D{"NS": from}))
 		case kernel.NSMissing:
-			r := Failf("namespace %s does not exist, so nothing can be sent from it", from).WithFix("ip netns add " + from).WithMistake("ns-missing")
+			r := Failf("namespace %s does not exist, so nothing can be sent from it", from).WithFix("ip netns add "+from).WithMistake("ns-missing").
+				Say("why-path-ns-missing", D{"NS": from})
 			if others, _ := v.k.Namespaces(ctx); len(others) > 0 {
 				r.Why += fmt.Sprintf(" (existing namespaces: %s; `ip netns add` takes one name at a time)", strings.Join(others, ", "))
+				r = r.Say("why-path-ns-existing", D{"Names": strings.Join(others, ", ")})
 			}
 			return p, fail(r)
 		}
@@ -303,7 +305,8 @@ func contains(xs []string, x string) bool {
 
 func loDown(ns string, dst net.IP) Result {
 	return Failf("lo in %s is down, so %s has no route even to %s (ping says `ping: connect: Network is unreachable`): a new namespace starts with lo down",
-		nsName(ns), nsName(ns), dst).WithFix(ipCmd(ns, "link set lo up")).WithMistake("lo-down")
+		nsName(ns), nsName(ns), dst).WithFix(ipCmd(ns, "link set lo up")).WithMistake("lo-down").
+		Say("why-path-lo-down", D{"NS": nsV(ns), "Dst": dst})
 }
 
 // pingSelf explains a destination that is an address of the source itself.
@@ -313,19 +316,23 @@ func pingSelf(ctx context.Context, v *labView, ns string, dst net.IP, route kern
 		mine.link = route.Dev
 	}
 	var others []string
+	var othersV List
 	for _, h := range v.holders(ctx, dst) {
 		if h.ns != ns {
 			others = append(others, h.String())
+			othersV = append(othersV, inNSV(h.link, h.ns))
 		}
 	}
 	if len(others) > 0 {
 		ones, _ := mine.ipnet.Mask.Size()
 		return Failf("duplicate address: %s is on %s and also on %s, so %s answers its own ping and never reaches the other end",
 			dst, inNS(mine.link, ns), strings.Join(others, ", "), nsName(ns)).
-			WithFix(ipCmd(ns, fmt.Sprintf("addr del %s/%d dev %s", dst, ones, mine.link))).WithMistake("dup-addr")
+			WithFix(ipCmd(ns, fmt.Sprintf("addr del %s/%d dev %s", dst, ones, mine.link))).WithMistake("dup-addr").
+			Say("why-path-dup-addr", D{"Dst": dst, "Mine": inNSV(mine.link, ns), "Others": othersV, "NS": nsV(ns)})
 	}
 	return Failf("%s is an address of %s itself (on %s): a ping to it never leaves %s, so it proves nothing about the link (you are pinging yourself)",
-		dst, nsName(ns), mine.link, nsName(ns)).WithMistake("ping-self")
+		dst, nsName(ns), mine.link, nsName(ns)).WithMistake("ping-self").
+		Say("why-ping-self", D{"Dst": dst, "NS": nsV(ns), "Link": mine.link})
 }
 
 // noRoute explains why ns has no usable route to dst.
@@ -357,15 +364,18 @@ func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kerne
 			return Failf("%s has %s/32 on %s: a /32 is a network of one address, so the kernel has no route to %s next to it%s",
 				nsName(ns), a.IPNet.IP, a.Link, dst, refuse).
 				WithFix(fmt.Sprintf("%s && %s", ipCmd(ns, fmt.Sprintf("addr del %s/32 dev %s", a.IPNet.IP, a.Link)), ipCmd(ns, fmt.Sprintf("addr add %s/24 dev %s", a.IPNet.IP, a.Link)))).
-				WithMistake("wrong-prefix")
+				WithMistake("wrong-prefix").
+				Say("why-path-prefix-32", D{"NS": nsV(ns), "IP": a.IPNet.IP, "Link": a.Link, "Dst": dst, "Refuse": refuseV(refuse)})
 		}
 		if (a.IPNet.Contains(dst) || wide.Contains(dst)) && !l.AdminUp {
 			return Failf("%s is down, so the route to %s's network is gone%s", inNS(a.Link, ns), dst, refuse).
-				WithFix(ipCmd(ns, "link set "+a.Link+" up")).WithMistake("link-down")
+				WithFix(ipCmd(ns, "link set "+a.Link+" up")).WithMistake("link-down").
+				Say("why-path-link-down", D{"Link": inNSV(a.Link, ns), "Dst": dst, "Refuse": refuseV(refuse)})
 		}
 		if wide.Contains(dst) && !a.IPNet.Contains(dst) {
 			return Failf("%s has %s/%d on %s, which does not cover %s, and no other route does%s",
-				nsName(ns), a.IPNet.IP, ones, a.Link, dst, refuse).WithMistake("wrong-prefix")
+				nsName(ns), a.IPNet.IP, ones, a.Link, dst, refuse).WithMistake("wrong-prefix").
+				Say("why-path-prefix-narrow", D{"NS": nsV(ns), "IP": a.IPNet.IP, "Ones": ones, "Link": a.Link, "Dst": dst, "Refuse": refuseV(refuse)})
 		}
 	}
 	if len(v4) == 0 {
@@ -376,19 +386,22 @@ func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kerne
 			}
 		}
 		if len(names) == 0 {
-			r := Failf("%s has no interface but lo, so it has no route to %s%s", nsName(ns), dst, refuse).WithMistake("no-link")
+			r := Failf("%s has no interface but lo, so it has no route to %s%s", nsName(ns), dst, refuse).WithMistake("no-link").
+				Say("why-path-no-link", D{"NS": nsV(ns), "Dst": dst, "Refuse": refuseV(refuse)})
 			// The seed notes' trap: a veth made in the root namespace stays
 			// there until it is moved.
 			for _, l := range v.Links(ctx, kernel.Root) {
 				if l.Type == "veth" && l.MasterIndex == 0 && ns != kernel.Root && l.PeerNetNSID < 0 {
 					r.Why += fmt.Sprintf("; the veth %s is still in the lab's root namespace: a veth is created where the command runs and must be moved", l.Name)
-					r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", l.Name, ns)).WithMistake("veth-not-moved")
+					r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", l.Name, ns)).WithMistake("veth-not-moved").
+						Say("why-path-veth-not-moved", D{"Link": l.Name})
 					break
 				}
 			}
 			return r
 		}
-		return Failf("%s has no IPv4 address on %s, so it has no route to %s%s", nsName(ns), strings.Join(names, ", "), dst, refuse).WithMistake("addr-missing")
+		return Failf("%s has no IPv4 address on %s, so it has no route to %s%s", nsName(ns), strings.Join(names, ", "), dst, refuse).WithMistake("addr-missing").
+			Say("why-path-no-addr", D{"NS": nsV(ns), "Links": strings.Join(names, ", "), "Dst": dst, "Refuse": refuseV(refuse)})
 	}
 	return Failf("%s has no route to %s: its addresses (%s) do not cover it and there is no default route%s",
 		nsName(ns), dst, strings.Join(v4, ", "), refuse).
@@ -435,7 +448,8 @@ func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.
 	}
 	pns, peer, ok := v.peer(ctx, ns, dev)
 	if !ok {
-		return "", "", false, fail(Failf("the other end of %s is in a namespace that has no name under /run/netns (its namespace was deleted, or it belongs to a process)", inNS(dev.Name, ns)).WithMistake("peer-unnamed-ns"))
+		return "", "", false, fail(Failf("the other end of %s is in a namespace that has no name under /run/netns (its namespace was deleted, or it belongs to a process)", inNS(dev.Name, ns)).WithMistake("peer-unnamed-ns").
+			Say("why-path-peer-unnamed-ns", D{"Link": inNSV(dev.Name, ns)}))
 	}
 	if !peer.AdminUp && peer.MasterIndex != 0 {
 		br, _ := v.byIndex(ctx, pns, peer.MasterIndex)
@@ -444,10 +458,12 @@ func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.
 	}
 	if !peer.AdminUp {
 		return "", "", false, fail(Failf("%s is up, but its other end %s is down: a veth carries packets only when both ends are up", inNS(dev.Name, ns), inNS(peer.Name, pns)).
-			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down"))
+			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down").
+			Say("why-path-peer-down", D{"Link": inNSV(dev.Name, ns), "Peer": inNSV(peer.Name, pns)}))
 	}
 	if !dev.OperUp() {
-		return "", "", false, fail(Failf("%s is admin up but has no carrier (state %s)", inNS(dev.Name, ns), strings.ToUpper(dev.OperState)).WithMistake("no-carrier"))
+		return "", "", false, fail(Failf("%s is admin up but has no carrier (state %s)", inNS(dev.Name, ns), strings.ToUpper(dev.OperState)).WithMistake("no-carrier").
+			Say("why-no-carrier", D{"Link": inNSV(dev.Name, ns), "State": strings.ToUpper(dev.OperState)}))
 	}
 	if peer.MasterIndex != 0 {
 		if br, ok := v.byIndex(ctx, pns, peer.MasterIndex); ok && br.Type == "bridge" {

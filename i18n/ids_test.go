@@ -13,8 +13,9 @@ import (
 
 // callRE finds the message ids that Go code asks for: x.t("id", ...),
 // x.usage("id", ...), T(lang, "id", ...), TN(lang, "id", ...),
-// loc.T("id", ...) and loc.TN("id", ...).
-var callRE = regexp.MustCompile(`(?:\.(?:t|usage|T|TN|Errorf)\(|\b(?:T|TN)\([^,()"]+,\s*)"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"`)
+// loc.T("id", ...), loc.TN("id", ...), and a check's why: r.Say("id",
+// ...) and Msg{ID: "id"}.
+var callRE = regexp.MustCompile(`(?:\.(?:t|usage|T|TN|Errorf|Say)\(|\bID:\s*|\b(?:T|TN)\([^,()"]+,\s*)"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"`)
 
 // TestMessageIDsUsed: every id the code asks for is in the catalogue (a
 // typo would print the id itself), and every id of the catalogue is

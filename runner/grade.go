@@ -112,8 +112,7 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	}
 	run(checks.PhaseState, checks.PhaseProbe)
 	run(checks.PhaseAfter)
-	rep := NewReport(l, results)
-	rep.Lang = g.lang()
+	rep := NewReport(l, results).Localized(g.lang())
 	rep.ElapsedMS = time.Since(start).Milliseconds()
 	return rep
 }
@@ -136,6 +135,7 @@ func NewReport(l *lessons.Lesson, results [][]checks.Result) Report {
 			r := results[i][j]
 			sr.Checks = append(sr.Checks, CheckReport{
 				Name: c.Title(), Kind: c.Kind, Status: r.Status, Message: r.Message, Why: r.Why, Fix: r.Fix, Mistake: r.Mistake,
+				WhyMsg: r.WhyMsg,
 			})
 			switch r.Status {
 			case checks.Fail:

@@ -23,6 +23,9 @@ type CheckReport struct {
 	// Superseded is set on a check that failed because a later lesson
 	// changed its state on purpose (`check --all`): it counts as passed.
 	Superseded *SupersededBy `json:"superseded,omitempty"`
+	// WhyMsg is the check's why as catalogue messages (checks.Result),
+	// from which Localized says it in another language.
+	WhyMsg []checks.Msg `json:"-"`
 }
 
 // SupersededBy names the later lesson's step that changed a check's state.

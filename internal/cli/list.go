@@ -24,8 +24,14 @@ func (a *App) printList(ctx context.Context, w io.Writer) error {
 	}
 	w = a.styled(w)
 	fmt.Fprintln(w, a.t("list-heading", nil))
+	// Titles are padded to one width in terminal columns (a Chinese
+	// character takes two), so that the step counts line up.
+	tw := 0
 	for _, l := range a.Lessons {
-		fmt.Fprintf(w, "  %s %d  %-10s %s %s%s\n", listMark(prog, l), l.ID, l.Slug, l.Title, i18n.TN(a.lang(), "list-steps", len(l.Steps), nil), a.listState(prog, l))
+		tw = max(tw, i18n.Width(l.Title))
+	}
+	for _, l := range a.Lessons {
+		fmt.Fprintf(w, "  %s %d  %-10s %s %s%s\n", listMark(prog, l), l.ID, l.Slug, i18n.PadRight(l.Title, tw), i18n.TN(a.lang(), "list-steps", len(l.Steps), nil), a.listState(prog, l))
 	}
 	if next := suggestNext(prog, a.Lessons); next != nil {
 		fmt.Fprintln(w, "\n"+a.t("list-next", i18n.Data{"ID": next.ID, "Slug": next.Slug}))

@@ -1,12 +1,14 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/cli"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -135,5 +137,68 @@ func TestHelpInChinese(t *testing.T) {
 		for _, s := range c.want {
 			require.Contains(t, out.String(), s, c.env)
 		}
+	}
+}
+
+// TestWhysInChinese: `LANG=zh_CN.UTF-8 netlab check N --json` on a wrong
+// state gives the converted whys in Chinese; the mistake ids and the
+// statuses are the English run's.
+func TestWhysInChinese(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fake func() *kerneltest.Fake
+		args []string
+		zh   string
+	}{
+		{"lesson 1, lo down", func() *kerneltest.Fake { f := kerneltest.New(); f.Add("ns0"); return f }, []string{"check", "1", "--json"}, "ns0 里的 lo 是 down 的"},
+		{"lesson 2, fresh", kerneltest.New, []string{"check", "2", "--json"}, "命名空间 ns0 不存在"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var whys = map[string][]string{}
+			var mistakes = map[string][]string{}
+			for _, env := range []string{"zh_CN.UTF-8", "C"} {
+				locale(t, "", "", env)
+				a, out, _ := app(c.fake(), true)
+				require.Equal(t, cli.ExitFail, a.Run(c.args))
+				var rep struct {
+					Lang  string `json:"lang"`
+					Steps []struct {
+						Checks []struct{ Why, Mistake, Status string }
+					}
+				}
+				require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+				for _, s := range rep.Steps {
+					for _, ck := range s.Checks {
+						if ck.Why != "" {
+							whys[env] = append(whys[env], ck.Why)
+						}
+						mistakes[env] = append(mistakes[env], ck.Status+" "+ck.Mistake)
+					}
+				}
+			}
+			require.Equal(t, mistakes["C"], mistakes["zh_CN.UTF-8"])
+			joined := strings.Join(whys["zh_CN.UTF-8"], "\n")
+			require.Contains(t, joined, c.zh)
+			require.True(t, hasHan(whys["zh_CN.UTF-8"][0]), whys["zh_CN.UTF-8"][0])
+			require.False(t, hasHan(strings.Join(whys["C"], "\n")))
+		})
+	}
+}
+
+// TestListColumnsLineUp: in both languages the step counts of netlab list
+// start at the same terminal column on every line (a Chinese character
+// takes two columns).
+func TestListColumnsLineUp(t *testing.T) {
+	for _, c := range []struct{ env, open string }{{"zh_CN.UTF-8", "（"}, {"C", "("}} {
+		locale(t, "", "", c.env)
+		a, out, _ := app(kerneltest.New(), true)
+		require.Equal(t, cli.ExitOK, a.Run([]string{"list"}))
+		cols := map[int]bool{}
+		for _, ln := range strings.Split(out.String(), "\n") {
+			if i := strings.LastIndex(ln, c.open); i > 0 && strings.HasPrefix(ln, "  ") {
+				cols[i18n.Width(ln[:i])] = true
+			}
+		}
+		require.Len(t, cols, 1, "%s:\n%s", c.env, out.String())
 	}
 }
