@@ -173,7 +173,8 @@ func (c linkExists) Run(ctx context.Context, env Env) Result {
 		return r
 	}
 	if c.typ != "" && l.Type != c.typ {
-		return Failf("%s is a %s link, not a %s", inNS(c.link, c.ns), l.Type, c.typ).WithMistake("link-wrong-type")
+		return Failf("%s is a %s link, not a %s", inNS(c.link, c.ns), l.Type, c.typ).WithMistake("link-wrong-type").
+			Say("why-link-wrong-type", D{"Link": inNSV(c.link, c.ns), "Type": l.Type, "Want": c.typ})
 	}
 	return Passf("%s exists (%s)", inNS(c.link, c.ns), l.Type)
 }

@@ -507,10 +507,11 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 	p.addNS(ns)
 	if !br.AdminUp {
 		return "", "", false, fail(Failf("bridge %s is down: it forwards nothing between its ports until it is up", inNS(br.Name, ns)).
+			Say("why-path-bridge-down", D{"Bridge": inNSV(br.Name, ns)}).
 			WithFix(ipCmd(ns, "link set "+br.Name+" up")).WithMistake("bridge-down"))
 	}
 	if in.Name != "" {
-		if r := portOK(ns, br, in, ""); r != nil {
+		if r := portOK(ns, br, in, "", ""); r != nil {
 			return "", "", false, r
 		}
 	}
@@ -529,20 +530,22 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 			continue
 		}
 		what := fmt.Sprintf(" (the port that leads to %s)", inNS(peer.Name, pns))
+		whatV := Msg{ID: "why-port-leads-to", Data: D{"Link": inNSV(peer.Name, pns)}}
 		if !port.AdminUp {
-			return "", "", false, portOK(ns, br, port, what)
+			return "", "", false, portOK(ns, br, port, what, whatV)
 		}
 		if !peer.AdminUp {
 			return "", "", false, fail(Failf("%s, which holds %s, is down", inNS(peer.Name, pns), nh).
 				WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("link-down"))
 		}
-		if r := portOK(ns, br, port, what); r != nil {
+		if r := portOK(ns, br, port, what, whatV); r != nil {
 			return "", "", false, r
 		}
 		if in.Name != "" && in.BridgePort.Isolated && port.BridgePort.Isolated {
 			return "", "", false, fail(Failf("ports %s and %s of %s are both isolated (`bridge -d link show` says isolated on): the bridge passes no frame between two isolated ports, so %s cannot reach %s",
 				in.Name, port.Name, br.Name, nsName(p.from), inNS(peer.Name, pns)).
-				WithFix(fmt.Sprintf("bridge link set dev %s isolated off && bridge link set dev %s isolated off", in.Name, port.Name)).WithMistake("port-isolated"))
+				WithFix(fmt.Sprintf("bridge link set dev %s isolated off && bridge link set dev %s isolated off", in.Name, port.Name)).WithMistake("port-isolated").
+				Say("why-port-isolated", D{"In": in.Name, "Port": port.Name, "Bridge": br.Name, "From": nsV(p.from), "To": inNSV(peer.Name, pns)}))
 		}
 		p.hops = append(p.hops, bridgeHop{ns: ns, br: br, in: in, out: port})
 		if in.Name != "" {
@@ -569,13 +572,15 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		if pns == ns && peer.MasterIndex == 0 {
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is not a port of %s, so nothing on the bridge reaches it",
 				h, nh, inNS(peer.Name, pns), br.Name).
-				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached"))
+				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached").
+				Say("why-path-port-not-attached", D{"Holder": inNSV(h.link, h.ns), "IP": nh, "Peer": inNSV(peer.Name, pns), "Bridge": br.Name}))
 		}
 		if pns == ns && peer.MasterIndex != br.Index {
 			other, _ := v.byIndex(ctx, ns, peer.MasterIndex)
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is a port of %s, not of %s",
 				h, nh, inNS(peer.Name, pns), other.Name, br.Name).
-				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached"))
+				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached").
+				Say("why-path-port-other-bridge", D{"Holder": inNSV(h.link, h.ns), "IP": nh, "Peer": inNSV(peer.Name, pns), "Other": other.Name, "Bridge": br.Name}))
 		}
 		if pns != ns {
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is not in %s's namespace (%s), so it cannot be a port of %s",
@@ -600,10 +605,12 @@ func nobodyHasBridge(ctx context.Context, v *labView, nh net.IP, from string) Re
 }
 
 // portOK checks a bridge port is up and forwarding.
-func portOK(ns string, br, port kernel.Link, what string) *Result {
+// what ("" or " (the port that leads to ...)") is said as whatV.
+func portOK(ns string, br, port kernel.Link, what string, whatV any) *Result {
 	if !port.AdminUp {
 		return fail(Failf("port %s of %s is down%s: the bridge sends nothing through it", port.Name, br.Name, what).
-			WithFix(ipCmd(ns, "link set "+port.Name+" up")).WithMistake("port-down"))
+			WithFix(ipCmd(ns, "link set "+port.Name+" up")).WithMistake("port-down").
+			Say("why-port-down", D{"Port": port.Name, "Bridge": br.Name, "What": whatV}))
 	}
 	if port.BridgePortState != "" && port.BridgePortState != "forwarding" {
 		if !br.BridgeSTP && port.BridgePortState == "disabled" && port.AdminUp && port.LowerUp {
@@ -613,9 +620,11 @@ func portOK(ns string, br, port kernel.Link, what string) *Result {
 			// judges.
 			return nil
 		}
-		r := Failf("port %s of %s is in STP state %s%s, not forwarding: the bridge passes no frames through it yet", port.Name, br.Name, port.BridgePortState, what)
+		r := Failf("port %s of %s is in STP state %s%s, not forwarding: the bridge passes no frames through it yet", port.Name, br.Name, port.BridgePortState, what).
+			Say("why-port-stp", D{"Port": port.Name, "Bridge": br.Name, "State": port.BridgePortState, "What": whatV})
 		if br.BridgeSTP {
 			r.Why += fmt.Sprintf(" (STP is on for %s: stp_state 1; each port listens and learns for forward_delay before it forwards)", br.Name)
+			r = r.Say("why-port-stp-on", D{"Bridge": br.Name})
 		}
 		return fail(r.WithFix(ipCmd(ns, "link set "+br.Name+" type bridge stp_state 0")).WithMistake("port-not-forwarding"))
 	}
@@ -643,20 +652,24 @@ func portConfines(p pathInfo) *Result {
 		switch {
 		case o.BridgePort.Locked:
 			return fail(Failf("port %s of %s is locked (`bridge -d link show` says locked on): it drops every frame from a MAC that has no fdb entry on it, so the answers from behind it never enter the bridge",
-				o.Name, h.br.Name).WithFix(nsFix(set("locked off"))).WithMistake("port-locked"))
+				o.Name, h.br.Name).WithFix(nsFix(set("locked off"))).WithMistake("port-locked").
+				Say("why-port-locked-out", D{"Port": o.Name, "Bridge": h.br.Name}))
 		case in.Name != "" && in.BridgePort.Locked:
 			return fail(Failf("port %s of %s is locked (`bridge -d link show` says locked on): it drops every frame from a MAC that has no fdb entry on it, so the requests of %s never enter the bridge",
-				in.Name, h.br.Name, nsName(p.from)).WithFix(nsFix(fmt.Sprintf("bridge link set dev %s locked off", in.Name))).WithMistake("port-locked"))
+				in.Name, h.br.Name, nsName(p.from)).WithFix(nsFix(fmt.Sprintf("bridge link set dev %s locked off", in.Name))).WithMistake("port-locked").
+				Say("why-port-locked-in", D{"Port": in.Name, "Bridge": h.br.Name, "From": nsV(p.from)}))
 		case o.BridgePort.NoBcastFlood:
 			return fail(Failf("port %s of %s has bcast_flood off: the bridge floods no broadcast out of it, so the ARP request (who has %s?) never reaches the other side and nobody answers",
-				o.Name, h.br.Name, p.nextHop).WithFix(nsFix(set("bcast_flood on"))).WithMistake("port-bcast-flood-off"))
+				o.Name, h.br.Name, p.nextHop).WithFix(nsFix(set("bcast_flood on"))).WithMistake("port-bcast-flood-off").
+				Say("why-port-bcast-flood-off", D{"Port": o.Name, "Bridge": h.br.Name, "IP": p.nextHop}))
 		case o.BridgePort.NoFlood && (o.BridgePortNoLearning || h.br.BridgeAgeingZero):
-			why := "learning is off on it"
+			why, whyV := "learning is off on it", Msg{ID: "why-port-learning-off-on-it"}
 			if h.br.BridgeAgeingZero {
-				why = "the bridge's ageing_time is 0"
+				why, whyV = "the bridge's ageing_time is 0", Msg{ID: "why-bridge-ageing-zero"}
 			}
 			return fail(Failf("port %s of %s has flood off and %s: the bridge never learns the MAC behind it, so every frame to it is unknown unicast, which a port with flood off does not get",
-				o.Name, h.br.Name, why).WithFix(nsFix(set("flood on"))).WithMistake("port-flood-off"))
+				o.Name, h.br.Name, why).WithFix(nsFix(set("flood on"))).WithMistake("port-flood-off").
+				Say("why-port-flood-off", D{"Port": o.Name, "Bridge": h.br.Name, "Why": whyV}))
 		}
 	}
 	return nil

@@ -65,3 +65,9 @@ func refuseV(refuse string) any {
 func noReplyData(from string, sent int, to any, wait any) D {
 	return D{"From": nsV(from), "Sent": sent, "To": to, "Wait": wait}
 }
+
+// fdbWhy is the why of an fdb check: "BR has not learned LINK's MAC M",
+// then the reason (a message that starts with ": ").
+func fdbWhy(bridge, link, ns string, mac any, reason string, data D) []Msg {
+	return []Msg{{ID: "why-fdb-none", Data: D{"Bridge": bridge, "Link": inNSV(link, ns), "MAC": mac}}, {ID: reason, Data: data}}
+}
