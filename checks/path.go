@@ -273,6 +273,9 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 		if r != nil {
 			if route.Gw != nil && r.Mistake == "addr-missing" {
 				r.Why = fmt.Sprintf("%s's route to %s goes via the gateway %s, but %s", nsName(cur), dst, nh, r.Why)
+				if len(r.WhyMsg) > 0 {
+					r.WhyMsg = append([]Msg{{ID: "why-path-via-gateway", Data: D{"NS": nsV(cur), "Dst": dst, "Gw": nh}}}, r.WhyMsg...)
+				}
 				r.Mistake = "wrong-gateway"
 				r.Fix = ""
 			}
@@ -405,7 +408,8 @@ func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kerne
 	}
 	return Failf("%s has no route to %s: its addresses (%s) do not cover it and there is no default route%s",
 		nsName(ns), dst, strings.Join(v4, ", "), refuse).
-		WithMistake("no-default-route")
+		WithMistake("no-default-route").
+		Say("why-path-no-default-route", D{"NS": nsV(ns), "Dst": dst, "Addrs": strings.Join(v4, ", "), "Refuse": refuseV(refuse)})
 }
 
 // rpFilter: strict reverse-path filtering drops a packet that arrives on
@@ -589,19 +593,22 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		}
 	}
 	from := "bridge " + inNS(br.Name, ns)
-	return "", "", false, fail(nobodyHasBridge(ctx, v, nh, from))
+	return "", "", false, fail(nobodyHasBridge(ctx, v, nh, from, Msg{ID: "why-bridge-named", Data: D{"Bridge": inNSV(br.Name, ns)}}))
 }
 
-func nobodyHasBridge(ctx context.Context, v *labView, nh net.IP, from string) Result {
+// from is said as fromV.
+func nobodyHasBridge(ctx context.Context, v *labView, nh net.IP, from string, fromV any) Result {
 	hs := v.holders(ctx, nh)
 	if len(hs) == 0 {
-		return Failf("no namespace of the lab has the address %s: nothing behind %s answers for it", nh, from).WithMistake("addr-missing")
+		return Failf("no namespace of the lab has the address %s: nothing behind %s answers for it", nh, from).WithMistake("addr-missing").
+			Say("why-path-nobody-behind", D{"IP": nh, "From": fromV})
 	}
 	var where []string
 	for _, h := range hs {
 		where = append(where, h.String())
 	}
-	return Failf("%s is on %s, which is not connected to %s", nh, strings.Join(where, ", "), from).WithMistake("addr-wrong-end")
+	return Failf("%s is on %s, which is not connected to %s", nh, strings.Join(where, ", "), from).WithMistake("addr-wrong-end").
+		Say("why-path-not-connected", D{"IP": nh, "Where": placesV(hs), "From": fromV})
 }
 
 // portOK checks a bridge port is up and forwarding.

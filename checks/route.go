@@ -157,9 +157,9 @@ func (c routeCheck) Run(ctx context.Context, env Env) Result {
 	}
 	r := Failf("%s has no route to %s", nsName(c.ns), c.dstText()).WithFix(ipCmd(c.ns, add))
 	if c.dst == nil {
-		r = r.WithMistake("no-default-route")
+		r = r.WithMistake("no-default-route").Say("why-no-default-route", D{"NS": nsV(c.ns)})
 	} else {
-		r = r.WithMistake("route-missing")
+		r = r.WithMistake("route-missing").Say("why-route-missing", D{"NS": nsV(c.ns), "Dst": c.dstText()})
 	}
 	return r
 }

@@ -95,3 +95,20 @@ func TestSolveInChinese(t *testing.T) {
 	require.Contains(t, out.String(), "# 第 1 步：")
 	require.Contains(t, out.String(), "$ echo 1\n")
 }
+
+// TestSayWhyChineseSpacing: a name that is Chinese words (the root
+// namespace) is not spaced off the Chinese around it; a Latin one is.
+func TestSayWhyChineseSpacing(t *testing.T) {
+	for _, c := range []struct {
+		ns   any
+		en   string
+		want string
+	}{
+		{checks.Msg{ID: "why-root-ns"}, "net.ipv4.ip_forward is 0 in the lab's root namespace, not 1", "实验的根命名空间里的 net.ipv4.ip_forward 是 0，不是 1"},
+		{"r1", "net.ipv4.ip_forward is 0 in r1, not 1", "r1 里的 net.ipv4.ip_forward 是 0，不是 1"},
+	} {
+		got, ok := runner.SayWhy(i18n.ZH, c.en, []checks.Msg{{ID: "why-sysctl-value", Data: checks.D{"Key": "net.ipv4.ip_forward", "Value": "0", "NS": c.ns, "Want": "1"}}})
+		require.True(t, ok)
+		require.Equal(t, c.want, got)
+	}
+}

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/netlab/netlab/checks"
@@ -49,8 +50,17 @@ func SayWhy(lang i18n.Lang, en string, msgs []checks.Msg) (string, bool) {
 	if !ok || src != en {
 		return "", false
 	}
-	return sayAll(lang, msgs)
+	s, ok := sayAll(lang, msgs)
+	if ok && lang != i18n.EN {
+		// A Chinese template spaces a name off its words ("在 ns0 中");
+		// when the name is itself words (根命名空间), no space belongs
+		// between two Chinese characters.
+		s = hanSpaceRE.ReplaceAllString(s, "$1$2")
+	}
+	return s, ok
 }
+
+var hanSpaceRE = regexp.MustCompile(`(\p{Han}) +(\p{Han})`)
 
 func sayAll(lang i18n.Lang, msgs []checks.Msg) (string, bool) {
 	loc := i18n.For(lang)
