@@ -120,7 +120,8 @@ func (c routeCheck) Run(ctx context.Context, env Env) Result {
 			how = "via " + r.Gw.String() + " " + how
 		}
 		return Failf("%s can route to %s (%s): the lesson wants it to know nothing of that network, so that only NAT can make replies come back",
-			nsName(c.ns), c.dstText(), how).WithMistake("route-should-be-absent")
+			nsName(c.ns), c.dstText(), how).WithMistake("route-should-be-absent").
+			Say("why-route-should-be-absent", D{"NS": nsV(c.ns), "Dst": c.dstText(), "How": how})
 	}
 	routes, err := env.K.Routes(ctx, c.ns)
 	if err != nil {

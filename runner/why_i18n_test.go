@@ -24,7 +24,6 @@ var unconvertedWhys = map[string]bool{
 	"drop-wrong-ns":           true,
 	"drop-wrong-chain":        true,
 	"drop-too-broad":          true,
-	"route-back-to-lan":       true,
 	"masquerade-missing":      true,
 	"masq-wrong-if":           true,
 	"forward-policy-drop":     true,
