@@ -100,6 +100,13 @@ func register(h handshake, pid int, tty string) (func(), error) {
 	p := filepath.Join(dir, strconv.Itoa(pid)+".json")
 	_ = os.Remove(p) // a stale record of a pid the kernel reused
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Another sandbox removed the empty fallback directory just now.
+		if dir, err = registryDir(h.HostUID, true); err != nil {
+			return nil, err
+		}
+		f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +119,12 @@ func register(h handshake, pid int, tty string) (func(), error) {
 		os.Remove(p)
 		return nil, err
 	}
-	return func() { os.Remove(p) }, nil
+	return func() {
+		os.Remove(p)
+		if strings.HasPrefix(dir, "/tmp/") {
+			os.Remove(dir) // only when empty: leave no debris in /tmp
+		}
+	}, nil
 }
 
 // Running lists the current user's running lesson sandboxes, newest

@@ -118,7 +118,13 @@ func hostWarning(l *lessons.Lesson) string {
 
 // guidedLesson runs the guided shell for l and returns when it exits.
 func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts) error {
-	if !a.Privileged() {
+	// A new sandbox needs no privilege (a user namespace makes its
+	// owner root of it); --host, and a lesson inside `netlab shell`,
+	// change the current namespaces and need the right to.
+	if o.host && !a.Privileged() {
+		return usageErr("--host changes this machine's own network, which needs root: run `sudo netlab lesson %d --host`, or leave out --host for a sandbox", l.ID)
+	}
+	if !o.host && sandbox.Inside() && !a.Privileged() {
 		return errNotRoot
 	}
 	n := len(l.Steps)
@@ -190,7 +196,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	fmt.Fprintln(w, "netlab grades after every command. Help: netlab hint, netlab check, netlab solve --step K, netlab lesson.")
 	fmt.Fprintln(w)
 
-	if err := a.runShell(ctx, self, newSandbox, argv, env); err != nil {
+	if err := a.runShell(ctx, shellRun{self: self, sandbox: newSandbox, sess: sess, lesson: l}, argv, env); err != nil {
 		return err
 	}
 	done, _ := readPos(sess)
@@ -205,17 +211,34 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	return nil
 }
 
+// shellRun says where runShell runs the shell.
+type shellRun struct {
+	self    string
+	sandbox bool            // in a new sandbox (else right here)
+	sess    string          // the session directory the shell's user must own
+	lesson  *lessons.Lesson // nil: the bare shell
+}
+
 // runShell runs argv on the terminal, in a new sandbox or right here.
-func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, env []string) error {
+func (a *App) runShell(ctx context.Context, r shellRun, argv, env []string) error {
 	// The shell owns the terminal: Ctrl-C is for the learner's commands,
 	// so the shell must not die with netlab's own (signal-bound) context.
 	sctx := context.WithoutCancel(ctx)
 	var cmd *exec.Cmd
-	if newSandbox {
-		var err error
-		if cmd, err = sandbox.Command(sctx, self, nil, argv); err != nil {
-			return usageErr("netlab cannot start the sandbox: %v", err)
+	var sb *sandbox.Sandbox
+	if r.sandbox {
+		o := sandbox.Options{Self: r.self, Argv: argv, Label: "netlab shell"}
+		if r.sess != "" {
+			o.Own = []string{r.sess}
 		}
+		if r.lesson != nil {
+			o.Lesson, o.Label = r.lesson.ID, fmt.Sprintf("lesson %d (%s)", r.lesson.ID, r.lesson.Slug)
+		}
+		var err error
+		if sb, err = sandbox.New(sctx, o); err != nil {
+			return usageErr("%v", sandbox.Explain(err))
+		}
+		cmd = sb.Cmd
 	} else {
 		cmd = exec.CommandContext(sctx, argv[0], argv[1:]...)
 		cmd.Env = os.Environ()
@@ -228,11 +251,19 @@ func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	err := cmd.Run()
+	var err error
+	if sb != nil {
+		if err = sb.Start(); err != nil {
+			return usageErr("%v", err)
+		}
+		err = sb.Wait()
+	} else {
+		err = cmd.Run()
+	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		msg := fmt.Sprintf("netlab cannot start the shell: %v", err)
-		if newSandbox {
+		if r.sandbox {
 			msg = fmt.Sprintf("netlab cannot start the sandbox shell: %v (netlab doctor tells what is missing)", err)
 		}
 		return usageErr("%s", msg)
@@ -490,9 +521,6 @@ func (a *App) shellCommand() *cobra.Command {
 		Short: "Open a shell in a private sandbox (its own network namespace and /run/netns); all of it is gone on exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !a.Privileged() {
-				return errNotRoot
-			}
 			self, err := os.Executable()
 			if err != nil {
 				return usageErr("netlab cannot find its own binary: %v", err)
@@ -507,7 +535,7 @@ func (a *App) shellCommand() *cobra.Command {
 				return usageErr("netlab cannot prepare the shell: %v", err)
 			}
 			fmt.Fprintln(a.Stdout, "netlab sandbox: a private network namespace with its own /run/netns. Lessons and checks work here; exit leaves no trace.")
-			return a.runShell(cmd.Context(), self, true, argv, env)
+			return a.runShell(cmd.Context(), shellRun{self: self, sandbox: true, sess: sess}, argv, env)
 		},
 	}
 }
