@@ -66,7 +66,7 @@ type App struct {
 	// SandboxAvailable says why no sandbox can be made here, or nil
 	// (default: sandbox.Available; nil: assume it can).
 	SandboxAvailable func() error
-	Shell      runner.Shell
+	Shell            runner.Shell
 	// ProbeTimeout bounds one ping or TCP probe.
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
