@@ -71,6 +71,9 @@ type Options struct {
 	// own; they are handed over (lchown, no symlink followed) when root
 	// makes the sandbox for another uid.
 	Own []string
+	// Shell marks a sandbox made for a learner's shell (netlab lesson,
+	// netlab shell): a lesson started inside it runs there (InShell).
+	Shell bool
 	// Lesson and Label register the sandbox (Label non-empty) so that
 	// check, hint and watch from another terminal find it (see Running).
 	Lesson int
@@ -168,7 +171,17 @@ func prepare(ctx context.Context, o Options, status bool) (*Sandbox, error) {
 		return nil, err
 	}
 	id := IdentityFor(o.KeepIdentity)
-	h := handshake{Magic: magic, Nonce: hex.EncodeToString(nonce), Argv: o.Argv, SelfArgs: o.SelfArgs,
+	if !InitialUserNS() {
+		// Only sandboxes made from the host are registered: a nested one
+		// (in a test's sandbox, in `netlab shell`) would register under
+		// the uid numbers of its parent's view, not the learner's.
+		o.Label = ""
+	}
+	n := hex.EncodeToString(nonce)
+	if o.Shell {
+		n = shellMark + n
+	}
+	h := handshake{Magic: magic, Nonce: n, Argv: o.Argv, SelfArgs: o.SelfArgs,
 		HostUID: id.UID, Lesson: o.Lesson, Label: o.Label, Status: status}
 	msg, err := json.Marshal(h)
 	if err != nil {
@@ -362,6 +375,20 @@ func Inside() bool {
 		return false
 	}
 	return markerIn(readFile("/proc/self/mountinfo")) != ""
+}
+
+// shellMark starts the nonce of a shell's sandbox.
+const shellMark = "sh-"
+
+// InShell reports whether this process runs inside the sandbox of a
+// learner's shell (netlab lesson, netlab shell), read from the kernel like
+// Inside: there a lesson runs in place, where elsewhere (a test's
+// sandbox) it makes a sandbox of its own.
+func InShell() bool {
+	if InitialUserNS() {
+		return false
+	}
+	return strings.HasPrefix(markerIn(readFile("/proc/self/mountinfo")), shellMark)
 }
 
 func readFile(p string) []byte {

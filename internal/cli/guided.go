@@ -124,7 +124,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	if o.host && !a.Privileged() {
 		return usageErr("--host changes this machine's own network, which needs root: run `sudo netlab lesson %d --host`, or leave out --host for a sandbox", l.ID)
 	}
-	if !o.host && sandbox.Inside() && !a.Privileged() {
+	if !o.host && sandbox.InShell() && !a.Privileged() {
 		return errNotRoot
 	}
 	n := len(l.Steps)
@@ -136,7 +136,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		return usageErr("netlab cannot find its own binary: %v", err)
 	}
 	// Inside `netlab shell` the sandbox already exists: use it.
-	newSandbox := !o.host && !sandbox.Inside()
+	newSandbox := !o.host && !sandbox.InShell()
 	store := progressStore(a.Stderr)
 	prog, err := store.Load()
 	if err != nil {
@@ -187,7 +187,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 
 	w := a.Stdout
 	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
-	if !newSandbox && !o.host && sandbox.Inside() {
+	if !newSandbox && !o.host && sandbox.InShell() {
 		fmt.Fprintln(w, "You are in the sandbox of `netlab shell`: the lesson runs here, and leaving the lesson keeps what you built until you leave the sandbox.")
 	}
 	if newSandbox {
@@ -204,7 +204,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	switch {
 	case newSandbox:
 		where = "the sandbox and everything in it are gone"
-	case sandbox.Inside():
+	case sandbox.InShell():
 		where = "what you built stays in this sandbox until you leave it"
 	}
 	fmt.Fprintf(w, "\nLeft lesson %d (%s): %d/%d steps done; %s. Progress is saved (netlab list).\n", l.ID, l.Slug, max(done, 0), n, where)
@@ -227,7 +227,7 @@ func (a *App) runShell(ctx context.Context, r shellRun, argv, env []string) erro
 	var cmd *exec.Cmd
 	var sb *sandbox.Sandbox
 	if r.sandbox {
-		o := sandbox.Options{Self: r.self, Argv: argv, Label: "netlab shell"}
+		o := sandbox.Options{Self: r.self, Argv: argv, Shell: true, Label: "netlab shell"}
 		if r.sess != "" {
 			o.Own = []string{r.sess}
 		}
