@@ -64,10 +64,14 @@ A step with no catalogued mistake is a warning, a failure with --strict
 				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, Chunk: chunk, AllMistakes: all, ProbeTimeout: probe, Strict: strict,
 				Spawn: selftest.ExecSpawner(self, []string{selftestUnitCmd}, nil),
 			}
-			// The host is only read, from outside every sandbox.
-			if k, err := kernel.New(); err == nil {
-				defer k.Close()
-				s.Host = k
+			// The host is only read, from outside every sandbox (and only
+			// where netlab may read every namespace: a user's sandboxes
+			// cannot change the host's network at all).
+			if a.Privileged() {
+				if k, err := kernel.New(); err == nil {
+					defer k.Close()
+					s.Host = k
+				}
 			}
 			res := s.Run(cmd.Context(), ls)
 			if asJSON {
