@@ -13,6 +13,7 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/sandbox"
 )
@@ -78,8 +79,16 @@ type pterm struct {
 
 func startPty(t testing.TB, cmd *exec.Cmd) *pterm {
 	t.Helper()
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 300})
+	m, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 300})
 	require.NoError(t, err)
+	// pty's file is in blocking mode (Fd() was called on it): a Close
+	// would wait for the pending Read, and the terminal would never hang
+	// up. A non-blocking copy goes through Go's poller; Close is a close.
+	fd, err := unix.Dup(int(m.Fd()))
+	require.NoError(t, err)
+	m.Close()
+	require.NoError(t, unix.SetNonblock(fd, true))
+	f := os.NewFile(uintptr(fd), "ptmx")
 	p := &pterm{t: t, f: f, cmd: cmd, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
@@ -55,6 +56,12 @@ func startTime(pid int) string {
 // own, and after exit nothing it started survives, not even a job
 // started with `ip netns exec` in a namespace it made.
 func TestLessonShellHoldsNoHostRootAndLeavesNothing(t *testing.T) {
+	for _, leave := range []string{"exit", "hangup"} {
+		t.Run(leave, func(t *testing.T) { lessonShellLeavesNothing(t, leave) })
+	}
+}
+
+func lessonShellLeavesNothing(t *testing.T, leave string) {
 	if sandbox.Inside() {
 		t.Fatal("this test must run from the host, not in a sandbox")
 	}
@@ -103,8 +110,14 @@ func TestLessonShellHoldsNoHostRootAndLeavesNothing(t *testing.T) {
 	for pid := range members {
 		starts[pid] = startTime(pid)
 	}
-	p.send("exit")
-	require.NoError(t, p.wait(), p.text())
+	if leave == "exit" {
+		p.send("exit")
+		require.NoError(t, p.wait(), p.text())
+	} else {
+		// The terminal goes away (a closed ssh session, a killed xterm).
+		require.NoError(t, p.f.Close())
+		_ = p.wait()
+	}
 	for pid, c := range members {
 		st := startTime(pid)
 		require.True(t, st == "" || st != starts[pid], "pid %d (%s) survived the lesson shell", pid, c)
@@ -164,7 +177,19 @@ func TestPrivilegeAndRunInsideASandbox(t *testing.T) {
 		require.NoError(t, os.WriteFile(f, nil, 0o600), d)
 		require.NoError(t, os.Remove(f))
 	}
+	// iptables' lock is the sandbox's own: /run is the sandbox's tmpfs.
+	var fs unix.Statfs_t
+	require.NoError(t, unix.Statfs("/run", &fs))
+	require.Equal(t, int64(unix.TMPFS_MAGIC), int64(fs.Type))
 	out, err := exec.Command("iptables", "-w", "-A", "FORWARD", "-j", "ACCEPT").CombinedOutput()
+	require.NoError(t, err, string(out))
+	if _, err := exec.LookPath("iptables-legacy"); err == nil {
+		// The legacy backend takes /run/xtables.lock.
+		out, err = exec.Command("iptables-legacy", "-w", "-L", "-n").CombinedOutput()
+		require.NoError(t, err, string(out))
+		require.FileExists(t, "/run/xtables.lock")
+	}
+	out, err = exec.Command("iptables", "-w", "-A", "FORWARD", "-j", "ACCEPT").CombinedOutput()
 	require.NoError(t, err, string(out))
 	out, err = exec.Command("sysctl", "-w", "net.ipv4.ip_forward=1").CombinedOutput()
 	require.NoError(t, err, string(out))
