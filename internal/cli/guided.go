@@ -518,7 +518,7 @@ func (a *App) tickOnce(ctx context.Context, g guided.Grader, l *lessons.Lesson, 
 func (a *App) shellCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "shell",
-		Short: "Open a shell in a private sandbox (its own network namespace and /run/netns); all of it is gone on exit",
+		Short: "Open a shell in a private sandbox (a user namespace with its own network, PID and mount namespaces); all of it is gone on exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			self, err := os.Executable()
@@ -534,7 +534,7 @@ func (a *App) shellCommand() *cobra.Command {
 			if err != nil {
 				return usageErr("netlab cannot prepare the shell: %v", err)
 			}
-			fmt.Fprintln(a.Stdout, "netlab sandbox: a private network namespace with its own /run/netns. Lessons and checks work here; exit leaves no trace.")
+			fmt.Fprintln(a.Stdout, "netlab sandbox: your own user, PID, network and mount namespaces (root here, not on the host). Lessons and checks work here; exit leaves no trace.")
 			return a.runShell(cmd.Context(), shellRun{self: self, sandbox: true, sess: sess}, argv, env)
 		},
 	}
