@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -200,4 +201,79 @@ func TestAsAnUnprivilegedUser(t *testing.T) {
 		require.Contains(t, se.String(), "no lesson sandbox of yours is running")
 		require.Equal(t, 1, strings.Count(se.String(), "\n"), se.String())
 	})
+}
+
+// Under sudo the sandbox's root is the user who ran sudo: their HOME,
+// their files, no host root; and that user's second terminal, which may
+// not enter a sandbox root made, says so plainly.
+func TestUnderSudoTheSandboxIsTheLearners(t *testing.T) {
+	if sandbox.Inside() {
+		t.Fatal("this test must run from the host, not in a sandbox")
+	}
+	if os.Geteuid() != 0 || !sandbox.InitialUserNS() {
+		sandboxtest.Skip(t, "sudo's case needs root on the host")
+	}
+	u := newThrowaway(t)
+	bin := u.install(t, netlabBin(t), "netlab")
+	cmd := exec.Command(bin, "shell")
+	// What sudo leaves: root's HOME, the caller in SUDO_*.
+	cmd.Env = append(lessonEnv("/root"), "SUDO_UID="+strconv.Itoa(u.uid), "SUDO_GID="+strconv.Itoa(u.gid), "SUDO_USER="+u.name)
+	cmd.Dir = "/"
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	var mu bytes.Buffer
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	ready, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		b := make([]byte, 4096)
+		for {
+			n, err := pr.Read(b)
+			mu.Write(b[:n])
+			if strings.Contains(mu.String(), "ready=2") {
+				select {
+				case <-ready:
+				default:
+					close(ready)
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	_, err = io.WriteString(stdin, `touch "$HOME/from-sudo"; touch /root/probe 2>/dev/null || echo "root-refused"; echo "home=$HOME"; echo "ready:$((1+1))" | tr : =`+"\n")
+	require.NoError(t, err)
+	select {
+	case <-ready:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		pw.Close()
+		<-done
+		t.Fatalf("the shell did not answer:\n%s", mu.String())
+	}
+	st, err := os.Stat(filepath.Join(u.home, "from-sudo"))
+	require.NoError(t, err)
+	require.Equal(t, uint32(u.uid), st.Sys().(*syscall.Stat_t).Uid)
+
+	var se bytes.Buffer
+	c := u.cmd(bin, "check", "1")
+	c.Stderr = &se
+	err = c.Run()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, 2, ee.ExitCode(), se.String())
+	require.Contains(t, se.String(), "was started with sudo")
+
+	require.NoError(t, stdin.Close())
+	require.NoError(t, cmd.Wait())
+	pw.Close()
+	<-done
+	out := mu.String()
+	require.Contains(t, out, "root-refused")
+	require.Contains(t, out, "home="+u.home)
+	require.NoFileExists(t, "/root/probe")
 }

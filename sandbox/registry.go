@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -160,11 +161,28 @@ func Running() ([]Record, error) {
 		case err != nil || markerIn(mi) != r.Nonce:
 			os.Remove(p)
 			continue
+		default:
+			r.Foreign = !ownUserNS(r.PID)
 		}
 		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Started.After(out[j].Started) })
 	return out, nil
+}
+
+// ownUserNS reports whether this user owns (and so may enter) the user
+// namespace of process pid: root owns a sandbox made under sudo.
+func ownUserNS(pid int) bool {
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	var owner uint32
+	if _, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(unix.NS_GET_OWNER_UID), uintptr(unsafe.Pointer(&owner))); e != 0 {
+		return false
+	}
+	return int(owner) == os.Getuid()
 }
 
 func readRecord(p string) (Record, error) {
