@@ -48,6 +48,12 @@ func (r Record) Describe() string {
 // verified. $XDG_RUNTIME_DIR is not trusted. Ownership is judged in this
 // process's user namespace, so the init (root inside, the learner outside)
 // and the learner's other terminals agree.
+// Where registries live; tests move them.
+var (
+	runUserDir = "/run/user"
+	tmpDir     = "/tmp"
+)
+
 func registryDir(hostUID int, create bool) (string, error) {
 	me := uint32(os.Geteuid())
 	private := func(p string, exact bool) error {
@@ -65,13 +71,13 @@ func registryDir(hostUID int, create bool) (string, error) {
 		}
 		return nil
 	}
-	base := fmt.Sprintf("/run/user/%d", hostUID)
+	base := filepath.Join(runUserDir, strconv.Itoa(hostUID))
 	if private(base, false) != nil {
 		base = ""
 	}
 	dir := filepath.Join(base, "netlab")
 	if base == "" {
-		dir = fmt.Sprintf("/tmp/netlab-%d", hostUID)
+		dir = filepath.Join(tmpDir, fmt.Sprintf("netlab-%d", hostUID))
 	}
 	if create {
 		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -122,7 +128,7 @@ func register(h handshake, pid int, tty string) (func(), error) {
 	}
 	return func() {
 		os.Remove(p)
-		if strings.HasPrefix(dir, "/tmp/") {
+		if strings.HasPrefix(dir, tmpDir+"/") {
 			os.Remove(dir) // only when empty: leave no debris in /tmp
 		}
 	}, nil
