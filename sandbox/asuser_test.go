@@ -51,7 +51,8 @@ func newThrowaway(t *testing.T) throwaway {
 	_, err := rand.Read(b)
 	require.NoError(t, err)
 	name := "nltest" + hex.EncodeToString(b)
-	home, err := os.MkdirTemp("", "netlab-user-")
+	// Under /tmp, not $TMPDIR: the user must reach it (root's TMPDIR may be private).
+	home, err := os.MkdirTemp("/tmp", "netlab-user-")
 	require.NoError(t, err)
 	t.Cleanup(func() { os.RemoveAll(home) })
 	out, err := exec.Command("useradd", "--no-create-home", "--home-dir", home, "--shell", "/bin/bash", "--user-group", name).CombinedOutput()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/internal/cli"
@@ -99,4 +100,18 @@ func TestNoRedirect(t *testing.T) {
 		a.Run(tc.args)
 		require.Zero(t, got.pid, "%+v", tc)
 	}
+}
+
+// --host on a terminal without root: one sentence saying it needs root.
+func TestHostNeedsRoot(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	require.NoError(t, err)
+	defer ptmx.Close()
+	defer tty.Close()
+	a, got, out, errb := reachApp(t, false, false, nil)
+	a.Stdin = tty
+	require.Equal(t, cli.ExitUsage, a.Run([]string{"lesson", "1", "--host"}))
+	require.Zero(t, got.pid)
+	require.Empty(t, out.String())
+	require.Equal(t, "--host changes this machine's own network, which needs root: run `sudo netlab lesson 1 --host`, or leave out --host for a sandbox", oneLine(t, errb.String()))
 }
