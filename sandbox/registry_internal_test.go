@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -139,4 +140,37 @@ func TestRefusals(t *testing.T) {
 	all[AppArmorProfile] = "profile"
 	require.Equal(t, []string{"user.max_user_namespaces", "kernel.unprivileged_userns_clone"}, names(Refusals(read(all), false)))
 	require.Empty(t, Refusals(read(map[string]string{"/proc/sys/user/max_user_namespaces": "15000"}), false))
+}
+
+// Under sudo the learner's login shell and home are theirs, from the
+// passwd entry of SUDO_UID; SUDO_UID=0 gives nobody, not root.
+func TestIdentityUnderSudo(t *testing.T) {
+	if os.Geteuid() != 0 || !InitialUserNS() {
+		t.Setenv("SUDO_UID", "1")
+		require.Equal(t, "", LearnerShell(), "SUDO_UID steers nothing for a user")
+		require.Equal(t, os.Geteuid(), IdentityFor(false).UID)
+		return
+	}
+	u, err := user.LookupId("1")
+	if err != nil {
+		t.Skip("no uid 1 here")
+	}
+	t.Setenv("SUDO_UID", "1")
+	t.Setenv("SUDO_GID", "1")
+	id := IdentityFor(false)
+	require.Equal(t, 1, id.UID)
+	require.Equal(t, u.HomeDir, id.Learner.HomeDir)
+	require.Equal(t, loginShell(u.Username), LearnerShell())
+	require.NotEmpty(t, LearnerShell())
+	env := withLearner([]string{"HOME=/root", "SHELL=/bin/bash", "PATH=/bin"}, id.Learner)
+	require.Contains(t, env, "HOME="+u.HomeDir)
+	require.Contains(t, env, "PATH=/bin")
+	require.NotContains(t, env, "HOME=/root")
+
+	t.Setenv("SUDO_UID", "0")
+	require.Equal(t, nobody, IdentityFor(false).UID)
+	require.Equal(t, 0, IdentityFor(true).UID, "tests keep their own identity")
+	t.Setenv("SUDO_UID", "")
+	require.Equal(t, nobody, IdentityFor(false).UID)
+	require.Equal(t, "", LearnerShell())
 }

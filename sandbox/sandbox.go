@@ -329,6 +329,15 @@ func withLearner(env []string, u *user.User) []string {
 	return out
 }
 
+// LearnerShell is, under sudo, the login shell of the user who ran sudo
+// (sudo sets $SHELL to root's), else "".
+func LearnerShell() string {
+	if id := IdentityFor(false); id.Learner != nil {
+		return loginShell(id.Learner.Username)
+	}
+	return ""
+}
+
 func loginShell(name string) string {
 	f, err := os.Open("/etc/passwd")
 	if err != nil {

@@ -179,6 +179,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	if err := makeFIFOs(sess); err != nil {
 		return usageErr("netlab cannot prepare the lesson shell: %v", err)
 	}
+	useLearnerShell()
 	argv, env, err := shellSetup(sess, l, pre, a.Stderr)
 	if err != nil {
 		return usageErr("netlab cannot prepare the lesson shell: %v", err)
@@ -209,6 +210,14 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	}
 	fmt.Fprintf(w, "\nLeft lesson %d (%s): %d/%d steps done; %s. Progress is saved (netlab list).\n", l.ID, l.Slug, max(done, 0), n, where)
 	return nil
+}
+
+// useLearnerShell: under sudo the lesson shell is the learner's own
+// login shell, not root's (which sudo put in $SHELL).
+func useLearnerShell() {
+	if sh := sandbox.LearnerShell(); sh != "" {
+		os.Setenv("SHELL", sh)
+	}
 }
 
 // shellRun says where runShell runs the shell.
@@ -530,6 +539,7 @@ func (a *App) shellCommand() *cobra.Command {
 				return usageErr("netlab cannot prepare the shell: %v", err)
 			}
 			defer os.RemoveAll(sess)
+			useLearnerShell()
 			argv, env, err := shellSetup(sess, nil, nil, a.Stderr)
 			if err != nil {
 				return usageErr("netlab cannot prepare the shell: %v", err)
