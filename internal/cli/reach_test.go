@@ -3,6 +3,8 @@ package cli_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -114,4 +116,25 @@ func TestHostNeedsRoot(t *testing.T) {
 	require.Zero(t, got.pid)
 	require.Empty(t, out.String())
 	require.Equal(t, "--host changes this machine's own network, which needs root: run `sudo netlab lesson 1 --host`, or leave out --host for a sandbox", oneLine(t, errb.String()))
+}
+
+// doctor finds the sbin tools a normal user's PATH lacks, as the lesson
+// shell (whose PATH gains them) will.
+func TestDoctorLooksInSbin(t *testing.T) {
+	t.Setenv("PATH", "/nonexistent")
+	checked := 0
+	// A tool that lives only in sbin on Debian and Ubuntu.
+	for _, tool := range []string{"ip", "sysctl"} {
+		for _, d := range []string{"/usr/sbin", "/sbin"} {
+			if _, err := os.Stat(filepath.Join(d, tool)); err == nil {
+				got, err := cli.DoctorEnv().LookPath(tool)
+				require.NoError(t, err)
+				require.Contains(t, got, "sbin")
+				checked++
+			}
+		}
+	}
+	require.NotZero(t, checked, "neither ip nor sysctl lives in an sbin directory here")
+	_, err := cli.DoctorEnv().LookPath("netlab-no-such-tool")
+	require.Error(t, err)
 }
