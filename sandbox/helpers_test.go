@@ -30,6 +30,10 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	if os.Getenv(envProbe) == "admin" {
+		fmt.Printf("admin=%v\n", sandbox.CanAdminNet())
+		os.Exit(0)
+	}
 	if os.Getenv(envProbe) == "1" {
 		fmt.Printf("inside=%v pid=%d\n", sandbox.Inside(), os.Getpid())
 		os.Exit(0)

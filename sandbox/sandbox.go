@@ -453,8 +453,13 @@ func ownsNetNS() bool {
 	}
 	defer unix.Close(nfd)
 	fd, err := unix.IoctlRetInt(nfd, unix.NS_GET_USERNS)
+	if errors.Is(err, unix.EPERM) {
+		return false // owned by a user namespace above ours
+	}
 	if err != nil {
-		return InitialUserNS()
+		// The ioctl is not there (an old kernel, qemu-user does not
+		// translate it): the capabilities are all we can judge by.
+		return true
 	}
 	for i := 0; i < 64; i++ {
 		var st unix.Stat_t

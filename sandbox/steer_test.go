@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/sandbox"
+	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
 // The variables that used to steer the sandbox (issue 8 item 4), and a
@@ -71,4 +72,32 @@ func TestInsideIsTheKernelsWord(t *testing.T) {
 	// The payload is not PID 1: netlab's init is.
 	require.True(t, strings.HasPrefix(strings.TrimSpace(string(out)), "inside=true pid="), string(out))
 	require.NotEqual(t, "inside=true pid=1", strings.TrimSpace(string(out)))
+}
+
+// Privilege is judged over the network namespace: root of a user
+// namespace that does not own the network namespace (unshare -U -r alone)
+// may not change it; with a network namespace of its own it may.
+func TestCanAdminNetIsRelativeToTheNetworkNamespace(t *testing.T) {
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		sandboxtest.Skip(t, "unshare (util-linux) is not installed")
+	}
+	if why := sandboxtest.Unavailable(); why != "" {
+		sandboxtest.Skip(t, why)
+	}
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"-U", "-r"}, "admin=false"},
+		{[]string{"-U", "-r", "-n"}, "admin=true"},
+	} {
+		cmd := exec.Command(unshare, append(tc.flags, os.Args[0])...)
+		cmd.Env = append(os.Environ(), envProbe+"=admin")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(out))
+		require.Equal(t, tc.want, strings.TrimSpace(string(out)), "unshare %v", tc.flags)
+	}
+	// Outside, as root on the host, or as a user, it is what it was.
+	require.Equal(t, os.Geteuid() == 0 && sandbox.InitialUserNS(), sandbox.CanAdminNet())
 }
