@@ -195,7 +195,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		fmt.Fprintln(w, "You are in the sandbox of `netlab shell`: the lesson runs here, and leaving the lesson keeps what you built until you leave the sandbox.")
 	}
 	if newSandbox {
-		fmt.Fprintln(w, "You are in a private sandbox: its own network namespace and its own /run/netns. Nothing you do here touches the host, and all of it is gone when you type exit.")
+		fmt.Fprintln(w, "You are in a private sandbox: root here but not on the host, with your own network, PID and mount namespaces and your own /run/netns. Nothing you do here touches the host, and all of it is gone when you type exit.")
 	}
 	fmt.Fprintln(w, "netlab grades after every command. Help: netlab hint, netlab check, netlab solve --step K, netlab lesson.")
 	fmt.Fprintln(w)
