@@ -229,7 +229,19 @@ func TestUnderSudoTheSandboxIsTheLearners(t *testing.T) {
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	exited := make(chan struct{})
+	t.Cleanup(func() {
+		// Leave as a learner does (end of input), so that netlab removes
+		// its session; kill only what does not end.
+		_ = stdin.Close()
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	go func() { _ = cmd.Wait(); close(exited) }()
 	ready, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -255,6 +267,7 @@ func TestUnderSudoTheSandboxIsTheLearners(t *testing.T) {
 	case <-ready:
 	case <-time.After(60 * time.Second):
 		_ = cmd.Process.Kill()
+		<-exited
 		pw.Close()
 		<-done
 		t.Fatalf("the shell did not answer:\n%s", mu.String())
@@ -273,7 +286,12 @@ func TestUnderSudoTheSandboxIsTheLearners(t *testing.T) {
 	require.Contains(t, se.String(), "was started with sudo")
 
 	require.NoError(t, stdin.Close())
-	require.NoError(t, cmd.Wait())
+	select {
+	case <-exited:
+	case <-time.After(60 * time.Second):
+		t.Fatal("netlab shell did not end at the end of its input")
+	}
+	require.True(t, cmd.ProcessState.Success(), cmd.ProcessState.String())
 	pw.Close()
 	<-done
 	out := mu.String()
