@@ -275,6 +275,16 @@ func Default() *Registry {
 		PingKind,
 		TCPKind,
 		NFRuleKind,
+		ForwardingKind,
+		HopsKind,
+		Addr6Kind,
+		Route6Kind,
+		Ping6Kind,
+		Neigh6Kind,
+		VXLANKind,
+		TunnelKind,
+		MTUKind,
+		PingMTUKind,
 	} {
 		r.Add(k)
 	}

@@ -122,16 +122,19 @@ func (a *App) Run(args []string) int {
 		}
 		a.Lessons = ls
 	}
-	// Every command writes through one writer that remembers the first
-	// failed write: output that could not be written (>/dev/full, a
-	// closed stdout) is exit 2, whatever the command concluded.
 	root := a.rootCommand()
+	if code := a.useLang(root, args); code >= 0 {
+		return code
+	}
 	args = a.withDefaultLesson(root, args)
 	// Run in the learner's sandbox, the netlab there writes to this very
 	// stdout (a terminal stays a terminal) and answers for its own output.
 	if code, ok := a.redirect(ctx, root, args); ok {
 		return code
 	}
+	// Every command writes through one writer that remembers the first
+	// failed write: output that could not be written (>/dev/full, a
+	// closed stdout) is exit 2, whatever the command concluded.
 	out := newOutput(a.Stdout)
 	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
 	a.Stdout, a.out = out.w, out
@@ -186,6 +189,7 @@ them by reading the kernel's state and by sending real packets.`,
 		a.checkCommand(),
 		a.hintCommand(),
 		a.solveCommand(),
+		a.setupCommand(),
 		a.resetCommand(),
 		a.doctorCommand(),
 		a.shellCommand(),

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/netlab/netlab/sandbox"
 )
@@ -28,8 +30,12 @@ func (a *App) redirect(ctx context.Context, root *cobra.Command, args []string) 
 	if err != nil || cmd == root || !reachable[cmd.Name()] {
 		return 0, false
 	}
-	probe := *cmd.Flags()
+	// The command's own flags and those it inherits (--lang).
+	probe := pflag.NewFlagSet(cmd.Name(), pflag.ContinueOnError)
+	probe.SetOutput(io.Discard)
 	probe.Usage = func() {}
+	probe.AddFlagSet(cmd.Flags())
+	probe.AddFlagSet(cmd.InheritedFlags())
 	if err := probe.Parse(rest); err != nil {
 		return 0, false // cobra says what is wrong with the flags
 	}

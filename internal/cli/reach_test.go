@@ -47,7 +47,7 @@ func rec(pid, lesson int, label string, age time.Duration) sandbox.Record {
 // newest when several, saying which; the exit code is the inner one.
 func TestRedirectToTheRunningSandbox(t *testing.T) {
 	recs := []sandbox.Record{rec(300, 3, "lesson 3 (bridge)", time.Minute), rec(200, 2, "lesson 2 (veth)", 2*time.Minute), rec(100, 2, "lesson 2 (veth)", time.Hour)}
-	for _, args := range [][]string{{"check", "2", "--json"}, {"hint", "veth"}, {"watch", "2"}} {
+	for _, args := range [][]string{{"check", "2", "--json"}, {"hint", "veth"}, {"watch", "2"}, {"check", "2", "--lang", "zh"}} {
 		a, got, _, errb := reachApp(t, false, false, recs)
 		require.Equal(t, 3, a.Run(args), errb.String())
 		require.Equal(t, 200, got.pid, "not the newest sandbox of lesson 2")

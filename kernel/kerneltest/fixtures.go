@@ -17,6 +17,10 @@ var Fixtures = map[string]func() *Fake{
 		return f
 	},
 	"bridge-lab": BridgeLab,
+	// lessons 5-7 (fixtures58.go)
+	"veth-pair-router": VethPairRouter,
+	"veth-pair-v6":     VethPairV6,
+	"overlay":          Overlay,
 }
 
 // VethPair is lesson 2's finished state: veth0 in ns0 (ifindex 5, nsid 1
