@@ -80,12 +80,22 @@ func (l *Linux) ProbeTCP(ctx context.Context, p TCPProbe) (TCPResult, error) {
 	if p.Timeout <= 0 {
 		return TCPResult{}, errors.New("tcp probe: a timeout is required")
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
-	defer cancel()
 	se, err := l.entry(ctx, p.ServerNS)
 	if err != nil {
 		return TCPResult{}, err
 	}
+	if p.Listen.Port != 0 {
+		// A fixed port: probes of other netlab processes (a watch pane, a
+		// prompt, a manual check) take turns, so that the port is taken
+		// only when something that is not netlab holds it.
+		lk, err := lockProbePort(ctx, se.ino, p.Listen)
+		if err != nil {
+			return TCPResult{}, err
+		}
+		defer lk.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	defer cancel()
 	ce, err := l.entry(ctx, p.ClientNS)
 	if err != nil {
 		return TCPResult{}, err
@@ -163,4 +173,23 @@ func serveProbe(ctx context.Context, ln net.Listener) {
 			fmt.Fprintf(c, "%s %s\n", strings.TrimSpace(line), from)
 		}(c)
 	}
+}
+
+// probeLockWait bounds the wait for another netlab's probe on the same
+// port: each probe holds it for at most its own timeout.
+const probeLockWait = time.Minute
+
+func lockProbePort(ctx context.Context, nsIno uint64, a net.TCPAddr) (*Lock, error) {
+	if nsIno == 0 { // the lab's root namespace
+		var err error
+		if nsIno, err = ownNSIno(); err != nil {
+			return nil, err
+		}
+	}
+	name := fmt.Sprintf("probe-%d-%s-%d.lock", nsIno, a.IP.String(), a.Port)
+	lk, err := LockLab(ctx, name, probeLockWait)
+	if err != nil {
+		return nil, fmt.Errorf("tcp probe on %s: %w", a.String(), err)
+	}
+	return lk, nil
 }

@@ -1,0 +1,149 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// StateRoot holds one directory per lab (records, locks). It is a
+// root-owned 0700 directory under /run, so it goes with a reboot, as the
+// namespaces it describes do. Tests point it elsewhere; nothing else may.
+var StateRoot = "/run/netlab"
+
+// LabStateDir is the state directory of the lab netlab runs in, keyed by
+// the identity (inode) of the lab's root network namespace: two sandboxes
+// never share one, and a host lab keeps one across netlab runs. Every
+// component is created without following symlinks and must be a directory
+// owned by us with mode 0700.
+func LabStateDir() (string, error) {
+	ino, err := ownNSIno()
+	if err != nil {
+		return "", fmt.Errorf("identify the lab's network namespace: %w", err)
+	}
+	if err := mkPrivateDir(StateRoot); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(StateRoot, "net-"+strconv.FormatUint(ino, 10))
+	if err := mkPrivateDir(dir); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// mkPrivateDir makes dir (its parent must exist) or accepts it as it is
+// only when it is a real directory, ours, and closed to others.
+func mkPrivateDir(dir string) error {
+	if err := unix.Mkdir(dir, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("create netlab's state directory %s: %w", dir, err)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(dir, &st); err != nil {
+		return fmt.Errorf("netlab's state directory %s: %w", dir, err)
+	}
+	switch {
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		return fmt.Errorf("netlab's state directory %s is not a directory (a symlink or a file was put there): remove it", dir)
+	case int(st.Uid) != os.Geteuid():
+		return fmt.Errorf("netlab's state directory %s belongs to uid %d, not to netlab's user: remove it", dir, st.Uid)
+	case st.Mode&0o077 != 0:
+		return fmt.Errorf("netlab's state directory %s is open to other users (mode %o): remove it", dir, st.Mode&0o777)
+	}
+	return nil
+}
+
+// openStateFile opens (creating) name in the lab state directory, never
+// through a symlink.
+func openStateFile(name string, flags int) (*os.File, error) {
+	dir, err := LabStateDir()
+	if err != nil {
+		return nil, err
+	}
+	p := filepath.Join(dir, name)
+	fd, err := unix.Open(p, flags|unix.O_CREAT|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", p, err)
+	}
+	return os.NewFile(uintptr(fd), p), nil
+}
+
+// ErrLabBusy is returned (wrapped) when another netlab holds a lab lock
+// for longer than the caller wants to wait.
+var ErrLabBusy = errors.New("another netlab is changing this lab")
+
+// Lock is a held lock of the lab state directory.
+type Lock struct{ f *os.File }
+
+// Unlock releases the lock.
+func (l *Lock) Unlock() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	err := l.f.Close() // closing the last descriptor drops the flock
+	l.f = nil
+	return err
+}
+
+// lockPoll is how often a waiting lock tries again. flock(2) cannot be
+// interrupted by a context, so the wait is a series of non-blocking tries.
+const lockPoll = 20 * time.Millisecond
+
+// LockLab takes the exclusive lock name (a file in the lab state
+// directory) across processes. It waits until ctx is done or bound has
+// passed (bound <= 0: only ctx), then fails with ErrLabBusy naming the
+// holder's pid. The holder's pid is written into the file for that.
+func LockLab(ctx context.Context, name string, bound time.Duration) (*Lock, error) {
+	f, err := openStateFile(name, unix.O_RDWR)
+	if err != nil {
+		return nil, err
+	}
+	var deadline <-chan time.Time
+	if bound > 0 {
+		t := time.NewTimer(bound)
+		defer t.Stop()
+		deadline = t.C
+	}
+	tick := time.NewTicker(lockPoll)
+	defer tick.Stop()
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-deadline:
+			pid := holder(f)
+			f.Close()
+			if pid > 0 {
+				return nil, fmt.Errorf("another netlab (pid %d) is changing this lab: %w", pid, ErrLabBusy)
+			}
+			return nil, fmt.Errorf("another netlab is changing this lab: %w", ErrLabBusy)
+		case <-tick.C:
+		}
+	}
+	if err := f.Truncate(0); err == nil {
+		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return &Lock{f: f}, nil
+}
+
+func holder(f *os.File) int {
+	b := make([]byte, 32)
+	n, _ := f.ReadAt(b, 0)
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b[:n])))
+	return pid
+}
