@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -147,3 +148,65 @@ func holder(f *os.File) int {
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(b[:n])))
 	return pid
 }
+
+// ReadStateFile reads name from the lab state directory; a missing file
+// is (nil, nil).
+func ReadStateFile(name string) ([]byte, error) {
+	dir, err := LabStateDir()
+	if err != nil {
+		return nil, err
+	}
+	p := filepath.Join(dir, name)
+	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	if errors.Is(err, unix.ENOENT) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", p, err)
+	}
+	f := os.NewFile(uintptr(fd), p)
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", p)
+	}
+	return io.ReadAll(f)
+}
+
+// WriteStateFile replaces name in the lab state directory atomically.
+func WriteStateFile(name string, data []byte) error {
+	dir, err := LabStateDir()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, name+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+	}
+	_, werr := tmp.Write(data)
+	if err := errors.Join(werr, tmp.Sync(), tmp.Close()); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+	}
+	return nil
+}
+
+// RemoveStateFile removes name from the lab state directory.
+func RemoveStateFile(name string) error {
+	dir, err := LabStateDir()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// LabStateDir is the state directory of the lab this kernel reads: the
+// one netlab runs in. Fakes have none, so records and locks belong to the
+// real kernel only.
+func (l *Linux) LabStateDir() (string, error) { return LabStateDir() }

@@ -203,13 +203,9 @@ func (l *lab) requireGone(les *lessons.Lesson) {
 	for _, lk := range links {
 		require.NotEqual(t, "veth", lk.Type, "a veth (%s) is left in the root namespace after reset", lk.Name)
 	}
-	if len(les.Owns.RuleRefs) > 0 {
-		rs, err := l.k.Ruleset(ctx, kernel.Root)
-		require.NoError(t, err)
-		for _, r := range rs.Rules {
-			require.False(t, runner.RuleNames(r.Text, les.Owns.RuleRefs), "rule left after reset: %s", r.Text)
-		}
-	}
+	left, err := runner.OwnedRules(ctx, l.k, []*lessons.Lesson{les})
+	require.NoError(t, err)
+	require.Empty(t, left, "lesson rules left after reset")
 }
 
 // TestLessonNSolve: a fresh state fails step 1; among unrelated objects the
