@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,10 +21,29 @@ import (
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
+	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
-func TestMain(m *testing.M) { sandboxtest.Main(m) }
+// TestMain keeps netlab's lab state (records, locks) in a directory of
+// the test's own instead of /run/netlab.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "netlab-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	kernel.StateRoot = filepath.Join(dir, "run")
+	code := func() int {
+		defer os.RemoveAll(dir)
+		if err := sandbox.Init(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
 
 // lab is one sandbox's kernel with the embedded lessons.
 type lab struct {

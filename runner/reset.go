@@ -71,6 +71,18 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 		}
 		if why := v.foreignLink(k); why != "" && !o.Force {
 			leave("link %s: it %s; --force removes it", name, why)
+			// The lesson's own addresses on it still go.
+			for _, a := range v.addrs[name] {
+				if !mine.addrs[name][a] {
+					continue
+				}
+				if _, err := lab.Exec(ctx, kernel.Root, "ip", "addr", "del", a, "dev", name); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				fmt.Fprintf(out, "removed address %s from %s\n", a, name)
+				removed++
+			}
 			continue
 		}
 		del = append(del, name)
