@@ -278,7 +278,7 @@ func TestConcurrentChecks(t *testing.T) {
 				panic(err)
 			}
 			defer k.Close()
-			reps[i] = (&runner.Grader{K: k}).Grade(context.Background(), les)
+			reps[i] = (&runner.Grader{K: k, ProbeTimeout: 3 * time.Second}).Grade(context.Background(), les)
 		}()
 	}
 	wg.Wait()
