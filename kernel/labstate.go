@@ -39,12 +39,43 @@ func LabStateDir() (string, error) {
 	return dir, nil
 }
 
+// existingLabStateDir is LabStateDir when it exists, or "" (never
+// creating it: reading needs no directory).
+func existingLabStateDir() (string, error) {
+	ino, err := ownNSIno()
+	if err != nil {
+		return "", fmt.Errorf("identify the lab's network namespace: %w", err)
+	}
+	dir := filepath.Join(StateRoot, "net-"+strconv.FormatUint(ino, 10))
+	var st unix.Stat_t
+	if err := unix.Lstat(dir, &st); errors.Is(err, unix.ENOENT) {
+		if err := unix.Lstat(StateRoot, &st); errors.Is(err, unix.ENOENT) {
+			return "", nil
+		}
+	}
+	// It exists (or something is in the way): check it as LabStateDir does.
+	if err := checkPrivateDir(StateRoot); err != nil {
+		return "", err
+	}
+	if err := unix.Lstat(dir, &st); errors.Is(err, unix.ENOENT) {
+		return "", nil
+	}
+	if err := checkPrivateDir(dir); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
 // mkPrivateDir makes dir (its parent must exist) or accepts it as it is
 // only when it is a real directory, ours, and closed to others.
 func mkPrivateDir(dir string) error {
 	if err := unix.Mkdir(dir, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
 		return fmt.Errorf("create netlab's state directory %s: %w", dir, err)
 	}
+	return checkPrivateDir(dir)
+}
+
+func checkPrivateDir(dir string) error {
 	var st unix.Stat_t
 	if err := unix.Lstat(dir, &st); err != nil {
 		return fmt.Errorf("netlab's state directory %s: %w", dir, err)
@@ -152,8 +183,8 @@ func holder(f *os.File) int {
 // ReadStateFile reads name from the lab state directory; a missing file
 // is (nil, nil).
 func ReadStateFile(name string) ([]byte, error) {
-	dir, err := LabStateDir()
-	if err != nil {
+	dir, err := existingLabStateDir()
+	if err != nil || dir == "" {
 		return nil, err
 	}
 	p := filepath.Join(dir, name)
@@ -196,8 +227,8 @@ func WriteStateFile(name string, data []byte) error {
 
 // RemoveStateFile removes name from the lab state directory.
 func RemoveStateFile(name string) error {
-	dir, err := LabStateDir()
-	if err != nil {
+	dir, err := existingLabStateDir()
+	if err != nil || dir == "" {
 		return err
 	}
 	if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
