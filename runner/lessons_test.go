@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/cli"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -28,6 +29,12 @@ import (
 // TestMain keeps netlab's lab state (records, locks) in a directory of
 // the test's own instead of /run/netlab.
 func TestMain(m *testing.M) {
+	if args := os.Getenv(envCLI); args != "" {
+		// Run as the netlab command (see runCLI), sharing the state of
+		// the test that started it.
+		kernel.StateRoot = os.Getenv(envState)
+		os.Exit(cli.NewApp().Run(strings.Fields(args)))
+	}
 	dir, err := os.MkdirTemp("", "netlab-state-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -333,3 +333,71 @@ func TestConcurrentResetsAndSolves(t *testing.T) {
 	})
 	l.requireGone(les)
 }
+
+const (
+	envCLI   = "NETLAB_RUNNER_TEST_CLI"
+	envState = "NETLAB_RUNNER_TEST_STATE"
+)
+
+// runCLI starts n copies of `netlab args` at once (this test binary acting
+// as netlab, each a process of its own) and returns their outputs and
+// exit codes.
+func runCLI(t *testing.T, n int, args string) ([]string, []int) {
+	t.Helper()
+	outs, codes := make([]string, n), make([]int, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = append(os.Environ(), envCLI+"="+args, envState+"="+kernel.StateRoot)
+			out, err := cmd.CombinedOutput()
+			outs[i] = string(out)
+			if ee, ok := err.(*exec.ExitError); ok {
+				codes[i] = ee.ExitCode()
+			} else if err != nil {
+				codes[i] = -1
+				outs[i] += err.Error()
+			}
+		}()
+	}
+	wg.Wait()
+	return outs, codes
+}
+
+// requireAllCorrect: every run succeeded, or said in one sentence that
+// another netlab holds the lab.
+func requireAllCorrect(t *testing.T, outs []string, codes []int) {
+	t.Helper()
+	for i := range outs {
+		if codes[i] != 0 {
+			require.Regexp(t, `^netlab: another netlab \(pid \d+\) is changing this lab\n?$|another netlab \(pid \d+\) is changing this lab`, outs[i], "run %d exited %d", i, codes[i])
+		}
+	}
+}
+
+// TestConcurrentCLI: five `netlab reset --all` and five `netlab solve 4`
+// at once, as processes: each succeeds (or says another netlab holds the
+// lab), and the end state is right.
+func TestConcurrentCLI(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson("iptables")
+	outs, codes := runCLI(t, 5, "solve 4")
+	requireAllCorrect(t, outs, codes)
+	require.Contains(t, codes, 0)
+	require.True(t, l.grade(les).Passed, strings.Join(outs, "\n----\n"))
+	outs, codes = runCLI(t, 5, "reset --all")
+	requireAllCorrect(t, outs, codes)
+	for i := range codes {
+		require.Equal(t, 0, codes[i], outs[i])
+	}
+	l.requireGone(les)
+	// On an untouched lab, reset changes nothing and says so.
+	outs, codes = runCLI(t, 1, "reset --all")
+	require.Equal(t, 0, codes[0], outs[0])
+	require.Contains(t, outs[0], "nothing to remove")
+}
