@@ -158,6 +158,8 @@ func TestResetRemovesOnlyWhatTheLessonOwns(t *testing.T) {
 	f.Add("ns1")
 	f.NSs["ns1"].Links = append(f.NSs["ns1"].Links, kernel.Link{Name: "appbr", Type: "bridge"})
 	f.Add("other")
+	f.Add("ns9")
+	f.NSs["ns9"].Foreign = true
 	root := f.NSs[kernel.Root]
 	root.Links = append(root.Links, kernel.Link{Name: "br0", Type: "bridge", Index: 50}, kernel.Link{Name: "eth0", Type: "device", Index: 51},
 		kernel.Link{Name: "wan0", Type: "veth", Index: 52}, kernel.Link{Name: "uplinkA", Type: "veth", Index: 53, MasterIndex: 52})
@@ -172,11 +174,14 @@ func TestResetRemovesOnlyWhatTheLessonOwns(t *testing.T) {
 	require.Contains(t, out.String(), "removed link br0")
 	require.Contains(t, out.String(), "left namespace ns1: it holds link appbr")
 	require.Contains(t, out.String(), "left link wan0: it has port uplinkA")
+	require.Contains(t, out.String(), "left /run/netns/ns9: ")
+	require.Contains(t, f.NSs, "ns9")
 
 	out.Reset()
 	require.NoError(t, runner.ResetWith(context.Background(), f, runner.ResetOptions{Lessons: []*lessons.Lesson{l}, Force: true}, &out))
 	require.Contains(t, out.String(), "removed namespace ns1")
 	require.Contains(t, out.String(), "removed link wan0")
+	require.Contains(t, f.NSs, "ns9", "--force never removes what is not a namespace of its own")
 }
 
 func TestSolveSkipsPassingPrefixAndStopsOnFailure(t *testing.T) {
