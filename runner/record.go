@@ -226,6 +226,8 @@ type labView struct {
 	addrs  map[string][]string // link -> addresses (no IPv6 link-local)
 	tables []kernel.NFTable
 	rules  []kernel.RuleShape
+	// rulesErr says why the rules could not be read (a missing tool).
+	rulesErr error
 }
 
 func look(ctx context.Context, lab Lab, all []*lessons.Lesson) (*labView, error) {
@@ -247,7 +249,10 @@ func look(ctx context.Context, lab Lab, all []*lessons.Lesson) (*labView, error)
 			v.addrs[a.Link] = append(v.addrs[a.Link], s)
 		}
 	}
-	if err := v.readRules(ctx, lab); err != nil {
+	if err := v.readRules(ctx, lab); errors.Is(err, kernel.ErrToolMissing) {
+		// Namespaces and links can still be judged; no rule is touched.
+		v.rulesErr = err
+	} else if err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -274,7 +279,11 @@ func (v *labView) readRules(ctx context.Context, lab Lab) error {
 	}
 	var save []byte
 	if strings.Contains(string(js), `"xt"`) {
-		save, _ = lab.Exec(ctx, kernel.Root, "iptables-nft-save")
+		// The xt parts' arguments (DNAT's address) are only in
+		// iptables-nft-save's text; without it those rules stay unknown.
+		if save, err = lab.Exec(ctx, kernel.Root, "iptables-nft-save"); errors.Is(err, kernel.ErrToolMissing) {
+			save, _ = lab.Exec(ctx, kernel.Root, "iptables-save")
+		}
 	}
 	v.tables, v.rules, err = kernel.ParseNFTShapes(js, save)
 	if err != nil {

@@ -17,7 +17,8 @@ type ResetOptions struct {
 	// Lessons are the lessons whose objects and rules go.
 	Lessons []*lessons.Lesson
 	// All is every lesson: an object is foreign only if it carries state
-	// that none of them creates. Empty means Lessons.
+	// that none of them creates. Empty means the embedded lessons and
+	// Lessons.
 	All []*lessons.Lesson
 	// Force removes lesson-named objects even when they carry foreign
 	// state or were recorded before netlab changed the lab. Rules are
@@ -39,7 +40,12 @@ func Reset(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writer) er
 func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) error {
 	all := o.All
 	if len(all) == 0 {
-		all = o.Lessons
+		// Foreign means "made by no lesson": judge against every
+		// embedded lesson, not only those being reset.
+		if emb, err := lessons.LoadEmbedded(); err == nil {
+			all = emb
+		}
+		all = append(all[:len(all):len(all)], o.Lessons...)
 	}
 	rec, err := loadRecord(lab)
 	if err != nil {
@@ -209,6 +215,12 @@ func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns st
 }
 
 func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *record, out io.Writer, leave func(string, ...any)) (int, error) {
+	if v.rulesErr != nil {
+		if len(mine.rules) == 0 {
+			return 0, nil // these lessons make no rule: nothing to look for
+		}
+		return 0, v.rulesErr
+	}
 	n := 0
 	var errs []error
 	touched := map[string]bool{}

@@ -401,3 +401,22 @@ func TestConcurrentCLI(t *testing.T) {
 	require.Equal(t, 0, codes[0], outs[0])
 	require.Contains(t, outs[0], "nothing to remove")
 }
+
+// TestResetWithoutFirewallTools: without nft, reset still removes the
+// lessons' namespaces and links, and says it could not look at the rules
+// only for lessons that make rules.
+func TestResetWithoutFirewallTools(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	l.solve(l.lesson("bridge"), 0)
+	t.Setenv("PATH", "")
+	var out bytes.Buffer
+	require.NoError(t, runner.Reset(context.Background(), l.k, []*lessons.Lesson{l.lesson("netns")}, &out), out.String())
+	require.Contains(t, out.String(), "removed namespace ns0")
+	err := runner.Reset(context.Background(), l.k, []*lessons.Lesson{l.lesson("iptables")}, &out)
+	require.ErrorIs(t, err, kernel.ErrToolMissing)
+	require.Contains(t, out.String(), "removed link br0")
+	require.NoError(t, runner.RecordBefore(context.Background(), l.k, l.ls))
+}
