@@ -420,3 +420,39 @@ func TestResetWithoutFirewallTools(t *testing.T) {
 	require.Contains(t, out.String(), "removed link br0")
 	require.NoError(t, runner.RecordBefore(context.Background(), l.k, l.ls))
 }
+
+// TestSolveAfterKill: `netlab solve 4` killed by SIGKILL in the middle of
+// lesson 4 (right after it announced step 3, which makes the namespace
+// internet) is finished by the next `netlab solve 4`.
+func TestSolveAfterKill(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	for _, marker := range []string{"# step 3: Build the outside world", "$ ip link set wan0 up", "# step 5:"} {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), envCLI+"=solve 4", envState+"="+kernel.StateRoot)
+		pr, pw, err := os.Pipe()
+		require.NoError(t, err)
+		cmd.Stdout, cmd.Stderr = pw, pw
+		require.NoError(t, cmd.Start())
+		pw.Close()
+		var seen strings.Builder
+		buf := make([]byte, 1)
+		for !strings.Contains(seen.String(), marker) {
+			n, err := pr.Read(buf)
+			require.NoError(t, err, "solve ended before %q:\n%s", marker, seen.String())
+			seen.Write(buf[:n])
+		}
+		require.NoError(t, cmd.Process.Kill())
+		_ = cmd.Wait()
+		pr.Close()
+
+		outs, codes := runCLI(t, 1, "solve 4")
+		require.Equal(t, 0, codes[0], "after a kill at %q:\n%s", marker, outs[0])
+		rep := l.grade(l.lesson("iptables"))
+		require.True(t, rep.Passed, text(rep))
+		outs, codes = runCLI(t, 1, "reset --all")
+		require.Equal(t, 0, codes[0], outs[0])
+	}
+}
