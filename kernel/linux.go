@@ -101,7 +101,10 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 			return nil, err
 		}
 	}
-	nh, err := netlink.NewHandleAt(h)
+	// Route netlink only: it carries links, addresses, routes, neighbours and
+	// the fdb. Asking for every family (the default) fails under qemu-user,
+	// which emulates only some, and costs sockets nobody reads.
+	nh, err := netlink.NewHandleAt(h, unix.NETLINK_ROUTE)
 	if err != nil {
 		if ns != Root {
 			h.Close()
@@ -400,6 +403,9 @@ func (l *Linux) NSID(ctx context.Context, from, other string) (int, error) {
 		return -1, err
 	}
 	id, err := fe.h.GetNetNsIdByFd(int(oe.ns))
+	if err != nil && nsidRefused(err) {
+		return l.nsidByPeers(ctx, from, other)
+	}
 	if err != nil {
 		return -1, fmt.Errorf("nsid of %s in %s: %w", nsLabel(other), nsLabel(from), err)
 	}

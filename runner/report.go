@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/termsafe"
 )
 
 // CheckReport is one check in `netlab check --json` (SPEC §3).
@@ -75,12 +76,15 @@ func (r Report) WriteText(w io.Writer) {
 			if c.Status == checks.Pass {
 				continue
 			}
-			fmt.Fprintf(w, "      %s %s\n", Mark(c.Status), c.Name)
+			// Whys and fixes quote names from the kernel (namespaces,
+			// links, rules): escaped, so that a name cannot drive the
+			// terminal, and one with a newline is shown whole.
+			fmt.Fprintf(w, "      %s %s\n", Mark(c.Status), termsafe.Escape(c.Name))
 			if c.Why != "" {
-				fmt.Fprintf(w, "        why: %s\n", oneLine(c.Why))
+				fmt.Fprintf(w, "        why: %s\n", oneLine(termsafe.Escape(c.Why)))
 			}
 			if c.Fix != "" {
-				fmt.Fprintf(w, "        try: %s\n", c.Fix)
+				fmt.Fprintf(w, "        try: %s\n", termsafe.Escape(c.Fix))
 			}
 		}
 	}

@@ -58,6 +58,13 @@ type App struct {
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
 	Doctor *doctor.Env
+
+	// NoColor is --no-color: no colour even on a terminal (style.Enabled
+	// also honours NO_COLOR and TERM=dumb).
+	NoColor bool
+
+	// out is stdout's error record while Run runs.
+	out *output
 }
 
 // NewApp returns an App wired to the real machine.
@@ -103,11 +110,21 @@ func (a *App) Run(args []string) int {
 		}
 		a.Lessons = ls
 	}
+	// Every command writes through one writer that remembers the first
+	// failed write: output that could not be written (>/dev/full, a
+	// closed stdout) is exit 2, whatever the command concluded.
+	out := newOutput(a.Stdout)
+	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
+	a.Stdout, a.out = out.w, out
 	root := a.rootCommand()
 	root.SetArgs(a.withDefaultLesson(root, args))
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
 	err := root.ExecuteContext(ctx)
+	if werr := out.err(); werr != nil {
+		fmt.Fprintf(a.Stderr, "netlab could not write its output: %v\n", werr)
+		return ExitUsage
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -142,8 +159,9 @@ them by reading the kernel's state and by sending real packets.`,
 		Args:          cobra.NoArgs,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v (see netlab --help)", err) })
+	withVersionAndCompletion(root)
+	root.PersistentFlags().BoolVar(&a.NoColor, "no-color", false, "no colour, even on a terminal (NO_COLOR and TERM=dumb do the same)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	root.AddCommand(
 		a.listCommand(),
 		a.lessonCommand(),
@@ -159,6 +177,8 @@ them by reading the kernel's state and by sending real packets.`,
 		a.selftestCommand(),
 		a.selftestUnitCommand(),
 		a.doctorTryCommand(),
+		a.versionCommand(),
+		a.classCommand(),
 	)
 	return root
 }
