@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -20,33 +22,150 @@ import (
 var StateRoot = "/run/netlab"
 
 // LabStateDir is the state directory of the lab netlab runs in, keyed by
-// the identity (inode) of the lab's root network namespace: two sandboxes
-// never share one, and a host lab keeps one across netlab runs. Every
-// component is created without following symlinks and must be a directory
-// owned by us with mode 0700.
+// the identity of the lab's root network namespace: its inode and its
+// cookie (SO_NETNS_COOKIE, never reused while the machine runs, where an
+// inode number is reused once its namespace is gone). Two sandboxes never
+// share one, and a host lab keeps one across netlab runs. Every component
+// is created without following symlinks and must be a directory owned by
+// us with mode 0700. Directories of labs that are gone are removed here.
 func LabStateDir() (string, error) {
-	ino, err := ownNSIno()
+	name, err := labDirName()
 	if err != nil {
-		return "", fmt.Errorf("identify the lab's network namespace: %w", err)
+		return "", err
 	}
 	if err := mkPrivateDir(StateRoot); err != nil {
 		return "", err
 	}
-	dir := filepath.Join(StateRoot, "net-"+strconv.FormatUint(ino, 10))
+	dir := filepath.Join(StateRoot, name)
 	if err := mkPrivateDir(dir); err != nil {
 		return "", err
 	}
+	removeGoneLabs(name)
 	return dir, nil
 }
 
-// existingLabStateDir is LabStateDir when it exists, or "" (never
-// creating it: reading needs no directory).
-func existingLabStateDir() (string, error) {
+var (
+	cookieOnce sync.Once
+	cookie     uint64
+	cookieErr  error
+)
+
+// labDirName names the lab's state directory: net-INODE-COOKIE.
+func labDirName() (string, error) {
 	ino, err := ownNSIno()
 	if err != nil {
 		return "", fmt.Errorf("identify the lab's network namespace: %w", err)
 	}
-	dir := filepath.Join(StateRoot, "net-"+strconv.FormatUint(ino, 10))
+	cookieOnce.Do(func() {
+		// A socket belongs to the namespace of the thread that makes it;
+		// an unlocked thread is always in the lab's root (see InNS).
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			cookieErr = err
+			return
+		}
+		defer unix.Close(fd)
+		cookie, cookieErr = unix.GetsockoptUint64(fd, unix.SOL_SOCKET, unix.SO_NETNS_COOKIE)
+	})
+	if cookieErr != nil {
+		return "", fmt.Errorf("identify the lab's network namespace (SO_NETNS_COOKIE): %w", cookieErr)
+	}
+	return fmt.Sprintf("net-%d-%d", ino, cookie), nil
+}
+
+// removeGoneLabs removes the state directories of labs whose network
+// namespace no process is in any more (a sandbox that ended), and of
+// earlier namespaces that had our inode number. A directory whose lab lock
+// is held is in use and stays. Best effort: a failure leaves a directory.
+func removeGoneLabs(own string) {
+	ents, err := os.ReadDir(StateRoot)
+	if err != nil {
+		return
+	}
+	var live map[uint64]bool
+	ownIno, _ := ownNSIno()
+	for _, e := range ents {
+		n := e.Name()
+		var ino, ck uint64
+		if n == own || !e.IsDir() {
+			continue
+		}
+		if _, err := fmt.Sscanf(n, "net-%d-%d", &ino, &ck); err != nil {
+			continue
+		}
+		if ino != ownIno {
+			// Only a process of the initial PID namespace sees every
+			// process, so only it can tell that no one is in a lab.
+			if !fullProcView() {
+				continue
+			}
+			if live == nil {
+				live = liveNetns()
+			}
+			if live[ino] {
+				continue
+			}
+		}
+		dir := filepath.Join(StateRoot, n)
+		fd, err := unix.Open(filepath.Join(dir, LabLockName), unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+		if err == nil {
+			if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
+				unix.Close(fd)
+				continue // a netlab is working there
+			}
+		}
+		_ = os.RemoveAll(dir)
+		if err == nil {
+			unix.Close(fd)
+		}
+	}
+}
+
+// initPidNSIno is the fixed inode of the initial PID namespace
+// (PROC_PID_INIT_INO in the kernel).
+const initPidNSIno = "pid:[4026531836]"
+
+// fullProcView reports whether /proc shows every process of the machine:
+// netlab runs in the initial PID namespace and /proc is its.
+func fullProcView() bool {
+	l, err := os.Readlink("/proc/self/ns/pid")
+	return err == nil && l == initPidNSIno
+}
+
+// liveNetns is the set of network namespace inodes some process is in.
+func liveNetns() map[uint64]bool {
+	live := map[uint64]bool{}
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		if p.Name()[0] < '0' || p.Name()[0] > '9' {
+			continue
+		}
+		l, err := os.Readlink("/proc/" + p.Name() + "/ns/net")
+		if err != nil {
+			continue
+		}
+		var ino uint64
+		if _, err := fmt.Sscanf(l, "net:[%d]", &ino); err == nil {
+			live[ino] = true
+		}
+	}
+	return live
+}
+
+// LabLockName is the file of the lab lock that reset, solve and setup
+// hold (runner.LockLab).
+const LabLockName = "lab.lock"
+
+// existingLabStateDir is LabStateDir when it exists, or "" (never
+// creating it: reading needs no directory).
+func existingLabStateDir() (string, error) {
+	name, err := labDirName()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(StateRoot, name)
 	var st unix.Stat_t
 	if err := unix.Lstat(dir, &st); errors.Is(err, unix.ENOENT) {
 		if err := unix.Lstat(StateRoot, &st); errors.Is(err, unix.ENOENT) {

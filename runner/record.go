@@ -122,7 +122,7 @@ func lockLab(ctx context.Context, lab Lab, bound time.Duration) (func(), error) 
 	if !hasState(lab) {
 		return func() {}, nil
 	}
-	lk, err := kernel.LockLab(ctx, "lab.lock", bound)
+	lk, err := kernel.LockLab(ctx, kernel.LabLockName, bound)
 	if err != nil {
 		if errors.Is(err, kernel.ErrLabBusy) {
 			return nil, errors.New(strings.TrimSuffix(err.Error(), ": "+kernel.ErrLabBusy.Error()))
