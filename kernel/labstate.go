@@ -68,6 +68,11 @@ func labDirName() (string, error) {
 		}
 		defer unix.Close(fd)
 		cookie, cookieErr = unix.GetsockoptUint64(fd, unix.SOL_SOCKET, unix.SO_NETNS_COOKIE)
+		if errors.Is(cookieErr, unix.ENOPROTOOPT) || errors.Is(cookieErr, unix.EINVAL) {
+			// Linux before 5.14, or qemu-user: the inode alone names
+			// the lab (cookie 0), as good as it gets there.
+			cookie, cookieErr = 0, nil
+		}
 	})
 	if cookieErr != nil {
 		return "", fmt.Errorf("identify the lab's network namespace (SO_NETNS_COOKIE): %w", cookieErr)
