@@ -308,11 +308,12 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	if p.found && p.holder.ns != p.from && p.src != nil {
 		back, err := v.k.RouteGet(ctx, p.holder.ns, p.src)
 		if err != nil || back.Type == "unreachable" || back.Type == "blackhole" || back.Type == "prohibit" {
-			if r := natMissing(ctx, v, p, after); r != nil {
-				return r
+			if !routedPrivately(p) {
+				if r := natMissing(ctx, v, p, after); r != nil {
+					return r
+				}
 			}
-			return fail(Failf("%s has no route back to %s, so its answers cannot return", nsName(p.holder.ns), p.src).
-				WithFix(ipCmd(p.holder.ns, "route add "+p.src.String()+" dev "+p.holder.link)).WithMistake("no-return-route"))
+			return noReturnRoute(ctx, v, p)
 		}
 	}
 	// 6. ARP got no answer.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // NFRuleKind: supporting evidence that a firewall rule with this meaning is
@@ -15,13 +16,11 @@ import (
 // only shows the learner which rule does it. Rules written with nft and
 // with iptables (nft or legacy backend) count alike. A criterion the rule
 // does not restrict counts as matched: `-j DROP` with no -s drops ns0 too.
-var NFRuleKind = &Kind{
-	Name:     "nf_rule",
-	Doc:      "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "verdict", "proto", "src", "in_if", "out_if", "dport", "to", "hook"},
-	Required: []string{"verdict"},
-	Build: func(p Params) (Check, error) {
+var NFRuleKind = Define(Spec[nfRuleParams]{
+	Name:  "nf_rule",
+	Doc:   "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
+	Phase: PhaseState,
+	Build: func(p nfRuleParams) (Check, error) {
 		switch p.Verdict {
 		case "drop", "accept", "masquerade", "snat", "dnat":
 		default:
@@ -48,6 +47,32 @@ var NFRuleKind = &Kind{
 		}
 		return c, nil
 	},
+	Mistakes: []string{"ns-missing", "rule-wrong-chain", "rule-mismatch", "rule-wrong-ns", "rule-missing"},
+	Cases: []Case[nfRuleParams]{
+		{Name: "masquerade on the wrong interface", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", Src: "10.0.1.0/24", OutIf: "wan0"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs[kernel.Root].Ruleset.Rules[0].Text = "ip saddr 10.0.1.0/24 oifname br0 masquerade"
+			}, Mistake: "rule-mismatch"},
+		{Name: "gone", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Ruleset = kernel.Ruleset{} }, Mistake: "rule-missing"},
+		{Name: "in the wrong namespace", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
+				f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
+			}, Mistake: "rule-wrong-ns"},
+	},
+})
+
+type nfRuleParams struct {
+	NS      string `yaml:"ns" doc:"namespace whose ruleset is read (default: the lab's root)"`
+	Verdict string `yaml:"verdict" required:"true" doc:"drop (or reject), accept, masquerade, snat or dnat"`
+	Proto   string `yaml:"proto" doc:"protocol matched: icmp, tcp, udp"`
+	Src     string `yaml:"src" doc:"source address or prefix matched"`
+	InIf    string `yaml:"in_if" doc:"input interface matched"`
+	OutIf   string `yaml:"out_if" doc:"output interface matched"`
+	DPort   int    `yaml:"dport" doc:"destination port matched"`
+	To      string `yaml:"to" doc:"DNAT target IP:port"`
+	Hook    string `yaml:"hook" doc:"input, forward, output, prerouting or postrouting"`
 }
 
 type nfRuleCheck struct {

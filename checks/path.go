@@ -519,6 +519,10 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		}
 		return pns, peer.Name, true, nil
 	}
+	// Through a tunnel port to a bridge on another host (path_vxlan.go).
+	if next, nin, ok, r := crossTunnels(ctx, v, p, ns, br, in, nh); ok || r != nil {
+		return next, nin, ok, r
+	}
 	// Nothing behind the bridge has nh: find it elsewhere.
 	for _, h := range v.holders(ctx, nh) {
 		l, ok := v.link(ctx, h.ns, h.link)

@@ -130,12 +130,24 @@ type PingOpts struct {
 	Count    int           // echo requests to send (default 1)
 	Interval time.Duration // between requests (default 100ms)
 	Timeout  time.Duration // whole exchange (required)
+	// Size is the ICMP payload in bytes (0: pro-bing's default, 24); the
+	// IP packet is Size+28 bytes for IPv4.
+	Size int
+	// DontFragment sets DF (IPv4): a packet too big for a link on the way
+	// is dropped instead of being cut up.
+	DontFragment bool
+	// Zone is the interface a link-local destination is reached through
+	// (the %eth0 of fe80::1%eth0).
+	Zone string
 }
 
 // PingResult is what came back.
 type PingResult struct {
 	Sent, Received int
 	RTT            time.Duration
+	// TTL is the IP TTL (IPv6: hop limit) of the last reply received; 0
+	// when none came back.
+	TTL int
 	// Err is the kernel's refusal to send (for example "sendto: network is
 	// unreachable" when lo is down): a fact about the learner's state.
 	Err error
@@ -214,6 +226,21 @@ type Kernel interface {
 	// NFCounters is the packet counter of every nftables rule of ns, keyed
 	// by RuleKey: a cheap read, taken right before a probe is sent.
 	NFCounters(ctx context.Context, ns string) (map[string]uint64, error)
+
+	// IPv6 (lesson 7): addresses with their DAD flags, main-table routes,
+	// neighbour discovery entries, and a route lookup with an outgoing
+	// interface for link-local destinations.
+	Addrs6(ctx context.Context, ns string) ([]Addr6, error)
+	Routes6(ctx context.Context, ns string) ([]Route, error)
+	Neighbors6(ctx context.Context, ns string) ([]Neigh, error)
+	RouteGet6(ctx context.Context, ns string, dst net.IP, oif string) (Route, error)
+
+	// Overlays (lesson 6): vxlan devices with their attributes, the
+	// remote endpoints in a vxlan device's forwarding table, and an
+	// interface's packet counters (proof that a probe crossed a tunnel).
+	VXLANs(ctx context.Context, ns string) ([]VXLAN, error)
+	VXLANFDB(ctx context.Context, ns, dev string) ([]TunnelFDB, error)
+	LinkStats(ctx context.Context, ns, link string) (LinkStats, error)
 }
 
 // Changer is what reset and the test fixtures need to undo a lesson.

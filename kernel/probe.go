@@ -18,8 +18,8 @@ import (
 // Ping sends ICMP echo requests from inside ns. A send the kernel refuses
 // (no route, lo down) is a result, not an error: PingResult.Err carries it.
 func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (PingResult, error) {
-	if dst.To4() == nil {
-		return PingResult{}, fmt.Errorf("ping %s: netlab pings IPv4 literals only", dst)
+	if dst == nil || (dst.To4() == nil && len(dst) != net.IPv6len) {
+		return PingResult{}, fmt.Errorf("ping %v: not an IP address", dst)
 	}
 	if o.Timeout <= 0 {
 		return PingResult{}, errors.New("ping: a timeout is required")
@@ -35,8 +35,16 @@ func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (Pi
 		return PingResult{}, err
 	}
 	p := probing.New(dst.String())
-	p.SetIPAddr(&net.IPAddr{IP: dst})
-	p.SetNetwork("ip4")
+	p.SetIPAddr(&net.IPAddr{IP: dst, Zone: o.Zone})
+	if dst.To4() != nil {
+		p.SetNetwork("ip4")
+	} else {
+		p.SetNetwork("ip6")
+	}
+	if o.Size > 0 {
+		p.Size = o.Size
+	}
+	p.SetDoNotFragment(o.DontFragment)
 	// A new namespace has ping_group_range = "1 0": unprivileged ICMP
 	// sockets are refused there, so use a raw socket (netlab runs as root).
 	p.SetPrivileged(true)
@@ -44,7 +52,8 @@ func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (Pi
 	p.Interval = o.Interval
 	p.Timeout = o.Timeout // pro-bing's default is forever
 	// Stop at the first reply: one answer proves the path.
-	p.OnRecv = func(*probing.Packet) { p.Stop() }
+	var ttl int
+	p.OnRecv = func(pkt *probing.Packet) { ttl = pkt.TTL; p.Stop() }
 	var runErr error
 	// The raw socket is opened by RunWithContext on this locked thread, so
 	// it belongs to ns; pro-bing's own goroutines only use the socket.
@@ -57,6 +66,9 @@ func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (Pi
 	}
 	st := p.Statistics()
 	res := PingResult{Sent: st.PacketsSent, Received: st.PacketsRecv, RTT: st.AvgRtt}
+	if res.Received > 0 {
+		res.TTL = ttl
+	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 		if isSocketSetupError(runErr) {
 			return res, fmt.Errorf("ping from %s: %w", nsLabel(ns), runErr)

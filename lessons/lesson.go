@@ -2,11 +2,14 @@
 // embedded in the binary) and their strict loader: an unknown field, a
 // missing field or a bad value is an error that names file and line.
 //
-// An instructor adds a lesson by adding a file here; no Go is needed as
-// long as the checks it uses exist in checks.Default().
+// An instructor adds a lesson by adding a file here and its mistakes to
+// mistakes/catalog.yaml; no Go is needed as long as the checks it uses
+// exist in checks.Default() (see docs/authoring.md).
 package lessons
 
 import (
+	"go.yaml.in/yaml/v3"
+
 	"github.com/netlab/netlab/checks"
 )
 
@@ -93,20 +96,24 @@ type Step struct {
 type Hint struct {
 	Text string `yaml:"text"`
 	When string `yaml:"when"`
+	// Line is where the hint is written (its when:, when it has one).
+	Line int `yaml:"-" json:"-"`
 }
 
 // CheckSpec is one check as written in a lesson file, and once loaded, the
-// built check.
+// built check. Besides kind: and name:, its fields are those of its kind's
+// parameter struct (see checks.Define), decoded once the kind is known.
 type CheckSpec struct {
-	Kind   string        `yaml:"kind"`
-	Name   string        `yaml:"name"`
-	Params checks.Params `yaml:",inline"`
+	Kind string `yaml:"kind"`
+	Name string `yaml:"name"`
 
 	// Filled by the loader.
-	Check checks.Check `yaml:"-"`
-	Phase checks.Phase `yaml:"-"`
-	Line  int          `yaml:"-"`
-	keys  map[string]int
+	Params any          `yaml:"-"` // pointer to the kind's parameter struct
+	Check  checks.Check `yaml:"-"`
+	Phase  checks.Phase `yaml:"-"`
+	Line   int          `yaml:"-"`
+	node   *yaml.Node
+	keys   map[string]int
 }
 
 // Title is the check's name for reports: the lesson's own, or the check's

@@ -28,10 +28,14 @@ type stub struct {
 func (s stub) Describe() string                                    { return "stub" }
 func (s stub) Run(ctx context.Context, _ checks.Env) checks.Result { return s.run(ctx) }
 
+type stubParams struct {
+	NS string `yaml:"ns" doc:"unused"`
+}
+
 func stubKind(name string, phase checks.Phase, run func(ctx context.Context) checks.Result) *checks.Kind {
-	return &checks.Kind{Name: name, Phase: phase, Fields: []string{"ns"}, Build: func(checks.Params) (checks.Check, error) {
+	return checks.Define(checks.Spec[stubParams]{Name: name, Phase: phase, Build: func(stubParams) (checks.Check, error) {
 		return stub{run: run}, nil
-	}}
+	}})
 }
 
 func lessonWith(t *testing.T, reg *checks.Registry, kinds ...string) *lessons.Lesson {

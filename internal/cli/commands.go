@@ -267,3 +267,33 @@ func (a *App) resetCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&force, "force", false, "also remove lesson-named objects that carry foreign state or were there before")
 	return cmd
 }
+
+func (a *App) setupCommand() *cobra.Command {
+	var seed int64
+	cmd := &cobra.Command{
+		Use:   "setup N [--seed S]",
+		Short: "Build the lesson's starting state (lessons 4 and 7: lesson 3's finished network)",
+		Args:  exactlyOneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("seed") {
+				return usageErr("--seed chooses the faults of a troubleshooting lesson; lesson %d (%s) has none", l.ID, l.Slug)
+			}
+			lab, closeFn, err := a.lab()
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
+			if err := s.Setup(cmd.Context(), l); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&seed, "seed", 0, "choose the faults of a troubleshooting lesson (the same seed gives the same faults)")
+	return cmd
+}

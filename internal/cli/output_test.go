@@ -135,6 +135,8 @@ func TestFlagValidation(t *testing.T) {
 		{[]string{"check", "1", "--probe-timeout", "soon"}, `--probe-timeout takes a duration like 500ms or 2s, not "soon"`},
 		{[]string{"check", "1", "--junit", ""}, "--junit needs a file name (or - for standard output)"},
 		{[]string{"check", "1", "--classroom", ""}, "--classroom needs a file name (or - for standard output)"},
+		{[]string{"check", "1", "--classroom50", ""}, "--classroom50 needs a file name (or - for standard output)"},
+		{[]string{"selftest", "--probe-timeout", "1ns"}, "--probe-timeout must be at least 10ms, not 1ns"},
 		{[]string{"check", "1", "--junit="}, "--junit needs a file name (or - for standard output)"},
 		{[]string{"solve", "1", "--step", "0"}, "lesson 1 has steps 1 to 3; --step 0 is not one of them"},
 		{[]string{"solve", "1", "--step", "-1"}, "lesson 1 has steps 1 to 3; --step -1 is not one of them"},

@@ -84,7 +84,8 @@ A step with no catalogued mistake is a warning, a failure with --strict
 	cmd.Flags().IntVar(&parallel, "parallel", 0, "sandboxes at once (default 4 per CPU)")
 	cmd.Flags().BoolVar(&all, "all-mistakes", false, "inject every catalogued mistake (default: the first of each step)")
 	cmd.Flags().IntVar(&chunk, "chunk", 0, "states of a lesson's progression per sandbox (0: all in one; smaller runs more in parallel but rebuilds more)")
-	cmd.Flags().DurationVar(&probe, "probe-timeout", 500*time.Millisecond, "how long one probe may wait inside the sandboxes")
+	probe = 500 * time.Millisecond
+	cmd.Flags().Var(minDuration{p: &probe, min: minProbeTimeout}, "probe-timeout", "how long one probe may wait inside the sandboxes (at least 10ms)")
 	return cmd
 }
 

@@ -26,6 +26,18 @@ type NS struct {
 	Foreign   bool           // /run/netns entry is not a namespace of its own (kernel.NSForeign)
 	SameAs    string         // another name for the same namespace
 	RouteGetF func(dst net.IP) (kernel.Route, error)
+
+	// IPv6 (lesson 7); RouteGet6F answers RouteGet6 (nil: unreachable).
+	Addrs6     []kernel.Addr6
+	Routes6    []kernel.Route
+	Neigh6     []kernel.Neigh
+	RouteGet6F func(dst net.IP, oif string) (kernel.Route, error)
+
+	// Overlays (lesson 6): vxlan devices, their fdb by device name, and
+	// counters by link name.
+	VXLANs    []kernel.VXLAN
+	VXLANFDB  map[string][]kernel.TunnelFDB
+	LinkStats map[string]kernel.LinkStats
 }
 
 // Fake is a kernel made of maps. The zero value has an empty root.
@@ -288,4 +300,67 @@ func (f *Fake) Exec(ctx context.Context, name, tool string, args ...string) ([]b
 	defer f.mu.Unlock()
 	f.Execs = append(f.Execs, fmt.Sprint(name, ": ", tool, " ", args))
 	return nil, nil
+}
+
+func (f *Fake) Addrs6(ctx context.Context, name string) ([]kernel.Addr6, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.Addrs6, nil
+}
+
+func (f *Fake) Routes6(ctx context.Context, name string) ([]kernel.Route, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.Routes6, nil
+}
+
+func (f *Fake) Neighbors6(ctx context.Context, name string) ([]kernel.Neigh, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.Neigh6, nil
+}
+
+func (f *Fake) RouteGet6(ctx context.Context, name string, dst net.IP, oif string) (kernel.Route, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return kernel.Route{}, err
+	}
+	if ns.RouteGet6F == nil {
+		return kernel.Route{}, fmt.Errorf("route to %s: network is unreachable", dst)
+	}
+	return ns.RouteGet6F(dst, oif)
+}
+
+func (f *Fake) VXLANs(ctx context.Context, name string) ([]kernel.VXLAN, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.VXLANs, nil
+}
+
+func (f *Fake) VXLANFDB(ctx context.Context, name, dev string) ([]kernel.TunnelFDB, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.VXLANFDB[dev], nil
+}
+
+func (f *Fake) LinkStats(ctx context.Context, name, link string) (kernel.LinkStats, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return kernel.LinkStats{}, err
+	}
+	st, ok := ns.LinkStats[link]
+	if !ok {
+		return kernel.LinkStats{}, fmt.Errorf("%s in %s: no such link", link, name)
+	}
+	return st, nil
 }
