@@ -287,6 +287,14 @@ func (a *App) setupCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
+			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
 			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
 			if err := s.Setup(cmd.Context(), l); err != nil {
 				return &exitError{code: ExitFail, msg: err.Error()}
