@@ -25,6 +25,10 @@ type Lesson struct {
 	Requires string `yaml:"requires"`
 	Owns     Owns   `yaml:"owns"`
 	Steps    []Step `yaml:"steps"`
+	// Supersedes declares the checks of earlier lessons that this lesson
+	// deliberately makes fail (lesson 4's DROP in ns2 breaks lesson 3's
+	// ping from ns0 to ns2): `check --all` grades them as superseded.
+	Supersedes []Supersedes `yaml:"supersedes"`
 
 	// File is the embedded file the lesson came from.
 	File string `yaml:"-"`
