@@ -479,3 +479,31 @@ func TestSolveAfterKill(t *testing.T) {
 		require.Equal(t, 0, codes[0], outs[0])
 	}
 }
+
+// TestEveryStepReRuns: every step's reference commands run a second time
+// right after the first without an error ("File exists", a duplicate
+// rule), in every lesson, and the lesson still passes at the end. That is
+// what a solve cut off by a SIGKILL does on its next run: the solver skips
+// the steps that pass and runs the cut step again from the top. (Earlier
+// steps need not re-run after later ones: lesson 7's filter blocks a ping
+// its step 2 sends, on purpose.)
+func TestEveryStepReRuns(t *testing.T) {
+	ls, _ := embedded(t)
+	for _, les := range ls {
+		t.Run(lessonName(les), func(t *testing.T) {
+			if sandboxtest.Run(t) {
+				return
+			}
+			l := newLab(t)
+			les := l.lesson(les.Slug)
+			if les.Requires != "" {
+				l.solve(l.lesson(les.Requires), 0)
+			}
+			for k := 1; k <= len(les.Steps); k++ {
+				l.apply(les, k, k)
+				l.apply(les, k, k)
+			}
+			l.requirePasses(les, "every step run twice")
+		})
+	}
+}
