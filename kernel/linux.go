@@ -65,14 +65,6 @@ func (l *Linux) Close() error {
 	return l.root.Close()
 }
 
-func inode(path string) (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return 0, err
-	}
-	return st.Ino, nil
-}
-
 // entry returns the cached handle for ns, reopening it when /run/netns/ns
 // now names another namespace (deleted and re-added by the learner).
 func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
@@ -81,18 +73,16 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	}
 	var ino uint64
 	if ns != Root {
-		st, err := namespaceState(ns)
-		if err != nil {
+		var err error
+		if ino, err = NamespaceInode(ns); err != nil {
 			return nil, err
 		}
-		if st != NSPresent {
-			if st == NSStale {
-				return nil, fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
+		if ino == 0 {
+			_, _, err := openNamed(ns) // says why it is not a namespace
+			if err == nil {
+				err = fmt.Errorf("%s: %w", ns, ErrNoNamespace)
 			}
-			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
-		}
-		if ino, err = inode(nsPath(ns)); err != nil {
-			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
+			return nil, err
 		}
 	}
 	l.mu.Lock()
@@ -107,7 +97,7 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	h := l.root
 	if ns != Root {
 		var err error
-		if h, err = openNamed(ns); err != nil {
+		if h, ino, err = openNamed(ns); err != nil {
 			return nil, err
 		}
 	}

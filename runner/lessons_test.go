@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,14 +18,40 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/cli"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
 	"github.com/netlab/netlab/runner"
+	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
-func TestMain(m *testing.M) { sandboxtest.Main(m) }
+// TestMain keeps netlab's lab state (records, locks) in a directory of
+// the test's own instead of /run/netlab.
+func TestMain(m *testing.M) {
+	if args := os.Getenv(envCLI); args != "" {
+		// Run as the netlab command (see runCLI), sharing the state of
+		// the test that started it.
+		kernel.StateRoot = os.Getenv(envState)
+		os.Exit(cli.NewApp().Run(strings.Fields(args)))
+	}
+	dir, err := os.MkdirTemp("", "netlab-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	kernel.StateRoot = filepath.Join(dir, "run")
+	code := func() int {
+		defer os.RemoveAll(dir)
+		if err := sandbox.Init(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
 
 // lab is one sandbox's kernel with the embedded lessons.
 type lab struct {
@@ -204,13 +232,9 @@ func (l *lab) requireGone(les *lessons.Lesson) {
 	for _, lk := range links {
 		require.NotEqual(t, "veth", lk.Type, "a veth (%s) is left in the root namespace after reset", lk.Name)
 	}
-	if len(les.Owns.RuleRefs) > 0 {
-		rs, err := l.k.Ruleset(ctx, kernel.Root)
-		require.NoError(t, err)
-		for _, r := range rs.Rules {
-			require.False(t, runner.RuleNames(r.Text, les.Owns.RuleRefs), "rule left after reset: %s", r.Text)
-		}
-	}
+	left, err := runner.OwnedRules(ctx, l.k, []*lessons.Lesson{les})
+	require.NoError(t, err)
+	require.Empty(t, left, "lesson rules left after reset")
 }
 
 // The tests below are generic: every embedded lesson and every entry of

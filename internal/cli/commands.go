@@ -185,6 +185,14 @@ func (a *App) solveCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
+			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
 			// The commands' output quotes the kernel (names, rules).
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
@@ -199,8 +207,25 @@ func (a *App) solveCommand() *cobra.Command {
 	return cmd
 }
 
+// recordHost records, before a --host lesson changes anything, what
+// lesson-named objects and rules the host already has (reset keeps them).
+func (a *App) recordHost(ctx context.Context) {
+	lab, closeFn, err := a.lab()
+	if err == nil {
+		defer closeFn()
+		var unlock func()
+		if unlock, err = runner.LockLab(ctx, lab); err == nil {
+			err = runner.RecordBefore(ctx, lab, a.Lessons)
+			unlock()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "netlab: warning: could not record the host's state before the lesson (%v); reset still leaves what is not a lesson's\n", err)
+	}
+}
+
 func (a *App) resetCommand() *cobra.Command {
-	var all bool
+	var all, force bool
 	cmd := &cobra.Command{
 		Use:   "reset N | --all",
 		Short: "Remove what a lesson creates (its namespaces, links, rules), nothing else",
@@ -223,17 +248,23 @@ func (a *App) resetCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
 			// What reset names (namespaces, links, rule texts) comes
 			// from the kernel.
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
-			if err := runner.Reset(cmd.Context(), lab, ls, out); err != nil {
+			if err := runner.ResetWith(cmd.Context(), lab, runner.ResetOptions{Lessons: ls, All: a.Lessons, Force: force}, out); err != nil {
 				return &exitError{code: ExitFail, msg: "reset could not remove everything: " + firstLine(err.Error())}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "reset every lesson")
+	cmd.Flags().BoolVar(&force, "force", false, "also remove lesson-named objects that carry foreign state or were there before")
 	return cmd
 }
 

@@ -162,6 +162,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	}
 	if o.host {
 		fmt.Fprintln(a.Stderr, hostWarning(l))
+		a.recordHost(ctx)
 	}
 
 	sess, err := guided.NewSession(self)
