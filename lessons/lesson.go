@@ -25,6 +25,13 @@ type Lesson struct {
 	Requires string `yaml:"requires"`
 	Owns     Owns   `yaml:"owns"`
 	Steps    []Step `yaml:"steps"`
+	// Rounds makes a troubleshooting lesson: the slugs of the lessons
+	// whose finished networks it breaks, one fault per step (round), drawn
+	// from the catalogue entries of these lessons that have repair:.
+	// Its steps have no checks and no solution: runner grades round K by
+	// grading the base lesson of that round. Its Owns is the union of the
+	// base lessons' (filled by the loader).
+	Rounds []string `yaml:"rounds"`
 
 	// File is the embedded file the lesson came from.
 	File string `yaml:"-"`
@@ -72,6 +79,9 @@ type RuleSpec struct {
 	CtState string `yaml:"ctstate"`
 	To      string `yaml:"to"`
 }
+
+// Troubleshoot says whether l is a troubleshooting lesson (see Rounds).
+func (l *Lesson) Troubleshoot() bool { return len(l.Rounds) > 0 }
 
 // Step is one graded step.
 type Step struct {
