@@ -17,12 +17,18 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
 )
+
+// RoundKind is the kind of the checks a troubleshooting lesson's report
+// adds of its own (no round set up, a round done, a round not begun): no
+// check kind of the registry, since no lesson can write them.
+const RoundKind = "round"
 
 // roundsFile holds the troubleshooting rounds of the lab.
 const roundsFile = "troubleshoot.json"
@@ -332,15 +338,15 @@ func (g *Grader) roundsReport(rep Report, l *lessons.Lesson, st *Rounds, cur *Re
 		switch {
 		case err != nil && (st == nil || i == st.Done):
 			sr.Status = checks.Error
-			sr.Checks = []CheckReport{{Name: "the round is set up", Kind: "round", Status: checks.Error, Message: err.Error(), Why: err.Error()}}
+			sr.Checks = []CheckReport{{Name: "the round is set up", Kind: RoundKind, Status: checks.Error, Message: err.Error(), Why: err.Error()}}
 		case st == nil:
 			why := fmt.Sprintf("no troubleshooting round is set up in this lab: `netlab setup %d` builds one (`netlab lesson %d` does it for you)", l.ID, l.ID)
 			sr.Status = checks.Fail
-			sr.Checks = []CheckReport{{Name: "the round is set up", Kind: "round", Status: checks.Fail, Message: why, Why: why}}
+			sr.Checks = []CheckReport{{Name: "the round is set up", Kind: RoundKind, Status: checks.Fail, Message: why, Why: why}}
 		case i < st.Done:
 			sr.Passed, sr.Status = true, checks.Pass
 			sr.Title = roundTitle(s.Title, st.Rounds[i].Base, g.Lessons)
-			sr.Checks = []CheckReport{{Name: "the network passes all its lesson's checks again", Kind: "round", Status: checks.Pass, Message: "repaired"}}
+			sr.Checks = []CheckReport{{Name: "the network passes all its lesson's checks again", Kind: RoundKind, Status: checks.Pass, Message: "repaired"}}
 		case i == st.Done && cur != nil:
 			sr.Status = checks.Fail
 			sr.Title = roundTitle(s.Title, base.Slug, g.Lessons)
@@ -356,7 +362,7 @@ func (g *Grader) roundsReport(rep Report, l *lessons.Lesson, st *Rounds, cur *Re
 		default:
 			why := fmt.Sprintf("round %d begins when round %d passes", i+1, i)
 			sr.Status = checks.Fail
-			sr.Checks = []CheckReport{{Name: "the round has begun", Kind: "round", Status: checks.Fail, Message: why, Why: why}}
+			sr.Checks = []CheckReport{{Name: "the round has begun", Kind: RoundKind, Status: checks.Fail, Message: why, Why: why}}
 		}
 		if sr.Passed {
 			rep.Score++
@@ -426,13 +432,37 @@ func (s *Solver) solveRounds(ctx context.Context, l *lessons.Lesson, upTo int) e
 		if err := s.repairRound(ctx, l, st); err != nil {
 			return err
 		}
-		g.Grade(ctx, l)
-		now, err := LoadRounds(s.Grader.K)
+		now, err := s.awaitRound(ctx, &g, l, st.Done)
 		if err != nil || now == nil {
 			return err
 		}
 		if now.Done == st.Done {
 			return fmt.Errorf("round %d still fails after its repair: something else in the network is broken too (netlab check %d shows what); `netlab reset %d` and `netlab setup %d` start again", st.Done+1, l.ID, l.ID, l.ID)
+		}
+	}
+}
+
+// repairSettle bounds the wait for a repaired network to pass: a link
+// brought up gets its carrier (and a bridge port its forwarding state) a
+// moment later, more on a loaded machine.
+const repairSettle = 15 * time.Second
+
+// awaitRound grades l until round `done` is repaired (the grading then
+// advances the rounds) or repairSettle has passed, and returns the state.
+func (s *Solver) awaitRound(ctx context.Context, g *Grader, l *lessons.Lesson, done int) (*Rounds, error) {
+	deadline := time.Now().Add(repairSettle)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		g.Grade(ctx, l)
+		now, err := LoadRounds(s.Grader.K)
+		if err != nil || now == nil || now.Done > done || time.Now().After(deadline) {
+			return now, err
+		}
+		select {
+		case <-ctx.Done():
+			return now, ctx.Err()
+		case <-tick.C:
 		}
 	}
 }
