@@ -331,6 +331,11 @@ func TestEveryStepHasACataloguedMistake(t *testing.T) {
 	ls, all := embedded(t)
 	judged := mistakes.Judged(all)
 	for _, les := range ls {
+		if les.Troubleshoot() {
+			// Its rounds inject other lessons' entries (TestFaultsRoundTrip).
+			require.NotEmpty(t, runner.Faults(les, judged), les.File)
+			continue
+		}
 		for i := range les.Steps {
 			n := 0
 			for _, m := range mistakes.ForLesson(judged, les.Slug) {
