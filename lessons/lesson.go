@@ -98,6 +98,9 @@ type Step struct {
 	// already satisfy (selftest then does not demand that it fail first).
 	PassesEarly bool        `yaml:"passes_early"`
 	Checks      []CheckSpec `yaml:"checks"`
+	// Round is, in a troubleshooting lesson, the round (1-based) the step
+	// grades; it stays with the step when a part of the lesson is graded.
+	Round int `yaml:"-"`
 }
 
 // Hint is one hint. When names a mistake id (see checks' WithMistake): the

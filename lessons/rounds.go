@@ -43,6 +43,9 @@ func resolveRounds(ls []*Lesson, roots map[*Lesson]*yaml.Node) error {
 			}
 		}
 		l.Owns = unionOwns(own, l.Owns)
+		for i := range l.Steps {
+			l.Steps[i].Round = i + 1
+		}
 	}
 	return nil
 }
