@@ -70,13 +70,6 @@ func (c hopsCheck) Describe() string {
 	return fmt.Sprintf("replies from %s reach %s across %s", c.to, nsName(c.from), plural(c.hops, "router"))
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
-}
-
 func (c hopsCheck) Run(ctx context.Context, env Env) Result {
 	v := newLabView(ctx, env.K)
 	path, verdict := walkPath(ctx, v, c.from, c.to, false, false)

@@ -237,7 +237,7 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 		r := Failf("%s is down (admin state DOWN)", inNS(c.link, c.ns)).WithFix(ipCmd(c.ns, "link set "+c.link+" up"))
 		if c.link == "lo" {
 			r = r.WithMistake("lo-down")
-			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up (ping says `ping: sendto: Network unreachable`)"
+			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up (ping says `ping: connect: Network is unreachable`)"
 		} else if l.Type == "bridge" {
 			r = r.WithMistake("link-down")
 			r.Why += ": a bridge that is down forwards nothing between its ports"

@@ -104,6 +104,16 @@ func (c nfRuleCheck) Describe() string {
 	return fmt.Sprintf("%s has a %s rule (%s)", nsName(c.ns), strings.ToUpper(c.verdict), strings.Join(parts, ", "))
 }
 
+// want is the rule the lesson asks for: "a DROP rule (icmp, from
+// 10.0.1.10)".
+func (c nfRuleCheck) want() string {
+	d := c.Describe()
+	if i := strings.Index(d, " has a "); i >= 0 {
+		d = d[i+len(" has "):]
+	}
+	return d
+}
+
 // fieldsAfter returns the words that follow key in text ("ip saddr" -> X).
 func valuesAfter(words []string, keys ...string) []string {
 	var out []string
@@ -213,12 +223,12 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 	}
 	for _, r := range rs.Rules {
 		if c.matches(r, hooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
-			return Passf("%s: %s %s %s: %s", nsName(c.ns), r.Family, r.Table, r.Chain, r.Text)
+			return Passf("%s: %s %s %s: %s", nsName(c.ns), r.Family, r.Table, r.Chain, showRule(r))
 		}
 	}
 	for _, r := range rs.Legacy {
 		if c.matches(r, strings.ToLower(r.Chain)) {
-			return Passf("%s (iptables-legacy): %s", nsName(c.ns), r.Text)
+			return Passf("%s (iptables-legacy): %s", nsName(c.ns), showRule(r))
 		}
 	}
 	if c.hook != "" {
@@ -228,7 +238,7 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 		for _, r := range rs.Rules {
 			if h := hooks[r.Family+"/"+r.Table+"/"+r.Chain]; loose.matches(r, h) {
 				return Failf("%s has the rule `%s`, but in chain %s (the %s hook), not on the %s hook the lesson asks for",
-					nsName(c.ns), r.Text, r.Chain, h, c.hook).WithMistake("rule-wrong-chain")
+					nsName(c.ns), showRule(r), r.Chain, h, c.hook).WithMistake("rule-wrong-chain")
 			}
 		}
 	}
@@ -236,16 +246,23 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 	// instead of -o wan0) is the learner's near miss: show it.
 	for _, r := range append(append([]kernel.NFRule(nil), rs.Rules...), rs.Legacy...) {
 		if c.verdictOK(r) {
-			return Failf("%s has a %s rule, but it matches other packets than the lesson wants (%s): %s",
-				nsName(c.ns), strings.ToUpper(c.verdict), c.Describe(), r.Text).WithMistake("rule-mismatch")
+			return Failf("%s has a %s rule, `%s`, but it matches other packets than the lesson wants (%s)",
+				nsName(c.ns), strings.ToUpper(c.verdict), showRule(r), c.want()).WithMistake("rule-mismatch")
 		}
 	}
 	if other, text, ok := c.elsewhere(ctx, env); ok {
-		return Failf("%s has no such %s rule, but %s has one (%s): every namespace has its own firewall, so the rule must be added inside %s",
+		return Failf("%s has no such %s rule, but %s has one (`%s`): every namespace has its own firewall, so the rule must be added inside %s",
 			nsName(c.ns), strings.ToUpper(c.verdict), nsName(other), text, nsName(c.ns)).WithMistake("rule-wrong-ns")
 	}
-	return Failf("%s has no %s rule matching this in its ruleset (%d rules looked at): %s",
-		nsName(c.ns), strings.ToUpper(c.verdict), len(rs.Rules)+len(rs.Legacy), c.Describe()).WithMistake("rule-missing")
+	n := len(rs.Rules) + len(rs.Legacy)
+	have := "its ruleset is empty"
+	switch {
+	case n == 1:
+		have = "its only rule is another"
+	case n > 1:
+		have = fmt.Sprintf("none of its %d rules is one", n)
+	}
+	return Failf("%s has no %s: %s", nsName(c.ns), strings.TrimPrefix(c.want(), "a "), have).WithMistake("rule-missing")
 }
 
 // elsewhere looks for the rule in the lab's other namespaces: the classic
@@ -269,12 +286,12 @@ func (c nfRuleCheck) elsewhere(ctx context.Context, env Env) (string, string, bo
 		}
 		for _, r := range rs.Rules {
 			if c.matches(r, hooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
-				return ns, r.Text, true
+				return ns, showRule(r), true
 			}
 		}
 		for _, r := range rs.Legacy {
 			if c.matches(r, strings.ToLower(r.Chain)) {
-				return ns, r.Text, true
+				return ns, showRule(r), true
 			}
 		}
 	}

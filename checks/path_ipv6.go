@@ -138,11 +138,11 @@ func after6(ctx context.Context, k kernel.Kernel, p path6, before nfCounts, afte
 			continue
 		}
 		if dropsAllICMPv6(m.rule) {
-			return fail(Failf("the rule `%s` in %s dropped %d packets of this probe, and it drops all of ICMPv6, not only echo requests: neighbour discovery (who has this address?) is ICMPv6 too, so nothing can even find the MAC",
-				m.rule.Text, ruleWhere(m), m.delta).WithFix(nftDelete(m)).WithMistake("icmpv6-all-dropped")), &m.rule
+			return fail(Failf("the rule `%s` in %s dropped %s of this probe, and it drops all of ICMPv6, not only echo requests: neighbour discovery (who has this address?) is ICMPv6 too, so nothing can even find the MAC",
+				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("icmpv6-all-dropped")), &m.rule
 		}
-		return fail(Failf("the rule `%s` in %s dropped %d packets of this probe", m.rule.Text, ruleWhere(m), m.delta).
-			WithFix(nftDelete(m)).WithMistake("dropped-by-rule")), &m.rule
+		return fail(Failf("the rule `%s` in %s dropped %s of this probe", showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).
+			WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule")), &m.rule
 	}
 	if ns, err := k.Neighbors6(ctx, p.from); err == nil {
 		for _, n := range ns {

@@ -39,6 +39,8 @@ var pathMistakes = []string{
 	"rule-no-match", "rule-wrong-chain", "rule-wrong-ns",
 	// crossTunnels (path_vxlan.go)
 	"vxlan-no-remote", "vxlan-remote-wrong", "vxlan-missing", "vni-mismatch", "vxlan-port-mismatch", "vxlan-not-port",
+	// bridge port options (portConfines, crossBridge) and br_netfilter NAT
+	"masquerade-bridged", "port-bcast-flood-off", "port-flood-off", "port-isolated", "port-locked",
 }
 
 // PingKind: ICMP echo from one namespace to an address, with a reply (or,
@@ -221,8 +223,10 @@ var TCPKind = Define(Spec[tcpParams]{
 		}
 		return c, nil
 	},
-	Mistakes:    slices.Concat(pathMistakes, []string{"tcp-failed", "no-snat"}),
-	Unexplained: []string{"tcp-failed"},
+	Mistakes: slices.Concat(pathMistakes, []string{"tcp-failed", "no-snat", "probe-port-taken"}),
+	// probe-port-taken: the probe server could not listen (the learner's own
+	// server holds the port), an error, not a state the catalogue builds.
+	Unexplained: []string{"tcp-failed", "probe-port-taken"},
 	Cases: []Case[tcpParams]{
 		{Name: "source not rewritten", Fixture: "veth-pair", Params: tcpParams{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"},
 			Break: func(f *kerneltest.Fake) {
@@ -342,7 +346,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 			return Failf("%s is not an address of %s, so nothing there can receive the connection", c.listen.IP, nsName(c.server)).WithMistake("addr-missing")
 		}
 		if errors.Is(res.ServerErr, unix.EADDRINUSE) {
-			return Errorf("netlab's probe server cannot listen on %s in %s: the port is taken (stop your own server there and check again)", hostPort(c.listen), nsName(c.server))
+			return probePortTaken(ctx, env, c.listen, c.server, path, pr)
 		}
 		return Errorf("netlab's probe server could not start in %s: %v", nsName(c.server), res.ServerErr)
 	}

@@ -54,8 +54,8 @@ var TryNames = []string{TryNamedNS, TryVeth, TryBridge, TryVLANBr, TryVLAN, TryV
 // optional tries are needed only by later lessons: a failure there is a
 // warning, not a reason to stop.
 var optional = map[string]string{
-	TryVLANBr: "only the vlan lesson needs it",
-	TryVLAN:   "only the vlan lesson may need it",
+	TryVLANBr: "no lesson of the course uses VLANs yet",
+	TryVLAN:   "no lesson of the course uses VLANs yet",
 	TryVXLAN:  "only the vxlan lesson needs it",
 }
 

@@ -67,18 +67,41 @@ type Link struct {
 	// BridgeAgeingZero is set on a bridge whose ageing_time is 0: it
 	// forgets every MAC at once and floods like a hub.
 	BridgeAgeingZero bool
+	// BridgeNFCallIPTables is a bridge's own nf_call_iptables option
+	// (`ip link set br0 type bridge nf_call_iptables 1`): its bridged IPv4
+	// frames pass iptables whatever the sysctl says.
+	BridgeNFCallIPTables bool
+	// BridgeSTP is a bridge's stp_state: its ports pass listening and
+	// learning before they forward.
+	BridgeSTP bool
+	// BridgePort is what `bridge -d link show` says of a bridge port
+	// beyond its state and learning; zero if not a port.
+	BridgePort BridgePortFlags
+}
+
+// BridgePortFlags are the per-port options of a bridge port that can keep
+// frames from it or confine them (iproute2's names in the comments).
+type BridgePortFlags struct {
+	NoFlood       bool // flood off: unknown unicast is not flooded to it
+	NoBcastFlood  bool // bcast_flood off: broadcasts (ARP requests) are not flooded to it
+	NoMcastFlood  bool // mcast_flood off: multicast is not flooded to it (IPv4 unicast unaffected)
+	NeighSuppress bool // neigh_suppress on: ARP/ND requests are not flooded to it
+	Isolated      bool // isolated on: no frames to or from other isolated ports
+	Locked        bool // locked on: frames from a MAC with no fdb entry on it are dropped
+	MAB           bool // mab on: MAC authentication bypass (locked entries)
+	ProxyARP      bool // proxy_arp on: harmless for the lessons
+	Hairpin       bool // hairpin on: harmless for the lessons
 }
 
 // OperUp reports whether the link can carry packets. Loopback reports
 // "unknown" as its operational state even when it works.
 func (l Link) OperUp() bool {
-	if l.OperState == "up" {
-		return true
-	}
-	// IFF_LOWER_UP follows the carrier at once, while the kernel updates
-	// operstate later (linkwatch, up to a second): right after
-	// `ip link set veth1 up` its peer still reads LOWERLAYERDOWN though it
-	// has carrier. Admin up with carrier is up.
+	// IFF_LOWER_UP follows the carrier at once, both ways, while the
+	// kernel updates operstate later (linkwatch, up to a second): right
+	// after `ip link set veth1 up` its peer still reads LOWERLAYERDOWN
+	// though it has carrier, and right after `ip link set veth1 down` it
+	// still reads UP though its carrier is gone. Admin up with carrier is
+	// up; operstate alone decides nothing.
 	return l.AdminUp && l.LowerUp
 }
 

@@ -179,10 +179,12 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 				if out[i].MasterIndex != 0 {
 					out[i].BridgePortState = st[out[i].Index].state
 					out[i].BridgePortNoLearning = st[out[i].Index].noLearning
+					st[out[i].Index].fill(&out[i])
 				}
 			}
 		}
 	}
+	l.fillBridgeSettings(e, out)
 	return out, nil
 }
 

@@ -115,13 +115,17 @@ func inspectNS(ns string, keep bool) (nsFile, error) {
 		f.state = NSStale
 		return f, nil
 	}
-	// Reopen the judged file itself (not the path) to ask its type.
+	// Reopen the judged file itself (not the path) to ask its kind.
 	fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return f, fmt.Errorf("open %s: %w", p, err)
 	}
 	typ, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE)
-	if err != nil || typ != unix.CLONE_NEWNET {
+	// qemu-user does not pass NS_GET_NSTYPE on: without an answer, an
+	// nsfs mount under /run/netns is taken for what `ip netns` makes
+	// (entering it would then fail plainly).
+	unknown := errors.Is(err, unix.ENOTTY) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EINVAL)
+	if (err != nil && !unknown) || (err == nil && typ != unix.CLONE_NEWNET) {
 		unix.Close(fd)
 		f.state, f.why = NSForeign, "it is a mount of another kind of namespace, not a network namespace"
 		return f, nil

@@ -32,6 +32,10 @@ type Lesson struct {
 	// grading the base lesson of that round. Its Owns is the union of the
 	// base lessons' (filled by the loader).
 	Rounds []string `yaml:"rounds"`
+	// Supersedes declares the checks of earlier lessons that this lesson
+	// deliberately makes fail (lesson 4's DROP in ns2 breaks lesson 3's
+	// ping from ns0 to ns2): `check --all` grades them as superseded.
+	Supersedes []Supersedes `yaml:"supersedes"`
 
 	// File is the embedded file the lesson came from.
 	File string `yaml:"-"`

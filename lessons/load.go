@@ -341,6 +341,9 @@ func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCata
 				return nil, fmt.Errorf("%s: requires %q, which is no lesson's slug", l.File, l.Requires)
 			}
 		}
+		if err := checkSupersedes(l, out); err != nil {
+			return nil, err
+		}
 	}
 	if err := resolveRounds(out, roots); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/vishvananda/netns"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/internal/cli"
@@ -562,5 +564,200 @@ func TestNamespaceDeletedWhileGrading(t *testing.T) {
 			require.Equal(t, "FFFFFF", outcome(rep), text(rep))
 			requireWhy(t, rep, 1, "namespace ns1 does not exist")
 		})
+	}
+}
+
+// TestCourseInOrder: lessons 1-4 finished in order in one lab grade green
+// with GradeAll (what `check --all` runs), lesson 3's ping from ns0 to ns2
+// superseded by lesson 4's DROP; broken in another way, lesson 3 fails.
+func TestCourseInOrder(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	var course []*lessons.Lesson
+	for _, key := range []string{"1", "2", "3", "4"} {
+		les := l.lesson(key)
+		l.solve(les, 0)
+		course = append(course, les)
+	}
+	ctx := context.Background()
+	reps := l.g.GradeAll(ctx, course)
+	superseded := 0
+	for _, rep := range reps {
+		require.True(t, rep.Passed, text(rep))
+		for _, s := range rep.Steps {
+			for _, c := range s.Checks {
+				if c.Superseded != nil {
+					superseded++
+					require.Equal(t, 3, rep.Lesson)
+					require.Equal(t, 4, c.Superseded.Lesson)
+					require.Contains(t, c.Superseded.WasWhy, "dropped")
+				}
+			}
+		}
+	}
+	require.Equal(t, 2, superseded, "lesson 4's DROP breaks two pings of lesson 3: ns0 to ns2 and ns2 to ns0")
+	require.Equal(t, "All 4 lessons pass (20/20 steps). 2 checks count as passed because a later lesson changed their state on purpose.", runner.AllSummary(reps))
+	// `check 3` alone, as a learner who went on to lesson 4 runs it.
+	alone := l.g.GradeSuperseded(ctx, l.ls, course[2])
+	require.True(t, alone.Passed, text(alone))
+
+	// Broken in another way: ns0 also drops ns1's pings. Lesson 4 does
+	// not excuse that, so lesson 3 fails (its step 5 only).
+	l.sh("ip netns exec ns0 iptables -A INPUT -p icmp -s 10.0.1.11 -j DROP")
+	reps = l.g.GradeAll(ctx, course)
+	requireOutcome(t, "PPPPF?", reps[2])
+	require.True(t, reps[3].Passed, text(reps[3]))
+	requireOutcome(t, "PPPPF?", l.g.GradeSuperseded(ctx, l.ls, course[2]))
+
+	// The step that excuses it no longer passes: nothing is superseded.
+	l.sh("ip netns exec ns0 iptables -D INPUT -p icmp -s 10.0.1.11 -j DROP; ip netns exec ns2 iptables -P INPUT DROP")
+	reps = l.g.GradeAll(ctx, course)
+	require.False(t, reps[3].Steps[1].Passed, text(reps[3]))
+	require.False(t, reps[2].Passed, text(reps[2]))
+	for _, s := range reps[2].Steps {
+		for _, c := range s.Checks {
+			require.Nil(t, c.Superseded)
+		}
+	}
+}
+
+// TestLesson3QuietNetwork: on a network that has been quiet (the bridge
+// has forgotten every MAC), `check 3` still passes: the fdb check reads
+// the forwarding database after netlab's own pings have filled it. Run
+// before them, it would find nothing learned.
+func TestLesson3QuietNetwork(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson("bridge")
+	l.solve(les, 0)
+	// Quiet means quiet: IPv6 off (no router solicitations or DAD that
+	// would teach the bridge again), no neighbour entries to refresh.
+	l.sh(`for n in ns0 ns1 ns2; do ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1; ip -n $n neigh flush all; done
+bridge fdb flush dev br0`)
+	ctx := context.Background()
+	fdb, err := l.k.FDB(ctx, kernel.Root, "br0")
+	require.NoError(t, err)
+	for _, ns := range []string{"ns0", "ns1", "ns2"} {
+		links, err := l.k.Links(ctx, ns)
+		require.NoError(t, err)
+		for _, lk := range links {
+			if lk.Name != "eth0" {
+				continue
+			}
+			for _, e := range fdb {
+				require.False(t, !e.Local && e.MAC.String() == lk.MAC.String(), "precondition: br0 still knows %s's MAC", ns)
+			}
+		}
+	}
+	rep := l.grade(les)
+	require.True(t, rep.Passed, text(rep))
+}
+
+// TestSysctlCheckReadsTheValue: the sysctl check passes on the value asked
+// for only, in the namespace asked for only.
+func TestSysctlCheckReadsTheValue(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	run := func(ns, key, value string) checks.Result {
+		text := fmt.Sprintf("kind: sysctl\nkey: %s\nvalue: %q\n", key, value)
+		if ns != "" {
+			text += "ns: " + ns + "\n"
+		}
+		c, err := lessons.ParseCheck(checks.Default(), text)
+		require.NoError(t, err)
+		return c.Check.Run(context.Background(), checks.Env{K: l.k})
+	}
+	l.sh("ip netns add ns0; sysctl -w net.ipv4.ip_forward=0; ip netns exec ns0 sysctl -w net.ipv4.ip_forward=1")
+	cases := []struct {
+		ns, key, value string
+		want           checks.Status
+	}{
+		{"", "net.ipv4.ip_forward", "1", checks.Fail},
+		{"", "net.ipv4.ip_forward", "0", checks.Pass},
+		{"ns0", "net.ipv4.ip_forward", "1", checks.Pass},
+		{"ns0", "net.ipv4.ip_forward", "0", checks.Fail},
+		{"ns0", "net.ipv4.conf.all.forwarding", "1", checks.Pass},
+		{"", "net.ipv4.conf.all.forwarding", "1", checks.Fail},
+	}
+	for _, tc := range cases {
+		r := run(tc.ns, tc.key, tc.value)
+		require.Equal(t, tc.want, r.Status, "%s in %q = %s: %s", tc.key, tc.ns, tc.value, r.Why)
+	}
+	require.Equal(t, "ip-forward-off", run("", "net.ipv4.ip_forward", "1").Mistake)
+	l.sh("sysctl -w net.ipv4.ip_forward=1")
+	require.Equal(t, checks.Pass, run("", "net.ipv4.ip_forward", "1").Status)
+	l.sh("ip netns exec ns0 sysctl -w net.ipv4.conf.all.rp_filter=2")
+	require.Equal(t, checks.Fail, run("ns0", "net.ipv4.conf.all.rp_filter", "1").Status)
+	require.Equal(t, checks.Pass, run("ns0", "net.ipv4.conf.all.rp_filter", "2").Status)
+}
+
+// TestHintNamesDiagnosedNamespace: `netlab hint` for lo down in ns2 says
+// ns2, not "one of the namespaces".
+func TestHintNamesDiagnosedNamespace(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson("bridge")
+	l.solve(les, 0)
+	l.sh("ip -n ns2 link set lo down")
+	rep := l.grade(les)
+	i := rep.FirstUnfinished()
+	require.Equal(t, 1, i, text(rep))
+	hs := runner.HintsFor(les.Steps[i], rep.Steps[i])
+	require.Equal(t, "lo is down in ns2: `ip -n ns2 link set lo up`.", hs[0].Text)
+}
+
+// TestLesson4OwnServerOnPort80: with the learner's own server holding
+// 10.0.1.11:80 in ns1 (the lesson suggests `python3 -m http.server 80`),
+// netlab cannot judge the connection, says so and why, and still reports
+// that the DNAT rule is in place, so a correct rule is not left without
+// feedback.
+func TestLesson4OwnServerOnPort80(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	l := newLab(t)
+	les := l.lesson("iptables")
+	l.solve(les, 0)
+	root, err := netns.Get()
+	require.NoError(t, err)
+	defer root.Close()
+	h, err := netns.GetFromName("ns1")
+	require.NoError(t, err)
+	defer h.Close()
+	var ln net.Listener
+	require.NoError(t, kernel.InNS(root, h, func() error {
+		var lerr error
+		ln, lerr = net.Listen("tcp4", "0.0.0.0:80")
+		return lerr
+	}))
+	defer ln.Close()
+	rep := l.grade(les)
+	requireOutcome(t, "PPPPE", rep)
+	c := rep.Steps[4].Checks[0]
+	require.Equal(t, checks.Error, c.Status)
+	require.Equal(t, "probe-port-taken", c.Mistake)
+	require.Contains(t, c.Why, "the port is taken, most likely by your own server")
+	require.Contains(t, c.Why, "your DNAT rule `iptables -t nat -A PREROUTING -i wan0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80`")
+	require.Equal(t, "probe-port-taken", runner.HintsFor(les.Steps[4], rep.Steps[4])[0].When)
+}
+
+// requireOutcome compares the steps with want ("PPFPPF"); '?' accepts
+// anything.
+func requireOutcome(t *testing.T, want string, rep runner.Report) {
+	t.Helper()
+	got := outcome(rep)
+	require.Len(t, got, len(want), text(rep))
+	for i := range want {
+		if want[i] != '?' && want[i] != got[i] {
+			t.Fatalf("steps: want %s, got %s\n%s", want, got, text(rep))
+		}
 	}
 }

@@ -19,6 +19,21 @@ type CheckReport struct {
 	Why     string        `json:"why"`
 	Fix     string        `json:"fix,omitempty"`
 	Mistake string        `json:"mistake,omitempty"`
+	// Superseded is set on a check that failed because a later lesson
+	// changed its state on purpose (`check --all`): it counts as passed.
+	Superseded *SupersededBy `json:"superseded,omitempty"`
+}
+
+// SupersededBy names the later lesson's step that changed a check's state.
+type SupersededBy struct {
+	Lesson int    `json:"lesson"`
+	Slug   string `json:"slug"`
+	Step   int    `json:"step"`
+	// Because says why the change is deliberate.
+	Because string `json:"because"`
+	// Was is the check's own failing status and why, kept for the record.
+	WasStatus checks.Status `json:"was_status"`
+	WasWhy    string        `json:"was_why"`
 }
 
 // StepReport is one step.
@@ -69,6 +84,12 @@ func (r Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "Lesson %d %s: %s  [%s]\n", r.Lesson, r.Slug, r.Title, r.Summary())
 	for _, s := range r.Steps {
 		fmt.Fprintf(w, "  %s %d. %s\n", Mark(s.Status), s.Step, s.Title)
+		for _, c := range s.Checks {
+			if c.Superseded != nil {
+				fmt.Fprintf(w, "      ✓ %s: superseded by lesson %d (%s) step %d, which passes: %s\n",
+					c.Name, c.Superseded.Lesson, c.Superseded.Slug, c.Superseded.Step, c.Superseded.Because)
+			}
+		}
 		if s.Passed {
 			continue
 		}

@@ -169,9 +169,11 @@ ip link add keep0 type veth peer name keep1
 ln -s /proc/self/ns/net /run/netns/ns0
 ip netns attach ns1 $$
 ip netns add ns2
+touch /run/netns/internet
+mount --bind /proc/self/ns/uts /run/netns/internet
 `)
 	ctx := context.Background()
-	for _, ns := range []string{"ns0", "ns1"} {
+	for _, ns := range []string{"ns0", "ns1", "internet"} {
 		st, err := l.k.NamespaceState(ctx, ns)
 		require.NoError(t, err)
 		require.Equal(t, kernel.NSForeign, st, ns)
@@ -186,6 +188,7 @@ ip netns add ns2
 	require.Contains(t, out, "left /run/netns/ns0: it is a symlink")
 	require.Contains(t, out, "left /run/netns/ns1: it is the lab's own root namespace")
 	require.Contains(t, out, "removed namespace ns2")
+	require.Contains(t, out, "left /run/netns/internet: it is a mount of another kind of namespace")
 	require.Equal(t, before, l.snapshot())
 	_, err = os.Lstat("/run/netns/ns0")
 	require.NoError(t, err)

@@ -55,8 +55,10 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	defer closeFn()
 	g := a.grader(lab)
 	var reps []runner.Report
-	for _, l := range ls {
-		reps = append(reps, g.Grade(cmd.Context(), l))
+	if o.all {
+		reps = g.GradeAll(cmd.Context(), ls)
+	} else {
+		reps = []runner.Report{g.GradeSuperseded(cmd.Context(), a.Lessons, ls[0])}
 	}
 	switch {
 	case o.asJSON && !o.all:
@@ -93,6 +95,9 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 				fmt.Fprintln(w)
 			}
 			r.WriteText(w)
+		}
+		if o.all {
+			fmt.Fprintf(a.Stdout, "\n%s\n", runner.AllSummary(reps))
 		}
 	}
 	if o.junit != "" {

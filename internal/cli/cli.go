@@ -117,6 +117,9 @@ func (a *App) Run(args []string) int {
 	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
 	a.Stdout, a.out = out.w, out
 	root := a.rootCommand()
+	if code := a.useLang(root, args); code >= 0 {
+		return code
+	}
 	root.SetArgs(a.withDefaultLesson(root, args))
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)

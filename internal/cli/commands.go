@@ -141,7 +141,7 @@ func (a *App) hintCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
-			rep := a.grader(lab).Grade(cmd.Context(), l)
+			rep := a.grader(lab).GradeSuperseded(cmd.Context(), a.Lessons, l)
 			i := rep.FirstUnfinished()
 			if i < 0 {
 				fmt.Fprintf(a.Stdout, "Lesson %d is complete: no hint needed.\n", l.ID)
