@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
+	"github.com/netlab/netlab/sandbox"
 )
 
 // Exit codes (SPEC §2).
@@ -51,9 +51,22 @@ type App struct {
 	// OpenLab opens the kernel (default: kernel.New).
 	OpenLab func() (runner.Lab, func(), error)
 	// Privileged reports whether netlab may change and enter namespaces
-	// (default: CAP_NET_ADMIN and CAP_SYS_ADMIN in the effective set).
+	// (default: CAP_NET_ADMIN and CAP_SYS_ADMIN in the effective set, over
+	// the current network namespace: root inside a sandbox is privileged).
 	Privileged func() bool
-	Shell      runner.Shell
+	// InSandbox reports whether netlab runs inside its own sandbox
+	// (default: sandbox.Inside, read from the kernel).
+	InSandbox func() bool
+	// Sandboxes lists the learner's running lesson sandboxes (default:
+	// sandbox.Running); nil: check, hint and watch never look for one.
+	Sandboxes func() ([]sandbox.Record, error)
+	// EnterSandbox runs `netlab args...` inside a running sandbox and
+	// returns its exit code (default: through nsenter).
+	EnterSandbox func(ctx context.Context, r sandbox.Record, args []string) (int, error)
+	// SandboxAvailable says why no sandbox can be made here, or nil
+	// (default: sandbox.Available; nil: assume it can).
+	SandboxAvailable func() error
+	Shell            runner.Shell
 	// ProbeTimeout bounds one ping or TCP probe.
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
@@ -69,7 +82,7 @@ type App struct {
 
 // NewApp returns an App wired to the real machine.
 func NewApp() *App {
-	return &App{
+	a := &App{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin,
 		OpenLab: func() (runner.Lab, func(), error) {
 			k, err := kernel.New()
@@ -78,25 +91,24 @@ func NewApp() *App {
 			}
 			return k, func() { k.Close() }, nil
 		},
-		Privileged:   HasNetAdmin,
-		Shell:        runner.SysShell{},
-		ProbeTimeout: checks.DefaultProbeTimeout,
+		Privileged:       HasNetAdmin,
+		InSandbox:        sandbox.Inside,
+		Sandboxes:        sandbox.Running,
+		SandboxAvailable: sandbox.Available,
+		Shell:            runner.SysShell{},
+		ProbeTimeout:     checks.DefaultProbeTimeout,
 	}
+	a.EnterSandbox = a.enterSandbox
+	return a
 }
 
-// HasNetAdmin reports whether the effective capability set holds
-// CAP_NET_ADMIN and CAP_SYS_ADMIN (setns into a namespace needs the latter).
-func HasNetAdmin() bool {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return false
-	}
-	has := func(c int) bool { return data[c/32].Effective&(1<<(uint(c)%32)) != 0 }
-	return has(unix.CAP_NET_ADMIN) && has(unix.CAP_SYS_ADMIN)
-}
+// HasNetAdmin reports whether netlab may change its network namespace:
+// CAP_NET_ADMIN and CAP_SYS_ADMIN (setns needs the latter) in the
+// effective set, held in a user namespace that owns the current network
+// namespace. Root inside a sandbox has them; a user outside does not.
+func HasNetAdmin() bool { return sandbox.CanAdminNet() }
 
-var errNotRoot = &exitError{code: ExitUsage, msg: "netlab needs CAP_NET_ADMIN: run it with sudo"}
+var errNotRoot = &exitError{code: ExitUsage, msg: "netlab changes this machine's own network only as root: run it inside a lesson shell (netlab lesson N, netlab shell), or with sudo"}
 
 // Run executes netlab with args and returns the exit code.
 func (a *App) Run(args []string) int {
@@ -110,17 +122,23 @@ func (a *App) Run(args []string) int {
 		}
 		a.Lessons = ls
 	}
+	root := a.rootCommand()
+	if code := a.useLang(root, args); code >= 0 {
+		return code
+	}
+	args = a.withDefaultLesson(root, args)
+	// Run in the learner's sandbox, the netlab there writes to this very
+	// stdout (a terminal stays a terminal) and answers for its own output.
+	if code, ok := a.redirect(ctx, root, args); ok {
+		return code
+	}
 	// Every command writes through one writer that remembers the first
 	// failed write: output that could not be written (>/dev/full, a
 	// closed stdout) is exit 2, whatever the command concluded.
 	out := newOutput(a.Stdout)
 	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
 	a.Stdout, a.out = out.w, out
-	root := a.rootCommand()
-	if code := a.useLang(root, args); code >= 0 {
-		return code
-	}
-	root.SetArgs(a.withDefaultLesson(root, args))
+	root.SetArgs(args)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
 	err := root.ExecuteContext(ctx)

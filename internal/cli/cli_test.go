@@ -75,7 +75,7 @@ func TestNotPrivileged(t *testing.T) {
 		t.Run(strings.Join(args, "_"), func(t *testing.T) {
 			a, out, errb := app(kerneltest.New(), false)
 			require.Equal(t, cli.ExitUsage, a.Run(args))
-			require.Equal(t, "netlab needs CAP_NET_ADMIN: run it with sudo", oneLine(t, errb.String()))
+			require.Equal(t, "netlab changes this machine's own network only as root: run it inside a lesson shell (netlab lesson N, netlab shell), or with sudo", oneLine(t, errb.String()))
 			require.Empty(t, out.String())
 		})
 	}

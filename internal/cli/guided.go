@@ -125,7 +125,13 @@ func hostWarning(l *lessons.Lesson) string {
 
 // guidedLesson runs the guided shell for l and returns when it exits.
 func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts) error {
-	if !a.Privileged() {
+	// A new sandbox needs no privilege (a user namespace makes its
+	// owner root of it); --host, and a lesson inside `netlab shell`,
+	// change the current namespaces and need the right to.
+	if o.host && !a.Privileged() {
+		return usageErr("--host changes this machine's own network, which needs root: run `sudo netlab lesson %d --host`, or leave out --host for a sandbox", l.ID)
+	}
+	if !o.host && sandbox.InShell() && !a.Privileged() {
 		return errNotRoot
 	}
 	n := len(l.Steps)
@@ -137,7 +143,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		return usageErr("netlab cannot find its own binary: %v", err)
 	}
 	// Inside `netlab shell` the sandbox already exists: use it.
-	newSandbox := !o.host && !sandbox.Inside()
+	newSandbox := !o.host && !sandbox.InShell()
 	store := progressStore(a.Stderr)
 	prog, err := store.Load()
 	if err != nil {
@@ -184,6 +190,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		pre = append(pre, guided.ReplayStep{Say: fmt.Sprintf("replaying the reference solutions of steps 1-%d", replayTo),
 			Cmd: fmt.Sprintf("netlab solve %d --step %d", l.ID, replayTo)})
 	}
+	useLearnerShell()
 	argv, env, err := sess.Shell(l, pre, a.Stderr)
 	if err != nil {
 		return usageErr("netlab cannot prepare the lesson shell: %v", err)
@@ -191,16 +198,16 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 
 	w := a.styled(a.Stdout)
 	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
-	if !newSandbox && !o.host && sandbox.Inside() {
+	if !newSandbox && !o.host && sandbox.InShell() {
 		fmt.Fprintln(w, "You are in the sandbox of `netlab shell`: the lesson runs here, and leaving the lesson keeps what you built until you leave the sandbox.")
 	}
 	if newSandbox {
-		fmt.Fprintln(w, "You are in a private sandbox: its own network namespace and its own /run/netns. Nothing you do here touches the host, and all of it is gone when you type exit.")
+		fmt.Fprintln(w, "You are in a private sandbox: root here but not on the host, with your own network, PID and mount namespaces and your own /run/netns. Nothing you do here touches the host, and all of it is gone when you type exit.")
 	}
 	fmt.Fprintln(w, "netlab grades after every command. Help: netlab hint, netlab check, netlab solve --step K, netlab lesson.")
 	fmt.Fprintln(w)
 
-	if err := a.runShell(ctx, self, newSandbox, argv, env); err != nil {
+	if err := a.runShell(ctx, shellRun{self: self, sandbox: newSandbox, sess: sess, lesson: l}, argv, env); err != nil {
 		return err
 	}
 	done, _ := sess.Pos()
@@ -208,24 +215,49 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	switch {
 	case newSandbox:
 		where = "the sandbox and everything in it are gone"
-	case sandbox.Inside():
+	case sandbox.InShell():
 		where = "what you built stays in this sandbox until you leave it"
 	}
 	fmt.Fprintf(w, "\nLeft lesson %d (%s): %d/%d steps done; %s. Progress is saved (netlab list).\n", l.ID, l.Slug, max(done, 0), n, where)
 	return nil
 }
 
+// useLearnerShell: under sudo the lesson shell is the learner's own
+// login shell, not root's (which sudo put in $SHELL).
+func useLearnerShell() {
+	if sh := sandbox.LearnerShell(); sh != "" {
+		os.Setenv("SHELL", sh)
+	}
+}
+
+// shellRun says where runShell runs the shell.
+type shellRun struct {
+	self    string
+	sandbox bool            // in a new sandbox (else right here)
+	sess    *guided.Session // its directory: the shell's user must own it
+	lesson  *lessons.Lesson // nil: the bare shell
+}
+
 // runShell runs argv on the terminal, in a new sandbox or right here.
-func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, env []string) error {
+func (a *App) runShell(ctx context.Context, r shellRun, argv, env []string) error {
 	// The shell owns the terminal: Ctrl-C is for the learner's commands,
 	// so the shell must not die with netlab's own (signal-bound) context.
 	sctx := context.WithoutCancel(ctx)
 	var cmd *exec.Cmd
-	if newSandbox {
-		var err error
-		if cmd, err = sandbox.Command(sctx, self, nil, argv); err != nil {
-			return usageErr("netlab cannot start the sandbox: %v", err)
+	var sb *sandbox.Sandbox
+	if r.sandbox {
+		o := sandbox.Options{Self: r.self, Argv: argv, Shell: true, Label: "netlab shell"}
+		if r.sess != nil {
+			o.Own = []string{r.sess.Dir}
 		}
+		if r.lesson != nil {
+			o.Lesson, o.Label = r.lesson.ID, fmt.Sprintf("lesson %d (%s)", r.lesson.ID, r.lesson.Slug)
+		}
+		var err error
+		if sb, err = sandbox.New(sctx, o); err != nil {
+			return usageErr("%v", sandbox.Explain(err))
+		}
+		cmd = sb.Cmd
 	} else {
 		cmd = exec.CommandContext(sctx, argv[0], argv[1:]...)
 		cmd.Env = os.Environ()
@@ -238,11 +270,19 @@ func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	err := cmd.Run()
+	var err error
+	if sb != nil {
+		if err = sb.Start(); err != nil {
+			return usageErr("%v", err)
+		}
+		err = sb.Wait()
+	} else {
+		err = cmd.Run()
+	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		msg := fmt.Sprintf("netlab cannot start the shell: %v", err)
-		if newSandbox {
+		if r.sandbox {
 			msg = fmt.Sprintf("netlab cannot start the sandbox shell: %v (netlab doctor tells what is missing)", err)
 		}
 		return usageErr("%s", msg)
@@ -318,12 +358,9 @@ func (a *App) ticker(fresh bool) (*guided.Ticker, func(), error) {
 func (a *App) shellCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "shell",
-		Short: "Open a shell in a private sandbox (its own network namespace and /run/netns); all of it is gone on exit",
+		Short: "Open a shell in a private sandbox (a user namespace with its own network, PID and mount namespaces); all of it is gone on exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !a.Privileged() {
-				return errNotRoot
-			}
 			self, err := os.Executable()
 			if err != nil {
 				return usageErr("netlab cannot find its own binary: %v", err)
@@ -333,12 +370,13 @@ func (a *App) shellCommand() *cobra.Command {
 				return usageErr("netlab cannot prepare the shell: %v", err)
 			}
 			defer sess.Close()
+			useLearnerShell()
 			argv, env, err := sess.Shell(nil, nil, a.Stderr)
 			if err != nil {
 				return usageErr("netlab cannot prepare the shell: %v", err)
 			}
-			fmt.Fprintln(a.Stdout, "netlab sandbox: a private network namespace with its own /run/netns. Lessons and checks work here; exit leaves no trace.")
-			return a.runShell(cmd.Context(), self, true, argv, env)
+			fmt.Fprintln(a.Stdout, "netlab sandbox: your own user, PID, network and mount namespaces (root here, not on the host). Lessons and checks work here; exit leaves no trace.")
+			return a.runShell(cmd.Context(), shellRun{self: self, sandbox: true, sess: sess}, argv, env)
 		},
 	}
 }
