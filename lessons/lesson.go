@@ -25,6 +25,13 @@ type Lesson struct {
 	Requires string `yaml:"requires"`
 	Owns     Owns   `yaml:"owns"`
 	Steps    []Step `yaml:"steps"`
+	// Rounds makes a troubleshooting lesson: the slugs of the lessons
+	// whose finished networks it breaks, one fault per step (round), drawn
+	// from the catalogue entries of these lessons that have repair:.
+	// Its steps have no checks and no solution: runner grades round K by
+	// grading the base lesson of that round. Its Owns is the union of the
+	// base lessons' (filled by the loader).
+	Rounds []string `yaml:"rounds"`
 	// Supersedes declares the checks of earlier lessons that this lesson
 	// deliberately makes fail (lesson 4's DROP in ns2 breaks lesson 3's
 	// ping from ns0 to ns2): `check --all` grades them as superseded.
@@ -77,6 +84,9 @@ type RuleSpec struct {
 	To      string `yaml:"to"`
 }
 
+// Troubleshoot says whether l is a troubleshooting lesson (see Rounds).
+func (l *Lesson) Troubleshoot() bool { return len(l.Rounds) > 0 }
+
 // Step is one graded step.
 type Step struct {
 	Title string `yaml:"title"`
@@ -92,6 +102,9 @@ type Step struct {
 	// already satisfy (selftest then does not demand that it fail first).
 	PassesEarly bool        `yaml:"passes_early"`
 	Checks      []CheckSpec `yaml:"checks"`
+	// Round is, in a troubleshooting lesson, the round (1-based) the step
+	// grades; it stays with the step when a part of the lesson is graded.
+	Round int `yaml:"-"`
 }
 
 // Hint is one hint. When names a mistake id (see checks' WithMistake): the

@@ -182,10 +182,12 @@ func validate(l *Lesson, root *yaml.Node, reg *checks.Registry) error {
 			return at(sp, "step %d: text is required", i+1)
 		case len(s.Hints) == 0:
 			return at(sp, "step %d: at least one hint is required", i+1)
-		case len(s.Commands()) == 0:
+		case len(s.Commands()) == 0 && !l.Troubleshoot():
 			return at(sp, "step %d: a reference solution is required", i+1)
-		case len(s.Checks) == 0:
+		case len(s.Checks) == 0 && !l.Troubleshoot():
 			return at(sp, "step %d: at least one check is required", i+1)
+		case l.Troubleshoot() && (len(s.Checks) > 0 || s.Solution != ""):
+			return at(sp, "step %d: a step of a troubleshooting lesson (rounds:) has no checks and no solution: it passes when its round's lesson passes again", i+1)
 		case s.Points < 0:
 			return at(p("steps", i, "points"), "step %d: points cannot be negative", i+1)
 		}
@@ -342,6 +344,9 @@ func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCata
 		if err := checkSupersedes(l, out); err != nil {
 			return nil, err
 		}
+	}
+	if err := resolveRounds(out, roots); err != nil {
+		return nil, err
 	}
 	if withCatalog {
 		if err := checkCatalog(out, roots, reg, catalog); err != nil {

@@ -26,6 +26,11 @@ type Grader struct {
 	ProbeTimeout time.Duration
 	// StateTimeout bounds one state check (default 5s).
 	StateTimeout time.Duration
+	// Lessons are every lesson (a troubleshooting lesson grades others;
+	// default: the embedded lessons), and Shell runs the commands that
+	// set up its next round (default: SysShell).
+	Lessons []*lessons.Lesson
+	Shell   Shell
 }
 
 func (g *Grader) env() checks.Env {
@@ -79,6 +84,11 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.R
 // takes about one probe timeout, not their sum.
 func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	start := time.Now()
+	if l.Troubleshoot() {
+		rep := g.gradeRounds(ctx, l)
+		rep.ElapsedMS = time.Since(start).Milliseconds()
+		return rep
+	}
 	results := make([][]checks.Result, len(l.Steps))
 	for i, s := range l.Steps {
 		results[i] = make([]checks.Result, len(s.Checks))

@@ -113,6 +113,9 @@ func (l *lab) grade(les *lessons.Lesson) runner.Report {
 	reg := checks.Default()
 	for _, st := range rep.Steps {
 		for _, c := range st.Checks {
+			if c.Kind == runner.RoundKind {
+				continue // lesson 8's own: not a check kind
+			}
 			k, ok := reg.Get(c.Kind)
 			require.True(l.t, ok, c.Kind)
 			require.True(l.t, c.Mistake == "" || k.Reports(c.Mistake), "a %s check reported mistake %s, which its kind does not declare", c.Kind, c.Mistake)
@@ -330,6 +333,11 @@ func TestEveryStepHasACataloguedMistake(t *testing.T) {
 	ls, all := embedded(t)
 	judged := mistakes.Judged(all)
 	for _, les := range ls {
+		if les.Troubleshoot() {
+			// Its rounds inject other lessons' entries (TestFaultsRoundTrip).
+			require.NotEmpty(t, runner.Faults(les, judged), les.File)
+			continue
+		}
 		for i := range les.Steps {
 			n := 0
 			for _, m := range mistakes.ForLesson(judged, les.Slug) {

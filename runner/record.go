@@ -129,7 +129,8 @@ func lockLab(ctx context.Context, lab Lab, bound time.Duration) (func(), error) 
 		}
 		return nil, err
 	}
-	return func() { _ = lk.Unlock() }, nil
+	labLocksHeld.Add(1)
+	return func() { labLocksHeld.Add(-1); _ = lk.Unlock() }, nil
 }
 
 // owned is the union of every lesson's owns: what lesson steps create.

@@ -47,6 +47,9 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 		}
 		all = append(all[:len(all):len(all)], o.Lessons...)
 	}
+	if err := resetRounds(ctx, lab, o.Lessons, out); err != nil {
+		return err
+	}
 	rec, err := loadRecord(lab)
 	if err != nil {
 		return err

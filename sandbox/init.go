@@ -185,14 +185,15 @@ func setup(h handshake) error {
 	}
 	// A /run of our own: an unprivileged user cannot make mount points
 	// under the host's /run, and the sandbox needs a private /run/netns,
-	// /run/xtables.lock and /run/netlab. Its source name is the marker.
+	// /run/xtables.lock and /run/netlab (0700: kernel.LabStateDir refuses a
+	// state directory others can open). Its source name is the marker.
 	if err := unix.Mount(markerPrefix+h.Nonce, "/run", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755"); err != nil {
 		return fmt.Errorf("mount a private /run: %w", err)
 	}
 	for _, d := range []struct {
 		p    string
 		mode os.FileMode
-	}{{"/run/netns", 0o755}, {"/run/netlab", 0o755}, {"/run/lock", 0o1777}, {"/run/user", 0o755}, {BinDir, 0o755}} {
+	}{{"/run/netns", 0o755}, {"/run/netlab", 0o700}, {"/run/lock", 0o1777}, {"/run/user", 0o755}, {BinDir, 0o755}} {
 		if err := os.MkdirAll(d.p, 0o755); err != nil {
 			return fmt.Errorf("create %s: %w", d.p, err)
 		}

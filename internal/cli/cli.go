@@ -227,7 +227,7 @@ func (a *App) lab() (runner.Lab, func(), error) {
 }
 
 func (a *App) grader(lab runner.Lab) *runner.Grader {
-	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout}
+	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout, Lessons: a.Lessons, Shell: a.Shell}
 }
 
 func exactlyOneLesson(cmd *cobra.Command, args []string) error {

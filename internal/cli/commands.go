@@ -148,6 +148,13 @@ func (a *App) hintCommand() *cobra.Command {
 				return nil
 			}
 			hints := runner.HintsFor(l.Steps[i], rep.Steps[i])
+			if l.Troubleshoot() {
+				// The method first, then narrower, one more each time.
+				if hints, err = runner.RoundHints(cmd.Context(), lab, l, all); err != nil {
+					return &exitError{code: ExitFail, msg: err.Error()}
+				}
+				all = true
+			}
 			fmt.Fprintf(a.Stdout, "Step %d: %s\n", i+1, l.Steps[i].Title)
 			if !all {
 				hints = hints[:1]
@@ -197,7 +204,12 @@ func (a *App) solveCommand() *cobra.Command {
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
 			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: out, Lessons: a.Lessons}
-			if err := s.Solve(cmd.Context(), l, step); err != nil {
+			solve := func() error { return s.Solve(cmd.Context(), l, step) }
+			if l.Troubleshoot() && !cmd.Flags().Changed("step") {
+				// Troubleshooting: the current round only, and what its fault was.
+				solve = func() error { return s.SolveCurrentRound(cmd.Context(), l) }
+			}
+			if err := solve(); err != nil {
 				return &exitError{code: ExitFail, msg: err.Error()}
 			}
 			return nil
@@ -279,7 +291,7 @@ func (a *App) setupCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("seed") {
+			if cmd.Flags().Changed("seed") && !l.Troubleshoot() {
 				return usageErr("--seed chooses the faults of a troubleshooting lesson; lesson %d (%s) has none", l.ID, l.Slug)
 			}
 			lab, closeFn, err := a.lab()
@@ -296,7 +308,16 @@ func (a *App) setupCommand() *cobra.Command {
 				return &exitError{code: ExitFail, msg: err.Error()}
 			}
 			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
-			if err := s.Setup(cmd.Context(), l); err != nil {
+			if l.Troubleshoot() {
+				// Without --seed a random one, printed for the instructor.
+				if !cmd.Flags().Changed("seed") {
+					seed = runner.RandomSeed()
+				}
+				err = s.SetupRounds(cmd.Context(), l, seed)
+			} else {
+				err = s.Setup(cmd.Context(), l)
+			}
+			if err != nil {
 				return &exitError{code: ExitFail, msg: err.Error()}
 			}
 			return nil

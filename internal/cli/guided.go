@@ -180,6 +180,12 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	if buildReq != "" {
 		pre = append(pre, guided.ReplayStep{Say: "building lesson " + buildReq + "'s finished network", Cmd: "netlab solve " + buildReq})
 	}
+	if l.Troubleshoot() && newSandbox && replayTo == 0 {
+		// A troubleshooting lesson starts from a broken network: build
+		// round 1 (a random seed, printed; `netlab setup N --seed S` in
+		// the shell starts over with a given one).
+		pre = append(pre, guided.ReplayStep{Say: "building a network and breaking it for you to repair", Cmd: fmt.Sprintf("netlab setup %d", l.ID)})
+	}
 	if replayTo > 0 {
 		pre = append(pre, guided.ReplayStep{Say: fmt.Sprintf("replaying the reference solutions of steps 1-%d", replayTo),
 			Cmd: fmt.Sprintf("netlab solve %d --step %d", l.ID, replayTo)})

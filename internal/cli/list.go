@@ -23,8 +23,12 @@ func (a *App) printList(ctx context.Context, w io.Writer) error {
 	}
 	w = a.styled(w)
 	fmt.Fprintln(w, "netlab lessons:")
+	width := 10 // the slugs' column: as wide as the longest (troubleshoot)
 	for _, l := range a.Lessons {
-		fmt.Fprintf(w, "  %s %d  %-10s %s (%d steps)%s\n", listMark(prog, l), l.ID, l.Slug, l.Title, len(l.Steps), listState(prog, l))
+		width = max(width, len(l.Slug))
+	}
+	for _, l := range a.Lessons {
+		fmt.Fprintf(w, "  %s %d  %-*s %s (%d steps)%s\n", listMark(prog, l), l.ID, width, l.Slug, l.Title, len(l.Steps), listState(prog, l))
 	}
 	if next := suggestNext(prog, a.Lessons); next != nil {
 		fmt.Fprintf(w, "\nNext: netlab lesson %d (%s)\n", next.ID, next.Slug)
