@@ -490,6 +490,9 @@ func TestSolveAfterKill(t *testing.T) {
 func TestEveryStepReRuns(t *testing.T) {
 	ls, _ := embedded(t)
 	for _, les := range ls {
+		if les.Troubleshoot() {
+			continue // its steps have no commands: solve 8 repairs a drawn fault (TestTroubleshoot)
+		}
 		t.Run(lessonName(les), func(t *testing.T) {
 			if sandboxtest.Run(t) {
 				return
