@@ -95,15 +95,16 @@ var errNotRoot = &exitError{code: ExitUsage, msg: "netlab needs CAP_NET_ADMIN: r
 func (a *App) Run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if a.Lessons == nil {
-		ls, err := lessons.LoadEmbedded()
-		if err != nil {
-			fmt.Fprintf(a.Stderr, "netlab's built-in lessons do not load: %v\n", err)
-			return ExitUsage
-		}
-		a.Lessons = ls
-	}
 	root := a.rootCommand()
+	// Lessons are decoded only by commands that run: `--help`, `help` and
+	// usage errors never pay for it (and a guided prompt's __tick starts
+	// faster).
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Name() == "help" {
+			return nil
+		}
+		return a.loadLessons()
+	}
 	root.SetArgs(a.withDefaultLesson(root, args))
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
@@ -192,5 +193,18 @@ func exactlyOneLesson(cmd *cobra.Command, args []string) error {
 	if len(args) != 1 {
 		return usageErr("%s needs one lesson, by number or name (netlab list shows them)", cmd.Name())
 	}
+	return nil
+}
+
+// loadLessons decodes the embedded lessons unless the App already has some.
+func (a *App) loadLessons() error {
+	if a.Lessons != nil {
+		return nil
+	}
+	ls, err := lessons.LoadEmbedded()
+	if err != nil {
+		return &exitError{code: ExitUsage, msg: fmt.Sprintf("netlab's built-in lessons do not load: %v", err)}
+	}
+	a.Lessons = ls
 	return nil
 }
