@@ -7,8 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path"
+	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -99,9 +103,15 @@ func (a *App) Run(args []string) int {
 	// Lessons are decoded only by commands that run: `--help`, `help` and
 	// usage errors never pay for it (and a guided prompt's __tick starts
 	// faster).
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if cmd.Name() == "help" {
 			return nil
+		}
+		if a.Lessons == nil && len(args) == 1 && oneLessonCommands[cmd.Name()] {
+			if ls, ok := loadOne(args[0]); ok {
+				a.Lessons = ls
+				return nil
+			}
 		}
 		return a.loadLessons()
 	}
@@ -207,4 +217,55 @@ func (a *App) loadLessons() error {
 	}
 	a.Lessons = ls
 	return nil
+}
+
+// oneLessonCommands need, given one lesson argument, that lesson and the
+// ones it requires, and nothing else (solve builds what it requires).
+var oneLessonCommands = map[string]bool{"check": true, "hint": true, "solve": true, "reset": true}
+
+// loadOne decodes only the embedded lesson named by key (a number or a
+// slug) and the lessons it requires: `netlab check 2` need not decode the
+// other lessons. It finds the file by the embedded files' names
+// (NN-slug.yaml) and reports false whenever anything is unusual (no such
+// file, a name that does not match the lesson inside, a decoding error),
+// leaving the full load to judge and to say what is wrong.
+func loadOne(key string) ([]*lessons.Lesson, bool) {
+	fsys := lessons.Embedded()
+	find := func(key string) (string, bool) {
+		pattern := "*-" + key + ".yaml"
+		if n, err := strconv.Atoi(key); err == nil {
+			pattern = fmt.Sprintf("%02d-*.yaml", n)
+		}
+		m, err := fs.Glob(fsys, pattern)
+		return firstOf(m), err == nil && len(m) == 1
+	}
+	var out []*lessons.Lesson
+	for len(out) < 8 {
+		name, ok := find(key)
+		if !ok {
+			return nil, false
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, false
+		}
+		l, err := lessons.Parse(path.Join("lessons", name), data, checks.Default())
+		if err != nil || name != fmt.Sprintf("%02d-%s.yaml", l.ID, l.Slug) {
+			return nil, false
+		}
+		out = append(out, l)
+		if l.Requires == "" {
+			sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+			return out, true
+		}
+		key = l.Requires
+	}
+	return nil, false
+}
+
+func firstOf(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return xs[0]
 }

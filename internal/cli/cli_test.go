@@ -283,3 +283,33 @@ func TestLessonsLoadedOnlyWhenACommandRuns(t *testing.T) {
 	require.NotEmpty(t, a.Lessons)
 	require.Contains(t, out.String(), "netns")
 }
+
+// A command given one lesson decodes that lesson and those it requires,
+// not the others; the lessons are the very ones the full load gives.
+func TestOneLessonCommandsDecodeOnlyTheirLessons(t *testing.T) {
+	all, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		args []string
+		want []int
+	}{
+		{[]string{"check", "2"}, []int{2}},
+		{[]string{"check", "veth"}, []int{2}},
+		{[]string{"hint", "3"}, []int{3}},
+		{[]string{"check", "4"}, []int{3, 4}}, // 4 requires bridge
+		{[]string{"reset", "iptables"}, []int{3, 4}},
+		{[]string{"list"}, []int{1, 2, 3, 4}},
+		{[]string{"check", "9"}, []int{1, 2, 3, 4}}, // no such lesson: the full load names them
+	} {
+		a, _, _ := app(kerneltest.New(), false)
+		a.Run(tc.args)
+		var ids []int
+		for _, l := range a.Lessons {
+			ids = append(ids, l.ID)
+			full, err := lessons.Find(all, l.Slug)
+			require.NoError(t, err)
+			require.Equal(t, full, l, "netlab %v: lesson %d differs from the full load", tc.args, l.ID)
+		}
+		require.Equal(t, tc.want, ids, "netlab %v", tc.args)
+	}
+}
