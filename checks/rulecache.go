@@ -46,7 +46,15 @@ type ruleCache struct {
 // caches holds one ruleCache per kernel (a grading run uses one kernel).
 var caches sync.Map // kernel.Kernel -> *ruleCache
 
+// ruleCacheKey names the rule cache among a grading run's shared values.
+type ruleCacheKey struct{}
+
+// cacheFor returns the cache of k's grading run: the run's own when k is a
+// per-run snapshot (it goes away with the run), else one per kernel.
 func cacheFor(k kernel.Kernel) *ruleCache {
+	if s, ok := k.(interface{ Shared(any, func() any) any }); ok {
+		return s.Shared(ruleCacheKey{}, func() any { return &ruleCache{reads: map[string]*ruleRead{}} }).(*ruleCache)
+	}
 	c, _ := caches.LoadOrStore(k, &ruleCache{reads: map[string]*ruleRead{}})
 	return c.(*ruleCache)
 }

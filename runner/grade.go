@@ -32,6 +32,14 @@ func (g *Grader) env() checks.Env {
 	return checks.Env{K: g.K, ProbeTimeout: g.probeTimeout()}
 }
 
+// snapshotEnv is the env of one grading run: its checks share one read
+// of each namespace's state (kernel.Snapshot).
+func (g *Grader) snapshotEnv() checks.Env {
+	env := g.env()
+	env.K = kernel.NewSnapshot(g.K)
+	return env
+}
+
 func (g *Grader) probeTimeout() time.Duration {
 	if g.ProbeTimeout > 0 {
 		return g.ProbeTimeout
@@ -52,7 +60,7 @@ func (g *Grader) bound(p checks.Phase) time.Duration {
 
 // runOne runs one check under a hard time bound. A check that ignores its
 // context, or panics, still yields a result: error, never a hang.
-func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.Result) {
+func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.Env) (res checks.Result) {
 	limit := g.bound(c.Phase)
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
@@ -63,7 +71,7 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.R
 				done <- checks.Errorf("netlab's %s check crashed: %v (please report this)", c.Kind, r)
 			}
 		}()
-		done <- c.Check.Run(ctx, g.env())
+		done <- c.Check.Run(ctx, env)
 	}()
 	select {
 	case r := <-done:
@@ -79,6 +87,7 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.R
 // takes about one probe timeout, not their sum.
 func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	start := time.Now()
+	env := g.snapshotEnv()
 	results := make([][]checks.Result, len(l.Steps))
 	for i, s := range l.Steps {
 		results[i] = make([]checks.Result, len(s.Checks))
@@ -94,7 +103,7 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 				wg.Add(1)
 				go func(i, j int) {
 					defer wg.Done()
-					results[i][j] = g.runOne(ctx, c)
+					results[i][j] = g.runOne(ctx, c, env)
 				}(i, j)
 			}
 		}
