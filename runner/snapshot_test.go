@@ -28,9 +28,11 @@ func (c *linkCounter) Links(ctx context.Context, ns string) ([]kernel.Link, erro
 	return c.Fake.Links(ctx, ns)
 }
 
-type envCheck struct{ run func(env checks.Env) checks.Result }
+type envCheck struct {
+	run func(env checks.Env) checks.Result
+}
 
-func (envCheck) Describe() string                                       { return "reads links" }
+func (envCheck) Describe() string                                      { return "reads links" }
 func (e envCheck) Run(_ context.Context, env checks.Env) checks.Result { return e.run(env) }
 
 // The checks of one grading run share one read of each namespace's
