@@ -223,19 +223,56 @@ func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(e)
-	if err != nil {
-		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
-	}
 	raw, err := retry(func() ([]netlink.Addr, error) { return e.h.AddrList(nil, netlink.FAMILY_ALL) })
 	if err != nil {
 		return nil, fmt.Errorf("list addresses in %s: %w", nsLabel(ns), err)
+	}
+	idxs := make([]int, 0, len(raw))
+	for _, a := range raw {
+		idxs = append(idxs, a.LinkIndex)
+	}
+	names, err := l.namesOf(e, idxs)
+	if err != nil {
+		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
 	out := make([]Addr, 0, len(raw))
 	for _, a := range raw {
 		out = append(out, Addr{Link: names[a.LinkIndex], IPNet: a.IPNet})
 	}
 	return out, nil
+}
+
+// maxByIndex is how many links namesOf asks for one by one before a dump
+// of them all is cheaper.
+const maxByIndex = 16
+
+// namesOf names the links with the given indices. A lab's addresses and
+// routes sit on a few links, while a busy host's namespace may hold
+// thousands (every container's veth): asking for each by index costs a
+// few small messages where a dump would cost the whole host.
+func (l *Linux) namesOf(e *nsEntry, idxs []int) (map[int]string, error) {
+	want := map[int]bool{}
+	for _, i := range idxs {
+		if i > 0 {
+			want[i] = true
+		}
+	}
+	if len(want) > maxByIndex {
+		return l.linkNames(e)
+	}
+	names := make(map[int]string, len(want))
+	for i := range want {
+		k, err := e.h.LinkByIndex(i)
+		if err != nil {
+			var nf netlink.LinkNotFoundError
+			if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
+				continue // deleted meanwhile: a dump would not name it either
+			}
+			return nil, err
+		}
+		names[i] = k.Attrs().Name
+	}
+	return names, nil
 }
 
 func (l *Linux) linkNames(e *nsEntry) (map[int]string, error) {
@@ -291,10 +328,6 @@ func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(e)
-	if err != nil {
-		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
-	}
 	// Table 0 with the table filter means every table, local included:
 	// local routes are how we know an address belongs to the namespace.
 	raw, err := retry(func() ([]netlink.Route, error) {
@@ -302,6 +335,14 @@ func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list routes in %s: %w", nsLabel(ns), err)
+	}
+	idxs := make([]int, 0, len(raw))
+	for _, r := range raw {
+		idxs = append(idxs, r.LinkIndex)
+	}
+	names, err := l.namesOf(e, idxs)
+	if err != nil {
+		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
 	out := make([]Route, 0, len(raw))
 	for _, r := range raw {
@@ -322,7 +363,7 @@ func (l *Linux) RouteGet(ctx context.Context, ns string, dst net.IP) (Route, err
 	if len(rs) == 0 {
 		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), unix.ENETUNREACH)
 	}
-	names, err := l.linkNames(e)
+	names, err := l.namesOf(e, []int{rs[0].LinkIndex})
 	if err != nil {
 		return Route{}, err
 	}
@@ -385,13 +426,17 @@ func (l *Linux) Neighbors(ctx context.Context, ns string) ([]Neigh, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(e)
-	if err != nil {
-		return nil, err
-	}
 	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, netlink.FAMILY_V4) })
 	if err != nil {
 		return nil, fmt.Errorf("neighbours in %s: %w", nsLabel(ns), err)
+	}
+	idxs := make([]int, 0, len(raw))
+	for _, n := range raw {
+		idxs = append(idxs, n.LinkIndex)
+	}
+	names, err := l.namesOf(e, idxs)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Neigh, 0, len(raw))
 	for _, n := range raw {
