@@ -2,10 +2,13 @@ package kernel
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/nftables"
-	"github.com/google/nftables/expr"
+	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -35,50 +38,121 @@ func familyName(f nftables.TableFamily) string {
 
 // NFCounters reads the packet counter of every nftables rule in ns
 // (iptables-nft rules included), keyed by RuleKey. It talks netlink
-// in-process: about a millisecond, where `nft -j list ruleset` costs tens,
-// so a probe can read the counters right before it sends and compare them
-// with the ruleset read after a failure.
+// in-process, one dump of all the namespace's rules (not one request per
+// chain: a host with thousands of chains would pay thousands of round
+// trips), so a probe can read the counters right before it sends, poll
+// them while it is out, and compare them with the ruleset read after.
 func (l *Linux) NFCounters(ctx context.Context, ns string) (map[string]uint64, error) {
 	e, err := l.entry(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	var c *nftables.Conn
-	// A lasting connection dials at once: on this thread, inside ns.
+	var c *netlink.Conn
+	// The socket belongs to the namespace of the thread that opens it.
 	err = InNS(l.root, e.ns, func() error {
 		var derr error
-		c, derr = nftables.New(nftables.AsLasting())
+		c, derr = netlink.Dial(unix.NETLINK_NETFILTER, nil)
 		return derr
 	})
 	if err != nil {
 		return nil, fmt.Errorf("nftables in %s: %w", nsLabel(ns), err)
 	}
-	defer c.CloseLasting()
-	chains, err := c.ListChains()
-	if err != nil {
-		return nil, fmt.Errorf("nftables chains in %s: %w", nsLabel(ns), err)
+	defer c.Close()
+	deadline := time.Now().Add(netlinkTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
 	}
-	out := map[string]uint64{}
-	for _, ch := range chains {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	if err := c.SetDeadline(deadline); err != nil {
+		return nil, fmt.Errorf("nftables in %s: %w", nsLabel(ns), err)
+	}
+	req := netlink.Message{
+		Header: netlink.Header{
+			Type:  netlink.HeaderType(unix.NFNL_SUBSYS_NFTABLES<<8 | unix.NFT_MSG_GETRULE),
+			Flags: netlink.Request | netlink.Dump,
+		},
+		// nfgenmsg: every family, version 0, resource id 0.
+		Data: []byte{unix.AF_UNSPEC, unix.NFNETLINK_V0, 0, 0},
+	}
+	var msgs []netlink.Message
+	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
+		if msgs, err = c.Execute(req); !errors.Is(err, unix.EINTR) {
+			break
 		}
-		rules, err := c.GetRules(ch.Table, ch)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
+	}
+	out := make(map[string]uint64, len(msgs))
+	for _, m := range msgs {
+		if len(m.Data) < 4 {
+			continue
+		}
+		r, err := parseRuleCounter(m.Data[4:])
 		if err != nil {
-			if err == unix.ENOENT {
-				continue // the chain went away meanwhile
-			}
-			return nil, fmt.Errorf("nftables rules of %s in %s: %w", ch.Name, nsLabel(ns), err)
+			return nil, fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
 		}
-		for _, r := range rules {
-			var pk uint64
-			for _, x := range r.Exprs {
-				if cnt, ok := x.(*expr.Counter); ok {
-					pk += cnt.Packets
-				}
-			}
-			out[RuleKey(familyName(ch.Table.Family), ch.Table.Name, ch.Name, int(r.Handle))] = pk
-		}
+		out[RuleKey(familyName(nftables.TableFamily(m.Data[0])), r.table, r.chain, int(r.handle))] = r.packets
 	}
 	return out, nil
+}
+
+type ruleCounter struct {
+	table, chain string
+	handle       uint64
+	packets      uint64
+}
+
+// parseRuleCounter reads a rule's table, chain, handle and the sum of its
+// counter expressions from an NFT_MSG_NEWRULE message's attributes.
+func parseRuleCounter(b []byte) (ruleCounter, error) {
+	var r ruleCounter
+	ad, err := netlink.NewAttributeDecoder(b)
+	if err != nil {
+		return r, err
+	}
+	ad.ByteOrder = binary.BigEndian
+	for ad.Next() {
+		switch ad.Type() {
+		case unix.NFTA_RULE_TABLE:
+			r.table = ad.String()
+		case unix.NFTA_RULE_CHAIN:
+			r.chain = ad.String()
+		case unix.NFTA_RULE_HANDLE:
+			r.handle = ad.Uint64()
+		case unix.NFTA_RULE_EXPRESSIONS:
+			ad.Nested(func(list *netlink.AttributeDecoder) error {
+				for list.Next() {
+					if list.Type() != unix.NFTA_LIST_ELEM {
+						continue
+					}
+					list.Nested(func(x *netlink.AttributeDecoder) error {
+						x.ByteOrder = binary.BigEndian
+						name := ""
+						for x.Next() {
+							switch x.Type() {
+							case unix.NFTA_EXPR_NAME:
+								name = x.String()
+							case unix.NFTA_EXPR_DATA:
+								if name != "counter" {
+									continue
+								}
+								x.Nested(func(cd *netlink.AttributeDecoder) error {
+									cd.ByteOrder = binary.BigEndian
+									for cd.Next() {
+										if cd.Type() == unix.NFTA_COUNTER_PACKETS {
+											r.packets += cd.Uint64()
+										}
+									}
+									return nil
+								})
+							}
+						}
+						return nil
+					})
+				}
+				return nil
+			})
+		}
+	}
+	return r, ad.Err()
 }
