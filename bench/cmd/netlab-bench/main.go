@@ -218,14 +218,14 @@ func loadRules(layout string) error {
 			for c := 0; c < 50; c++ {
 				fmt.Fprintf(&b, "  chain c%d { ip saddr 198.19.%d.%d counter drop; }\n", c, t, c)
 			}
-			fmt.Fprintf(&b, "  chain fwd {\n    type filter hook forward priority %d; policy accept;\n", t)
+			fmt.Fprintf(&b, "  chain main {\n    type filter hook forward priority %d; policy accept;\n", t)
 			for c := 0; c < 50; c++ {
 				fmt.Fprintf(&b, "    ip daddr 198.18.%d.%d counter jump c%d\n", t, c, c)
 			}
 			b.WriteString("  }\n}\n")
 		}
 	case "bigchain":
-		b.WriteString("table inet bulk {\n  chain fwd {\n    type filter hook forward priority 0; policy accept;\n")
+		b.WriteString("table inet bulk {\n  chain main {\n    type filter hook forward priority 0; policy accept;\n")
 		for i := 0; i < 5000; i++ {
 			fmt.Fprintf(&b, "    ip daddr 198.18.%d.%d tcp dport %d counter accept\n", i/250, i%250, 1000+i)
 		}
