@@ -68,7 +68,7 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	if !c.local {
 		// The counters are read while the path is walked: they must be in
 		// hand before the probe is sent, and the walk takes as long.
-		counters = countersAsync(ctx, env.K, v.nss)
+		counters = countersBefore(ctx, env.K, v.nss)
 	}
 	path, verdict := walkPath(ctx, v, c.from, c.to, c.local, false)
 	// Fast verdicts: kernel state already proves the outcome, no need to
@@ -252,7 +252,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 		}
 	}
 	v := newLabView(ctx, env.K)
-	counters := countersAsync(ctx, env.K, v.nss)
+	counters := countersBefore(ctx, env.K, v.nss)
 	path, verdict := walkPath(ctx, v, c.from, c.to.IP, false, false)
 	if verdict != nil && verdict.Mistake == "ping-self" {
 		verdict = nil // a connection to oneself is fine when the server is there too

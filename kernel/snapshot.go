@@ -7,12 +7,16 @@ import (
 )
 
 // Snapshot is a Kernel for one grading run: each state read (namespaces,
-// a namespace's links, addresses, routes, route lookups, nsids, sysctls)
-// is made once and shared by every check of the run, concurrent ones
-// included, so a run costs one read per namespace however many checks
-// look at it. What must be fresh passes through: probes, firewall
-// rulesets and counters (read around probes), FDB and neighbours (read
-// after probes). Failed reads are not kept: the next caller tries again.
+// a namespace's links, addresses, routes, route lookups, nsids, sysctls,
+// firewall ruleset) is made once and shared by every check of the run,
+// concurrent ones included, so a run costs one read per namespace however
+// many checks look at it. What must be fresh passes through: probes, rule
+// counters (read around probes), FDB and neighbours (read after probes).
+// Failed reads are not kept: the next caller tries again.
+//
+// The ruleset a Snapshot returns is the state the run found: its counters
+// do not follow the run's probes. Code that reads a ruleset to see what a
+// probe did reads it from Fresh(k).
 //
 // A Snapshot lives as long as one grading run; it is not meant to see
 // the learner's next change.
@@ -127,4 +131,20 @@ func (s *Snapshot) SameNS(ctx context.Context, a, b string) (bool, error) {
 
 func (s *Snapshot) Sysctl(ctx context.Context, ns, key string) (string, error) {
 	return once(ctx, s, snapKey{op: "sysctl", ns: ns, arg: key}, func() (string, error) { return s.Kernel.Sysctl(ctx, ns, key) })
+}
+
+func (s *Snapshot) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
+	return once(ctx, s, snapKey{op: "ruleset", ns: ns}, func() (Ruleset, error) { return s.Kernel.Ruleset(ctx, ns) })
+}
+
+// Fresh returns the kernel under k's snapshot (k itself when k is none):
+// for reads that must see what a probe just did.
+func Fresh(k Kernel) Kernel {
+	for {
+		s, ok := k.(*Snapshot)
+		if !ok {
+			return k
+		}
+		k = s.Kernel
+	}
 }

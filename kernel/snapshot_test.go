@@ -90,8 +90,9 @@ func TestSnapshotReadsEachNamespaceOnce(t *testing.T) {
 	}, c.n)
 }
 
-// Probes and rulesets are never cached: each call reaches the kernel.
-func TestSnapshotPassesProbesAndRulesetsThrough(t *testing.T) {
+// Probes are never cached; the ruleset is read once, and Fresh reads it
+// anew (to see what a probe did).
+func TestSnapshotPassesProbesThroughAndFreshRereads(t *testing.T) {
 	c := newCounting()
 	s := kernel.NewSnapshot(c)
 	ctx := context.Background()
@@ -100,7 +101,11 @@ func TestSnapshotPassesProbesAndRulesetsThrough(t *testing.T) {
 		_, _ = s.Ruleset(ctx, "ns0")
 	}
 	require.Equal(t, 3, c.n["ping ns0"])
+	require.Equal(t, 1, c.n["ruleset ns0"])
+	_, _ = kernel.Fresh(s).Ruleset(ctx, "ns0")
+	_, _ = kernel.Fresh(s).Ruleset(ctx, "ns0")
 	require.Equal(t, 3, c.n["ruleset ns0"])
+	require.Same(t, c, kernel.Fresh(c).(*counting))
 }
 
 // A failed read is not kept: the next caller reads again.
