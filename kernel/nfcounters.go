@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/nftables"
@@ -15,7 +16,7 @@ import (
 // RuleKey names one nftables rule across reads: family, table, chain and
 // the rule's handle (stable for the rule's lifetime).
 func RuleKey(family, table, chain string, handle int) string {
-	return fmt.Sprintf("%s/%s/%s/%d", family, table, chain, handle)
+	return family + "/" + table + "/" + chain + "/" + strconv.Itoa(handle)
 }
 
 func familyName(f nftables.TableFamily) string {
@@ -102,57 +103,77 @@ type ruleCounter struct {
 	packets      uint64
 }
 
+// attrs walks the netlink attributes in b, calling fn with each one's type
+// (flags masked off) and payload. It allocates nothing: a host's dump of
+// thousands of rules is read on every grade.
+func attrs(b []byte, fn func(typ uint16, data []byte) error) error {
+	for len(b) >= 4 {
+		n := int(binary.NativeEndian.Uint16(b[0:2]))
+		typ := binary.NativeEndian.Uint16(b[2:4]) & 0x3fff
+		if n < 4 || n > len(b) {
+			return errors.New("malformed netlink attribute")
+		}
+		if err := fn(typ, b[4:n]); err != nil {
+			return err
+		}
+		n = (n + 3) &^ 3
+		if n > len(b) {
+			n = len(b)
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+func cstring(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
 // parseRuleCounter reads a rule's table, chain, handle and the sum of its
 // counter expressions from an NFT_MSG_NEWRULE message's attributes.
 func parseRuleCounter(b []byte) (ruleCounter, error) {
 	var r ruleCounter
-	ad, err := netlink.NewAttributeDecoder(b)
-	if err != nil {
-		return r, err
-	}
-	ad.ByteOrder = binary.BigEndian
-	for ad.Next() {
-		switch ad.Type() {
+	err := attrs(b, func(typ uint16, d []byte) error {
+		switch typ {
 		case unix.NFTA_RULE_TABLE:
-			r.table = ad.String()
+			r.table = cstring(d)
 		case unix.NFTA_RULE_CHAIN:
-			r.chain = ad.String()
+			r.chain = cstring(d)
 		case unix.NFTA_RULE_HANDLE:
-			r.handle = ad.Uint64()
+			if len(d) == 8 {
+				r.handle = binary.BigEndian.Uint64(d)
+			}
 		case unix.NFTA_RULE_EXPRESSIONS:
-			ad.Nested(func(list *netlink.AttributeDecoder) error {
-				for list.Next() {
-					if list.Type() != unix.NFTA_LIST_ELEM {
-						continue
-					}
-					list.Nested(func(x *netlink.AttributeDecoder) error {
-						x.ByteOrder = binary.BigEndian
-						name := ""
-						for x.Next() {
-							switch x.Type() {
-							case unix.NFTA_EXPR_NAME:
-								name = x.String()
-							case unix.NFTA_EXPR_DATA:
-								if name != "counter" {
-									continue
-								}
-								x.Nested(func(cd *netlink.AttributeDecoder) error {
-									cd.ByteOrder = binary.BigEndian
-									for cd.Next() {
-										if cd.Type() == unix.NFTA_COUNTER_PACKETS {
-											r.packets += cd.Uint64()
-										}
-									}
-									return nil
-								})
-							}
-						}
-						return nil
-					})
+			return attrs(d, func(typ uint16, elem []byte) error {
+				if typ != unix.NFTA_LIST_ELEM {
+					return nil
 				}
-				return nil
+				counter := false
+				return attrs(elem, func(typ uint16, d []byte) error {
+					switch typ {
+					case unix.NFTA_EXPR_NAME:
+						counter = cstring(d) == "counter"
+					case unix.NFTA_EXPR_DATA:
+						if !counter {
+							return nil
+						}
+						return attrs(d, func(typ uint16, d []byte) error {
+							if typ == unix.NFTA_COUNTER_PACKETS && len(d) == 8 {
+								r.packets += binary.BigEndian.Uint64(d)
+							}
+							return nil
+						})
+					}
+					return nil
+				})
 			})
 		}
-	}
-	return r, ad.Err()
+		return nil
+	})
+	return r, err
 }
