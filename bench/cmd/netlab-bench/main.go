@@ -40,7 +40,21 @@ var (
 	flagSelftest = flag.Bool("selftest", true, "measure netlab selftest")
 	flagInner    = flag.String("inner", "", "internal: run one scenario inside a sandbox")
 	flagCmdline  = flag.String("cmdline", "bench/run.sh", "the command line shown in the report")
+	flagOnly     = flag.String("only", "", "comma-separated parts to run (help,check2,check4,links,reset,class,grade,e2e,selftest); empty: all")
 )
+
+// want reports whether part is to be measured in this run.
+func want(part string) bool {
+	if *flagOnly == "" {
+		return true
+	}
+	for _, p := range strings.Split(*flagOnly, ",") {
+		if strings.TrimSpace(p) == part {
+			return true
+		}
+	}
+	return false
+}
 
 func main() {
 	flag.Parse()
@@ -177,7 +191,22 @@ func inner(scenario string) error {
 			s.S["grade "+l] = append(s.S["grade "+l], rep.ElapsedMS/1000)
 		}
 	case "selftest":
-		series("netlab selftest", true, nl, "selftest", "--json")
+		cmd := exec.Command(nl, "selftest")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		t0 := time.Now()
+		err := cmd.Run()
+		s.add("netlab selftest", time.Since(t0))
+		code := 0
+		if err != nil {
+			code = 1
+			for _, l := range strings.Split(out.String(), "\n") {
+				if !strings.Contains(l, " ok ") && strings.TrimSpace(l) != "" {
+					fmt.Fprintln(os.Stderr, "selftest:", l)
+				}
+			}
+		}
+		s.Codes["netlab selftest"] = []int{code}
 	default:
 		return fmt.Errorf("unknown scenario %q", scenario)
 	}
@@ -327,6 +356,35 @@ func outer() error {
 	r.line("|---|---|---|---|---|---|")
 
 	// --help vs hello-world, interleaved, outside any sandbox (reads nothing).
+	if want("help") {
+		helpRow(r, n)
+	}
+	if want("check2") {
+		if err := check2Row(ctx, r); err != nil {
+			return err
+		}
+	}
+	if want("check4") {
+		if err := check4Rows(ctx, r); err != nil {
+			return err
+		}
+	}
+	if want("links") || want("reset") {
+		if err := linksRows(ctx, r); err != nil {
+			return err
+		}
+	}
+	var class []string
+	if want("class") {
+		var err error
+		if class, err = classRows(ctx, r); err != nil {
+			return err
+		}
+	}
+	return restRows(ctx, r, class, start)
+}
+
+func helpRow(r *report, n int) {
 	var help, hello []float64
 	for i := 0; i < max(n, 20); i++ {
 		d, _ := timed(*flagNetlab, "--help")
@@ -336,19 +394,27 @@ func outer() error {
 	}
 	hr := median(help) / median(hello)
 	r.line("| `netlab --help` vs a hello-world Go binary | %s | %s | %.2f× slower | ≤ 2.5× | %s |", ms(median(help)), ms(median(hello)), hr, verdict(hr <= 2.5))
+}
 
+func check2Row(ctx context.Context, r *report) error {
 	c2, err := inSandbox(ctx, "check2")
 	if err != nil {
 		return err
 	}
 	a, b := median(c2.S["netlab check 2"]), median(c2.S["verify-veth.sh"])
 	r.line("| `netlab check 2` (passing) vs bench/verify-veth.sh | %s | %s | %.1f× faster | ≥ 8× | %s |", ms(a), ms(b), b/a, verdict(b/a >= 8 && allZero(c2.Codes["netlab check 2"])))
+	return nil
+}
 
-	c4, err := inSandbox(ctx, "check4")
+var c4, lk *samples
+
+func check4Rows(ctx context.Context, r *report) error {
+	var err error
+	c4, err = inSandbox(ctx, "check4")
 	if err != nil {
 		return err
 	}
-	a, b = median(c4.S["netlab check 4"]), median(c4.S["verify-iptables.sh"])
+	a, b := median(c4.S["netlab check 4"]), median(c4.S["verify-iptables.sh"])
 	r.line("| `netlab check 4` (passing) vs bench/verify-iptables.sh (waits one ping timeout for the drop) | %s | %s | %.1f× faster | ≥ 4× | %s |", ms(a), ms(b), b/a, verdict(b/a >= 4 && allZero(c4.Codes["netlab check 4"])))
 	for _, layout := range []string{"chains", "bigchain"} {
 		name := "check 4, 5000 rules, " + layout
@@ -358,21 +424,30 @@ func outer() error {
 		codes := c4.Codes[name]
 		r.line("| `check 4` with 5000 unrelated nftables rules in the root namespace (%s) vs without | %s, exit codes %v | %s | %.2f× slower | ≤ 1.5×, exit 0 | %s |", what, ms(x), codes, ms(a), ratio, verdict(ratio <= 1.5 && allZero(codes)))
 	}
+	return nil
+}
 
-	lk, err := inSandbox(ctx, "links")
-	if err != nil {
-		return err
+func linksRows(ctx context.Context, r *report) error {
+	var err error
+	if want("links") {
+		if lk, err = inSandbox(ctx, "links"); err != nil {
+			return err
+		}
+		a, b := median(lk.S["netlab check 3"]), median(lk.S["check 3, 2000 links"])
+		r.line("| `check 3` with 2000 unrelated links (1000 veth pairs) in the root namespace vs without | %s | %s | %.2f× slower | ≤ 1.5× | %s |", ms(b), ms(a), b/a, verdict(b/a <= 1.5 && allZero(lk.Codes["check 3, 2000 links"])))
 	}
-	a, b = median(lk.S["netlab check 3"]), median(lk.S["check 3, 2000 links"])
-	r.line("| `check 3` with 2000 unrelated links (1000 veth pairs) in the root namespace vs without | %s | %s | %.2f× slower | ≤ 1.5× | %s |", ms(b), ms(a), b/a, verdict(b/a <= 1.5 && allZero(lk.Codes["check 3, 2000 links"])))
-
-	rs, err := inSandbox(ctx, "reset")
-	if err != nil {
-		return err
+	if want("reset") {
+		rs, err := inSandbox(ctx, "reset")
+		if err != nil {
+			return err
+		}
+		a, b := median(rs.S["reset 4"]), median(rs.S["reset 4, 2000 links in ns0"])
+		r.line("| `reset 4` with 2000 links in ns0 (vs reset 4 without) | %s | %s | %.2f× | < 2 s | %s |", ms(b), ms(a), b/a, verdict(b < 2 && allZero(rs.Codes["reset 4, 2000 links in ns0"])))
 	}
-	a, b = median(rs.S["reset 4"]), median(rs.S["reset 4, 2000 links in ns0"])
-	r.line("| `reset 4` with 2000 links in ns0 (vs reset 4 without) | %s | %s | %.2f× | < 2 s | %s |", ms(b), ms(a), b/a, verdict(b < 2 && allZero(rs.Codes["reset 4, 2000 links in ns0"])))
+	return nil
+}
 
+func classRows(ctx context.Context, r *report) ([]string, error) {
 	// Classroom: K concurrent sandboxes, each solving and grading lesson 3.
 	var ks []int
 	for _, f := range strings.Split(*flagK, ",") {
@@ -384,14 +459,18 @@ func outer() error {
 	for _, k := range ks {
 		c, err := classroom(ctx, k)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		class = append(class, c.row(k))
 		if k == 100 {
 			r.line("| 100 concurrent sandboxes: `netlab solve 3 && netlab check 3` each | %s wall, %d failures | – | – | zero failures | %s |", ms(c.wall), c.failures, verdict(c.failures == 0))
 		}
 	}
+	return class, nil
+}
 
+func restRows(ctx context.Context, r *report, class []string, start time.Time) error {
+	n := *flagN
 	r.line("\n## Classroom scale (K sandboxes at once, each `netlab solve 3 && netlab check 3`)\n")
 	r.line("| K | wall | failures | per sandbox: max RSS of its largest process | per sandbox: host memory (MemAvailable drop at peak / K) |")
 	r.line("|---|---|---|---|---|")
@@ -399,28 +478,34 @@ func outer() error {
 		r.line("%s", c)
 	}
 
-	r.line("\n## Per-lesson grading time (in-process: the report's elapsed_ms, solved state)\n")
-	r.line("| lesson | grade time (median) |")
-	r.line("|---|---|")
-	for _, l := range []string{"1", "2", "3", "4"} {
-		g, err := inSandbox(ctx, "grade"+l)
-		if err != nil {
-			return err
+	if want("grade") {
+		r.line("\n## Per-lesson grading time (in-process: the report's elapsed_ms, solved state)\n")
+		r.line("| lesson | grade time (median) |")
+		r.line("|---|---|")
+		for _, l := range []string{"1", "2", "3", "4"} {
+			g, err := inSandbox(ctx, "grade"+l)
+			if err != nil {
+				return err
+			}
+			r.line("| %s | %s |", l, ms(median(g.S["grade "+l])))
 		}
-		r.line("| %s | %s |", l, ms(median(g.S["grade "+l])))
 	}
 
 	r.line("\n## Other figures\n")
 	r.line("| figure | median | baseline |")
 	r.line("|---|---|---|")
-	r.line("| shell verifier of lesson 3 (bench/verify-bridge.sh) vs `netlab check 3` | %s | %s |", ms(median(lk.S["verify-bridge.sh"])), ms(median(lk.S["netlab check 3"])))
-	r.line("| `check 4` after the rules are gone (state restored) | %s | %s |", ms(median(c4.S["check 4, again"])), ms(median(c4.S["netlab check 4"])))
-	if *flagE2E != "" {
+	if lk != nil {
+		r.line("| shell verifier of lesson 3 (bench/verify-bridge.sh) vs `netlab check 3` | %s | %s |", ms(median(lk.S["verify-bridge.sh"])), ms(median(lk.S["netlab check 3"])))
+	}
+	if c4 != nil {
+		r.line("| `check 4` after the rules are gone (state restored) | %s | %s |", ms(median(c4.S["check 4, again"])), ms(median(c4.S["netlab check 4"])))
+	}
+	if *flagE2E != "" && want("e2e") {
 		for _, l := range e2eLatency(ctx, n) {
 			r.line("%s", l)
 		}
 	}
-	if *flagSelftest {
+	if *flagSelftest && want("selftest") {
 		st, err := inSandbox(ctx, "selftest")
 		if err != nil {
 			return err
@@ -473,7 +558,7 @@ func classroom(ctx context.Context, k int) (classResult, error) {
 			}
 		}
 	}()
-	script := fmt.Sprintf("%q solve 3 >/dev/null 2>&1 && %q check 3 >/dev/null 2>&1", *flagNetlab, *flagNetlab)
+	script := fmt.Sprintf("%q solve 3 >/dev/null && %q check 3 >/dev/null", *flagNetlab, *flagNetlab)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	t0 := time.Now()
@@ -482,6 +567,8 @@ func classroom(ctx context.Context, k int) (classResult, error) {
 		if err != nil {
 			return res, err
 		}
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -490,6 +577,9 @@ func classroom(ctx context.Context, k int) (classResult, error) {
 			defer mu.Unlock()
 			if err != nil {
 				res.failures++
+				if res.failures <= 3 {
+					fmt.Fprintf(os.Stderr, "classroom K=%d: a sandbox failed: %v\n%s\n", k, err, errb.String())
+				}
 			}
 			if cmd.ProcessState != nil {
 				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
