@@ -20,34 +20,23 @@ import (
 // rules, well under a millisecond for a lab's namespace.
 var dropPollInterval = 5 * time.Millisecond
 
-// proveDrop returns the first rule, in any namespace of nss, that drops or
-// rejects, could match the probe's packets, and counted packets since
+// proveDrop returns the first rule of namespace dstNS (the one that holds
+// the probe's destination) that, in a chain on the input hook, drops or
+// rejects exactly the probe's echo requests (every criterion of its text
+// is one the requests meet: see dropsRequests), and counted packets since
 // before. It returns as soon as one does, and false when ctx ends first
 // (the probe came back: its own result decides).
-func proveDrop(ctx context.Context, k kernel.Kernel, nss []string, pr probeDesc, before nfCounts) (movedRule, bool) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	found := make(chan movedRule, 1)
-	for _, ns := range nss {
-		old, ok := before[ns]
-		if !ok || len(old) == 0 {
-			continue // no rules, or no counters before the probe
-		}
-		go func(ns string, old map[string]uint64) {
-			if m, ok := watchDrops(ctx, k, ns, pr, old); ok {
-				select {
-				case found <- m:
-				default:
-				}
-			}
-		}(ns, old)
+//
+// Only such a rule is proof. The probes of a grading run are concurrent:
+// a rule elsewhere (the root namespace's INPUT, a FORWARD chain) or one
+// whose criteria the requests may not meet (an interface, an iptables
+// match) can count another probe's packets while ours go through.
+func proveDrop(ctx context.Context, k kernel.Kernel, dstNS string, pr probeDesc, before nfCounts) (movedRule, bool) {
+	old := before[dstNS]
+	if len(old) == 0 || pr.src == nil {
+		return movedRule{}, false // no rules there, or no counters before the probe
 	}
-	select {
-	case m := <-found:
-		return m, true
-	case <-ctx.Done():
-		return movedRule{}, false
-	}
+	return watchDrops(ctx, k, dstNS, pr, old)
 }
 
 // watchDrops reads ns's rules once to find the candidates, then polls
@@ -61,10 +50,9 @@ func watchDrops(ctx context.Context, k kernel.Kernel, ns string, pr probeDesc, o
 	cands := map[string]movedRule{}
 	for _, r := range rs.Rules {
 		key := kernel.RuleKey(r.Family, r.Table, r.Chain, r.Handle)
-		// A rule with an iptables match (xt) has criteria its text does
-		// not show: its counter proves nothing about this probe.
-		if _, seen := old[key]; seen && isDrop(r) && couldMatch(r, pr) && !strings.Contains(r.Text, "xt match") {
-			cands[key] = movedRule{ns: ns, rule: r, hook: hookOf(hooks, r, false)}
+		hook := hookOf(hooks, r, false)
+		if _, seen := old[key]; seen && hook == "input" && dropsRequests(r, pr) {
+			cands[key] = movedRule{ns: ns, rule: r, hook: hook}
 		}
 	}
 	if len(cands) == 0 {
@@ -89,4 +77,56 @@ func watchDrops(ctx context.Context, k kernel.Kernel, ns string, pr probeDesc, o
 		case <-t.C:
 		}
 	}
+}
+
+// dropsRequests reports whether rule r drops (or rejects) every echo
+// request of the probe: its verdict drops and each criterion its text
+// shows is one netlab understands and the requests meet. Anything else in
+// the text (an interface, a port, an iptables match) makes it no proof.
+func dropsRequests(r kernel.NFRule, pr probeDesc) bool {
+	if !isDrop(r) || pr.proto != "icmp" {
+		return false
+	}
+	w := strings.Fields(r.Text)
+	if len(w) == 0 || (w[len(w)-1] != "drop" && w[len(w)-1] != "reject") {
+		return false
+	}
+	w = w[:len(w)-1]
+	for len(w) > 0 {
+		switch {
+		case len(w) >= 2 && w[0] == "l4proto":
+			if w[1] != "icmp" {
+				return false
+			}
+			w = w[2:]
+		case len(w) >= 3 && w[0] == "ip" && w[1] == "protocol":
+			if w[2] != "icmp" {
+				return false
+			}
+			w = w[3:]
+		case len(w) >= 3 && w[0] == "ip" && w[1] == "saddr":
+			if !prefixContains(w[2], pr.src) {
+				return false
+			}
+			w = w[3:]
+		case len(w) >= 3 && w[0] == "ip" && w[1] == "daddr":
+			if !prefixContains(w[2], pr.dst) {
+				return false
+			}
+			w = w[3:]
+		case len(w) >= 3 && w[0] == "icmp" && w[1] == "type":
+			if w[2] != "echo-request" {
+				return false
+			}
+			w = w[3:]
+		case len(w) >= 2 && w[0] == "nfproto":
+			if w[1] != "ipv4" {
+				return false
+			}
+			w = w[2:]
+		default:
+			return false
+		}
+	}
+	return true
 }

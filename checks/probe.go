@@ -106,10 +106,10 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	pingCtx, stopPing := context.WithCancel(ctx)
 	defer stopPing()
 	proof := make(chan *movedRule, 1)
-	if watch && c.noReply {
+	if watch && c.noReply && path.found {
 		// Stop the ping as soon as a rule is seen dropping it.
 		go func() {
-			m, ok := proveDrop(pingCtx, env.K, nss, pr, before)
+			m, ok := proveDrop(pingCtx, env.K, path.holder.ns, pr, before)
 			if !ok {
 				proof <- nil
 				return

@@ -59,6 +59,12 @@ func (l *Linux) Exec(ctx context.Context, ns, name string, args ...string) ([]by
 // iptables-nft alike; iptables-legacy rules live elsewhere and are read
 // with iptables-legacy-save when that tool exists.
 func (l *Linux) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
+	// nft is required even though the rules are read without it: every
+	// fix netlab prints and every deletion reset makes is an nft command,
+	// and a machine without it gets the same answer as ever (install it).
+	if _, err := exec.LookPath("nft"); err != nil {
+		return Ruleset{}, MissingTool("nft")
+	}
 	rs, ok, err := l.nativeRuleset(ctx, ns)
 	if err != nil || !ok {
 		// A rule netlab cannot render as nft would (or netlink trouble):
