@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/google/nftables"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -44,55 +42,24 @@ func familyName(f nftables.TableFamily) string {
 // trips), so a probe can read the counters right before it sends, poll
 // them while it is out, and compare them with the ruleset read after.
 func (l *Linux) NFCounters(ctx context.Context, ns string) (map[string]uint64, error) {
-	e, err := l.entry(ctx, ns)
-	if err != nil {
-		return nil, err
-	}
-	var c *netlink.Conn
-	// The socket belongs to the namespace of the thread that opens it.
-	err = InNS(l.root, e.ns, func() error {
-		var derr error
-		c, derr = netlink.Dial(unix.NETLINK_NETFILTER, nil)
-		return derr
-	})
-	if err != nil {
-		return nil, fmt.Errorf("nftables in %s: %w", nsLabel(ns), err)
-	}
-	defer c.Close()
-	deadline := time.Now().Add(netlinkTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	if err := c.SetDeadline(deadline); err != nil {
-		return nil, fmt.Errorf("nftables in %s: %w", nsLabel(ns), err)
-	}
-	req := netlink.Message{
-		Header: netlink.Header{
-			Type:  netlink.HeaderType(unix.NFNL_SUBSYS_NFTABLES<<8 | unix.NFT_MSG_GETRULE),
-			Flags: netlink.Request | netlink.Dump,
-		},
-		// nfgenmsg: every family, version 0, resource id 0.
-		Data: []byte{unix.AF_UNSPEC, unix.NFNETLINK_V0, 0, 0},
-	}
-	var msgs []netlink.Message
+	out := map[string]uint64{}
+	var err error
 	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		if msgs, err = c.Execute(req); !errors.Is(err, unix.EINTR) {
+		out = map[string]uint64{}
+		err = l.dumpRules(ctx, ns, func(fam byte, b []byte) error {
+			r, err := parseRuleCounter(b)
+			if err != nil {
+				return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
+			}
+			out[RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))] = r.packets
+			return nil
+		})
+		if !errors.Is(err, unix.EINTR) {
 			break
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
-	}
-	out := make(map[string]uint64, len(msgs))
-	for _, m := range msgs {
-		if len(m.Data) < 4 {
-			continue
-		}
-		r, err := parseRuleCounter(m.Data[4:])
-		if err != nil {
-			return nil, fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
-		}
-		out[RuleKey(familyName(nftables.TableFamily(m.Data[0])), r.table, r.chain, int(r.handle))] = r.packets
+		return nil, err
 	}
 	return out, nil
 }

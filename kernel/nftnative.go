@@ -8,11 +8,9 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -35,23 +33,15 @@ func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, er
 	if err != nil {
 		return rs, false, err
 	}
-	var c *netlink.Conn
 	var nc *nftables.Conn
 	err = InNS(l.root, e.ns, func() error {
 		var derr error
-		if c, derr = netlink.Dial(unix.NETLINK_NETFILTER, nil); derr != nil {
-			return derr
-		}
 		nc, derr = nftables.New(nftables.AsLasting())
 		return derr
 	})
 	if err != nil {
-		if c != nil {
-			c.Close()
-		}
 		return rs, false, fmt.Errorf("nftables in %s: %w", nsLabel(ns), err)
 	}
-	defer c.Close()
 	defer nc.CloseLasting()
 	chains, err := nc.ListChains()
 	if err != nil {
@@ -69,36 +59,24 @@ func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, er
 		}
 		rs.Chains = append(rs.Chains, nc)
 	}
-	deadline := time.Now().Add(netlinkTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	if err := c.SetDeadline(deadline); err != nil {
-		return rs, false, err
-	}
-	req := netlink.Message{
-		Header: netlink.Header{
-			Type:  netlink.HeaderType(unix.NFNL_SUBSYS_NFTABLES<<8 | unix.NFT_MSG_GETRULE),
-			Flags: netlink.Request | netlink.Dump,
-		},
-		Data: []byte{unix.AF_UNSPEC, unix.NFNETLINK_V0, 0, 0},
-	}
-	msgs, err := c.Execute(req)
-	if err != nil {
-		return rs, false, fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
-	}
-	for _, m := range msgs {
-		if len(m.Data) < 4 {
-			continue
-		}
-		r, err := renderRuleMsg(m.Data[0], m.Data[4:])
+	unrendered := false
+	err = l.dumpRules(ctx, ns, func(fam byte, b []byte) error {
+		r, err := renderRuleMsg(fam, b)
 		if errors.Is(err, errUnrendered) {
-			return rs, false, nil
+			unrendered = true
+			return err
 		}
 		if err != nil {
-			return rs, false, fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
+			return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
 		}
 		rs.Rules = append(rs.Rules, r)
+		return nil
+	})
+	if unrendered {
+		return rs, false, nil
+	}
+	if err != nil {
+		return rs, false, err
 	}
 	return rs, true, nil
 }
@@ -139,51 +117,42 @@ func hookName(f nftables.TableFamily, h nftables.ChainHook) string {
 // renderRuleMsg reads one NFT_MSG_NEWRULE's attributes into an NFRule.
 func renderRuleMsg(fam byte, b []byte) (NFRule, error) {
 	r := NFRule{Family: familyName(nftables.TableFamily(fam))}
-	ad, err := netlink.NewAttributeDecoder(b)
-	if err != nil {
-		return r, err
-	}
-	ad.ByteOrder = binary.BigEndian
 	var exprs []expr.Any
-	var perr error
-	for ad.Next() {
-		switch ad.Type() {
+	err := attrs(b, func(typ uint16, d []byte) error {
+		switch typ {
 		case unix.NFTA_RULE_TABLE:
-			r.Table = ad.String()
+			r.Table = cstring(d)
 		case unix.NFTA_RULE_CHAIN:
-			r.Chain = ad.String()
+			r.Chain = cstring(d)
 		case unix.NFTA_RULE_HANDLE:
-			r.Handle = int(ad.Uint64())
+			if len(d) == 8 {
+				r.Handle = int(binary.BigEndian.Uint64(d))
+			}
 		case unix.NFTA_RULE_EXPRESSIONS:
-			ad.Nested(func(list *netlink.AttributeDecoder) error {
-				for list.Next() {
-					list.Nested(func(x *netlink.AttributeDecoder) error {
-						x.ByteOrder = binary.BigEndian
-						name := ""
-						for x.Next() {
-							switch x.Type() {
-							case unix.NFTA_EXPR_NAME:
-								name = x.String()
-							case unix.NFTA_EXPR_DATA:
-								e, err := parseExpr(fam, name, x.Bytes())
-								if err != nil && perr == nil {
-									perr = err
-								}
-								exprs = append(exprs, e)
-							}
-						}
-						return nil
-					})
+			return attrs(d, func(typ uint16, elem []byte) error {
+				if typ != unix.NFTA_LIST_ELEM {
+					return nil
 				}
-				return nil
+				name := ""
+				return attrs(elem, func(typ uint16, x []byte) error {
+					switch typ {
+					case unix.NFTA_EXPR_NAME:
+						name = cstring(x)
+					case unix.NFTA_EXPR_DATA:
+						e, err := parseExpr(fam, name, x)
+						if err != nil {
+							return err
+						}
+						exprs = append(exprs, e)
+					}
+					return nil
+				})
 			})
 		}
-	}
-	if err := ad.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return r, err
-	}
-	if perr != nil {
-		return r, perr
 	}
 	return r, renderExprs(&r, exprs)
 }
@@ -191,6 +160,9 @@ func renderRuleMsg(fam byte, b []byte) (NFRule, error) {
 // parseExpr builds the google/nftables expression called name from its
 // NFTA_EXPR_DATA. Only kinds renderExprs knows are parsed.
 func parseExpr(fam byte, name string, data []byte) (expr.Any, error) {
+	if e, ok := fastExpr(name, data); ok {
+		return e, nil
+	}
 	var e expr.Any
 	switch name {
 	case "payload":
@@ -486,4 +458,135 @@ func cmpValue(ld loaded, d []byte) (string, error) {
 		return strconv.Itoa(int(d[0])), nil
 	}
 	return "", errUnrendered
+}
+
+// fastExpr builds the common expressions (payload, cmp, meta, bitwise,
+// immediate and verdicts, counter) straight from their attributes with the
+// allocation-free walker: a host's thousands of rules hold tens of
+// thousands of them. It reports false for any other kind, or any
+// attribute it does not know, and parseExpr's general path takes over.
+func fastExpr(name string, data []byte) (expr.Any, bool) {
+	u32 := func(d []byte) (uint32, bool) {
+		if len(d) != 4 {
+			return 0, false
+		}
+		return binary.BigEndian.Uint32(d), true
+	}
+	value := func(d []byte) ([]byte, bool) { // NFTA_DATA_VALUE inside NFTA_*_DATA
+		var v []byte
+		ok := false
+		_ = attrs(d, func(typ uint16, b []byte) error {
+			if typ == unix.NFTA_DATA_VALUE {
+				v, ok = append([]byte(nil), b...), true
+			}
+			return nil
+		})
+		return v, ok
+	}
+	good := true
+	check := func(v uint32, ok bool) uint32 {
+		good = good && ok
+		return v
+	}
+	var e expr.Any
+	switch name {
+	case "payload":
+		p := &expr.Payload{OperationType: expr.PayloadLoad}
+		_ = attrs(data, func(typ uint16, d []byte) error {
+			switch typ {
+			case unix.NFTA_PAYLOAD_DREG:
+				p.DestRegister = check(u32(d))
+			case unix.NFTA_PAYLOAD_BASE:
+				p.Base = expr.PayloadBase(check(u32(d)))
+			case unix.NFTA_PAYLOAD_OFFSET:
+				p.Offset = check(u32(d))
+			case unix.NFTA_PAYLOAD_LEN:
+				p.Len = check(u32(d))
+			default:
+				good = false // a write, a checksum: not a plain load
+			}
+			return nil
+		})
+		e = p
+	case "cmp":
+		c := &expr.Cmp{}
+		_ = attrs(data, func(typ uint16, d []byte) error {
+			switch typ {
+			case unix.NFTA_CMP_SREG:
+				c.Register = check(u32(d))
+			case unix.NFTA_CMP_OP:
+				c.Op = expr.CmpOp(check(u32(d)))
+			case unix.NFTA_CMP_DATA:
+				v, ok := value(d)
+				c.Data, good = v, good && ok
+			default:
+				good = false
+			}
+			return nil
+		})
+		e = c
+	case "meta":
+		m := &expr.Meta{}
+		_ = attrs(data, func(typ uint16, d []byte) error {
+			switch typ {
+			case unix.NFTA_META_DREG:
+				m.Register = check(u32(d))
+			case unix.NFTA_META_KEY:
+				m.Key = expr.MetaKey(check(u32(d)))
+			default:
+				good = false // meta set
+			}
+			return nil
+		})
+		e = m
+	case "counter":
+		c := &expr.Counter{}
+		_ = attrs(data, func(typ uint16, d []byte) error {
+			if typ == unix.NFTA_COUNTER_PACKETS && len(d) == 8 {
+				c.Packets = binary.BigEndian.Uint64(d)
+			}
+			return nil
+		})
+		e = c
+	case "immediate":
+		var reg uint32
+		var val []byte
+		var verdict *expr.Verdict
+		_ = attrs(data, func(typ uint16, d []byte) error {
+			switch typ {
+			case unix.NFTA_IMMEDIATE_DREG:
+				reg = check(u32(d))
+			case unix.NFTA_IMMEDIATE_DATA:
+				_ = attrs(d, func(typ uint16, b []byte) error {
+					switch typ {
+					case unix.NFTA_DATA_VALUE:
+						val = append([]byte(nil), b...)
+					case unix.NFTA_DATA_VERDICT:
+						verdict = &expr.Verdict{}
+						_ = attrs(b, func(typ uint16, v []byte) error {
+							switch typ {
+							case unix.NFTA_VERDICT_CODE:
+								verdict.Kind = expr.VerdictKind(int32(check(u32(v))))
+							case unix.NFTA_VERDICT_CHAIN:
+								verdict.Chain = cstring(v)
+							}
+							return nil
+						})
+					}
+					return nil
+				})
+			default:
+				good = false
+			}
+			return nil
+		})
+		if verdict != nil && reg == unix.NFT_REG_VERDICT {
+			e = verdict
+		} else {
+			e = &expr.Immediate{Register: reg, Data: val}
+		}
+	default:
+		return nil, false
+	}
+	return e, good
 }
