@@ -39,7 +39,12 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	tv := unix.NsecToTimeval(time.Until(deadline).Nanoseconds())
+	left := time.Until(deadline)
+	if left < time.Millisecond {
+		// A zero SO_RCVTIMEO would mean no timeout at all.
+		return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), os.ErrDeadlineExceeded)
+	}
+	tv := unix.NsecToTimeval(left.Nanoseconds())
 	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		return err
 	}
