@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -379,7 +380,7 @@ func (l *Linux) FDB(ctx context.Context, ns, bridge string) ([]FDBEntry, error) 
 	if err != nil {
 		return nil, fmt.Errorf("bridge %s in %s: %w", bridge, nsLabel(ns), err)
 	}
-	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, unix.AF_BRIDGE) })
+	raw, err := l.bridgeFDB(ctx, ns, br.Attrs().Index)
 	if err != nil {
 		return nil, fmt.Errorf("fdb of %s: %w", bridge, err)
 	}
@@ -540,4 +541,36 @@ func (l *Linux) DeleteLink(ctx context.Context, ns, link string) error {
 		return fmt.Errorf("delete %s in %s: %w", link, nsLabel(ns), err)
 	}
 	return nil
+}
+
+// bridgeFDB dumps the forwarding database of one bridge only, as
+// `bridge fdb show br BR` asks (an ifinfomsg with IFLA_MASTER): an
+// unfiltered AF_BRIDGE dump also lists the address lists of every other
+// link of the namespace, thousands of entries on a busy host.
+func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlink.Neigh, error) {
+	req := make([]byte, unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg+8)
+	req[unix.NLMSG_HDRLEN] = unix.AF_BRIDGE // ifi_family
+	at := req[unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg:]
+	binary.NativeEndian.PutUint16(at[0:], 8)
+	binary.NativeEndian.PutUint16(at[2:], unix.IFLA_MASTER)
+	binary.NativeEndian.PutUint32(at[4:], uint32(brIndex))
+	var out []netlink.Neigh
+	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
+		out = out[:0]
+		err := l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETNEIGH, req, func(m syscall.NetlinkMessage) error {
+			if m.Header.Type != unix.RTM_NEWNEIGH {
+				return nil
+			}
+			n, err := netlink.NeighDeserialize(m.Data)
+			if err != nil {
+				return nil // an entry netlink cannot read: as NeighList, skip it
+			}
+			out = append(out, *n)
+			return nil
+		})
+		if !errors.Is(err, unix.EINTR) {
+			return out, err
+		}
+	}
+	return out, unix.EINTR
 }

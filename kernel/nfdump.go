@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -20,6 +21,24 @@ const dumpBufSize = 64 << 10
 // dumpRules runs one NFT_MSG_GETRULE dump (every table, every family) in
 // ns and calls fn with each rule message's family and attributes.
 func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attrs []byte) error) error {
+	req := make([]byte, unix.NLMSG_HDRLEN+4)
+	req[16], req[17] = unix.AF_UNSPEC, unix.NFNETLINK_V0
+	err := l.dump(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETRULE, req, func(m syscall.NetlinkMessage) error {
+		if len(m.Data) < 4 {
+			return nil
+		}
+		return fn(m.Data[0], m.Data[4:])
+	})
+	if err != nil {
+		return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
+	}
+	return nil
+}
+
+// dump sends req (a netlink message whose header dump fills in: length,
+// type, flags, sequence) on a socket of protocol proto opened in ns, and
+// calls fn with every message of the answer until the dump is done.
+func (l *Linux) dump(ctx context.Context, ns string, proto int, typ uint16, req []byte, fn func(m syscall.NetlinkMessage) error) error {
 	e, err := l.entry(ctx, ns)
 	if err != nil {
 		return err
@@ -28,11 +47,11 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 	// The socket belongs to the namespace of the thread that opens it.
 	err = InNS(l.root, e.ns, func() error {
 		var serr error
-		fd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_NETFILTER)
+		fd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
 		return serr
 	})
 	if err != nil {
-		return fmt.Errorf("nftables in %s: %w", nsLabel(ns), err)
+		return err
 	}
 	defer unix.Close(fd)
 	deadline := time.Now().Add(netlinkTimeout)
@@ -42,7 +61,7 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 	left := time.Until(deadline)
 	if left < time.Millisecond {
 		// A zero SO_RCVTIMEO would mean no timeout at all.
-		return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), os.ErrDeadlineExceeded)
+		return os.ErrDeadlineExceeded
 	}
 	tv := unix.NsecToTimeval(left.Nanoseconds())
 	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
@@ -53,16 +72,12 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 		return err
 	}
 	const seq = 1
-	req := make([]byte, unix.NLMSG_HDRLEN+4)
-	put32 := func(b []byte, v uint32) { b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24) }
-	put16 := func(b []byte, v uint16) { b[0], b[1] = byte(v), byte(v>>8) }
-	put32(req[0:], uint32(len(req)))
-	put16(req[4:], unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETRULE)
-	put16(req[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-	put32(req[8:], seq)
-	req[16], req[17] = unix.AF_UNSPEC, unix.NFNETLINK_V0
+	binary.NativeEndian.PutUint32(req[0:], uint32(len(req)))
+	binary.NativeEndian.PutUint16(req[4:], typ)
+	binary.NativeEndian.PutUint16(req[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
+	binary.NativeEndian.PutUint32(req[8:], seq)
 	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
+		return err
 	}
 	buf := make([]byte, dumpBufSize)
 	for {
@@ -71,7 +86,7 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 			if errors.Is(err, unix.EAGAIN) {
 				err = os.ErrDeadlineExceeded
 			}
-			return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
+			return err
 		}
 		msgs, err := syscall.ParseNetlinkMessage(buf[:n])
 		if err != nil {
@@ -82,23 +97,20 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 				continue
 			}
 			if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
-				return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), unix.EINTR)
+				return unix.EINTR
 			}
 			switch m.Header.Type {
 			case unix.NLMSG_DONE:
 				return nil
 			case unix.NLMSG_ERROR:
 				if len(m.Data) >= 4 {
-					if code := int32(uint32(m.Data[0]) | uint32(m.Data[1])<<8 | uint32(m.Data[2])<<16 | uint32(m.Data[3])<<24); code != 0 {
-						return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), unix.Errno(-code))
+					if code := int32(binary.NativeEndian.Uint32(m.Data[0:4])); code != 0 {
+						return unix.Errno(-code)
 					}
 				}
 				return nil
 			}
-			if len(m.Data) < 4 {
-				continue
-			}
-			if err := fn(m.Data[0], m.Data[4:]); err != nil {
+			if err := fn(m); err != nil {
 				return err
 			}
 		}
