@@ -170,15 +170,13 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := retry(e.h.LinkList)
+	out, err := l.dumpLinks(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
-	out := make([]Link, 0, len(raw))
 	ports := false
-	for _, r := range raw {
-		out = append(out, convertLink(r))
-		ports = ports || r.Attrs().MasterIndex != 0
+	for _, k := range out {
+		ports = ports || k.MasterIndex != 0
 	}
 	// Bridge ports carry an STP state; ask for it only when there are any.
 	if ports {
