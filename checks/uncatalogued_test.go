@@ -63,7 +63,10 @@ ip netns exec ns2 nft add chain inet fw in '{ type filter hook input priority 0;
 		name: "namespace-deleted-and-readded", lesson: "veth",
 		sh: `ip netns del ns1
 ip netns add ns1
-ip -n ns1 link set lo up`,
+ip -n ns1 link set lo up
+# The kernel destroys the old ns1, and veth0 with it, asynchronously: a
+# learner checks seconds later; wait until it has happened.
+for i in $(seq 500); do ip -n ns0 link show veth0 >/dev/null 2>&1 || break; sleep 0.01; done`,
 		step: 6, id: "no-link",
 		why: []string{"ns0 has no interface but lo"},
 	},

@@ -30,6 +30,7 @@ type Linux struct {
 
 	mu      sync.Mutex
 	handles map[string]*nsEntry
+	runs    int // grading runs under way (BeginRun, EndRun)
 }
 
 type nsEntry struct {
@@ -174,6 +175,7 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
+
 	ports := false
 	for _, k := range out {
 		ports = ports || k.MasterIndex != 0
@@ -571,4 +573,45 @@ func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlin
 		}
 	}
 	return out, unix.EINTR
+}
+
+// BeginRun and EndRun bracket a grading run (kernel.Snapshot calls them).
+// When the last run ends, the handles of named namespaces are closed: a
+// handle keeps its namespace alive, and a kernel kept from one run to the
+// next (the solver's, a test's) would otherwise keep a namespace the
+// learner deleted in between, and the veths tied to it, in view of the
+// next run. Reopening costs a few system calls per namespace.
+func (l *Linux) BeginRun() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.runs++
+	// A handle opened outside a run (reset, a tool run) may name a
+	// namespace deleted since: let it go before the run reads anything.
+	for ns, e := range l.handles {
+		if ns == Root {
+			continue
+		}
+		if ino, err := inode(nsPath(ns)); err == nil && ino == e.ino {
+			continue
+		}
+		e.h.Close()
+		e.ns.Close()
+		delete(l.handles, ns)
+	}
+}
+
+func (l *Linux) EndRun() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.runs--; l.runs > 0 {
+		return
+	}
+	for ns, e := range l.handles {
+		if ns == Root {
+			continue
+		}
+		e.h.Close()
+		e.ns.Close()
+		delete(l.handles, ns)
+	}
 }

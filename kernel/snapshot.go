@@ -42,7 +42,18 @@ var _ Kernel = (*Snapshot)(nil)
 
 // NewSnapshot wraps k for one grading run.
 func NewSnapshot(k Kernel) *Snapshot {
+	if r, ok := k.(interface{ BeginRun() }); ok {
+		r.BeginRun()
+	}
 	return &Snapshot{Kernel: k, calls: map[snapKey]*snapCall{}, vals: map[any]any{}}
+}
+
+// Close ends the run: the kernel underneath may let go of the namespaces
+// it holds open (see Linux.EndRun). The Snapshot must not be used after.
+func (s *Snapshot) Close() {
+	if r, ok := s.Kernel.(interface{ EndRun() }); ok {
+		r.EndRun()
+	}
 }
 
 // Shared returns the value stored under key for this run, making it with

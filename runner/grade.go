@@ -34,10 +34,11 @@ func (g *Grader) env() checks.Env {
 
 // snapshotEnv is the env of one grading run: its checks share one read
 // of each namespace's state (kernel.Snapshot).
-func (g *Grader) snapshotEnv() checks.Env {
+func (g *Grader) snapshotEnv() (checks.Env, func()) {
 	env := g.env()
-	env.K = kernel.NewSnapshot(g.K)
-	return env
+	snap := kernel.NewSnapshot(g.K)
+	env.K = snap
+	return env, snap.Close
 }
 
 func (g *Grader) probeTimeout() time.Duration {
@@ -87,7 +88,8 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.En
 // takes about one probe timeout, not their sum.
 func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	start := time.Now()
-	env := g.snapshotEnv()
+	env, done := g.snapshotEnv()
+	defer done()
 	results := make([][]checks.Result, len(l.Steps))
 	for i, s := range l.Steps {
 		results[i] = make([]checks.Result, len(s.Checks))
