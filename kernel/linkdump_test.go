@@ -41,3 +41,29 @@ ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1`)
 		require.Equal(t, lib, got, ns)
 	}
 }
+
+// Right after the far end of a veth goes down, Links already reports the
+// near end without carrier and not operationally up: the pending link
+// watch change is applied before it is read.
+func TestLinksApplyPendingCarrierChange(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	k := open(t)
+	ctx := context.Background()
+	for i := 0; i < 20; i++ {
+		sh(t, `ip link add va type veth peer name vb
+ip link set va up
+ip link set vb up
+ip link set vb down`)
+		links, err := k.Links(ctx, kernel.Root)
+		require.NoError(t, err)
+		for _, l := range links {
+			if l.Name == "va" {
+				require.False(t, l.LowerUp)
+				require.False(t, l.OperUp(), "va: %+v", l)
+			}
+		}
+		sh(t, `ip link del va`)
+	}
+}

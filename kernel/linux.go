@@ -175,6 +175,20 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
+	// The kernel applies a carrier change (operstate, and a bridge port's
+	// STP state) in its link watch, up to a second later on a busy host;
+	// a dump shows the old state meanwhile. Asking for one link by index
+	// makes the kernel apply its pending change first (rtnl_getlink syncs
+	// the link watch): do so for the links whose carrier and operstate
+	// disagree, and grade what the learner will see.
+	for i, k := range out {
+		if !k.AdminUp || k.OperState == "unknown" || k.LowerUp == (k.OperState == "up") {
+			continue
+		}
+		if r, err := e.h.LinkByIndex(k.Index); err == nil {
+			out[i] = convertLink(r)
+		}
+	}
 
 	ports := false
 	for _, k := range out {
