@@ -4,17 +4,19 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
+
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // AddrKind: a link carries an address with exactly this prefix length.
-var AddrKind = &Kind{
-	Name:     "addr",
-	Doc:      "link in ns has the address addr (IP/prefix); other addresses on it are fine",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "link", "addr"},
-	Required: []string{"link", "addr"},
-	Build: func(p Params) (Check, error) {
+var AddrKind = Define(Spec[addrParams]{
+	Name:  "addr",
+	Doc:   "link in ns has the address addr (IP/prefix); other addresses on it are fine",
+	Phase: PhaseState,
+	Build: func(p addrParams) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "addr needs one namespace")
 		}
@@ -25,6 +27,22 @@ var AddrKind = &Kind{
 		ones, _ := n.Mask.Size()
 		return addrCheck{ns: p.NS, link: p.Link, ip: ip, ones: ones}, nil
 	},
+	Mistakes: slices.Concat([]string{"ns-missing", "wrong-prefix", "addr-wrong-link", "addr-wrong-end", "dup-addr", "addr-missing", "lo-down"}, missingLinkMistakes),
+	Cases: []Case[addrParams]{
+		{Name: "wrong prefix", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs[1].IPNet = kerneltest.CIDR("10.0.0.1/32") }, Mistake: "wrong-prefix"},
+		{Name: "on the wrong end", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Addrs = f.NSs["ns0"].Addrs[:1]
+				f.NSs["ns1"].Addrs = append(f.NSs["ns1"].Addrs, kernel.Addr{Link: "veth1", IPNet: kerneltest.CIDR("10.0.0.1/24")})
+			}, Mistake: "addr-wrong-end"},
+	},
+})
+
+type addrParams struct {
+	NS   string `yaml:"ns" doc:"namespace of the link (default: the lab's root)"`
+	Link string `yaml:"link" required:"true" doc:"the link's name"`
+	Addr string `yaml:"addr" required:"true" doc:"address with its prefix length: 10.0.0.1/24"`
 }
 
 type addrCheck struct {
@@ -46,6 +64,9 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 	addrs, err := env.K.Addrs(ctx, c.ns)
 	if err != nil {
 		return FromErr(err, c.ns)
+	}
+	if r, ok := loopbackDown(ctx, env, c, addrs); ok {
+		return r
 	}
 	var onLink []string
 	for _, a := range addrs {
@@ -116,4 +137,23 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 		r.Why += " (it has " + strings.Join(onLink, ", ") + ")"
 	}
 	return r
+}
+
+// loopbackDown: the kernel gives lo its 127.0.0.1/8 when lo comes up, so
+// a down lo without it needs `link set lo up`, not an `addr add`.
+func loopbackDown(ctx context.Context, env Env, c addrCheck, addrs []kernel.Addr) (Result, bool) {
+	if c.link != "lo" || !c.ip.IsLoopback() {
+		return Result{}, false
+	}
+	for _, a := range addrs {
+		if a.Link == "lo" && a.IPNet.IP.Equal(c.ip) {
+			return Result{}, false
+		}
+	}
+	lo, ok, err := findLink(ctx, env.K, c.ns, "lo")
+	if err != nil || !ok || lo.AdminUp {
+		return Result{}, false
+	}
+	return Failf("lo in %s is down and has no %s: bringing lo up is enough, the kernel gives it %s by itself", nsName(c.ns), c.cidr(), c.cidr()).
+		WithFix(ipCmd(c.ns, "link set lo up")).WithMistake("lo-down"), true
 }

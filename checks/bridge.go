@@ -4,24 +4,42 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
+
+// bridgePortMistakes are the ids bridgePort.port reports.
+var bridgePortMistakes = slices.Concat([]string{"ns-missing", "bridge-missing", "link-wrong-type", "peer-unnamed-ns", "port-wrong-ns", "port-not-attached"}, missingLinkMistakes)
 
 // BridgePortKind: link in ns is a veth whose peer (any name) is a port of
 // bridge in bridge_ns.
-var BridgePortKind = &Kind{
-	Name:     "bridge_port",
-	Doc:      "link in ns is a veth whose other end (any name) is a port of bridge (in bridge_ns, default the lab's root namespace)",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "link", "bridge", "bridge_ns"},
-	Required: []string{"ns", "link", "bridge"},
-	Build: func(p Params) (Check, error) {
+var BridgePortKind = Define(Spec[bridgeParams]{
+	Name:  "bridge_port",
+	Doc:   "link in ns is a veth whose other end (any name) is a port of bridge (in bridge_ns, default the lab's root namespace)",
+	Phase: PhaseState,
+	Build: func(p bridgeParams) (Check, error) {
 		if p.NS == "*" || p.BridgeNS == "*" {
 			return nil, fieldErr("ns", "bridge_port needs one namespace")
 		}
 		return bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}, nil
 	},
+	Mistakes: bridgePortMistakes,
+	Cases: []Case[bridgeParams]{
+		{Name: "not attached", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[2].MasterIndex = 0 }, Mistake: "port-not-attached"},
+		{Name: "bridge missing", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[1].Name = "br1" }, Mistake: "bridge-missing"},
+	},
+})
+
+// bridgeParams are the parameters of bridge_port and fdb.
+type bridgeParams struct {
+	NS       string `yaml:"ns" required:"true" doc:"namespace of link"`
+	Link     string `yaml:"link" required:"true" doc:"the veth end in ns (its other end is the bridge port)"`
+	Bridge   string `yaml:"bridge" required:"true" doc:"the bridge's name"`
+	BridgeNS string `yaml:"bridge_ns" doc:"namespace of the bridge (default: the lab's root)"`
 }
 
 type bridgePort struct{ ns, link, bridge, brNS string }
@@ -97,19 +115,24 @@ func (c bridgePort) Run(ctx context.Context, env Env) Result {
 }
 
 // FDBKind: the bridge learned link's MAC on the port that leads to it.
-var FDBKind = &Kind{
-	Name:     "fdb",
-	Doc:      "bridge's forwarding database has learned the MAC of link (in ns) on the port that leads to it",
-	Phase:    PhaseAfter,
-	Fields:   []string{"ns", "link", "bridge", "bridge_ns"},
-	Required: []string{"ns", "link", "bridge"},
-	Build: func(p Params) (Check, error) {
+var FDBKind = Define(Spec[bridgeParams]{
+	Name:  "fdb",
+	Doc:   "bridge's forwarding database has learned the MAC of link (in ns) on the port that leads to it",
+	Phase: PhaseAfter,
+	Build: func(p bridgeParams) (Check, error) {
 		if p.NS == "*" || p.BridgeNS == "*" {
 			return nil, fieldErr("ns", "fdb needs one namespace")
 		}
 		return fdbCheck{bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}}, nil
 	},
-}
+	Mistakes: slices.Concat(bridgePortMistakes, []string{"fdb-wrong-port", "fdb-not-learned", "port-down", "port-learning-off", "fdb-ageing-zero", "port-not-forwarding"}),
+	Cases: []Case[bridgeParams]{
+		{Name: "not learned", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"] = nil }, Mistake: "fdb-not-learned"},
+		{Name: "wrong port", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"][0].PortIndex = 99 }, Mistake: "fdb-wrong-port"},
+	},
+})
 
 type fdbCheck struct{ bridgePort }
 

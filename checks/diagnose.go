@@ -213,17 +213,6 @@ func ruleWhere(m movedRule) string {
 	return fmt.Sprintf("%s, chain %s of table %s %s", nsName(m.ns), m.rule.Chain, m.rule.Family, m.rule.Table)
 }
 
-func nftDelete(m movedRule) string {
-	if m.rule.Handle == 0 {
-		return ""
-	}
-	cmd := fmt.Sprintf("nft delete rule %s %s %s handle %d", m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)
-	if m.ns != kernel.Root {
-		cmd = "ip netns exec " + m.ns + " " + cmd
-	}
-	return cmd
-}
-
 func sysctlIn(ns, kv string) string {
 	if ns == kernel.Root {
 		return "sysctl -w " + kv
@@ -255,16 +244,20 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	// 1. A DROP (or REJECT) rule counted this probe's packets.
 	for _, m := range moved(before, after) {
 		if isDrop(m.rule) && couldMatch(m.rule, pr) {
-			return fail(Failf("the rule `%s` in %s dropped %d packets of this probe",
-				m.rule.Text, ruleWhere(m), m.delta).WithFix(nftDelete(m)).WithMistake("dropped-by-rule"))
+			return fail(Failf("the rule `%s` in %s dropped %s of this probe",
+				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule"))
 		}
+	}
+	// 1b. A bridge port option kept the frames from their port.
+	if r := portConfines(p); r != nil {
+		return r
 	}
 	// 2. The Docker case: bridged frames go through iptables.
 	for _, b := range p.bridges {
-		if val, err := v.k.Sysctl(ctx, b.ns, "net.bridge.bridge-nf-call-iptables"); err == nil && val == "1" {
+		if how, ok := bridgeNFCallsIPTables(ctx, v, b.ns, b.link); ok {
 			if c, ok := forwardDrops(after[b.ns]); ok {
-				return fail(Failf("net.bridge.bridge-nf-call-iptables is 1 (br_netfilter), so frames crossing %s go through iptables' FORWARD chain of %s, whose policy is DROP (chain %s of table %s %s); nothing accepts them (this is what Docker sets up)",
-					b.link, nsName(b.ns), c.Name, c.Family, c.Table).
+				return fail(Failf("%s, so frames crossing %s go through iptables' FORWARD chain of %s, whose policy is DROP (chain %s of table %s %s); nothing accepts them (this is what Docker sets up)",
+					how, b.link, nsName(b.ns), c.Name, c.Family, c.Table).
 					WithFix(iptIn(b.ns, fmt.Sprintf("-A FORWARD -i %s -o %s -j ACCEPT", b.link, b.link))).WithMistake("br-netfilter-drop"))
 			}
 		}
@@ -308,11 +301,12 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	if p.found && p.holder.ns != p.from && p.src != nil {
 		back, err := v.k.RouteGet(ctx, p.holder.ns, p.src)
 		if err != nil || back.Type == "unreachable" || back.Type == "blackhole" || back.Type == "prohibit" {
-			if r := natMissing(ctx, v, p, after); r != nil {
-				return r
+			if !routedPrivately(p) {
+				if r := natMissing(ctx, v, p, after); r != nil {
+					return r
+				}
 			}
-			return fail(Failf("%s has no route back to %s, so its answers cannot return", nsName(p.holder.ns), p.src).
-				WithFix(ipCmd(p.holder.ns, "route add "+p.src.String()+" dev "+p.holder.link)).WithMistake("no-return-route"))
+			return noReturnRoute(ctx, v, p)
 		}
 	}
 	// 6. ARP got no answer.
@@ -350,14 +344,14 @@ func natMissing(ctx context.Context, v *labView, p pathInfo, after nfSnap) *Resu
 			for _, o := range valuesAfter(w, "oifname", "oif", "-o") {
 				if o = strings.Trim(o, `"`); o != out && !strings.HasPrefix(o, "!") {
 					return fail(Failf("the MASQUERADE rule `%s` in %s only matches packets leaving by %s, but packets to %s leave by %s; %s has no route back to %s",
-						m.Text, nsName(r), o, p.dst, out, nsName(p.holder.ns), p.src).
+						showRule(m), nsName(r), o, p.dst, out, nsName(p.holder.ns), p.src).
 						WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masq-wrong-if"))
 				}
 			}
 			for _, s := range valuesAfter(w, "ip saddr", "-s") {
 				if !strings.HasPrefix(s, "!") && !prefixContains(s, p.src) {
 					return fail(Failf("the MASQUERADE rule `%s` in %s does not match the source %s, so it is not rewritten and %s has no route back",
-						m.Text, nsName(r), p.src, nsName(p.holder.ns)).WithMistake("masq-wrong-src"))
+						showRule(m), nsName(r), p.src, nsName(p.holder.ns)).WithMistake("masq-wrong-src"))
 				}
 			}
 		}
@@ -380,6 +374,9 @@ func srcNet(ctx context.Context, v *labView, p pathInfo) string {
 // matches something else.
 func notDropped(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result {
 	target := p.holder.ns
+	if r := masqueradeBridged(p, pr, before, after); r != nil {
+		return r
+	}
 	for _, m := range allRules(after) {
 		if !isDrop(m.rule) {
 			continue
@@ -401,14 +398,14 @@ func notDropped(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result
 		}
 		if m.ns != target {
 			return fail(Failf("the DROP rule `%s` is in %s, not in %s, which receives and answers the echo requests: each namespace has its own firewall, and %s's rules do not filter what %s receives",
-				m.rule.Text, ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithMistake("rule-wrong-ns"))
+				showRule(m.rule), ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithFix(deleteRule(m.ns, m.rule)).WithMistake("rule-wrong-ns"))
 		}
 		if m.hook != "" && m.hook != "input" && m.hook != "prerouting" {
 			return fail(Failf("the DROP rule `%s` is in %s (the %s hook), but packets for %s itself pass INPUT, not %s: the rule never sees them",
-				m.rule.Text, ruleWhere(m), m.hook, nsName(target), strings.ToUpper(m.hook)).WithMistake("rule-wrong-chain"))
+				showRule(m.rule), ruleWhere(m), m.hook, nsName(target), strings.ToUpper(m.hook)).WithMistake("rule-wrong-chain"))
 		}
 		return fail(Failf("the DROP rule `%s` in %s never matched the echo requests from %s (they are ICMP from %s to %s): check its source, destination and protocol",
-			m.rule.Text, ruleWhere(m), nsName(p.from), pr.src, pr.dst).WithMistake("rule-no-match"))
+			showRule(m.rule), ruleWhere(m), nsName(p.from), pr.src, pr.dst).WithMistake("rule-no-match"))
 	}
 	return nil
 }
@@ -420,7 +417,7 @@ func dnatMissing(p pathInfo, pr probeDesc, after nfSnap) *Result {
 	var dnats []string
 	for _, m := range allRules(nfSnap{ns: after[ns]}) {
 		if m.rule.Verdict == "dnat" {
-			dnats = append(dnats, "`"+m.rule.Text+"`")
+			dnats = append(dnats, "`"+showRule(m.rule)+"`")
 		}
 	}
 	to := pr.natDst.String()
@@ -465,4 +462,118 @@ func policyDrops(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Resul
 		}
 	}
 	return nil
+}
+
+// bridgeNFCallsIPTables reports whether frames bridged by br (in ns) pass
+// iptables: the namespace's net.bridge.bridge-nf-call-iptables (br_netfilter,
+// every Docker host) or the bridge's own nf_call_iptables option.
+func bridgeNFCallsIPTables(ctx context.Context, v *labView, ns, br string) (string, bool) {
+	if l, ok := v.link(ctx, ns, br); ok && l.BridgeNFCallIPTables {
+		return fmt.Sprintf("%s's own option nf_call_iptables is 1", br), true
+	}
+	if val, err := v.k.Sysctl(ctx, ns, "net.bridge.bridge-nf-call-iptables"); err == nil && val == "1" {
+		return "net.bridge.bridge-nf-call-iptables is 1 (br_netfilter is loaded, as on every Docker host)", true
+	}
+	return "", false
+}
+
+// masqueradeBridged explains echo requests that a correct DROP rule did
+// not drop because they no longer came from their sender: with
+// br_netfilter, frames bridged between two ports pass the bridge
+// namespace's nat table, and a MASQUERADE (or SNAT) rule there that
+// matches them (-o br0) rewrites their source to the bridge's address.
+func masqueradeBridged(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result {
+	if p.view == nil || pr.src == nil {
+		return nil
+	}
+	ctx := context.Background()
+	movedNAT := map[string]bool{}
+	for _, m := range moved(before, after) {
+		movedNAT[kernel.RuleKey(m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)] = true
+	}
+	for _, b := range p.bridges {
+		how, ok := bridgeNFCallsIPTables(ctx, p.view, b.ns, b.link)
+		if !ok {
+			continue
+		}
+		for _, m := range allRules(nfSnap{b.ns: after[b.ns]}) {
+			if m.rule.Verdict != "masquerade" && m.rule.Verdict != "snat" || (m.hook != "" && m.hook != "postrouting") {
+				continue
+			}
+			w := strings.Fields(m.rule.Text)
+			hits := true
+			for _, o := range valuesAfter(w, "oifname", "oif", "-o") {
+				if o = strings.Trim(o, `"`); o != b.link && !strings.HasPrefix(o, "!") {
+					hits = false
+				}
+			}
+			for _, s := range valuesAfter(w, "ip saddr", "-s") {
+				if !strings.HasPrefix(s, "!") && !prefixContains(s, pr.src) {
+					hits = false
+				}
+			}
+			for _, d := range valuesAfter(w, "ip daddr", "-d") {
+				if !strings.HasPrefix(d, "!") && !prefixContains(d, pr.dst) {
+					hits = false
+				}
+			}
+			if !hits {
+				continue
+			}
+			as := "the bridge's own address"
+			if a := p.view.v4On(ctx, b.ns, b.link); len(a) > 0 {
+				as = strings.SplitN(a[0], "/", 2)[0]
+			}
+			counted := ""
+			if movedNAT[kernel.RuleKey(m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)] {
+				counted = " (its counter moved during this probe)"
+			}
+			return fail(Failf("%s, so frames bridged between the ports of %s pass the nat table of %s, and the %s rule `%s` (%s) rewrote the echo requests from %s to come from %s%s: they arrived in %s from %s, not from %s, so a DROP rule for %s never sees them. That rule belongs on the interface towards the internet, not on the bridge",
+				how, b.link, nsName(b.ns), strings.ToUpper(m.rule.Verdict), showRule(m.rule), ruleWhere(m), pr.src, as, counted, nsName(p.holder.ns), as, pr.src, pr.src).
+				WithFix(deleteRule(m.ns, m.rule)).WithMistake("masquerade-bridged"))
+		}
+	}
+	return nil
+}
+
+// probePortTaken explains a TCP probe whose server could not listen: the
+// learner's own server holds the port (lesson 4 has them try
+// `python3 -m http.server 80`). netlab cannot judge the connection then,
+// but it says whether the DNAT rule that would carry it is in place and
+// counting, so a correct rule does not go without feedback.
+func probePortTaken(ctx context.Context, env Env, listen net.TCPAddr, serverNS string, p pathInfo, pr probeDesc) Result {
+	r := Errorf("netlab's probe server cannot listen on %s in %s: the port is taken, most likely by your own server (such as `python3 -m http.server %d`), so netlab cannot tell whether the connection arrives. Stop that server (`kill %%1` in the shell that started it; `%s` shows who listens) and check again",
+		hostPort(listen), nsName(serverNS), listen.Port, strings.TrimSpace(nsExec(serverNS, "ss -ltnp"))).
+		WithFix(nsExec(serverNS, fmt.Sprintf("ss -ltnp 'sport = :%d'", listen.Port))).WithMistake("probe-port-taken")
+	if pr.natDst == nil || !p.found {
+		return r
+	}
+	rs, err := env.K.Ruleset(ctx, p.holder.ns)
+	if err != nil {
+		return r
+	}
+	for _, m := range allRules(nfSnap{p.holder.ns: rs}) {
+		if m.rule.Verdict != "dnat" || !couldMatch(m.rule, pr) {
+			continue
+		}
+		to := net.JoinHostPort(pr.natDst.String(), strconv.Itoa(pr.natPort))
+		if pr.natPort == 0 {
+			to = pr.natDst.String()
+		}
+		if !strings.Contains(m.rule.Text, to) {
+			continue
+		}
+		r.Why += fmt.Sprintf(". Meanwhile: your DNAT rule `%s` (%s) is in place and has counted %s so far",
+			showRule(m.rule), ruleWhere(m), plural(int(m.rule.Packets), "packet"))
+		break
+	}
+	return r
+}
+
+// nsExec prefixes a command with `ip netns exec NS` outside the root.
+func nsExec(ns, cmd string) string {
+	if ns == kernel.Root {
+		return cmd
+	}
+	return "ip netns exec " + ns + " " + cmd
 }

@@ -36,7 +36,7 @@ const (
 )
 
 func newDropLab(moves string) *dropLab {
-	f := lesson2()
+	f := kerneltest.VethPair()
 	f.NSs["ns0"].Ruleset = kernel.Ruleset{
 		Chains: []kernel.NFChain{{Family: "ip", Table: "filter", Name: "INPUT", Hook: "input", Policy: "accept"}},
 		Rules: []kernel.NFRule{
@@ -85,7 +85,7 @@ func (d *dropLab) NFCounters(ctx context.Context, ns string) (map[string]uint64,
 // (its timeout here is an hour, and it never ends by itself).
 func TestNoReplyProvenByDropCounter(t *testing.T) {
 	d := newDropLab(matchingKey)
-	c := build(t, "ping", checks.Params{From: "ns1", To: "10.0.0.1", Expect: "no_reply"})
+	c := build(t, "kind: ping\nfrom: ns1\nto: 10.0.0.1\nexpect: no_reply")
 	r := c.Run(context.Background(), checks.Env{K: d, ProbeTimeout: time.Hour})
 	require.Equal(t, checks.Pass, r.Status, "%+v", r)
 	require.Contains(t, r.Message, "dropped in ns0, chain INPUT of table filter")
@@ -101,7 +101,7 @@ func TestNoReplyIgnoresUnrelatedDropCounter(t *testing.T) {
 		<-d.polled // the unrelated counter was seen moving three times
 		close(d.pingDone)
 	}()
-	c := build(t, "ping", checks.Params{From: "ns1", To: "10.0.0.1", Expect: "no_reply"})
+	c := build(t, "kind: ping\nfrom: ns1\nto: 10.0.0.1\nexpect: no_reply")
 	r := c.Run(context.Background(), checks.Env{K: d, ProbeTimeout: time.Hour})
 	require.Equal(t, checks.Pass, r.Status, "%+v", r)
 	require.Equal(t, "a ping from ns1 to 10.0.0.1 got no reply (3 sent)", r.Message)

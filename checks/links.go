@@ -3,9 +3,11 @@ package checks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // findLink is kernel.FindLink, short for the many checks that use it.
@@ -68,18 +70,27 @@ func ipCmd(ns, rest string) string {
 // --- netns ---
 
 // NetnsKind: a named namespace exists as a real namespace mount.
-var NetnsKind = &Kind{
-	Name:     "netns",
-	Doc:      "a named network namespace exists (a real nsfs mount under /run/netns, not just a file)",
-	Phase:    PhaseState,
-	Fields:   []string{"ns"},
-	Required: []string{"ns"},
-	Build: func(p Params) (Check, error) {
+var NetnsKind = Define(Spec[netnsParams]{
+	Name:  "netns",
+	Doc:   "a named network namespace exists (a real nsfs mount under /run/netns, not just a file)",
+	Phase: PhaseState,
+	Build: func(p netnsParams) (Check, error) {
 		if p.NS == "" || p.NS == "*" {
 			return nil, fieldErr("ns", "a namespace name is required")
 		}
 		return netnsCheck{ns: p.NS}, nil
 	},
+	Mistakes: []string{"ns-missing", "ns-stale"},
+	Cases: []Case[netnsParams]{
+		{Name: "missing", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
+			Break: func(f *kerneltest.Fake) { delete(f.NSs, "ns1") }, Mistake: "ns-missing"},
+		{Name: "stale", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Stale = true }, Mistake: "ns-stale"},
+	},
+})
+
+type netnsParams struct {
+	NS string `yaml:"ns" required:"true" doc:"the namespace's name"`
 }
 
 type netnsCheck struct{ ns string }
@@ -97,6 +108,8 @@ func (c netnsCheck) Run(ctx context.Context, env Env) Result {
 	case kernel.NSStale:
 		return Failf("/run/netns/%s is a plain file, not a namespace mount: a leftover (the namespace it named is gone)", c.ns).
 			WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", c.ns, c.ns)).WithMistake("ns-stale")
+	case kernel.NSForeign:
+		return Failf("/run/netns/%s is not a namespace of its own (a symlink, or the lab's own namespace mounted there): netlab neither grades nor removes it", c.ns)
 	}
 	r := Failf("namespace %s does not exist (ip netns list does not show it)", c.ns).
 		WithFix("ip netns add " + c.ns).WithMistake("ns-missing")
@@ -109,19 +122,33 @@ func (c netnsCheck) Run(ctx context.Context, env Env) Result {
 
 // --- link_exists ---
 
+// missingLinkMistakes are the ids missingLink reports.
+var missingLinkMistakes = []string{"link-missing", "link-wrong-ns", "veth-not-moved"}
+
 // LinkExistsKind: a link exists in a namespace (optionally of a type).
-var LinkExistsKind = &Kind{
-	Name:     "link_exists",
-	Doc:      "a link exists in a namespace, optionally of a given type",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "link", "type"},
-	Required: []string{"link"},
-	Build: func(p Params) (Check, error) {
+var LinkExistsKind = Define(Spec[linkExistsParams]{
+	Name:  "link_exists",
+	Doc:   "a link exists in a namespace, optionally of a given type",
+	Phase: PhaseState,
+	Build: func(p linkExistsParams) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "link_exists needs one namespace")
 		}
 		return linkExists{ns: p.NS, link: p.Link, typ: p.Type}, nil
 	},
+	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type"}, missingLinkMistakes),
+	Cases: []Case[linkExistsParams]{
+		{Name: "missing", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
+		{Name: "wrong type", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].Type = "ifb" }, Mistake: "link-wrong-type"},
+	},
+})
+
+type linkExistsParams struct {
+	NS   string `yaml:"ns" doc:"namespace (default: the lab's root)"`
+	Link string `yaml:"link" required:"true" doc:"the link's name"`
+	Type string `yaml:"type" doc:"link type the link must have: veth, bridge, ... (default: any)"`
 }
 
 type linkExists struct{ ns, link, typ string }
@@ -154,18 +181,36 @@ func (c linkExists) Run(ctx context.Context, env Env) Result {
 // --- link_up ---
 
 // LinkUpKind: a link is admin up, and with oper: true operationally up.
-var LinkUpKind = &Kind{
-	Name:     "link_up",
-	Doc:      "a link is administratively up; with oper: true also operationally up (carrier: for a veth, both ends up)",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "link", "oper"},
-	Required: []string{"link"},
-	Build: func(p Params) (Check, error) {
+var LinkUpKind = Define(Spec[linkUpParams]{
+	Name:  "link_up",
+	Doc:   "a link is administratively up; with oper: true also operationally up (carrier: for a veth, both ends up)",
+	Phase: PhaseState,
+	Build: func(p linkUpParams) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "link_up needs one namespace")
 		}
 		return linkUp{ns: p.NS, link: p.Link, oper: p.Oper}, nil
 	},
+	Mistakes: slices.Concat([]string{"ns-missing", "lo-down", "link-down", "no-carrier", "peer-down"}, missingLinkMistakes),
+	Cases: []Case[linkUpParams]{
+		{Name: "lo", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "lo"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[0].AdminUp = false }, Mistake: "lo-down"},
+		{Name: "oper, peer down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns1"].Links[1].AdminUp = false
+				f.NSs["ns0"].Links[1].OperState = "lowerlayerdown"
+				f.NSs["ns0"].Links[1].LowerUp = false // no carrier without the peer
+			}, Mistake: "peer-down"},
+		{Name: "oper, peer just set down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
+			// The kernel has not published the lost carrier yet.
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].AdminUp = false }, Mistake: "peer-down"},
+	},
+})
+
+type linkUpParams struct {
+	NS   string `yaml:"ns" doc:"namespace (default: the lab's root)"`
+	Link string `yaml:"link" required:"true" doc:"the link's name"`
+	Oper bool   `yaml:"oper" doc:"also require operationally up (carrier), not only admin up"`
 }
 
 type linkUp struct {
@@ -192,7 +237,7 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 		r := Failf("%s is down (admin state DOWN)", inNS(c.link, c.ns)).WithFix(ipCmd(c.ns, "link set "+c.link+" up"))
 		if c.link == "lo" {
 			r = r.WithMistake("lo-down")
-			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up (ping says `ping: sendto: Network unreachable`)"
+			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up (ping says `ping: connect: Network is unreachable`)"
 		} else if l.Type == "bridge" {
 			r = r.WithMistake("link-down")
 			r.Why += ": a bridge that is down forwards nothing between its ports"
@@ -201,7 +246,15 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 		}
 		return r
 	}
-	if c.oper && !l.OperUp() {
+	// A veth has carrier only while its peer is up; the kernel publishes
+	// the lost carrier later (linkwatch), so a peer just set down is read
+	// from the peer itself.
+	var peerDown bool
+	if c.oper && l.Type == "veth" {
+		_, peer, found, _ := resolvePeer(ctx, env.K, c.ns, l)
+		peerDown = found && !peer.AdminUp
+	}
+	if c.oper && (!l.OperUp() || peerDown) {
 		r := Failf("%s is admin up but has no carrier (state %s)", inNS(c.link, c.ns), strings.ToUpper(l.OperState)).WithMistake("no-carrier")
 		if l.Type == "veth" {
 			if pns, peer, found, _ := resolvePeer(ctx, env.K, c.ns, l); found && !peer.AdminUp {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // NFRuleKind: supporting evidence that a firewall rule with this meaning is
@@ -15,13 +16,11 @@ import (
 // only shows the learner which rule does it. Rules written with nft and
 // with iptables (nft or legacy backend) count alike. A criterion the rule
 // does not restrict counts as matched: `-j DROP` with no -s drops ns0 too.
-var NFRuleKind = &Kind{
-	Name:     "nf_rule",
-	Doc:      "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "verdict", "proto", "src", "in_if", "out_if", "dport", "to", "hook"},
-	Required: []string{"verdict"},
-	Build: func(p Params) (Check, error) {
+var NFRuleKind = Define(Spec[nfRuleParams]{
+	Name:  "nf_rule",
+	Doc:   "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
+	Phase: PhaseState,
+	Build: func(p nfRuleParams) (Check, error) {
 		switch p.Verdict {
 		case "drop", "accept", "masquerade", "snat", "dnat":
 		default:
@@ -48,6 +47,32 @@ var NFRuleKind = &Kind{
 		}
 		return c, nil
 	},
+	Mistakes: []string{"ns-missing", "rule-wrong-chain", "rule-mismatch", "rule-wrong-ns", "rule-missing"},
+	Cases: []Case[nfRuleParams]{
+		{Name: "masquerade on the wrong interface", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", Src: "10.0.1.0/24", OutIf: "wan0"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs[kernel.Root].Ruleset.Rules[0].Text = "ip saddr 10.0.1.0/24 oifname br0 masquerade"
+			}, Mistake: "rule-mismatch"},
+		{Name: "gone", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Ruleset = kernel.Ruleset{} }, Mistake: "rule-missing"},
+		{Name: "in the wrong namespace", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
+				f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
+			}, Mistake: "rule-wrong-ns"},
+	},
+})
+
+type nfRuleParams struct {
+	NS      string `yaml:"ns" doc:"namespace whose ruleset is read (default: the lab's root)"`
+	Verdict string `yaml:"verdict" required:"true" doc:"drop (or reject), accept, masquerade, snat or dnat"`
+	Proto   string `yaml:"proto" doc:"protocol matched: icmp, tcp, udp"`
+	Src     string `yaml:"src" doc:"source address or prefix matched"`
+	InIf    string `yaml:"in_if" doc:"input interface matched"`
+	OutIf   string `yaml:"out_if" doc:"output interface matched"`
+	DPort   int    `yaml:"dport" doc:"destination port matched"`
+	To      string `yaml:"to" doc:"DNAT target IP:port"`
+	Hook    string `yaml:"hook" doc:"input, forward, output, prerouting or postrouting"`
 }
 
 type nfRuleCheck struct {
@@ -77,6 +102,16 @@ func (c nfRuleCheck) Describe() string {
 		parts = append(parts, "to "+c.to)
 	}
 	return fmt.Sprintf("%s has a %s rule (%s)", nsName(c.ns), strings.ToUpper(c.verdict), strings.Join(parts, ", "))
+}
+
+// want is the rule the lesson asks for: "a DROP rule (icmp, from
+// 10.0.1.10)".
+func (c nfRuleCheck) want() string {
+	d := c.Describe()
+	if i := strings.Index(d, " has a "); i >= 0 {
+		d = d[i+len(" has "):]
+	}
+	return d
 }
 
 // fieldsAfter returns the words that follow key in text ("ip saddr" -> X).
@@ -188,12 +223,12 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 	}
 	for _, r := range rs.Rules {
 		if c.matches(r, hooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
-			return Passf("%s: %s %s %s: %s", nsName(c.ns), r.Family, r.Table, r.Chain, r.Text)
+			return Passf("%s: %s %s %s: %s", nsName(c.ns), r.Family, r.Table, r.Chain, showRule(r))
 		}
 	}
 	for _, r := range rs.Legacy {
 		if c.matches(r, strings.ToLower(r.Chain)) {
-			return Passf("%s (iptables-legacy): %s", nsName(c.ns), r.Text)
+			return Passf("%s (iptables-legacy): %s", nsName(c.ns), showRule(r))
 		}
 	}
 	if c.hook != "" {
@@ -203,7 +238,7 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 		for _, r := range rs.Rules {
 			if h := hooks[r.Family+"/"+r.Table+"/"+r.Chain]; loose.matches(r, h) {
 				return Failf("%s has the rule `%s`, but in chain %s (the %s hook), not on the %s hook the lesson asks for",
-					nsName(c.ns), r.Text, r.Chain, h, c.hook).WithMistake("rule-wrong-chain")
+					nsName(c.ns), showRule(r), r.Chain, h, c.hook).WithMistake("rule-wrong-chain")
 			}
 		}
 	}
@@ -211,16 +246,23 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 	// instead of -o wan0) is the learner's near miss: show it.
 	for _, r := range append(append([]kernel.NFRule(nil), rs.Rules...), rs.Legacy...) {
 		if c.verdictOK(r) {
-			return Failf("%s has a %s rule, but it matches other packets than the lesson wants (%s): %s",
-				nsName(c.ns), strings.ToUpper(c.verdict), c.Describe(), r.Text).WithMistake("rule-mismatch")
+			return Failf("%s has a %s rule, `%s`, but it matches other packets than the lesson wants (%s)",
+				nsName(c.ns), strings.ToUpper(c.verdict), showRule(r), c.want()).WithMistake("rule-mismatch")
 		}
 	}
 	if other, text, ok := c.elsewhere(ctx, env); ok {
-		return Failf("%s has no such %s rule, but %s has one (%s): every namespace has its own firewall, so the rule must be added inside %s",
+		return Failf("%s has no such %s rule, but %s has one (`%s`): every namespace has its own firewall, so the rule must be added inside %s",
 			nsName(c.ns), strings.ToUpper(c.verdict), nsName(other), text, nsName(c.ns)).WithMistake("rule-wrong-ns")
 	}
-	return Failf("%s has no %s rule matching this in its ruleset (%d rules looked at): %s",
-		nsName(c.ns), strings.ToUpper(c.verdict), len(rs.Rules)+len(rs.Legacy), c.Describe()).WithMistake("rule-missing")
+	n := len(rs.Rules) + len(rs.Legacy)
+	have := "its ruleset is empty"
+	switch {
+	case n == 1:
+		have = "its only rule is another"
+	case n > 1:
+		have = fmt.Sprintf("none of its %d rules is one", n)
+	}
+	return Failf("%s has no %s: %s", nsName(c.ns), strings.TrimPrefix(c.want(), "a "), have).WithMistake("rule-missing")
 }
 
 // elsewhere looks for the rule in the lab's other namespaces: the classic
@@ -244,12 +286,12 @@ func (c nfRuleCheck) elsewhere(ctx context.Context, env Env) (string, string, bo
 		}
 		for _, r := range rs.Rules {
 			if c.matches(r, hooks[r.Family+"/"+r.Table+"/"+r.Chain]) {
-				return ns, r.Text, true
+				return ns, showRule(r), true
 			}
 		}
 		for _, r := range rs.Legacy {
 			if c.matches(r, strings.ToLower(r.Chain)) {
-				return ns, r.Text, true
+				return ns, showRule(r), true
 			}
 		}
 	}

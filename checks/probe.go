@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,15 +25,31 @@ func probeTimeout(env Env) time.Duration {
 	return DefaultProbeTimeout
 }
 
+// pathMistakes are the ids that the path walk (path.go) and the failure
+// diagnosis (diagnose.go) report for the probes.
+var pathMistakes = []string{
+	// walkPath and its helpers
+	"addr-missing", "addr-wrong-end", "arp-off", "bridge-down", "dup-addr", "ip-forward-off", "link-down", "lo-down",
+	"no-carrier", "no-default-route", "no-link", "no-route", "not-local", "ns-missing", "ns-stale", "peer-down",
+	"peer-unnamed-ns", "ping-self", "port-down", "port-not-attached", "port-not-forwarding", "port-wrong-ns",
+	"rp-filter", "veth-not-moved", "wrong-gateway", "wrong-prefix",
+	// afterFailure, notDropped, dnatMissing, policyDrops
+	"br-netfilter-drop", "dnat-missing", "dnat-no-forward", "dnat-wrong", "dropped-by-rule", "forward-drop",
+	"masq-wrong-if", "masq-wrong-src", "masquerade-missing", "neigh-failed", "no-return-route", "policy-drop",
+	"rule-no-match", "rule-wrong-chain", "rule-wrong-ns",
+	// crossTunnels (path_vxlan.go)
+	"vxlan-no-remote", "vxlan-remote-wrong", "vxlan-missing", "vni-mismatch", "vxlan-port-mismatch", "vxlan-not-port",
+	// bridge port options (portConfines, crossBridge) and br_netfilter NAT
+	"masquerade-bridged", "port-bcast-flood-off", "port-flood-off", "port-isolated", "port-locked",
+}
+
 // PingKind: ICMP echo from one namespace to an address, with a reply (or,
 // with expect: no_reply, without one).
-var PingKind = &Kind{
-	Name:     "ping",
-	Doc:      "an ICMP echo from namespace from to address to is answered (expect: no_reply: is not answered); the route used must not be local unless local: true",
-	Phase:    PhaseProbe,
-	Fields:   []string{"from", "to", "expect", "local"},
-	Required: []string{"to"},
-	Build: func(p Params) (Check, error) {
+var PingKind = Define(Spec[pingParams]{
+	Name:  "ping",
+	Doc:   "an ICMP echo from namespace from to address to is answered (expect: no_reply: is not answered); the route used must not be local unless local: true",
+	Phase: PhaseProbe,
+	Build: func(p pingParams) (Check, error) {
 		ip := net.ParseIP(p.To)
 		if ip == nil || ip.To4() == nil {
 			return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
@@ -46,6 +64,36 @@ var PingKind = &Kind{
 		}
 		return pingCheck{from: p.From, to: ip.To4(), noReply: p.Expect == "no_reply", local: p.Local}, nil
 	},
+	Mistakes:    slices.Concat(pathMistakes, []string{"not-dropped", "send-refused", "no-reply"}),
+	Unexplained: []string{"send-refused", "no-reply"},
+	Cases: []Case[pingParams]{
+		{Name: "no reply", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+		{Name: "to itself is no proof", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+			Break: func(f *kerneltest.Fake) {
+				// 10.0.0.2 typed on the wrong end: ns0 now answers itself.
+				f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
+				f.NSs["ns1"].Addrs = f.NSs["ns1"].Addrs[:1]
+			}, Mistake: "ping-self"},
+		{Name: "duplicate address", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
+			}, Mistake: "dup-addr"},
+		// Where something drops the echo requests, expect: no_reply passes.
+		{Name: "no_reply, but nothing drops", Fixture: "veth-pair-dropping", Params: pingParams{From: "ns1", To: "10.0.0.1", Expect: "no_reply"},
+			Break: func(f *kerneltest.Fake) {
+				f.PingF = func(string, net.IP, kernel.PingOpts) (kernel.PingResult, error) {
+					return kernel.PingResult{Sent: 1, Received: 1}, nil
+				}
+			}, Mistake: "not-dropped"},
+	},
+})
+
+type pingParams struct {
+	From   string `yaml:"from" doc:"namespace the echo is sent from (default: the lab's root)"`
+	To     string `yaml:"to" required:"true" doc:"destination IPv4 address"`
+	Expect string `yaml:"expect" doc:"reply (default) or no_reply"`
+	Local  bool   `yaml:"local" doc:"the destination is an address of from itself (lesson 1); otherwise a local route fails"`
 }
 
 type pingCheck struct {
@@ -168,13 +216,11 @@ func probeNamespacesAll(ctx context.Context, k kernel.Kernel, p pathInfo) []stri
 
 // TCPKind: a TCP connection from one namespace reaches netlab's own probe
 // server in another (optionally arriving from an expected source address).
-var TCPKind = &Kind{
-	Name:     "tcp",
-	Doc:      "a TCP connection from namespace from to to (IP:port) reaches netlab's probe server listening on listen (IP:port, default to) in server_ns; expect_src: the source address the server must see",
-	Phase:    PhaseProbe,
-	Fields:   []string{"from", "to", "server_ns", "listen", "expect_src"},
-	Required: []string{"to", "server_ns"},
-	Build: func(p Params) (Check, error) {
+var TCPKind = Define(Spec[tcpParams]{
+	Name:  "tcp",
+	Doc:   "a TCP connection from namespace from to to (IP:port) reaches netlab's probe server listening on listen (IP:port, default to) in server_ns; expect_src: the source address the server must see",
+	Phase: PhaseProbe,
+	Build: func(p tcpParams) (Check, error) {
 		to, err := parseHostPort(p.To)
 		if err != nil {
 			return nil, fieldErr("to", "%v", err)
@@ -199,6 +245,26 @@ var TCPKind = &Kind{
 		}
 		return c, nil
 	},
+	Mistakes: slices.Concat(pathMistakes, []string{"tcp-failed", "no-snat", "probe-port-taken"}),
+	// probe-port-taken: the probe server could not listen (the learner's own
+	// server holds the port), an error, not a state the catalogue builds.
+	Unexplained: []string{"tcp-failed", "probe-port-taken"},
+	Cases: []Case[tcpParams]{
+		{Name: "source not rewritten", Fixture: "veth-pair", Params: tcpParams{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"},
+			Break: func(f *kerneltest.Fake) {
+				f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
+					return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.0.9")}, nil
+				}
+			}, Mistake: "no-snat"},
+	},
+})
+
+type tcpParams struct {
+	From      string `yaml:"from" doc:"namespace the connection starts in (default: the lab's root)"`
+	To        string `yaml:"to" required:"true" doc:"IP:port dialled (or an IP: any free port)"`
+	ServerNS  string `yaml:"server_ns" required:"true" doc:"namespace of netlab's probe server"`
+	Listen    string `yaml:"listen" doc:"IP:port the probe server listens on (default: to)"`
+	ExpectSrc string `yaml:"expect_src" doc:"source address the server must see (proves SNAT/masquerade)"`
 }
 
 // parseHostPort reads "10.0.1.12:7" or a bare IP (port 0: any free port).
@@ -302,7 +368,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 			return Failf("%s is not an address of %s, so nothing there can receive the connection", c.listen.IP, nsName(c.server)).WithMistake("addr-missing")
 		}
 		if errors.Is(res.ServerErr, unix.EADDRINUSE) {
-			return Errorf("netlab's probe server cannot listen on %s in %s: the port is taken (stop your own server there and check again)", hostPort(c.listen), nsName(c.server))
+			return probePortTaken(ctx, env, c.listen, c.server, path, pr)
 		}
 		return Errorf("netlab's probe server could not start in %s: %v", nsName(c.server), res.ServerErr)
 	}

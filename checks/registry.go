@@ -2,53 +2,196 @@ package checks
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"sort"
+	"strings"
+
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
-// Params are the typed fields a check may carry in a lesson file. Every
-// kind says which of them it takes (Kind.Fields) and which it needs
-// (Kind.Required); the lesson loader rejects anything else with file and
-// line.
-type Params struct {
-	NS        string `yaml:"ns"`         // namespace; empty = the lab's root namespace; "*" = any (where a kind allows it)
-	Link      string `yaml:"link"`       // interface name in NS
-	Type      string `yaml:"type"`       // link type: veth, bridge, ...
-	Oper      bool   `yaml:"oper"`       // link_up: require operationally up, not only admin up
-	Addr      string `yaml:"addr"`       // address with prefix: 10.0.0.1/24
-	Peer      string `yaml:"peer"`       // veth peer name
-	PeerNS    string `yaml:"peer_ns"`    // namespace of the peer ("" root, "*" any)
-	Bridge    string `yaml:"bridge"`     // bridge name
-	BridgeNS  string `yaml:"bridge_ns"`  // namespace of the bridge ("" root)
-	Dst       string `yaml:"dst"`        // route destination: CIDR or "default"
-	Via       string `yaml:"via"`        // gateway
-	Dev       string `yaml:"dev"`        // output device
-	Absent    bool   `yaml:"absent"`     // route: no route may cover Dst
-	Key       string `yaml:"key"`        // sysctl key: net.ipv4.ip_forward
-	Value     string `yaml:"value"`      // sysctl value
-	From      string `yaml:"from"`       // probe: namespace the probe starts in ("" root)
-	To        string `yaml:"to"`         // probe: destination IP (ping) or IP:port (tcp)
-	Expect    string `yaml:"expect"`     // ping: "reply" (default) or "no_reply"
-	Local     bool   `yaml:"local"`      // ping: the destination is expected to be local (lesson 1)
-	ServerNS  string `yaml:"server_ns"`  // tcp: namespace of netlab's probe server
-	Listen    string `yaml:"listen"`     // tcp: IP:port the probe server listens on (default: To)
-	ExpectSrc string `yaml:"expect_src"` // tcp: source address the server must see
-	Verdict   string `yaml:"verdict"`    // nf_rule: drop, accept, masquerade, dnat, snat
-	Proto     string `yaml:"proto"`      // nf_rule: icmp, tcp, udp
-	Src       string `yaml:"src"`        // nf_rule: source address or prefix matched
-	OutIf     string `yaml:"out_if"`     // nf_rule: output interface matched
-	InIf      string `yaml:"in_if"`      // nf_rule: input interface matched
-	DPort     int    `yaml:"dport"`      // nf_rule: destination port matched
-	Hook      string `yaml:"hook"`       // nf_rule: input, forward, output, prerouting, postrouting
+// A kind of check is declared in one file, with Define: its parameters (a
+// struct of its own, whose yaml tags are the fields a lesson may write),
+// how it builds and validates a check from them, the mistake ids its
+// checks report, its fake-kernel cases and its doc. Default() lists the
+// kinds; nothing else needs to know them.
+//
+// A parameter struct's fields are string, bool or int, each with a yaml
+// tag, a doc tag (one line for docs/checks.md) and, when a lesson must
+// write it, required:"true":
+//
+//	type addrParams struct {
+//		NS   string `yaml:"ns" doc:"namespace of the link (default: the lab's root)"`
+//		Link string `yaml:"link" required:"true" doc:"link name"`
+//	}
+
+// Spec declares a kind whose parameters are P.
+type Spec[P any] struct {
+	Name string
+	// Doc says what the kind checks, in one sentence (no final period).
+	Doc   string
+	Phase Phase
+	// Build validates the parameters (an error names its field with
+	// FieldErr, so that the loader points at its line) and makes the check.
+	Build func(p P) (Check, error)
+	// Mistakes are the ids the kind's checks may report (WithMistake),
+	// including those of the helpers it calls (FromErr: ns-missing).
+	Mistakes []string
+	// Unexplained are those of Mistakes that say the kind could not tell
+	// why (a silence that no diagnosis explains). Hints may name them, but
+	// the catalogue cannot build them on purpose: a state built to show one
+	// is soon explained by a better diagnosis.
+	Unexplained []string
+	// Cases test the kind on the fake kernel (go test ./checks runs them).
+	Cases []Case[P]
 }
 
-// Kind is one kind of check.
-type Kind struct {
-	Name     string
+// Case is one fake-kernel test of a kind: on the fixture's right state the
+// check built from Params passes; after Break it fails and reports
+// Mistake ("" when it names none).
+type Case[P any] struct {
+	Name string
+	// Fixture names a state of kerneltest.Fixtures.
+	Fixture string
+	Params  P
+	Break   func(f *kerneltest.Fake)
+	Mistake string
+}
+
+// Field is one parameter of a kind, as a lesson writes it.
+type Field struct {
+	Name     string // yaml key
 	Doc      string
-	Phase    Phase
-	Fields   []string // YAML names of the Params fields it takes
-	Required []string // subset of Fields that must be given
-	Build    func(p Params) (Check, error)
+	Required bool
+	Type     string // "string", "bool" or "int"
+	index    int
+}
+
+// Kind is one kind of check; make one with Define.
+type Kind struct {
+	Name        string
+	Doc         string
+	Phase       Phase
+	Mistakes    []string
+	Unexplained []string
+
+	params reflect.Type
+	fields []Field
+	build  func(p any) (Check, error)
+	cases  []KindCase
+}
+
+// KindCase is a Case without its parameter type (see Kind.Cases).
+type KindCase struct {
+	Name, Fixture string
+	Params        any
+	Break         func(f *kerneltest.Fake)
+	Mistake       string
+}
+
+// Define makes a kind from its declaration. A malformed declaration (a
+// field without a yaml tag, a type the loader cannot decode, a case whose
+// mistake the kind does not declare) is a programming error: it panics,
+// and every test that builds checks.Default() shows it.
+func Define[P any](s Spec[P]) *Kind {
+	t := reflect.TypeFor[P]()
+	if t.Kind() != reflect.Struct {
+		panic(fmt.Sprintf("checks: kind %s: parameters must be a struct, not %s", s.Name, t))
+	}
+	k := &Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Unexplained: s.Unexplained, params: t}
+	for _, id := range s.Mistakes {
+		if !slices.Contains(k.Mistakes, id) {
+			k.Mistakes = append(k.Mistakes, id)
+		}
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" || !f.IsExported() {
+			panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", s.Name, f.Name))
+		}
+		if name == "kind" || name == "name" {
+			panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", s.Name, name))
+		}
+		var typ string
+		switch f.Type.Kind() {
+		case reflect.String:
+			typ = "string"
+		case reflect.Bool:
+			typ = "bool"
+		case reflect.Int:
+			typ = "int"
+		default:
+			panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", s.Name, name, f.Type))
+		}
+		k.fields = append(k.fields, Field{Name: name, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
+	}
+	k.build = func(p any) (Check, error) {
+		switch v := p.(type) {
+		case P:
+			return s.Build(v)
+		case *P:
+			return s.Build(*v)
+		}
+		return nil, fmt.Errorf("checks: kind %s takes %s, not %T", s.Name, t, p)
+	}
+	for _, id := range s.Unexplained {
+		if !slices.Contains(k.Mistakes, id) {
+			panic(fmt.Sprintf("checks: kind %s: unexplained mistake %s is not among its Mistakes", s.Name, id))
+		}
+	}
+	for _, c := range s.Cases {
+		if c.Mistake != "" && !slices.Contains(s.Mistakes, c.Mistake) {
+			panic(fmt.Sprintf("checks: kind %s: case %q expects mistake %s, which the kind does not declare", s.Name, c.Name, c.Mistake))
+		}
+		k.cases = append(k.cases, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
+	}
+	return k
+}
+
+// Fields lists the kind's parameters in declaration order.
+func (k *Kind) Fields() []Field { return k.fields }
+
+// Field returns the parameter a lesson writes as name.
+func (k *Kind) Field(name string) (Field, bool) {
+	for _, f := range k.fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// NewParams returns a pointer to a zero parameter struct of the kind, for
+// the loader to decode a lesson's fields into.
+func (k *Kind) NewParams() any { return reflect.New(k.params).Interface() }
+
+// Build validates parameters (the kind's struct, or a pointer to it) and
+// makes the check.
+func (k *Kind) Build(p any) (Check, error) { return k.build(p) }
+
+// Cases are the kind's fake-kernel cases.
+func (k *Kind) Cases() []KindCase { return k.cases }
+
+// Reports says whether the kind declares mistake id.
+func (k *Kind) Reports(id string) bool { return slices.Contains(k.Mistakes, id) }
+
+// Unexplains says whether id is what the kind reports when it cannot tell
+// why (see Spec.Unexplained).
+func (k *Kind) Unexplains(id string) bool { return slices.Contains(k.Unexplained, id) }
+
+// Wrap returns a copy of the kind whose checks are passed through wrap
+// (selftest's tests plant broken checkers with it).
+func (k *Kind) Wrap(wrap func(Check) Check) *Kind {
+	c := *k
+	c.build = func(p any) (Check, error) {
+		chk, err := k.build(p)
+		if err != nil {
+			return nil, err
+		}
+		return wrap(chk), nil
+	}
+	return &c
 }
 
 // FieldError is a bad value in one field; the lesson loader points at the
@@ -61,9 +204,12 @@ type FieldError struct {
 func (e *FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err) }
 func (e *FieldError) Unwrap() error { return e.Err }
 
-func fieldErr(field, format string, a ...any) error {
+// FieldErr is the error of a kind's Build for a bad value of field.
+func FieldErr(field, format string, a ...any) error {
 	return &FieldError{Field: field, Err: fmt.Errorf(format, a...)}
 }
+
+func fieldErr(field, format string, a ...any) error { return FieldErr(field, format, a...) }
 
 // Registry maps kind names to kinds.
 type Registry struct {
@@ -101,6 +247,18 @@ func (r *Registry) Names() []string {
 	return out
 }
 
+// Mistakes is the vocabulary of mistake ids: every id a registered kind
+// declares, sorted, each with the kinds that report it.
+func (r *Registry) Mistakes() map[string][]string {
+	out := map[string][]string{}
+	for _, n := range r.Names() {
+		for _, id := range r.kinds[n].Mistakes {
+			out[id] = append(out[id], n)
+		}
+	}
+	return out
+}
+
 // Default is the one place where netlab's check kinds are registered.
 func Default() *Registry {
 	r := NewRegistry()
@@ -117,6 +275,16 @@ func Default() *Registry {
 		PingKind,
 		TCPKind,
 		NFRuleKind,
+		ForwardingKind,
+		HopsKind,
+		Addr6Kind,
+		Route6Kind,
+		Ping6Kind,
+		Neigh6Kind,
+		VXLANKind,
+		TunnelKind,
+		MTUKind,
+		PingMTUKind,
 	} {
 		r.Add(k)
 	}

@@ -8,17 +8,18 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // RouteKind: a route exists in ns's main table (or, with absent: true, no
 // route covers dst at all).
-var RouteKind = &Kind{
-	Name:     "route",
-	Doc:      "ns has a route to dst (CIDR or \"default\"), optionally via a gateway and/or out of dev; with absent: true, ns has no route that covers dst",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "dst", "via", "dev", "absent"},
-	Required: []string{"dst"},
-	Build: func(p Params) (Check, error) {
+var RouteKind = Define(Spec[routeParams]{
+	Name:  "route",
+	Doc:   "ns has a route to dst (CIDR or \"default\"), optionally via a gateway and/or out of dev; with absent: true, ns has no route that covers dst",
+	Phase: PhaseState,
+	Build: func(p routeParams) (Check, error) {
 		if p.NS == "*" {
 			return nil, fieldErr("ns", "route needs one namespace")
 		}
@@ -41,6 +42,23 @@ var RouteKind = &Kind{
 		}
 		return c, nil
 	},
+	Mistakes: []string{"ns-missing", "route-should-be-absent", "wrong-gateway", "no-default-route", "route-missing"},
+	Cases: []Case[routeParams]{
+		{Name: "missing", Fixture: "veth-pair", Params: routeParams{NS: "ns0", Dst: "10.0.0.0/24", Dev: "veth0"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes = nil }, Mistake: "route-missing"},
+		{Name: "absent", Fixture: "veth-pair", Params: routeParams{NS: "ns1", Dst: "192.168.7.0/24", Absent: true},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns1"].Routes = append(f.NSs["ns1"].Routes, kernel.Route{Dev: "veth1", Gw: net.ParseIP("10.0.0.1"), Table: 254})
+			}, Mistake: "route-should-be-absent"},
+	},
+})
+
+type routeParams struct {
+	NS     string `yaml:"ns" doc:"namespace (default: the lab's root)"`
+	Dst    string `yaml:"dst" required:"true" doc:"destination: a prefix like 10.0.1.0/24, or default"`
+	Via    string `yaml:"via" doc:"gateway address the route must use"`
+	Dev    string `yaml:"dev" doc:"output device the route must use"`
+	Absent bool   `yaml:"absent" doc:"no route may cover dst (takes no via or dev)"`
 }
 
 type routeCheck struct {
@@ -142,50 +160,6 @@ func (c routeCheck) Run(ctx context.Context, env Env) Result {
 		r = r.WithMistake("no-default-route")
 	} else {
 		r = r.WithMistake("route-missing")
-	}
-	return r
-}
-
-// SysctlKind: a net.* sysctl has a value in ns.
-var SysctlKind = &Kind{
-	Name:     "sysctl",
-	Doc:      "the net.* sysctl key has value in ns (each namespace has its own net.* settings)",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "key", "value"},
-	Required: []string{"key", "value"},
-	Build: func(p Params) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "sysctl needs one namespace")
-		}
-		if !strings.HasPrefix(p.Key, "net.") {
-			return nil, fieldErr("key", "%q: netlab checks net.* keys only", p.Key)
-		}
-		return sysctlCheck{ns: p.NS, key: p.Key, value: p.Value}, nil
-	},
-}
-
-type sysctlCheck struct{ ns, key, value string }
-
-func (c sysctlCheck) Describe() string {
-	return fmt.Sprintf("%s = %s in %s", c.key, c.value, nsName(c.ns))
-}
-
-func (c sysctlCheck) Run(ctx context.Context, env Env) Result {
-	v, err := env.K.Sysctl(ctx, c.ns, c.key)
-	if err != nil {
-		return FromErr(err, c.ns)
-	}
-	if v == c.value {
-		return Passf("%s = %s in %s", c.key, v, nsName(c.ns))
-	}
-	fix := "sysctl -w " + c.key + "=" + c.value
-	if c.ns != "" {
-		fix = "ip netns exec " + c.ns + " " + fix
-	}
-	r := Failf("%s is %s in %s, not %s", c.key, v, nsName(c.ns), c.value).WithFix(fix)
-	if c.key == "net.ipv4.ip_forward" {
-		r.Why += ": without forwarding the namespace drops packets that are not addressed to itself"
-		r = r.WithMistake("ip-forward-off")
 	}
 	return r
 }

@@ -10,30 +10,31 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
+	"github.com/netlab/netlab/lessons"
 )
 
 // A TCP probe whose server namespace is missing names that namespace, not
 // the client's.
 func TestTCPNamesMissingNamespace(t *testing.T) {
-	for _, c := range []struct{ missing, want string }{
+	for _, tc := range []struct{ missing, want string }{
 		{"internet", "namespace internet does not exist"},
 		{"ns0", "namespace ns0 does not exist"},
 	} {
-		t.Run(c.missing, func(t *testing.T) {
+		t.Run(tc.missing, func(t *testing.T) {
 			f := kerneltest.New()
 			for _, ns := range []string{"ns0", "internet"} {
-				if ns != c.missing {
+				if ns != tc.missing {
 					f.Add(ns)
 				}
 			}
 			f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
-				return kernel.TCPResult{}, fmt.Errorf("%s: %w", c.missing, kernel.ErrNoNamespace)
+				return kernel.TCPResult{}, fmt.Errorf("%s: %w", tc.missing, kernel.ErrNoNamespace)
 			}
-			chk, err := checks.TCPKind.Build(checks.Params{From: "ns0", To: "203.0.113.1", ServerNS: "internet"})
+			c, err := lessons.ParseCheck(checks.Default(), "kind: tcp\nfrom: ns0\nto: 203.0.113.1\nserver_ns: internet")
 			require.NoError(t, err)
-			r := chk.Run(context.Background(), checks.Env{K: f})
+			r := c.Check.Run(context.Background(), checks.Env{K: f})
 			require.Equal(t, checks.Fail, r.Status)
-			require.Contains(t, r.Why, c.want)
+			require.Contains(t, r.Why, tc.want)
 		})
 	}
 }

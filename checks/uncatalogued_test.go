@@ -3,7 +3,13 @@ package checks_test
 import (
 	"context"
 	"os/exec"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +28,11 @@ var uncatalogued = []struct {
 	step   int    // the step that must fail
 	id     string // the mistake id its why must carry
 	why    []string
+	// gone is "ns/link": a link that sh makes the kernel delete, later
+	// than sh returns (`ip netns del` only drops the last reference; the
+	// kernel dismantles the namespace, and the veth with it, in a work
+	// queue). The test waits for the link's RTM_DELLINK before grading.
+	gone string
 }{
 	{
 		name: "addresses-in-two-subnets", lesson: "veth", upTo: 3,
@@ -61,14 +72,16 @@ ip netns exec ns2 nft add chain inet fw in '{ type filter hook input priority 0;
 	},
 	{
 		name: "namespace-deleted-and-readded", lesson: "veth",
+		// The kernel tears the old ns1 down (and veth0 with it) a few ms
+		// after ip netns del, asynchronously: wait for that, or a fast
+		// grading still sees veth0 with its peer in an unnamed namespace.
 		sh: `ip netns del ns1
 ip netns add ns1
 ip -n ns1 link set lo up
-# The kernel destroys the old ns1, and veth0 with it, asynchronously: a
-# learner checks seconds later; wait until it has happened.
-for i in $(seq 500); do ip -n ns0 link show veth0 >/dev/null 2>&1 || break; sleep 0.01; done`,
+for i in $(seq 2000); do ip -n ns0 link show veth0 >/dev/null 2>&1 || break; done`,
 		step: 6, id: "no-link",
-		why: []string{"ns0 has no interface but lo"},
+		why:  []string{"ns0 has no interface but lo"},
+		gone: "ns0/veth0",
 	},
 	{
 		name: "route-to-internet-via-nowhere", lesson: "iptables",
@@ -96,8 +109,16 @@ func TestUncataloguedMistakes(t *testing.T) {
 			l, err := lessons.Find(ls, tc.lesson)
 			require.NoError(t, err)
 			require.NoError(t, s.Solve(ctx, l, tc.upTo), out.String())
+			var wait func()
+			if tc.gone != "" {
+				ns, link, _ := strings.Cut(tc.gone, "/")
+				wait = waitLinkGone(t, ns, link)
+			}
 			b, err := exec.Command("sh", "-ec", tc.sh).CombinedOutput()
 			require.NoError(t, err, string(b))
+			if wait != nil {
+				wait()
+			}
 			rep := g.Grade(ctx, l)
 			step := rep.Steps[tc.step-1]
 			require.False(t, step.Passed, "step %d must fail", tc.step)
@@ -105,5 +126,43 @@ func TestUncataloguedMistakes(t *testing.T) {
 			require.NotNil(t, hit, "no failing check of step %d reports %s with a why containing %q:\n%s", tc.step, tc.id, tc.why, failing(step))
 			t.Logf("%s: %s\n  why: %s", tc.name, hit.Name, hit.Why)
 		})
+	}
+}
+
+// waitLinkGone subscribes to link notifications in namespace ns and
+// returns a function that waits for the kernel to announce (RTM_DELLINK)
+// that link is gone, or finds it already gone. Subscribing first means
+// the deletion cannot be missed.
+func waitLinkGone(t *testing.T, ns, link string) func() {
+	t.Helper()
+	h, err := netns.GetFromName(ns)
+	require.NoError(t, err)
+	t.Cleanup(func() { h.Close() })
+	updates := make(chan netlink.LinkUpdate, 64)
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	require.NoError(t, netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{Namespace: &h}))
+	nh, err := netlink.NewHandleAt(h)
+	require.NoError(t, err)
+	t.Cleanup(nh.Close)
+	return func() {
+		t.Helper()
+		if _, err := nh.LinkByName(link); err != nil {
+			return // already gone
+		}
+		// A bound, not a stand-in for the signal: the kernel announces
+		// the deletion within milliseconds.
+		deadline := time.After(30 * time.Second)
+		for {
+			select {
+			case u, ok := <-updates:
+				require.True(t, ok, "link notifications in %s stopped", ns)
+				if u.Header.Type == unix.RTM_DELLINK && u.Attrs().Name == link {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("the kernel never announced that %s in %s is gone", link, ns)
+			}
+		}
 	}
 }

@@ -3,8 +3,10 @@ package checks
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // resolvePeer follows a veth in ns to its other end: the namespace it is
@@ -44,15 +46,27 @@ func resolvePeer(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link)
 }
 
 // VethPairKind: link and peer are the two ends of one veth pair.
-var VethPairKind = &Kind{
-	Name:     "veth_pair",
-	Doc:      "link (in ns) and peer (in peer_ns) are the two ends of one veth pair; ns or peer_ns \"*\" means any namespace",
-	Phase:    PhaseState,
-	Fields:   []string{"ns", "link", "peer", "peer_ns"},
-	Required: []string{"link", "peer"},
-	Build: func(p Params) (Check, error) {
+var VethPairKind = Define(Spec[vethPairParams]{
+	Name:  "veth_pair",
+	Doc:   "link (in ns) and peer (in peer_ns) are the two ends of one veth pair; ns or peer_ns \"*\" means any namespace",
+	Phase: PhaseState,
+	Build: func(p vethPairParams) (Check, error) {
 		return vethPair{ns: p.NS, link: p.Link, peerNS: p.PeerNS, peer: p.Peer}, nil
 	},
+	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "peer-unnamed-ns", "wrong-peer", "veth-not-moved", "peer-wrong-ns"}, missingLinkMistakes),
+	Cases: []Case[vethPairParams]{
+		{Name: "wrong peer", Fixture: "veth-pair", Params: vethPairParams{NS: "ns0", Link: "veth0", PeerNS: "ns1", Peer: "veth1"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].Name = "vethX" }, Mistake: "wrong-peer"},
+		{Name: "anywhere, missing", Fixture: "veth-pair", Params: vethPairParams{NS: "*", Link: "veth0", PeerNS: "*", Peer: "veth1"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
+	},
+})
+
+type vethPairParams struct {
+	NS     string `yaml:"ns" doc:"namespace of link (default: the lab's root; \"*\": any)"`
+	Link   string `yaml:"link" required:"true" doc:"one end's name"`
+	Peer   string `yaml:"peer" required:"true" doc:"the other end's name"`
+	PeerNS string `yaml:"peer_ns" doc:"namespace of peer (default: the lab's root; \"*\": any)"`
 }
 
 type vethPair struct{ ns, link, peerNS, peer string }

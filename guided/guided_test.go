@@ -3,6 +3,7 @@ package guided
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,7 @@ type scripted struct {
 	mu     sync.Mutex
 	full   *lessons.Lesson
 	pass   map[int]bool // 1-based
+	whys   map[int]string
 	graded [][]int
 	during func() // called inside each Grade, before it judges
 	after  func() // called inside each Grade, after it judged
@@ -76,8 +78,12 @@ func (s *scripted) Grade(_ context.Context, l *lessons.Lesson) runner.Report {
 		if s.pass[k] {
 			st = checks.Pass
 		}
+		why := "because " + l.Steps[i].Title
+		if w, ok := s.whys[k]; ok {
+			why = w
+		}
 		rep.Steps = append(rep.Steps, runner.StepReport{Step: i + 1, Title: l.Steps[i].Title, Passed: s.pass[k], Status: st,
-			Checks: []runner.CheckReport{{Status: st, Why: "because " + l.Steps[i].Title}}})
+			Checks: []runner.CheckReport{{Status: st, Why: why}}})
 	}
 	s.graded = append(s.graded, idx)
 	return rep
@@ -104,6 +110,7 @@ func TestAdvance(t *testing.T) {
 		{"several at once", []int{1, 2, 3}, 0, 3, false, [][]int{{1}, {2}, {3}, {4}}, []int{1, 2, 3}},
 		{"no change regrades the prefix only", []int{1, 2}, 2, 2, false, [][]int{{1, 2, 3}}, nil},
 		{"regression", []int{1, 3}, 2, 1, true, [][]int{{1, 2, 3}}, nil},
+		{"regression of step 1 only", []int{2, 3}, 3, 0, true, [][]int{{1, 2, 3, 4}}, nil},
 		{"all done", []int{1, 2, 3, 4}, 3, 4, false, [][]int{{1, 2, 3, 4}}, []int{4}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,6 +122,16 @@ func TestAdvance(t *testing.T) {
 			require.Equal(t, tc.wantTo, c.To)
 			require.Equal(t, tc.done, c.From)
 			require.Equal(t, tc.regressed, c.Regressed)
+			if tc.regressed {
+				// Broken: exactly the steps before From that fail now.
+				var want []int
+				for k := 1; k <= tc.done; k++ {
+					if !slices.Contains(tc.pass, k) {
+						want = append(want, k)
+					}
+				}
+				require.Equal(t, want, c.Broken)
+			}
 			require.Equal(t, tc.graded, g.grades())
 			require.Equal(t, tc.completed, got)
 			if c.To < 4 {
@@ -137,8 +154,19 @@ func TestPrinter(t *testing.T) {
 	require.Equal(t, "✓ step 1/3 done: step A\n✓ step 2/3 done: step B\n→ next, step 3/3: step C\n", b.String())
 
 	b.Reset()
-	p.Print(l1, Change{From: 2, To: 0, Regressed: true, Failing: &runner.StepReport{Checks: []runner.CheckReport{{Status: checks.Fail, Why: "ns0   gone"}}}})
-	require.Equal(t, "✗ step 1/3 no longer passes: step A\n✗ step 2/3 no longer passes: step B\n    why: ns0 gone\n→ next, step 1/3: step A\n", b.String())
+	// Only the steps that really fail are announced (step 2 still passes).
+	p.Print(l1, Change{From: 2, To: 0, Regressed: true, Broken: []int{1}, Failing: &runner.StepReport{Checks: []runner.CheckReport{
+		{Status: checks.Pass, Why: "not me"}, {Status: checks.Fail, Why: "ns0   gone"}, {Status: checks.Fail, Why: "nor me"}}}})
+	require.Equal(t, "✗ step 1/3 no longer passes: step A\n    why: ns0 gone\n→ next, step 1/3: step A\n", b.String())
+
+	// A step completed before the learner saw it: its text, in verbose
+	// mode; the step the learner was on is not repeated.
+	b.Reset()
+	pv := p
+	pv.Verbose = true
+	pv.Print(l1, Change{From: 0, To: 2})
+	require.Contains(t, b.String(), "✓ step 2/3 done: step B\n  (it passed before you got to it; what it teaches:)\n  do B\n")
+	require.NotContains(t, b.String(), "  do A")
 
 	b.Reset()
 	p.Print(l1, Change{From: 2, To: 3})
@@ -164,7 +192,13 @@ func TestWatchLoop(t *testing.T) {
 	var out bytes.Buffer
 	w := &Watch{Lesson: l, Grader: g, Events: events, Print: Printer{Out: syncWriter{&mu, &out}}, Quiet: 2 * time.Millisecond, Max: 50 * time.Millisecond}
 	var changes []Change
-	w.OnChange = func(c Change) { mu.Lock(); changes = append(changes, c); mu.Unlock() }
+	var seen []string // what was printed when each change was saved
+	w.OnChange = func(c Change) {
+		mu.Lock()
+		changes = append(changes, c)
+		seen = append(seen, out.String())
+		mu.Unlock()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
@@ -209,6 +243,9 @@ func TestWatchLoop(t *testing.T) {
 	mu.Lock()
 	require.Len(t, changes, 2)
 	require.Equal(t, 2, changes[1].To)
+	// Saved before printed: a learner who saw the mark has it saved.
+	require.NotContains(t, seen[0], "✓ step 1/3")
+	require.NotContains(t, seen[1], "✓ step 2/3")
 	mu.Unlock()
 
 	cancel()
@@ -230,4 +267,24 @@ func (w syncWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+func TestExcerpt(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"Look at it:\n\n    bridge fdb show\n    ip link\n\nThen read the list.\nMore.\n", "Look at it:\n\n    bridge fdb show\n    ip link\n..."},
+		{"First paragraph\ngoes on.\n\nSecond.\n", "First paragraph\ngoes on.\n..."},
+		{"One paragraph only.\n", "One paragraph only."},
+		{"Intro.\n\n    cmd\n", "Intro.\n\n    cmd"},
+	} {
+		require.Equal(t, tc.want, Excerpt(tc.text))
+	}
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	for _, l := range ls {
+		for _, s := range l.Steps {
+			ex := Excerpt(s.Text)
+			require.NotEmpty(t, ex)
+			require.True(t, strings.HasPrefix(strings.TrimSpace(s.Text), strings.TrimSuffix(ex, "\n...")), "%s: %q", s.Title, ex)
+		}
+	}
 }

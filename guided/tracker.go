@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/termsafe"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
@@ -23,9 +25,33 @@ type Change struct {
 	From, To int // steps done (contiguously, from step 1) before and after
 	// Regressed is set when a step that passed before no longer does.
 	Regressed bool
+	// Broken are the steps (1-based, up to From) that passed before and
+	// fail now. Only these are announced: a step that still passes is not
+	// broken because an earlier one is.
+	Broken []int
 	// Report holds the last grading of the step the learner is now on
 	// (nil when the lesson is complete).
 	Failing *runner.StepReport
+}
+
+// Why is the why of the first failing check of the step the learner is
+// on ("" when there is none).
+func (c Change) Why() string {
+	if c.Failing == nil {
+		return ""
+	}
+	return FirstWhy(*c.Failing)
+}
+
+// FirstWhy is the why of a step's first check that did not pass, with
+// its white space folded.
+func FirstWhy(s runner.StepReport) string {
+	for _, ck := range s.Checks {
+		if ck.Status != checks.Pass && strings.TrimSpace(ck.Why) != "" {
+			return strings.Join(strings.Fields(ck.Why), " ")
+		}
+	}
+	return ""
 }
 
 // Changed reports whether there is anything to say.
@@ -78,6 +104,11 @@ func AdvanceStream(ctx context.Context, g Grader, l *lessons.Lesson, done int, c
 	if f >= 0 {
 		ch.To = f
 		ch.Regressed = f < done
+		for i := f; i < done; i++ {
+			if !rep.Steps[i].Passed {
+				ch.Broken = append(ch.Broken, i+1)
+			}
+		}
 		s := rep.Steps[f]
 		ch.Failing = &s
 		return ch
@@ -108,8 +139,11 @@ type Printer struct {
 	Out io.Writer
 	// All lessons, to suggest the next one when a lesson is complete.
 	Lessons []*lessons.Lesson
-	// Verbose prints the next step's whole text, not only its title.
+	// Verbose prints the next step's whole text, not only its title, and
+	// the text of each step that completed before the learner saw it.
 	Verbose bool
+	// Width is the terminal's width, to which whys are reflowed (0: 80).
+	Width int
 }
 
 // CompletionLine is the line printed when step k (1-based) of l is done;
@@ -121,6 +155,73 @@ func CompletionLine(l *lessons.Lesson, k int) string {
 // Completed prints step k's completion line at once (for AdvanceStream).
 func (p Printer) Completed(l *lessons.Lesson, k int) {
 	fmt.Fprintln(p.Out, CompletionLine(l, k))
+}
+
+// Unseen prints, briefly, the text of step k, which passed before the
+// learner was shown it (it passes early, with an earlier step's
+// commands): what it teaches is still worth reading. Only in verbose
+// mode.
+func (p Printer) Unseen(l *lessons.Lesson, k int) {
+	if !p.Verbose {
+		return
+	}
+	fmt.Fprintf(p.Out, "  (it passed before you got to it; what it teaches:)\n%s\n\n", indent(Excerpt(l.Steps[k-1].Text)))
+}
+
+// Excerpt is the beginning of a step's text: up to the end of its first
+// command block (what to type and why), or its first paragraph when it
+// has none; "..." marks a cut.
+func Excerpt(text string) string {
+	lines := strings.Split(strings.Trim(text, "\n"), "\n")
+	code := func(s string) bool { return strings.HasPrefix(s, "    ") || strings.HasPrefix(s, "\t") }
+	end, sawBlock := len(lines), false
+	for i, ln := range lines {
+		blank := strings.TrimSpace(ln) == ""
+		switch {
+		case code(ln):
+			sawBlock = true
+		case blank && !sawBlock && i > 0:
+			// End of a paragraph: keep going only if a command block
+			// follows right after it.
+			if i+1 < len(lines) && code(lines[i+1]) {
+				continue
+			}
+			end = i
+		case !blank && sawBlock:
+			end = i
+		}
+		if end != len(lines) {
+			break
+		}
+	}
+	out := strings.TrimRight(strings.Join(lines[:end], "\n"), "\n ")
+	if end < len(lines) {
+		out += "\n..."
+	}
+	return out
+}
+
+// Why prints a why, reflowed to the terminal's width under "why:".
+func (p Printer) Why(why string) {
+	if why == "" {
+		return
+	}
+	// A why quotes names from the kernel (namespaces, links, rules): escaped,
+	// so that a name cannot steer the learner's terminal.
+	fmt.Fprint(p.Out, Reflow("    why: ", "         ", termsafe.Escape(why), p.Width))
+}
+
+// AlreadyDone says that steps 1..done passed before the first prompt
+// (replayed, or built before), in one line.
+func (p Printer) AlreadyDone(l *lessons.Lesson, done int) {
+	if done <= 0 {
+		return
+	}
+	if done == 1 {
+		fmt.Fprintf(p.Out, "✓ step 1/%d passes already: %s\n", len(l.Steps), l.Steps[0].Title)
+		return
+	}
+	fmt.Fprintf(p.Out, "✓ steps 1-%d of %d pass already (%s ... %s)\n", done, len(l.Steps), l.Steps[0].Title, l.Steps[done-1].Title)
 }
 
 // Print says what changed (nothing when nothing did).
@@ -137,20 +238,16 @@ func (p Printer) print(l *lessons.Lesson, c Change, completions bool) {
 	n := len(l.Steps)
 	w := p.Out
 	if c.Regressed {
-		for k := c.To + 1; k <= c.From; k++ {
+		for _, k := range c.Broken {
 			fmt.Fprintf(w, "✗ step %d/%d no longer passes: %s\n", k, n, l.Steps[k-1].Title)
 		}
-		if c.Failing != nil {
-			for _, ck := range c.Failing.Checks {
-				if ck.Why != "" && ck.Status != "pass" {
-					fmt.Fprintf(w, "    why: %s\n", strings.Join(strings.Fields(ck.Why), " "))
-					break
-				}
-			}
-		}
+		p.Why(c.Why())
 	}
 	for k := c.From + 1; completions && k <= c.To; k++ {
 		fmt.Fprintln(w, CompletionLine(l, k))
+		if k > c.From+1 {
+			p.Unseen(l, k)
+		}
 	}
 	if c.To == n {
 		p.summary(l)

@@ -19,7 +19,8 @@ type Watch struct {
 	// like `ip link add ... peer ...` makes a burst of them); Max bounds
 	// the wait under a steady stream. Defaults 5ms and 100ms.
 	Quiet, Max time.Duration
-	// OnChange is called after each change is printed (progress saving).
+	// OnChange is called before each change is printed (progress saving):
+	// once per step completed, and once for a regression.
 	OnChange func(Change)
 	// Done is the position to start from (steps known to pass).
 	Done int
@@ -83,19 +84,34 @@ func (w *Watch) grade(ctx context.Context) { w.gradeFirst(ctx, false) }
 
 // gradeFirst grades; on the first grade it also says where the learner
 // is when nothing changed, so a fresh watch is not silent.
+//
+// OnChange (saving progress) runs before a change is printed: once the
+// learner has seen "✓ step K", the step is saved, even if watch is
+// stopped at once.
 func (w *Watch) gradeFirst(ctx context.Context, first bool) {
-	c := AdvanceStream(ctx, w.Grader, w.Lesson, w.Done, func(k int) { w.Print.Completed(w.Lesson, k) })
+	from := w.Done
+	prev := from
+	c := AdvanceStream(ctx, w.Grader, w.Lesson, from, func(k int) {
+		if w.OnChange != nil {
+			w.OnChange(Change{From: prev, To: k})
+		}
+		prev = k
+		w.Print.Completed(w.Lesson, k)
+		if k > from+1 {
+			w.Print.Unseen(w.Lesson, k)
+		}
+	})
 	if ctx.Err() != nil {
 		return
 	}
 	w.Done = c.To
+	if c.Regressed && w.OnChange != nil {
+		w.OnChange(c)
+	}
 	if first && !c.Changed() {
 		w.Print.Current(w.Lesson, c.To)
 	} else {
 		w.Print.PrintRest(w.Lesson, c)
-	}
-	if c.Changed() && w.OnChange != nil {
-		w.OnChange(c)
 	}
 }
 

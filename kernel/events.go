@@ -37,7 +37,9 @@ type EventSource interface {
 // which lesson 4 grades and which changes no link, address or route.
 const routeGroups = unix.RTMGRP_LINK | unix.RTMGRP_IPV4_IFADDR | unix.RTMGRP_IPV6_IFADDR |
 	unix.RTMGRP_IPV4_ROUTE | unix.RTMGRP_IPV6_ROUTE | unix.RTMGRP_NEIGH |
-	1<<(unix.RTNLGRP_IPV4_NETCONF-1)
+	1<<(unix.RTNLGRP_IPV4_NETCONF-1) |
+	// IPv6 netconf: net.ipv6.conf.*.forwarding (lesson 7's gateway).
+	1<<(unix.RTNLGRP_IPV6_NETCONF-1)
 
 // Watcher is the real EventSource: rtnetlink and nftables notifications in
 // the lab's root namespace and in every named namespace, and, to follow
@@ -194,15 +196,15 @@ func (w *Watcher) rescan(notify bool) {
 	seen := map[string]bool{Root: true}
 	for _, ns := range names {
 		seen[ns] = true
-		ino, err := inode(nsPath(ns))
-		if err != nil {
+		ino, err := NamespaceInode(ns)
+		if err != nil || ino == 0 {
 			continue
 		}
 		if s, ok := w.subs[ns]; ok && s.ino == ino {
 			continue
 		}
 		w.drop(ns)
-		h, err := openNamed(ns)
+		h, _, err := openNamed(ns)
 		if err != nil {
 			continue
 		}
@@ -264,6 +266,9 @@ func drain(fd int) (onlyNeigh bool) {
 		for _, m := range msgs {
 			switch m.Header.Type {
 			case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+				if learnerNeigh(m.Data) {
+					onlyNeigh = false
+				}
 			default:
 				onlyNeigh = false
 			}
@@ -337,4 +342,18 @@ func (w *Watcher) loop() {
 			w.rescan(true)
 		}
 	}
+}
+
+// learnerNeigh reports a neighbour or FDB message about a permanent (or
+// NOARP) entry: probes only make entries that the kernel learns and ages
+// (reachable, stale, ...), while a learner's `bridge fdb append ... dev
+// vxlan42 dst IP` or `ip neigh replace ... nud permanent` makes permanent
+// ones, which must make watch grade again.
+func learnerNeigh(data []byte) bool {
+	// struct ndmsg: family(1) pad(3) ifindex(4) state(2) flags(1) type(1)
+	if len(data) < 10 {
+		return false
+	}
+	state := uint16(data[8]) | uint16(data[9])<<8
+	return state&(unix.NUD_PERMANENT|unix.NUD_NOARP) != 0
 }

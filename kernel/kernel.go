@@ -32,6 +32,10 @@ const (
 	NSMissing NSState = iota // no file at all
 	NSStale                  // a file, but not an nsfs mount (a leftover)
 	NSPresent                // a real network-namespace mount
+	// NSForeign is an entry that is not a lesson namespace: a symlink, a
+	// mount of the lab's own root namespace, another kind of file. netlab
+	// neither reads nor removes it.
+	NSForeign
 )
 
 // Link is what netlab needs to know about one interface.
@@ -63,18 +67,41 @@ type Link struct {
 	// BridgeAgeingZero is set on a bridge whose ageing_time is 0: it
 	// forgets every MAC at once and floods like a hub.
 	BridgeAgeingZero bool
+	// BridgeNFCallIPTables is a bridge's own nf_call_iptables option
+	// (`ip link set br0 type bridge nf_call_iptables 1`): its bridged IPv4
+	// frames pass iptables whatever the sysctl says.
+	BridgeNFCallIPTables bool
+	// BridgeSTP is a bridge's stp_state: its ports pass listening and
+	// learning before they forward.
+	BridgeSTP bool
+	// BridgePort is what `bridge -d link show` says of a bridge port
+	// beyond its state and learning; zero if not a port.
+	BridgePort BridgePortFlags
+}
+
+// BridgePortFlags are the per-port options of a bridge port that can keep
+// frames from it or confine them (iproute2's names in the comments).
+type BridgePortFlags struct {
+	NoFlood       bool // flood off: unknown unicast is not flooded to it
+	NoBcastFlood  bool // bcast_flood off: broadcasts (ARP requests) are not flooded to it
+	NoMcastFlood  bool // mcast_flood off: multicast is not flooded to it (IPv4 unicast unaffected)
+	NeighSuppress bool // neigh_suppress on: ARP/ND requests are not flooded to it
+	Isolated      bool // isolated on: no frames to or from other isolated ports
+	Locked        bool // locked on: frames from a MAC with no fdb entry on it are dropped
+	MAB           bool // mab on: MAC authentication bypass (locked entries)
+	ProxyARP      bool // proxy_arp on: harmless for the lessons
+	Hairpin       bool // hairpin on: harmless for the lessons
 }
 
 // OperUp reports whether the link can carry packets. Loopback reports
 // "unknown" as its operational state even when it works.
 func (l Link) OperUp() bool {
-	if l.OperState == "up" {
-		return true
-	}
-	// IFF_LOWER_UP follows the carrier at once, while the kernel updates
-	// operstate later (linkwatch, up to a second): right after
-	// `ip link set veth1 up` its peer still reads LOWERLAYERDOWN though it
-	// has carrier. Admin up with carrier is up.
+	// IFF_LOWER_UP follows the carrier at once, both ways, while the
+	// kernel updates operstate later (linkwatch, up to a second): right
+	// after `ip link set veth1 up` its peer still reads LOWERLAYERDOWN
+	// though it has carrier, and right after `ip link set veth1 down` it
+	// still reads UP though its carrier is gone. Admin up with carrier is
+	// up; operstate alone decides nothing.
 	return l.AdminUp && l.LowerUp
 }
 
@@ -126,12 +153,24 @@ type PingOpts struct {
 	Count    int           // echo requests to send (default 1)
 	Interval time.Duration // between requests (default 100ms)
 	Timeout  time.Duration // whole exchange (required)
+	// Size is the ICMP payload in bytes (0: pro-bing's default, 24); the
+	// IP packet is Size+28 bytes for IPv4.
+	Size int
+	// DontFragment sets DF (IPv4): a packet too big for a link on the way
+	// is dropped instead of being cut up.
+	DontFragment bool
+	// Zone is the interface a link-local destination is reached through
+	// (the %eth0 of fe80::1%eth0).
+	Zone string
 }
 
 // PingResult is what came back.
 type PingResult struct {
 	Sent, Received int
 	RTT            time.Duration
+	// TTL is the IP TTL (IPv6: hop limit) of the last reply received; 0
+	// when none came back.
+	TTL int
 	// Err is the kernel's refusal to send (for example "sendto: network is
 	// unreachable" when lo is down): a fact about the learner's state.
 	Err error
@@ -210,6 +249,21 @@ type Kernel interface {
 	// NFCounters is the packet counter of every nftables rule of ns, keyed
 	// by RuleKey: a cheap read, taken right before a probe is sent.
 	NFCounters(ctx context.Context, ns string) (map[string]uint64, error)
+
+	// IPv6 (lesson 7): addresses with their DAD flags, main-table routes,
+	// neighbour discovery entries, and a route lookup with an outgoing
+	// interface for link-local destinations.
+	Addrs6(ctx context.Context, ns string) ([]Addr6, error)
+	Routes6(ctx context.Context, ns string) ([]Route, error)
+	Neighbors6(ctx context.Context, ns string) ([]Neigh, error)
+	RouteGet6(ctx context.Context, ns string, dst net.IP, oif string) (Route, error)
+
+	// Overlays (lesson 6): vxlan devices with their attributes, the
+	// remote endpoints in a vxlan device's forwarding table, and an
+	// interface's packet counters (proof that a probe crossed a tunnel).
+	VXLANs(ctx context.Context, ns string) ([]VXLAN, error)
+	VXLANFDB(ctx context.Context, ns, dev string) ([]TunnelFDB, error)
+	LinkStats(ctx context.Context, ns, link string) (LinkStats, error)
 }
 
 // Changer is what reset and the test fixtures need to undo a lesson.

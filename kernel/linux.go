@@ -67,14 +67,6 @@ func (l *Linux) Close() error {
 	return l.root.Close()
 }
 
-func inode(path string) (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return 0, err
-	}
-	return st.Ino, nil
-}
-
 // entry returns the cached handle for ns, reopening it when /run/netns/ns
 // now names another namespace (deleted and re-added by the learner).
 func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
@@ -83,18 +75,16 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	}
 	var ino uint64
 	if ns != Root {
-		st, err := namespaceState(ns)
-		if err != nil {
+		var err error
+		if ino, err = NamespaceInode(ns); err != nil {
 			return nil, err
 		}
-		if st != NSPresent {
-			if st == NSStale {
-				return nil, fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
+		if ino == 0 {
+			_, _, err := openNamed(ns) // says why it is not a namespace
+			if err == nil {
+				err = fmt.Errorf("%s: %w", ns, ErrNoNamespace)
 			}
-			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
-		}
-		if ino, err = inode(nsPath(ns)); err != nil {
-			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
+			return nil, err
 		}
 	}
 	l.mu.Lock()
@@ -109,11 +99,14 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	h := l.root
 	if ns != Root {
 		var err error
-		if h, err = openNamed(ns); err != nil {
+		if h, ino, err = openNamed(ns); err != nil {
 			return nil, err
 		}
 	}
-	nh, err := netlink.NewHandleAt(h)
+	// Route netlink only: it carries links, addresses, routes, neighbours and
+	// the fdb. Asking for every family (the default) fails under qemu-user,
+	// which emulates only some, and costs sockets nobody reads.
+	nh, err := netlink.NewHandleAt(h, unix.NETLINK_ROUTE)
 	if err != nil {
 		if ns != Root {
 			h.Close()
@@ -201,10 +194,12 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 				if out[i].MasterIndex != 0 {
 					out[i].BridgePortState = st[out[i].Index].state
 					out[i].BridgePortNoLearning = st[out[i].Index].noLearning
+					st[out[i].Index].fill(&out[i])
 				}
 			}
 		}
 	}
+	l.fillBridgeSettings(e, out)
 	return out, nil
 }
 
@@ -470,6 +465,9 @@ func (l *Linux) NSID(ctx context.Context, from, other string) (int, error) {
 		return -1, err
 	}
 	id, err := fe.h.GetNetNsIdByFd(int(oe.ns))
+	if err != nil && nsidRefused(err) {
+		return l.nsidByPeers(ctx, from, other)
+	}
 	if err != nil {
 		return -1, fmt.Errorf("nsid of %s in %s: %w", nsLabel(other), nsLabel(from), err)
 	}
@@ -605,7 +603,7 @@ func (l *Linux) BeginRun() {
 		if ns == Root {
 			continue
 		}
-		if ino, err := inode(nsPath(ns)); err == nil && ino == e.ino {
+		if ino, err := NamespaceInode(ns); err == nil && ino != 0 && ino == e.ino {
 			continue
 		}
 		e.h.Close()

@@ -12,13 +12,14 @@ import (
 	"time"
 
 	probing "github.com/prometheus-community/pro-bing"
+	"golang.org/x/sys/unix"
 )
 
 // Ping sends ICMP echo requests from inside ns. A send the kernel refuses
 // (no route, lo down) is a result, not an error: PingResult.Err carries it.
 func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (PingResult, error) {
-	if dst.To4() == nil {
-		return PingResult{}, fmt.Errorf("ping %s: netlab pings IPv4 literals only", dst)
+	if dst == nil || (dst.To4() == nil && len(dst) != net.IPv6len) {
+		return PingResult{}, fmt.Errorf("ping %v: not an IP address", dst)
 	}
 	if o.Timeout <= 0 {
 		return PingResult{}, errors.New("ping: a timeout is required")
@@ -34,8 +35,16 @@ func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (Pi
 		return PingResult{}, err
 	}
 	p := probing.New(dst.String())
-	p.SetIPAddr(&net.IPAddr{IP: dst})
-	p.SetNetwork("ip4")
+	p.SetIPAddr(&net.IPAddr{IP: dst, Zone: o.Zone})
+	if dst.To4() != nil {
+		p.SetNetwork("ip4")
+	} else {
+		p.SetNetwork("ip6")
+	}
+	if o.Size > 0 {
+		p.Size = o.Size
+	}
+	p.SetDoNotFragment(o.DontFragment)
 	// A new namespace has ping_group_range = "1 0": unprivileged ICMP
 	// sockets are refused there, so use a raw socket (netlab runs as root).
 	p.SetPrivileged(true)
@@ -43,7 +52,8 @@ func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (Pi
 	p.Interval = o.Interval
 	p.Timeout = o.Timeout // pro-bing's default is forever
 	// Stop at the first reply: one answer proves the path.
-	p.OnRecv = func(*probing.Packet) { p.Stop() }
+	var ttl int
+	p.OnRecv = func(pkt *probing.Packet) { ttl = pkt.TTL; p.Stop() }
 	var runErr error
 	// The raw socket is opened by RunWithContext on this locked thread, so
 	// it belongs to ns; pro-bing's own goroutines only use the socket.
@@ -56,6 +66,9 @@ func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (Pi
 	}
 	st := p.Statistics()
 	res := PingResult{Sent: st.PacketsSent, Received: st.PacketsRecv, RTT: st.AvgRtt}
+	if res.Received > 0 {
+		res.TTL = ttl
+	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 		if isSocketSetupError(runErr) {
 			return res, fmt.Errorf("ping from %s: %w", nsLabel(ns), runErr)
@@ -80,12 +93,22 @@ func (l *Linux) ProbeTCP(ctx context.Context, p TCPProbe) (TCPResult, error) {
 	if p.Timeout <= 0 {
 		return TCPResult{}, errors.New("tcp probe: a timeout is required")
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
-	defer cancel()
 	se, err := l.entry(ctx, p.ServerNS)
 	if err != nil {
 		return TCPResult{}, err
 	}
+	if p.Listen.Port != 0 {
+		// A fixed port: probes of other netlab processes (a watch pane, a
+		// prompt, a manual check) take turns, so that the port is taken
+		// only when something that is not netlab holds it.
+		lk, err := lockProbePort(ctx, se.ino, p.Listen)
+		if err != nil {
+			return TCPResult{}, err
+		}
+		defer lk.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	defer cancel()
 	ce, err := l.entry(ctx, p.ClientNS)
 	if err != nil {
 		return TCPResult{}, err
@@ -162,5 +185,51 @@ func serveProbe(ctx context.Context, ln net.Listener) {
 			from := c.RemoteAddr().(*net.TCPAddr).IP
 			fmt.Fprintf(c, "%s %s\n", strings.TrimSpace(line), from)
 		}(c)
+	}
+}
+
+// probeLockWait bounds the wait for another netlab's probe on the same
+// port: each probe holds it for at most its own timeout.
+const probeLockWait = time.Minute
+
+// portLock is a held probe-port lock.
+type portLock struct{ fd int }
+
+func (l portLock) Unlock() { unix.Close(l.fd) }
+
+// lockProbePort serializes netlab probe servers on one (namespace,
+// address, port) across processes. The lock is an abstract unix socket
+// address bound in the lab's root namespace (abstract addresses belong to
+// a network namespace, so each lab has its own): it leaves no file
+// behind, and the kernel releases it when its holder dies, even by
+// SIGKILL. Sockets are made on the calling goroutine's thread, which is
+// in the lab's root namespace (only InNS switches threads, and it keeps
+// them locked).
+func lockProbePort(ctx context.Context, nsIno uint64, a net.TCPAddr) (portLock, error) {
+	name := fmt.Sprintf("@netlab/probe/%d/%s/%d", nsIno, a.IP.String(), a.Port)
+	bound := time.NewTimer(probeLockWait)
+	defer bound.Stop()
+	tick := time.NewTicker(lockPoll)
+	defer tick.Stop()
+	for {
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return portLock{}, fmt.Errorf("tcp probe on %s: lock: %w", a.String(), err)
+		}
+		err = unix.Bind(fd, &unix.SockaddrUnix{Name: name})
+		if err == nil {
+			return portLock{fd: fd}, nil
+		}
+		unix.Close(fd)
+		if !errors.Is(err, unix.EADDRINUSE) {
+			return portLock{}, fmt.Errorf("tcp probe on %s: lock: %w", a.String(), err)
+		}
+		select {
+		case <-ctx.Done():
+			return portLock{}, ctx.Err()
+		case <-bound.C:
+			return portLock{}, fmt.Errorf("tcp probe on %s: another netlab's probe has held this port for %s", a.String(), probeLockWait)
+		case <-tick.C:
+		}
 	}
 }

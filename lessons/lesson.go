@@ -2,11 +2,14 @@
 // embedded in the binary) and their strict loader: an unknown field, a
 // missing field or a bad value is an error that names file and line.
 //
-// An instructor adds a lesson by adding a file here; no Go is needed as
-// long as the checks it uses exist in checks.Default().
+// An instructor adds a lesson by adding a file here and its mistakes to
+// mistakes/catalog.yaml; no Go is needed as long as the checks it uses
+// exist in checks.Default() (see docs/authoring.md).
 package lessons
 
 import (
+	"go.yaml.in/yaml/v3"
+
 	"github.com/netlab/netlab/checks"
 )
 
@@ -22,21 +25,56 @@ type Lesson struct {
 	Requires string `yaml:"requires"`
 	Owns     Owns   `yaml:"owns"`
 	Steps    []Step `yaml:"steps"`
+	// Supersedes declares the checks of earlier lessons that this lesson
+	// deliberately makes fail (lesson 4's DROP in ns2 breaks lesson 3's
+	// ping from ns0 to ns2): `check --all` grades them as superseded.
+	Supersedes []Supersedes `yaml:"supersedes"`
 
 	// File is the embedded file the lesson came from.
 	File string `yaml:"-"`
 }
 
 // Owns lists what the lesson creates, so that reset removes exactly that.
+// An object with a lesson's name is the lesson's only while it carries
+// nothing but what some lesson's steps put on it (Addrs, Ports, NSLinks,
+// NSAddrs, unioned over every lesson); a rule only when its meaning is one
+// of some lesson's Rules.
 type Owns struct {
 	// Namespaces are named namespaces; removing one removes everything
 	// inside it (links, addresses, routes, firewall rules).
 	Namespaces []string `yaml:"namespaces"`
 	// Links are links in the lab's root namespace.
 	Links []string `yaml:"links"`
-	// RuleRefs are interface names and prefixes: a firewall rule in the
-	// lab's root namespace that names one of them belongs to the lesson.
-	RuleRefs []string `yaml:"rule_refs"`
+	// Addrs are the addresses the steps put on those links (by link).
+	Addrs map[string][]string `yaml:"addrs"`
+	// Ports are the links the steps make ports of a bridge (by bridge).
+	Ports map[string][]string `yaml:"ports"`
+	// NSLinks and NSAddrs are the links and addresses the steps create
+	// inside the lesson's namespaces.
+	NSLinks []string `yaml:"ns_links"`
+	NSAddrs []string `yaml:"ns_addrs"`
+	// Rules are the firewall rules of the lab's root namespace that the
+	// steps (or their hints) create, by meaning.
+	Rules []RuleSpec `yaml:"rules"`
+	// Sysctls are settings of a whole namespace the steps change; reset
+	// names them and leaves them as they are.
+	Sysctls []string `yaml:"sysctls"`
+}
+
+// RuleSpec is the meaning of a lesson's firewall rule. Empty fields match
+// only a rule without that match: a spec is compared field by field, never
+// by overlapping prefixes.
+type RuleSpec struct {
+	Hook    string `yaml:"hook"`
+	Verdict string `yaml:"verdict"`
+	Saddr   string `yaml:"saddr"`
+	Daddr   string `yaml:"daddr"`
+	Iif     string `yaml:"iif"`
+	Oif     string `yaml:"oif"`
+	Proto   string `yaml:"proto"`
+	Dport   string `yaml:"dport"`
+	CtState string `yaml:"ctstate"`
+	To      string `yaml:"to"`
 }
 
 // Step is one graded step.
@@ -62,20 +100,24 @@ type Step struct {
 type Hint struct {
 	Text string `yaml:"text"`
 	When string `yaml:"when"`
+	// Line is where the hint is written (its when:, when it has one).
+	Line int `yaml:"-" json:"-"`
 }
 
 // CheckSpec is one check as written in a lesson file, and once loaded, the
-// built check.
+// built check. Besides kind: and name:, its fields are those of its kind's
+// parameter struct (see checks.Define), decoded once the kind is known.
 type CheckSpec struct {
-	Kind   string        `yaml:"kind"`
-	Name   string        `yaml:"name"`
-	Params checks.Params `yaml:",inline"`
+	Kind string `yaml:"kind"`
+	Name string `yaml:"name"`
 
 	// Filled by the loader.
-	Check checks.Check `yaml:"-"`
-	Phase checks.Phase `yaml:"-"`
-	Line  int          `yaml:"-"`
-	keys  map[string]int
+	Params any          `yaml:"-"` // pointer to the kind's parameter struct
+	Check  checks.Check `yaml:"-"`
+	Phase  checks.Phase `yaml:"-"`
+	Line   int          `yaml:"-"`
+	node   *yaml.Node
+	keys   map[string]int
 }
 
 // Title is the check's name for reports: the lesson's own, or the check's

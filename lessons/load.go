@@ -1,21 +1,24 @@
 package lessons
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/strictyaml"
+	"github.com/netlab/netlab/mistakes"
 )
 
 //go:embed *.yaml
@@ -24,141 +27,154 @@ var embedded embed.FS
 // Embedded is the file system holding the built-in lessons.
 func Embedded() fs.FS { return embedded }
 
-// lineError is an error at a line of the file being loaded.
-type lineError struct {
-	line int
-	msg  string
-}
-
-func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
-
-func atLine(line int, format string, a ...any) error {
-	return &lineError{line: line, msg: fmt.Sprintf(format, a...)}
-}
-
-// UnmarshalYAML keeps the check's line and keys so that validation, which
-// needs the registry, can point at the right place later.
-func (c *CheckSpec) UnmarshalYAML(node ast.Node) error {
-	line := node.GetToken().Position.Line
-	m, ok := node.(*ast.MappingNode)
-	if !ok {
-		return atLine(line, "a check must be a mapping with a kind: field")
+// UnmarshalYAML keeps the check's node, line and keys: its fields are
+// decoded once its kind, and so its parameter struct, is known.
+func (c *CheckSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return strictyaml.Errorf(n.Line, "a check must be a mapping with a kind: field")
 	}
 	keys := map[string]int{}
-	for _, v := range m.Values {
-		keys[v.Key.String()] = v.Key.GetToken().Position.Line
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if l, dup := keys[k.Value]; dup {
+			return strictyaml.Errorf(k.Line, "field %q is written twice (first at line %d)", k.Value, l)
+		}
+		keys[k.Value] = k.Line
+		switch k.Value {
+		case "kind":
+			if err := strictyaml.Decode(v, &c.Kind); err != nil {
+				return err
+			}
+		case "name":
+			if err := strictyaml.Decode(v, &c.Name); err != nil {
+				return err
+			}
+		}
 	}
-	type plain CheckSpec
-	var p plain
-	if err := yaml.NodeToValue(node, &p, yaml.DisallowUnknownField()); err != nil {
-		return err
-	}
-	*c = CheckSpec(p)
-	c.Line = line
-	c.keys = keys
+	c.Line, c.node, c.keys = n.Line, n, keys
 	return nil
 }
 
 // UnmarshalYAML accepts a hint as a plain string or as {text, when}.
-func (h *Hint) UnmarshalYAML(node ast.Node) error {
-	switch n := node.(type) {
-	case *ast.StringNode:
-		h.Text = n.Value
-		return nil
-	case *ast.LiteralNode:
-		h.Text = n.Value.Value
+func (h *Hint) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		h.Text, h.Line = n.Value, n.Line
 		return nil
 	}
 	type plain Hint
 	var p plain
-	if err := yaml.NodeToValue(node, &p, yaml.DisallowUnknownField()); err != nil {
+	if err := strictyaml.Decode(n, &p); err != nil {
 		return err
 	}
 	*h = Hint(p)
+	h.Line = n.Line
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "when" {
+			h.Line = n.Content[i].Line
+		}
+	}
 	return nil
 }
 
 // Parse reads one lesson file strictly and builds its checks from reg.
 func Parse(name string, data []byte, reg *checks.Registry) (*Lesson, error) {
+	l, _, err := parse(name, data, reg)
+	return l, err
+}
+
+// parse is Parse that also returns the file's root node (for the lines of
+// errors found later, against the catalogue).
+func parse(name string, data []byte, reg *checks.Registry) (*Lesson, *yaml.Node, error) {
 	// One parse serves both decoding and, for validation errors, finding
 	// lines: parsing is most of the start-up time of every netlab command.
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s:%s", name, describeYAMLError(err))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil, fmt.Errorf("%s: a lesson file holds exactly one YAML document (this one is empty)", name)
+		}
+		return nil, nil, inFile(name, err)
 	}
-	if len(file.Docs) != 1 || file.Docs[0].Body == nil {
-		return nil, fmt.Errorf("%s: a lesson file holds exactly one YAML document", name)
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return nil, nil, fmt.Errorf("%s:%d: a lesson file holds exactly one YAML document", name, more.Line)
 	}
+	root := doc.Content[0]
 	var l Lesson
-	if err := yaml.NodeToValue(file.Docs[0].Body, &l, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
-		return nil, fmt.Errorf("%s:%s", name, describeYAMLError(err))
+	if err := strictyaml.Decode(root, &l); err != nil {
+		return nil, nil, inFile(name, err)
 	}
 	l.File = name
-	if err := validate(&l, file, reg); err != nil {
-		var le *lineError
-		if errors.As(err, &le) {
-			return nil, fmt.Errorf("%s:%d: %s", name, le.line, le.msg)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if err := validate(&l, root, reg); err != nil {
+		return nil, nil, inFile(name, err)
 	}
-	return &l, nil
+	return &l, root, nil
 }
 
-// describeYAMLError turns a decoder error into "LINE: message".
-func describeYAMLError(err error) string {
-	var le *lineError
-	if errors.As(err, &le) {
-		return fmt.Sprintf("%d: %s", le.line, le.msg)
+// inFile prefixes an error with the file (and its line, when known).
+func inFile(name string, err error) error {
+	var le *strictyaml.Error
+	if errors.As(strictyaml.FromYAML(err), &le) {
+		return fmt.Errorf("%s:%d: %s", name, le.Line, le.Msg)
 	}
-	var ye yaml.Error
-	if errors.As(err, &ye) && ye.GetToken() != nil {
-		return fmt.Sprintf("%d: %s", ye.GetToken().Position.Line, ye.GetMessage())
-	}
-	return " " + err.Error()
+	return fmt.Errorf("%s: %w", name, err)
 }
 
-// lineOf finds the line of a YAML path ("$.steps[2].title"), or of its
-// nearest existing parent.
-func lineOf(file *ast.File, p string) int {
-	for p != "" && p != "$" {
-		if pp, err := yaml.PathString(p); err == nil {
-			if n, err := pp.FilterFile(file); err == nil && n != nil {
-				return n.GetToken().Position.Line
+// lineOf finds the line of a path of mapping keys (string) and sequence
+// indexes (int) below n, or of its nearest existing parent.
+func lineOf(n *yaml.Node, path ...any) int {
+	line := n.Line
+	for _, p := range path {
+		var next *yaml.Node
+		switch p := p.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == p {
+						next = n.Content[i+1]
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && p < len(n.Content) {
+				next = n.Content[p]
 			}
 		}
-		i := strings.LastIndexAny(p, ".[")
-		if i <= 0 {
+		if next == nil {
 			break
 		}
-		p = p[:i]
+		n, line = next, next.Line
 	}
-	return 1
+	return line
 }
 
 var slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
-func validate(l *Lesson, file *ast.File, reg *checks.Registry) error {
-	at := func(p, format string, a ...any) error { return atLine(lineOf(file, p), format, a...) }
+func validate(l *Lesson, root *yaml.Node, reg *checks.Registry) error {
+	at := func(path []any, format string, a ...any) error {
+		return strictyaml.Errorf(lineOf(root, path...), format, a...)
+	}
+	p := func(path ...any) []any { return path }
 	if l.ID <= 0 {
-		return at("$.id", "id must be a positive number")
+		return at(p("id"), "id must be a positive number")
 	}
 	if !slugRE.MatchString(l.Slug) {
-		return at("$.slug", "slug %q must be lower-case letters, digits and dashes", l.Slug)
+		return at(p("slug"), "slug %q must be lower-case letters, digits and dashes", l.Slug)
 	}
 	if strings.TrimSpace(l.Title) == "" {
-		return at("$.title", "title is required")
+		return at(p("title"), "title is required")
 	}
 	if len(l.Steps) == 0 {
-		return at("$.steps", "a lesson needs at least one step")
+		return at(p("steps"), "a lesson needs at least one step")
 	}
 	for _, ns := range l.Owns.Namespaces {
 		if ns == "" || strings.ContainsAny(ns, "/ ") {
-			return at("$.owns.namespaces", "%q is not a namespace name", ns)
+			return at(p("owns", "namespaces"), "%q is not a namespace name", ns)
 		}
 	}
 	for i := range l.Steps {
 		s := &l.Steps[i]
-		sp := fmt.Sprintf("$.steps[%d]", i)
+		sp := p("steps", i)
 		switch {
 		case strings.TrimSpace(s.Title) == "":
 			return at(sp, "step %d: title is required", i+1)
@@ -171,11 +187,11 @@ func validate(l *Lesson, file *ast.File, reg *checks.Registry) error {
 		case len(s.Checks) == 0:
 			return at(sp, "step %d: at least one check is required", i+1)
 		case s.Points < 0:
-			return at(sp+".points", "step %d: points cannot be negative", i+1)
+			return at(p("steps", i, "points"), "step %d: points cannot be negative", i+1)
 		}
 		for j, h := range s.Hints {
 			if strings.TrimSpace(h.Text) == "" {
-				return at(fmt.Sprintf("%s.hints[%d]", sp, j), "step %d: empty hint", i+1)
+				return at(p("steps", i, "hints", j), "step %d: empty hint", i+1)
 			}
 		}
 		for j := range s.Checks {
@@ -183,42 +199,89 @@ func validate(l *Lesson, file *ast.File, reg *checks.Registry) error {
 				return err
 			}
 		}
+		// A hint's when: is a mistake that a check of its step reports:
+		// otherwise it could never be shown first (a typo, or a hint left
+		// behind when a check moved).
+		for _, h := range s.Hints {
+			if h.When != "" && !s.Reports(reg, h.When) {
+				return strictyaml.Errorf(h.Line, "step %d: hint is for mistake %q, which no check of this step reports (its kinds: %s; their mistakes are listed in docs/checks.md)",
+					i+1, h.When, strings.Join(s.kinds(), ", "))
+			}
+		}
 	}
 	return nil
 }
 
+// Reports says whether a check of the step can report mistake id.
+func (s Step) Reports(reg *checks.Registry, id string) bool {
+	for _, c := range s.Checks {
+		if k, ok := reg.Get(c.Kind); ok && k.Reports(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// unexplained says whether id is what a check of the step reports when it
+// cannot tell why: no catalogue entry builds that on purpose.
+func (s Step) unexplained(reg *checks.Registry, id string) bool {
+	for _, c := range s.Checks {
+		if k, ok := reg.Get(c.Kind); ok && k.Unexplains(id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Step) kinds() []string {
+	var out []string
+	for _, c := range s.Checks {
+		if !slices.Contains(out, c.Kind) {
+			out = append(out, c.Kind)
+		}
+	}
+	return out
+}
+
 func buildCheck(c *CheckSpec, reg *checks.Registry) error {
 	if c.Kind == "" {
-		return atLine(c.Line, "check without kind: (one of %s)", strings.Join(reg.Names(), ", "))
+		return strictyaml.Errorf(c.Line, "check without kind: (one of %s)", strings.Join(reg.Names(), ", "))
 	}
 	k, ok := reg.Get(c.Kind)
 	if !ok {
-		return atLine(c.Keyline("kind"), "unknown check kind %q (one of %s)", c.Kind, strings.Join(reg.Names(), ", "))
+		return strictyaml.Errorf(c.Keyline("kind"), "unknown check kind %q (one of %s)", c.Kind, strings.Join(reg.Names(), ", "))
 	}
-	allowed := map[string]bool{"kind": true, "name": true}
-	for _, f := range k.Fields {
-		allowed[f] = true
+	var names []string
+	for _, f := range k.Fields() {
+		names = append(names, f.Name)
 	}
-	for key, line := range c.keys {
-		if !allowed[key] {
-			return atLine(line, "check kind %s takes no field %q (it takes %s)", c.Kind, key, strings.Join(k.Fields, ", "))
+	// The keys in file order, so that the first wrong one is reported.
+	for i := 0; i+1 < len(c.node.Content); i += 2 {
+		key := c.node.Content[i]
+		if _, ok := k.Field(key.Value); !ok && key.Value != "kind" && key.Value != "name" {
+			return strictyaml.Errorf(key.Line, "check kind %s takes no field %q (it takes %s)", c.Kind, key.Value, strings.Join(names, ", "))
 		}
 	}
-	for _, f := range k.Required {
-		if _, ok := c.keys[f]; !ok {
-			return atLine(c.Line, "check kind %s needs field %q", c.Kind, f)
+	for _, f := range k.Fields() {
+		if _, ok := c.keys[f.Name]; f.Required && !ok {
+			return strictyaml.Errorf(c.Line, "check kind %s needs field %q", c.Kind, f.Name)
 		}
 	}
-	chk, err := k.Build(c.Params)
+	params := k.NewParams()
+	// Unknown keys are ruled out above; kind: and name: are not fields of
+	// the parameters, and the non-strict Decode skips them.
+	if err := strictyaml.FromYAML(c.node.Decode(params)); err != nil {
+		return err
+	}
+	chk, err := k.Build(params)
 	if err != nil {
 		var fe *checks.FieldError
 		if errors.As(err, &fe) {
-			return atLine(c.Keyline(fe.Field), "%s: %v", c.Kind, fe)
+			return strictyaml.Errorf(c.Keyline(fe.Field), "%s: %v", c.Kind, fe)
 		}
-		return atLine(c.Line, "%s: %v", c.Kind, err)
+		return strictyaml.Errorf(c.Line, "%s: %v", c.Kind, err)
 	}
-	c.Check = chk
-	c.Phase = k.Phase
+	c.Params, c.Check, c.Phase = params, chk, k.Phase
 	return nil
 }
 
@@ -233,11 +296,22 @@ func (c *CheckSpec) Keyline(key string) int {
 // Load reads every *.yaml lesson in fsys, strictly, and checks that ids
 // and slugs are unique and that requires: names a lesson.
 func Load(fsys fs.FS, reg *checks.Registry) ([]*Lesson, error) {
+	return load(fsys, reg, nil, false)
+}
+
+// LoadWithCatalog is Load that also checks the lessons against the
+// catalogued mistakes (see checkCatalog).
+func LoadWithCatalog(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake) ([]*Lesson, error) {
+	return load(fsys, reg, catalog, true)
+}
+
+func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCatalog bool) ([]*Lesson, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, err
 	}
 	var out []*Lesson
+	roots := map[*Lesson]*yaml.Node{}
 	ids := map[int]string{}
 	slugs := map[string]string{}
 	for _, n := range names {
@@ -245,7 +319,7 @@ func Load(fsys fs.FS, reg *checks.Registry) ([]*Lesson, error) {
 		if err != nil {
 			return nil, err
 		}
-		l, err := Parse(path.Join("lessons", n), data, reg)
+		l, root, err := parse(path.Join("lessons", n), data, reg)
 		if err != nil {
 			return nil, err
 		}
@@ -256,6 +330,7 @@ func Load(fsys fs.FS, reg *checks.Registry) ([]*Lesson, error) {
 			return nil, fmt.Errorf("%s: slug %q is already used by %s", l.File, l.Slug, f)
 		}
 		ids[l.ID], slugs[l.Slug] = l.File, l.File
+		roots[l] = root
 		out = append(out, l)
 	}
 	for _, l := range out {
@@ -264,13 +339,65 @@ func Load(fsys fs.FS, reg *checks.Registry) ([]*Lesson, error) {
 				return nil, fmt.Errorf("%s: requires %q, which is no lesson's slug", l.File, l.Requires)
 			}
 		}
+		if err := checkSupersedes(l, out); err != nil {
+			return nil, err
+		}
+	}
+	if withCatalog {
+		if err := checkCatalog(out, roots, reg, catalog); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
-// LoadEmbedded loads the built-in lessons with the default checks.
-func LoadEmbedded() ([]*Lesson, error) { return Load(embedded, checks.Default()) }
+// checkCatalog keeps mistake ids one vocabulary between the lessons and the
+// catalogue: a hint's when: names a catalogued mistake (one a catalogue
+// entry makes some step report), or what a check of its step reports when
+// it cannot tell why (checks.Spec.Unexplained); a catalogued mistake of a lesson is one
+// that a check of its step reports, and the step has a hint for it.
+// Entries for lessons not loaded here are not judged.
+func checkCatalog(ls []*Lesson, roots map[*Lesson]*yaml.Node, reg *checks.Registry, catalog []mistakes.Mistake) error {
+	catalogued := map[string]bool{}
+	for _, m := range catalog {
+		catalogued[m.Want()] = true
+	}
+	for _, l := range ls {
+		for i, s := range l.Steps {
+			for _, h := range s.Hints {
+				if h.When != "" && !catalogued[h.When] && !s.unexplained(reg, h.When) {
+					return fmt.Errorf("%s:%d: step %d: hint is for mistake %q, which no entry of %s builds (add one there: how learners get it, the commands that build it, what the diagnosis says)",
+						l.File, h.Line, i+1, h.When, mistakes.File)
+				}
+			}
+		}
+		for _, m := range mistakes.ForLesson(catalog, l.Slug) {
+			if m.Step > len(l.Steps) {
+				return fmt.Errorf("%s:%d: mistake %s is at step %d, but lesson %s has %d steps", mistakes.File, m.Line, m.ID, m.Step, l.Slug, len(l.Steps))
+			}
+			s := l.Steps[m.Step-1]
+			if !s.Reports(reg, m.Want()) {
+				return fmt.Errorf("%s:%d: mistake %s: no check of step %d of %s reports %q (its kinds: %s)", mistakes.File, m.Line, m.ID, m.Step, l.Slug, m.Want(), strings.Join(s.kinds(), ", "))
+			}
+			if !slices.ContainsFunc(s.Hints, func(h Hint) bool { return h.When == m.Want() }) {
+				return fmt.Errorf("%s:%d: step %d has no hint for the catalogued mistake %s (%s:%d): add one with `when: %s`",
+					l.File, lineOf(roots[l], "steps", m.Step-1, "hints"), m.Step, m.Want(), mistakes.File, m.Line, m.Want())
+			}
+		}
+	}
+	return nil
+}
+
+// LoadEmbedded loads the built-in lessons with the default checks, and
+// checks them against the built-in catalogue of mistakes.
+func LoadEmbedded() ([]*Lesson, error) {
+	cat, err := mistakes.All()
+	if err != nil {
+		return nil, err
+	}
+	return LoadWithCatalog(embedded, checks.Default(), cat)
+}
 
 // Find returns the lesson named by number or slug.
 func Find(all []*Lesson, key string) (*Lesson, error) {
@@ -315,4 +442,24 @@ func splitCommands(s string) []string {
 		out = append(out, strings.TrimSpace(cur))
 	}
 	return out
+}
+
+// ParseCheck reads one check written as in a lesson ("kind: addr\nlink:
+// lo\naddr: 127.0.0.1/8") and builds it strictly, as Parse would.
+func ParseCheck(reg *checks.Registry, text string) (*CheckSpec, error) {
+	var c CheckSpec
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, strictyaml.FromYAML(err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, errors.New("empty check")
+	}
+	if err := strictyaml.Decode(doc.Content[0], &c); err != nil {
+		return nil, err
+	}
+	if err := buildCheck(&c, reg); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }

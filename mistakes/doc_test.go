@@ -12,7 +12,7 @@ import (
 // docs/mistakes.md is generated from the catalog; this keeps it in sync.
 // UPDATE_DOCS=1 rewrites it.
 func TestDocInSync(t *testing.T) {
-	all, err := mistakes.Catalog()
+	all, err := mistakes.All()
 	require.NoError(t, err)
 	want := mistakes.Markdown(all)
 	const path = "../docs/mistakes.md"

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/termsafe"
 )
 
 // CheckReport is one check in `netlab check --json` (SPEC §3).
@@ -18,6 +19,21 @@ type CheckReport struct {
 	Why     string        `json:"why"`
 	Fix     string        `json:"fix,omitempty"`
 	Mistake string        `json:"mistake,omitempty"`
+	// Superseded is set on a check that failed because a later lesson
+	// changed its state on purpose (`check --all`): it counts as passed.
+	Superseded *SupersededBy `json:"superseded,omitempty"`
+}
+
+// SupersededBy names the later lesson's step that changed a check's state.
+type SupersededBy struct {
+	Lesson int    `json:"lesson"`
+	Slug   string `json:"slug"`
+	Step   int    `json:"step"`
+	// Because says why the change is deliberate.
+	Because string `json:"because"`
+	// Was is the check's own failing status and why, kept for the record.
+	WasStatus checks.Status `json:"was_status"`
+	WasWhy    string        `json:"was_why"`
 }
 
 // StepReport is one step.
@@ -68,6 +84,12 @@ func (r Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "Lesson %d %s: %s  [%s]\n", r.Lesson, r.Slug, r.Title, r.Summary())
 	for _, s := range r.Steps {
 		fmt.Fprintf(w, "  %s %d. %s\n", Mark(s.Status), s.Step, s.Title)
+		for _, c := range s.Checks {
+			if c.Superseded != nil {
+				fmt.Fprintf(w, "      ✓ %s: superseded by lesson %d (%s) step %d, which passes: %s\n",
+					c.Name, c.Superseded.Lesson, c.Superseded.Slug, c.Superseded.Step, c.Superseded.Because)
+			}
+		}
 		if s.Passed {
 			continue
 		}
@@ -75,12 +97,15 @@ func (r Report) WriteText(w io.Writer) {
 			if c.Status == checks.Pass {
 				continue
 			}
-			fmt.Fprintf(w, "      %s %s\n", Mark(c.Status), c.Name)
+			// Whys and fixes quote names from the kernel (namespaces,
+			// links, rules): escaped, so that a name cannot drive the
+			// terminal, and one with a newline is shown whole.
+			fmt.Fprintf(w, "      %s %s\n", Mark(c.Status), termsafe.Escape(c.Name))
 			if c.Why != "" {
-				fmt.Fprintf(w, "        why: %s\n", oneLine(c.Why))
+				fmt.Fprintf(w, "        why: %s\n", oneLine(termsafe.Escape(c.Why)))
 			}
 			if c.Fix != "" {
-				fmt.Fprintf(w, "        try: %s\n", c.Fix)
+				fmt.Fprintf(w, "        try: %s\n", termsafe.Escape(c.Fix))
 			}
 		}
 	}

@@ -43,14 +43,14 @@ func TestGradeSharesOneReadPerNamespace(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		name := fmt.Sprintf("links%d", i)
 		names = append(names, name)
-		reg.Add(&checks.Kind{Name: name, Phase: checks.PhaseState, Build: func(checks.Params) (checks.Check, error) {
+		reg.Add(checks.Define(checks.Spec[stubParams]{Name: name, Phase: checks.PhaseState, Build: func(stubParams) (checks.Check, error) {
 			return envCheck{run: func(env checks.Env) checks.Result {
 				if _, err := env.K.Links(context.Background(), "ns0"); err != nil {
 					return checks.Errorf("%v", err)
 				}
 				return checks.Passf("read")
 			}}, nil
-		}})
+		}}))
 	}
 	l := lessonWith(t, reg, names...)
 	f := kerneltest.New()

@@ -72,7 +72,7 @@ func (s *Solver) solveSteps(ctx context.Context, l *lessons.Lesson, upTo int, re
 		for _, cmd := range st.Commands() {
 			fmt.Fprintf(s.Out, "$ %s\n", cmd)
 			if err := s.Shell.Run(ctx, cmd, s.Out); err != nil {
-				return fmt.Errorf("step %d: `%s` failed (%v); the lesson may be half done by hand: run `netlab reset %d`, then solve again", i+1, cmd, err, l.ID)
+				return fmt.Errorf("step %d: `%s` failed (%v); every solution command can be run again, so fix what it says and solve again, or start over with `netlab reset %d`", i+1, cmd, err, l.ID)
 			}
 		}
 	}

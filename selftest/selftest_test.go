@@ -71,15 +71,9 @@ func registry(plant string) *checks.Registry {
 	default:
 		panic("unknown plant " + plant)
 	}
-	k := *checks.AddrKind
-	k.Build = func(p checks.Params) (checks.Check, error) {
-		inner, err := checks.AddrKind.Build(p)
-		if err != nil {
-			return nil, err
-		}
-		return constant{Check: inner, status: st}, nil
-	}
-	reg.Replace(&k)
+	reg.Replace(checks.AddrKind.Wrap(func(inner checks.Check) checks.Check {
+		return constant{Check: inner, status: st}
+	}))
 	return reg
 }
 
@@ -126,11 +120,20 @@ func findings(res selftest.Result, status string) string {
 	return strings.Join(out, "\n")
 }
 
+// TestRealLessonsPass self-tests every embedded lesson for real: its
+// progression and a catalogued mistake per step, each unit in a sandbox.
 func TestRealLessonsPass(t *testing.T) {
 	if sandboxtest.Run(t) {
 		return
 	}
-	res := runSuite(t, "", 1)
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	var ids []int
+	for _, l := range ls {
+		ids = append(ids, l.ID)
+	}
+	res := runSuite(t, "", ids...)
+	require.Len(t, res.Lessons, len(ls))
 	require.True(t, res.Passed, findings(res, selftest.Bad)+findings(res, selftest.Err))
 	require.NotNil(t, res.HostUnchanged)
 	require.True(t, *res.HostUnchanged)
@@ -214,6 +217,58 @@ func TestJudge(t *testing.T) {
 			require.Contains(t, findings(res, tc.wantStatus), tc.wantDetail)
 		})
 	}
+}
+
+// Every embedded lesson is covered by selftest with no code of its own:
+// the plan has its whole progression and a catalogued mistake for each of
+// its steps, so that strict mode (CI) finds nothing uncovered.
+func TestEveryLessonIsCovered(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	cat, err := mistakes.Catalog()
+	require.NoError(t, err)
+	units := selftest.Plan(ls, cat, time.Second, 0, false)
+	for _, l := range ls {
+		progression, steps := false, map[int]bool{}
+		for _, u := range units {
+			if u.Lesson != l.ID {
+				continue
+			}
+			switch u.Kind {
+			case selftest.KindProgression:
+				progression = progression || (u.Step == 0 && u.To == len(l.Steps))
+			case selftest.KindMistake:
+				for _, m := range cat {
+					if m.ID == u.Mistake {
+						steps[m.Step] = true
+					}
+				}
+			}
+		}
+		require.True(t, progression, "lesson %d: no unit grades its whole progression", l.ID)
+		for i := range l.Steps {
+			require.True(t, steps[i+1], "lesson %d step %d: no catalogued mistake is injected", l.ID, i+1)
+		}
+	}
+	// The judging agrees, strictly: every lesson passes when every unit does.
+	ok := func(ctx context.Context, u selftest.Unit) (selftest.UnitResult, error) {
+		l, err := lessons.Find(ls, fmt.Sprint(u.Lesson))
+		if err != nil {
+			return selftest.UnitResult{}, err
+		}
+		var seen []selftest.Seen
+		for i, s := range l.Steps {
+			for j := range s.Checks {
+				seen = append(seen, selftest.Seen{Step: i + 1, Check: j, Pass: true, Fail: true})
+			}
+		}
+		return selftest.UnitResult{Unit: u, Seen: seen, Findings: []selftest.Finding{{Lesson: u.Lesson, Part: u.String(), Status: selftest.OK}}}, nil
+	}
+	s := &selftest.Suite{Lessons: ls, Catalog: cat, Spawn: ok, Strict: true}
+	res := s.Run(context.Background(), nil)
+	require.True(t, res.Passed, findings(res, selftest.Bad)+findings(res, selftest.Warn))
+	require.Len(t, res.Lessons, len(ls))
+	require.Equal(t, len(units), res.Units)
 }
 
 func TestDiff(t *testing.T) {

@@ -85,17 +85,29 @@ func benchInSandbox(b *testing.B, body func(b *testing.B, n int) []time.Duration
 
 var stamp = regexp.MustCompile(`T(\d{16,20})`)
 
-func BenchmarkGuidedLatency(b *testing.B) { benchGuided(b, nil) }
+func BenchmarkGuidedLatency(b *testing.B) { benchGuided(b, "/bin/bash", nil) }
 
 // BenchmarkGuidedLatencyNoServer is the same with `netlab __tick` run once
-// per prompt (the zsh path, and bash's fallback).
-func BenchmarkGuidedLatencyNoServer(b *testing.B) { benchGuided(b, []string{"NETLAB_NO_TICKD=1"}) }
+// per prompt (the fallback when the server is gone).
+func BenchmarkGuidedLatencyNoServer(b *testing.B) {
+	benchGuided(b, "/bin/bash", []string{"NETLAB_NO_TICKD=1"})
+}
 
-func benchGuided(b *testing.B, extraEnv []string) {
+// BenchmarkGuidedLatencyZsh is BenchmarkGuidedLatency under zsh, which
+// uses the same grading server.
+func BenchmarkGuidedLatencyZsh(b *testing.B) {
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		b.Skip("zsh is not installed")
+	}
+	benchGuided(b, zsh, nil)
+}
+
+func benchGuided(b *testing.B, shell string, extraEnv []string) {
 	benchInSandbox(b, func(b *testing.B, n int) []time.Duration {
 		l := lesson(b, "1")
 		line := guided.CompletionLine(l, 1)
-		tm := startTerm(b, append(testEnv(b), extraEnv...), "lesson", "1")
+		tm := startTerm(b, append(shellEnv(b, shell), extraEnv...), "lesson", "1")
 		tm.Expect(0, prompt, 30*time.Second)
 		var ds []time.Duration
 		for i := 0; i < n; i++ {

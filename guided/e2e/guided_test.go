@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,69 +30,73 @@ func TestGuidedShellMarksEachStepAfterItsCommand(t *testing.T) {
 	if sandboxtest.Run(t) {
 		return
 	}
-	for _, l := range guidedLessons(t) {
-		t.Run(l.Slug, func(t *testing.T) {
-			n := len(l.Steps)
-			tm := startTerm(t, testEnv(t), "lesson", strconv.Itoa(l.ID))
-			tm.Expect(0, prompt, 30*time.Second)
-			start := tm.Since(0)
-			require.Contains(t, start, "→ step 1/"+strconv.Itoa(n)+": "+l.Steps[0].Title)
-			require.Contains(t, start, "[netlab "+l.Slug+" 1/"+strconv.Itoa(n)+"] # ")
-			require.NotContains(t, start, "✓ step")
-			require.Contains(t, start, "You are in a private sandbox")
-
-			reported := make([]bool, n+1)
-			// earlyOK: may step j be reported after a command of step k?
-			earlyOK := func(k, j int, last bool) bool {
-				if j == k {
-					return last || l.Steps[j-1].PassesEarly
-				}
-				if j < k {
-					return false
-				}
-				for m := k + 1; m <= j; m++ {
-					if !l.Steps[m-1].PassesEarly {
-						return false
-					}
-				}
-				return last
-			}
-			for i, s := range l.Steps {
-				k := i + 1
-				cmds := s.Commands()
-				require.NotEmpty(t, cmds, "step %d has no reference commands", k)
-				for ci, c := range cmds {
-					last := ci == len(cmds)-1
-					got := tm.run(c)
-					for j := 1; j <= n; j++ {
-						line := guided.CompletionLine(l, j)
-						if !strings.Contains(got, line) {
-							continue
-						}
-						require.False(t, reported[j], "step %d reported twice; second time after %q:\n%s", j, c, got)
-						require.True(t, earlyOK(k, j, last), "step %d reported too early, after %q (step %d):\n%s", j, c, k, got)
-						reported[j] = true
-					}
-				}
-				require.True(t, reported[k], "step %d not reported after its last command; output:\n%s", k, tm.Since(0))
-				if ff := firstFalse(reported); ff <= n {
-					require.Contains(t, tm.Since(0), "[netlab "+l.Slug+" "+strconv.Itoa(ff)+"/"+strconv.Itoa(n)+"] # ")
-				}
-			}
-			require.Contains(t, tm.Since(0), "★ Lesson "+strconv.Itoa(l.ID))
-			require.Contains(t, tm.Since(0), "[netlab "+l.Slug+" done] # ")
-
-			// Built-in help works without the lesson number.
-			out := tm.run("netlab check")
-			require.Contains(t, out, "All steps pass")
-
-			off := tm.Len()
-			tm.Send("exit")
-			tm.Expect(off, "Left lesson "+strconv.Itoa(l.ID), 30*time.Second)
-			require.NoError(t, tm.Wait(30*time.Second))
-			t.Log("transcript:\n" + tm.Since(0))
-		})
+	for _, shell := range shells(t) {
+		for _, l := range guidedLessons(t) {
+			t.Run(filepath.Base(shell)+"/"+l.Slug, func(t *testing.T) { marksEachStep(t, shell, l) })
+		}
 	}
+}
+
+func marksEachStep(t *testing.T, shell string, l *lessons.Lesson) {
+	n := len(l.Steps)
+	tm := startTerm(t, shellEnv(t, shell), "lesson", strconv.Itoa(l.ID))
+	tm.Expect(0, prompt, 30*time.Second)
+	start := tm.Since(0)
+	require.Contains(t, start, "→ step 1/"+strconv.Itoa(n)+": "+l.Steps[0].Title)
+	require.Contains(t, start, "[netlab "+l.Slug+" 1/"+strconv.Itoa(n)+"] # ")
+	require.NotContains(t, start, "✓ step")
+	require.Contains(t, start, "You are in a private sandbox")
+
+	reported := make([]bool, n+1)
+	// earlyOK: may step j be reported after a command of step k?
+	earlyOK := func(k, j int, last bool) bool {
+		if j == k {
+			return last || l.Steps[j-1].PassesEarly
+		}
+		if j < k {
+			return false
+		}
+		for m := k + 1; m <= j; m++ {
+			if !l.Steps[m-1].PassesEarly {
+				return false
+			}
+		}
+		return last
+	}
+	for i, s := range l.Steps {
+		k := i + 1
+		cmds := s.Commands()
+		require.NotEmpty(t, cmds, "step %d has no reference commands", k)
+		for ci, c := range cmds {
+			last := ci == len(cmds)-1
+			got := tm.run(c)
+			for j := 1; j <= n; j++ {
+				line := guided.CompletionLine(l, j)
+				if !strings.Contains(got, line) {
+					continue
+				}
+				require.False(t, reported[j], "step %d reported twice; second time after %q:\n%s", j, c, got)
+				require.True(t, earlyOK(k, j, last), "step %d reported too early, after %q (step %d):\n%s", j, c, k, got)
+				reported[j] = true
+			}
+		}
+		require.True(t, reported[k], "step %d not reported after its last command; output:\n%s", k, tm.Since(0))
+		if ff := firstFalse(reported); ff <= n {
+			require.Contains(t, tm.Since(0), "[netlab "+l.Slug+" "+strconv.Itoa(ff)+"/"+strconv.Itoa(n)+"] # ")
+		}
+	}
+	require.Contains(t, tm.Since(0), "★ Lesson "+strconv.Itoa(l.ID))
+	require.Contains(t, tm.Since(0), "[netlab "+l.Slug+" done] # ")
+
+	// Built-in help works without the lesson number.
+	out := tm.run("netlab check")
+	require.Contains(t, out, "All steps pass")
+
+	off := tm.Len()
+	tm.Send("exit")
+	tm.Expect(off, "Left lesson "+strconv.Itoa(l.ID), 30*time.Second)
+	require.NoError(t, tm.Wait(30*time.Second))
+	t.Log("transcript:\n" + tm.Since(0))
 }
 
 // firstFalse is the first step (1-based) not yet reported.
@@ -112,8 +117,14 @@ func TestGuidedShellHelpAndReplay(t *testing.T) {
 	if sandboxtest.Run(t) {
 		return
 	}
+	for _, shell := range shells(t) {
+		t.Run(filepath.Base(shell), func(t *testing.T) { helpAndReplay(t, shell) })
+	}
+}
+
+func helpAndReplay(t *testing.T, shell string) {
 	l := lesson(t, "1")
-	env := testEnv(t)
+	env := shellEnv(t, shell)
 	tm := startTerm(t, env, "lesson", "1")
 	tm.Expect(0, prompt, 30*time.Second)
 	out := tm.run("netlab hint")
@@ -134,15 +145,22 @@ func TestGuidedShellHelpAndReplay(t *testing.T) {
 	require.Contains(t, string(b), "1/3 steps done")
 	require.Contains(t, string(b), "Next: netlab lesson 1")
 
-	// A new sandbox is empty; netlab offers to replay step 1.
+	// A new sandbox is empty; netlab offers to replay step 1. The replay
+	// is quiet (the commands solve prints go to a log; lesson 4's would be
+	// 80 lines that scroll the introduction away): one line says what is
+	// replayed, one that the steps pass, then the current step.
 	tm = startTerm(t, env, "lesson", "1")
 	q := tm.Expect(0, "replay their reference solutions? [Y/n] ", 30*time.Second)
 	tm.Send("y")
 	end := tm.Expect(q, prompt, 60*time.Second)
 	got := tm.Since(q)[:end-q]
-	require.Contains(t, got, "ip netns add ns0")
-	require.Contains(t, got, guided.CompletionLine(l, 1))
+	require.Contains(t, got, "netlab: replaying the reference solutions of steps 1-1 (netlab solve 1 --step 1)")
+	require.NotContains(t, got, "ip netns add ns0", "the replayed commands are not printed")
+	require.Contains(t, got, "✓ step 1/3 passes already: "+l.Steps[0].Title)
+	require.Contains(t, got, "→ step 2/3: "+l.Steps[1].Title)
 	require.Contains(t, got, "[netlab netns 2/3] # ")
+	replay := got[strings.Index(got, "netlab: replaying"):]
+	require.Less(t, strings.Count(replay, "\n"), 6+strings.Count(l.Steps[1].Text, "\n"), "the replay is short:\n%s", replay)
 	off = tm.Len()
 	tm.Send("exit")
 	tm.Expect(off, "Left lesson 1", 30*time.Second)
@@ -300,9 +318,15 @@ func TestLessonInsideShell(t *testing.T) {
 	if sandboxtest.Run(t) {
 		return
 	}
+	for _, shell := range shells(t) {
+		t.Run(filepath.Base(shell), func(t *testing.T) { lessonInsideShell(t, shell) })
+	}
+}
+
+func lessonInsideShell(t *testing.T, shell string) {
 	before := hostState(t)
 	l := lesson(t, "1")
-	tm := startTerm(t, testEnv(t), "shell")
+	tm := startTerm(t, shellEnv(t, shell), "shell")
 	tm.Expect(0, "[netlab sandbox] # ", 30*time.Second)
 	off := tm.Len()
 	tm.Send("netlab lesson 1")

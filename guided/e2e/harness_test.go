@@ -113,7 +113,39 @@ type chunkTime struct {
 
 // testEnv is the environment of a netlab under test: its own progress
 // store and HOME (no rc files of the machine's user), bash as the shell.
-func testEnv(tb testing.TB) []string {
+func testEnv(tb testing.TB) []string { return shellEnv(tb, "/bin/bash") }
+
+// shells are the learner's shells the guided-mode tests run under: bash
+// and zsh (the course's notes were typed in zsh). A missing zsh skips
+// its cases, which CI=true turns into a failure (.ci/run installs it).
+func shells(tb testing.TB) []string {
+	out := []string{"/bin/bash"}
+	if p, err := exec.LookPath("zsh"); err == nil {
+		out = append(out, p)
+	} else {
+		sandboxtest.Skip(tb, "zsh is not installed: the guided tests cannot run under zsh")
+	}
+	return append(out, ashPath(tb))
+}
+
+// ashPath is BusyBox ash as OpenWrt has it: a link named ash to busybox
+// (BusyBox picks the applet by the name it was started as).
+func ashPath(tb testing.TB) string {
+	bb, err := exec.LookPath("busybox")
+	if err != nil {
+		sandboxtest.Skip(tb, "busybox is not installed: the guided tests cannot run under BusyBox ash")
+	}
+	dir, err := os.MkdirTemp("", "netlab-ash-")
+	require.NoError(tb, err)
+	require.NoError(tb, os.Chmod(dir, 0o755))
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	p := filepath.Join(dir, "ash")
+	require.NoError(tb, os.Symlink(bb, p))
+	return p
+}
+
+// shellEnv is testEnv with sh as the learner's $SHELL.
+func shellEnv(tb testing.TB, sh string) []string {
 	home := tb.TempDir()
 	var env []string
 	for _, e := range os.Environ() {
@@ -123,14 +155,20 @@ func testEnv(tb testing.TB) []string {
 			env = append(env, e)
 		}
 	}
-	return append(env, "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"), "SHELL=/bin/bash", "TERM=dumb", "PROMPT_COMMAND=")
+	return append(env, "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"), "SHELL="+sh, "TERM=dumb", "PROMPT_COMMAND=")
 }
 
 func startTerm(tb testing.TB, env []string, args ...string) *term {
 	tb.Helper()
+	return startTermCols(tb, env, 400, args...)
+}
+
+// startTermCols is startTerm on a terminal cols columns wide.
+func startTermCols(tb testing.TB, env []string, cols uint16, args ...string) *term {
+	tb.Helper()
 	cmd := exec.Command(netlabBin(tb), args...)
 	cmd.Env = env
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 400})
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: cols})
 	require.NoError(tb, err)
 	t := &term{tb: tb, f: f, cmd: cmd, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go func() {
@@ -256,10 +294,16 @@ const prompt = "] # "
 // output between the two.
 func (t *term) run(cmd string) string {
 	t.tb.Helper()
+	return t.runWithin(cmd, 60*time.Second)
+}
+
+// runWithin is run with a timeout of its own.
+func (t *term) runWithin(cmd string, timeout time.Duration) string {
+	t.tb.Helper()
 	off := t.Len()
 	t.Send(cmd)
 	// Skip the echo of the command itself, then wait for the prompt.
-	end := t.Expect(off, prompt, 60*time.Second)
+	end := t.Expect(off, prompt, timeout)
 	return t.Since(off)[:end-off]
 }
 

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/netlab/netlab/internal/buildinfo"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/progress"
 	"github.com/netlab/netlab/report"
 	"github.com/netlab/netlab/runner"
 )
@@ -17,12 +20,19 @@ import (
 type checkOpts struct {
 	asJSON, all      bool
 	junit, classroom string
+	classroom50      string
+	learner          string
 }
 
 // runCheck grades one lesson, or every lesson with --all, prints the
 // result and writes the requested report files. The exit code is the
 // worst of the lessons': 2 (could not judge) over 1 (failed) over 0.
 func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
+	for _, f := range []string{"junit", "classroom", "classroom50"} {
+		if cmd.Flags().Changed(f) && cmd.Flags().Lookup(f).Value.String() == "" {
+			return usageErr("--%s needs a file name (or - for standard output)", f)
+		}
+	}
 	var ls []*lessons.Lesson
 	switch {
 	case o.all && len(args) == 0:
@@ -45,12 +55,21 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	defer closeFn()
 	g := a.grader(lab)
 	var reps []runner.Report
-	for _, l := range ls {
-		reps = append(reps, g.Grade(cmd.Context(), l))
+	if o.all {
+		reps = g.GradeAll(cmd.Context(), ls)
+	} else {
+		reps = []runner.Report{g.GradeSuperseded(cmd.Context(), a.Lessons, ls[0])}
 	}
 	switch {
 	case o.asJSON && !o.all:
-		if err := reps[0].WriteJSON(a.Stdout); err != nil {
+		// The spec's fields, plus who and which netlab (for netlab class).
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			runner.Report
+			Learner string `json:"learner,omitempty"`
+			Version string `json:"netlab_version"`
+		}{reps[0], o.learner, buildinfo.Get().Version}); err != nil {
 			return err
 		}
 	case o.asJSON:
@@ -62,17 +81,23 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 			passed = passed && r.Passed
 		}
 		if err := enc.Encode(struct {
+			Learner string          `json:"learner,omitempty"`
+			Version string          `json:"netlab_version"`
 			Passed  bool            `json:"passed"`
 			Lessons []runner.Report `json:"lessons"`
-		}{passed, reps}); err != nil {
+		}{o.learner, buildinfo.Get().Version, passed, reps}); err != nil {
 			return err
 		}
 	default:
+		w := a.styled(a.Stdout)
 		for i, r := range reps {
 			if i > 0 {
-				fmt.Fprintln(a.Stdout)
+				fmt.Fprintln(w)
 			}
-			r.WriteText(a.Stdout)
+			r.WriteText(w)
+		}
+		if o.all {
+			fmt.Fprintf(a.Stdout, "\n%s\n", runner.AllSummary(reps))
 		}
 	}
 	if o.junit != "" {
@@ -85,6 +110,12 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 			return err
 		}
 	}
+	if o.classroom50 != "" {
+		c50 := report.NewClassroom50(reps, os.Getenv, time.Now())
+		if err := a.writeFile(o.classroom50, c50.WriteJSON); err != nil {
+			return err
+		}
+	}
 	var worst error
 	code := ExitOK
 	for _, r := range reps {
@@ -93,24 +124,32 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 			code, worst = ee.code, err
 		}
 	}
+	if o.classroom50 != "" && code == ExitFail {
+		// Classroom 50 reads the grade from the file: a failing grade is
+		// not a runner failure. Only an error grading (exit 2) is one.
+		return nil
+	}
 	return worst
 }
 
-// writeFile writes a report file; "-" is stdout.
+// writeFile writes a report file; "-" is stdout. Under sudo the file is
+// written as the learner who asked for it (progress.AsLearner).
 func (a *App) writeFile(path string, write func(io.Writer) error) error {
 	if path == "-" {
 		return write(a.Stdout)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return usageErr("netlab cannot write the report: %v", err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return usageErr("netlab cannot write the report %s: %v", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return usageErr("netlab cannot write the report %s: %v", path, err)
-	}
-	return nil
+	return progress.AsLearner(func() error {
+		f, err := os.Create(path)
+		if err != nil {
+			return usageErr("netlab cannot write the report: %v", err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return usageErr("netlab cannot write the report %s: %v", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return usageErr("netlab cannot write the report %s: %v", path, err)
+		}
+		return nil
+	})
 }

@@ -7,24 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
+	"github.com/netlab/netlab/sandbox"
 )
 
 // Exit codes (SPEC §2).
@@ -52,21 +49,44 @@ type App struct {
 	Stdin          io.Reader
 	// Lessons are the lessons to serve (default: the embedded ones).
 	Lessons []*lessons.Lesson
+	// lang is the language the embedded lessons are served in, once a
+	// command needs them (see useLang, loadLessons).
+	lang i18n.Lang
 	// OpenLab opens the kernel (default: kernel.New).
 	OpenLab func() (runner.Lab, func(), error)
 	// Privileged reports whether netlab may change and enter namespaces
-	// (default: CAP_NET_ADMIN and CAP_SYS_ADMIN in the effective set).
+	// (default: CAP_NET_ADMIN and CAP_SYS_ADMIN in the effective set, over
+	// the current network namespace: root inside a sandbox is privileged).
 	Privileged func() bool
-	Shell      runner.Shell
+	// InSandbox reports whether netlab runs inside its own sandbox
+	// (default: sandbox.Inside, read from the kernel).
+	InSandbox func() bool
+	// Sandboxes lists the learner's running lesson sandboxes (default:
+	// sandbox.Running); nil: check, hint and watch never look for one.
+	Sandboxes func() ([]sandbox.Record, error)
+	// EnterSandbox runs `netlab args...` inside a running sandbox and
+	// returns its exit code (default: through nsenter).
+	EnterSandbox func(ctx context.Context, r sandbox.Record, args []string) (int, error)
+	// SandboxAvailable says why no sandbox can be made here, or nil
+	// (default: sandbox.Available; nil: assume it can).
+	SandboxAvailable func() error
+	Shell            runner.Shell
 	// ProbeTimeout bounds one ping or TCP probe.
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
 	Doctor *doctor.Env
+
+	// NoColor is --no-color: no colour even on a terminal (style.Enabled
+	// also honours NO_COLOR and TERM=dumb).
+	NoColor bool
+
+	// out is stdout's error record while Run runs.
+	out *output
 }
 
 // NewApp returns an App wired to the real machine.
 func NewApp() *App {
-	return &App{
+	a := &App{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin,
 		OpenLab: func() (runner.Lab, func(), error) {
 			k, err := kernel.New()
@@ -75,50 +95,61 @@ func NewApp() *App {
 			}
 			return k, func() { k.Close() }, nil
 		},
-		Privileged:   HasNetAdmin,
-		Shell:        runner.SysShell{},
-		ProbeTimeout: checks.DefaultProbeTimeout,
+		Privileged:       HasNetAdmin,
+		InSandbox:        sandbox.Inside,
+		Sandboxes:        sandbox.Running,
+		SandboxAvailable: sandbox.Available,
+		Shell:            runner.SysShell{},
+		ProbeTimeout:     checks.DefaultProbeTimeout,
 	}
+	a.EnterSandbox = a.enterSandbox
+	return a
 }
 
-// HasNetAdmin reports whether the effective capability set holds
-// CAP_NET_ADMIN and CAP_SYS_ADMIN (setns into a namespace needs the latter).
-func HasNetAdmin() bool {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return false
-	}
-	has := func(c int) bool { return data[c/32].Effective&(1<<(uint(c)%32)) != 0 }
-	return has(unix.CAP_NET_ADMIN) && has(unix.CAP_SYS_ADMIN)
-}
+// HasNetAdmin reports whether netlab may change its network namespace:
+// CAP_NET_ADMIN and CAP_SYS_ADMIN (setns needs the latter) in the
+// effective set, held in a user namespace that owns the current network
+// namespace. Root inside a sandbox has them; a user outside does not.
+func HasNetAdmin() bool { return sandbox.CanAdminNet() }
 
-var errNotRoot = &exitError{code: ExitUsage, msg: "netlab needs CAP_NET_ADMIN: run it with sudo"}
+var errNotRoot = &exitError{code: ExitUsage, msg: "netlab changes this machine's own network only as root: run it inside a lesson shell (netlab lesson N, netlab shell), or with sudo"}
 
 // Run executes netlab with args and returns the exit code.
 func (a *App) Run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := a.rootCommand()
+	if code := a.useLang(root, args); code >= 0 {
+		return code
+	}
+	args = a.withDefaultLesson(root, args)
+	// Run in the learner's sandbox, the netlab there writes to this very
+	// stdout (a terminal stays a terminal) and answers for its own output.
+	if code, ok := a.redirect(ctx, root, args); ok {
+		return code
+	}
+	// Every command writes through one writer that remembers the first
+	// failed write: output that could not be written (>/dev/full, a
+	// closed stdout) is exit 2, whatever the command concluded.
+	out := newOutput(a.Stdout)
+	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
+	a.Stdout, a.out = out.w, out
 	// Lessons are decoded only by commands that run: `--help`, `help` and
-	// usage errors never pay for it (and a guided prompt's __tick starts
-	// faster).
-	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+	// usage errors never pay for it.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if cmd.Name() == "help" {
 			return nil
 		}
-		if a.Lessons == nil && len(args) == 1 && oneLessonCommands[cmd.Name()] {
-			if ls, ok := loadOne(args[0]); ok {
-				a.Lessons = ls
-				return nil
-			}
-		}
 		return a.loadLessons()
 	}
-	root.SetArgs(a.withDefaultLesson(root, args))
+	root.SetArgs(args)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
 	err := root.ExecuteContext(ctx)
+	if werr := out.err(); werr != nil {
+		fmt.Fprintf(a.Stderr, "netlab could not write its output: %v\n", werr)
+		return ExitUsage
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -153,14 +184,16 @@ them by reading the kernel's state and by sending real packets.`,
 		Args:          cobra.NoArgs,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v (see netlab --help)", err) })
+	withVersionAndCompletion(root)
+	root.PersistentFlags().BoolVar(&a.NoColor, "no-color", false, "no colour, even on a terminal (NO_COLOR and TERM=dumb do the same)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	root.AddCommand(
 		a.listCommand(),
 		a.lessonCommand(),
 		a.checkCommand(),
 		a.hintCommand(),
 		a.solveCommand(),
+		a.setupCommand(),
 		a.resetCommand(),
 		a.doctorCommand(),
 		a.shellCommand(),
@@ -170,12 +203,17 @@ them by reading the kernel's state and by sending real packets.`,
 		a.selftestCommand(),
 		a.selftestUnitCommand(),
 		a.doctorTryCommand(),
+		a.versionCommand(),
+		a.classCommand(),
 	)
 	return root
 }
 
 // lesson resolves a lesson argument (number or slug).
 func (a *App) lesson(key string) (*lessons.Lesson, error) {
+	if err := a.loadLessons(); err != nil {
+		return nil, err
+	}
 	l, err := lessons.Find(a.Lessons, key)
 	if err != nil {
 		return nil, usageErr("%v", err)
@@ -212,60 +250,12 @@ func (a *App) loadLessons() error {
 		return nil
 	}
 	ls, err := lessons.LoadEmbedded()
+	if err == nil && a.lang != "" {
+		ls, err = lessons.Localize(ls, a.lang)
+	}
 	if err != nil {
 		return &exitError{code: ExitUsage, msg: fmt.Sprintf("netlab's built-in lessons do not load: %v", err)}
 	}
 	a.Lessons = ls
 	return nil
-}
-
-// oneLessonCommands need, given one lesson argument, that lesson and the
-// ones it requires, and nothing else (solve builds what it requires).
-var oneLessonCommands = map[string]bool{"check": true, "hint": true, "solve": true, "reset": true}
-
-// loadOne decodes only the embedded lesson named by key (a number or a
-// slug) and the lessons it requires: `netlab check 2` need not decode the
-// other lessons. It finds the file by the embedded files' names
-// (NN-slug.yaml) and reports false whenever anything is unusual (no such
-// file, a name that does not match the lesson inside, a decoding error),
-// leaving the full load to judge and to say what is wrong.
-func loadOne(key string) ([]*lessons.Lesson, bool) {
-	fsys := lessons.Embedded()
-	find := func(key string) (string, bool) {
-		pattern := "*-" + key + ".yaml"
-		if n, err := strconv.Atoi(key); err == nil {
-			pattern = fmt.Sprintf("%02d-*.yaml", n)
-		}
-		m, err := fs.Glob(fsys, pattern)
-		return firstOf(m), err == nil && len(m) == 1
-	}
-	var out []*lessons.Lesson
-	for len(out) < 8 {
-		name, ok := find(key)
-		if !ok {
-			return nil, false
-		}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, false
-		}
-		l, err := lessons.Parse(path.Join("lessons", name), data, checks.Default())
-		if err != nil || name != fmt.Sprintf("%02d-%s.yaml", l.ID, l.Slug) {
-			return nil, false
-		}
-		out = append(out, l)
-		if l.Requires == "" {
-			sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-			return out, true
-		}
-		key = l.Requires
-	}
-	return nil, false
-}
-
-func firstOf(xs []string) string {
-	if len(xs) == 0 {
-		return ""
-	}
-	return xs[0]
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/termsafe"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
@@ -22,8 +24,7 @@ func (a *App) listCommand() *cobra.Command {
 }
 
 func (a *App) list(ctx context.Context) error {
-	a.printList(a.Stdout)
-	return nil
+	return a.printList(ctx, a.Stdout)
 }
 
 func (a *App) lessonCommand() *cobra.Command {
@@ -37,6 +38,11 @@ func (a *App) lessonCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("from-step") {
+				if err := stepRange("from-step", l.ID, len(l.Steps), o.fromStep); err != nil {
+					return err
+				}
+			}
 			return a.runLesson(cmd.Context(), l, o)
 		},
 	}
@@ -47,7 +53,7 @@ func (a *App) lessonCommand() *cobra.Command {
 // showLesson prints the lesson with a mark per step when it can grade, and
 // the next step's instructions.
 func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
-	w := a.Stdout
+	w := a.styled(a.Stdout)
 	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
 	var rep *runner.Report
 	if a.Privileged() {
@@ -82,6 +88,10 @@ func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
 	return nil
 }
 
+// minProbeTimeout: below it, a probe cannot get an answer even from the
+// next namespace, and a correct lesson would fail.
+const minProbeTimeout = 10 * time.Millisecond
+
 func (a *App) checkCommand() *cobra.Command {
 	var opts checkOpts
 	cmd := &cobra.Command{
@@ -94,8 +104,10 @@ func (a *App) checkCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print one JSON object (SPEC §3)")
 	cmd.Flags().BoolVar(&opts.all, "all", false, "grade every lesson (exit code: the worst of them)")
 	cmd.Flags().StringVar(&opts.junit, "junit", "", "also write a JUnit XML report to `FILE` (one testcase per check)")
-	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a GitHub Classroom style result to `FILE` (points per step)")
-	cmd.Flags().DurationVar(&a.ProbeTimeout, "probe-timeout", a.ProbeTimeout, "how long one ping or TCP probe may wait")
+	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a result for the sunset GitHub Classroom autograder to `FILE` (legacy format, points per step)")
+	cmd.Flags().StringVar(&opts.classroom50, "classroom50", "", "also write a Classroom 50 result (classroom50/result/v1) to `FILE`; a failing grade then exits 0, only an error grading exits 2")
+	cmd.Flags().StringVar(&opts.learner, "learner", "", "with --json: name the learner in the report (netlab class reads it)")
+	cmd.Flags().Var(minDuration{p: &a.ProbeTimeout, min: minProbeTimeout}, "probe-timeout", "how long one ping or TCP probe may wait (at least 10ms)")
 	return cmd
 }
 
@@ -129,7 +141,7 @@ func (a *App) hintCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
-			rep := a.grader(lab).Grade(cmd.Context(), l)
+			rep := a.grader(lab).GradeSuperseded(cmd.Context(), a.Lessons, l)
 			i := rep.FirstUnfinished()
 			if i < 0 {
 				fmt.Fprintf(a.Stdout, "Lesson %d is complete: no hint needed.\n", l.ID)
@@ -141,7 +153,8 @@ func (a *App) hintCommand() *cobra.Command {
 				hints = hints[:1]
 			}
 			for _, h := range hints {
-				fmt.Fprintf(a.Stdout, "  hint: %s\n", h.Text)
+				// A hint may quote the why, and with it names from the kernel.
+				fmt.Fprintf(a.Stdout, "  hint: %s\n", termsafe.Escape(h.Text))
 			}
 			return nil
 		},
@@ -161,15 +174,29 @@ func (a *App) solveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if step < 0 || step > len(l.Steps) {
-				return usageErr("lesson %d has steps 1 to %d; --step %d is not one of them", l.ID, len(l.Steps), step)
+			// No --step is the whole solution; a given one is 1..N.
+			if cmd.Flags().Changed("step") {
+				if err := stepRange("step", l.ID, len(l.Steps), step); err != nil {
+					return err
+				}
 			}
 			lab, closeFn, err := a.lab()
 			if err != nil {
 				return err
 			}
 			defer closeFn()
-			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
+			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			// The commands' output quotes the kernel (names, rules).
+			out := &termsafe.Writer{W: a.Stdout}
+			defer out.Flush()
+			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: out, Lessons: a.Lessons}
 			if err := s.Solve(cmd.Context(), l, step); err != nil {
 				return &exitError{code: ExitFail, msg: err.Error()}
 			}
@@ -180,8 +207,25 @@ func (a *App) solveCommand() *cobra.Command {
 	return cmd
 }
 
+// recordHost records, before a --host lesson changes anything, what
+// lesson-named objects and rules the host already has (reset keeps them).
+func (a *App) recordHost(ctx context.Context) {
+	lab, closeFn, err := a.lab()
+	if err == nil {
+		defer closeFn()
+		var unlock func()
+		if unlock, err = runner.LockLab(ctx, lab); err == nil {
+			err = runner.RecordBefore(ctx, lab, a.Lessons)
+			unlock()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "netlab: warning: could not record the host's state before the lesson (%v); reset still leaves what is not a lesson's\n", err)
+	}
+}
+
 func (a *App) resetCommand() *cobra.Command {
-	var all bool
+	var all, force bool
 	cmd := &cobra.Command{
 		Use:   "reset N | --all",
 		Short: "Remove what a lesson creates (its namespaces, links, rules), nothing else",
@@ -204,12 +248,60 @@ func (a *App) resetCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
-			if err := runner.Reset(cmd.Context(), lab, ls, a.Stdout); err != nil {
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
+			// What reset names (namespaces, links, rule texts) comes
+			// from the kernel.
+			out := &termsafe.Writer{W: a.Stdout}
+			defer out.Flush()
+			if err := runner.ResetWith(cmd.Context(), lab, runner.ResetOptions{Lessons: ls, All: a.Lessons, Force: force}, out); err != nil {
 				return &exitError{code: ExitFail, msg: "reset could not remove everything: " + firstLine(err.Error())}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "reset every lesson")
+	cmd.Flags().BoolVar(&force, "force", false, "also remove lesson-named objects that carry foreign state or were there before")
+	return cmd
+}
+
+func (a *App) setupCommand() *cobra.Command {
+	var seed int64
+	cmd := &cobra.Command{
+		Use:   "setup N [--seed S]",
+		Short: "Build the lesson's starting state (lessons 4 and 7: lesson 3's finished network)",
+		Args:  exactlyOneLesson,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.lesson(args[0])
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("seed") {
+				return usageErr("--seed chooses the faults of a troubleshooting lesson; lesson %d (%s) has none", l.ID, l.Slug)
+			}
+			lab, closeFn, err := a.lab()
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
+			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
+			if err := s.Setup(cmd.Context(), l); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&seed, "seed", 0, "choose the faults of a troubleshooting lesson (the same seed gives the same faults)")
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/lessons"
@@ -46,29 +47,6 @@ func TestIsTerminal(t *testing.T) {
 	require.False(t, isTerminal(f))
 }
 
-func TestShellSetupBash(t *testing.T) {
-	ls, err := lessons.LoadEmbedded()
-	require.NoError(t, err)
-	sess := t.TempDir()
-	t.Setenv("SHELL", "/usr/bin/fish")
-	var warn bytes.Buffer
-	argv, env, err := shellSetup(sess, ls[0], []string{"netlab solve 1 --step 1"}, &warn)
-	require.NoError(t, err)
-	require.Contains(t, warn.String(), "uses bash instead of fish")
-	require.Equal(t, "--rcfile", argv[1])
-	rc, err := os.ReadFile(filepath.Join(sess, "bashrc"))
-	require.NoError(t, err)
-	for _, want := range []string{`. "$HOME/.bashrc"`, "PROMPT_COMMAND=\"__netlab_tick", "netlab __tick)", "netlab __tickd $$", "PS1='[netlab netns ${__netlab_pos}] # '", "netlab solve 1 --step 1"} {
-		require.Contains(t, string(rc), want)
-	}
-	require.Contains(t, env, envSession+"="+sess)
-
-	// The bare shell keeps the learner's own shell.
-	argv, _, err = shellSetup(t.TempDir(), nil, nil, &warn)
-	require.NoError(t, err)
-	require.Equal(t, []string{"/usr/bin/fish"}, argv)
-}
-
 func TestAskReadsOneLine(t *testing.T) {
 	in := strings.NewReader("n\nip netns add ns0\n")
 	var out bytes.Buffer
@@ -104,4 +82,45 @@ func TestListShowsProgress(t *testing.T) {
 	require.Equal(t, ExitOK, a.Run([]string{"list"}))
 	require.Contains(t, errb.String(), "warning: progress file was unreadable")
 	require.Contains(t, out.String(), "Next: netlab lesson 1 ")
+}
+
+// TestLessonPrintsWhenStdoutIsNoTerminal: `netlab lesson 1 | tail -3`
+// must not open a shell whose output vanishes into the pipe.
+func TestLessonPrintsWhenStdoutIsNoTerminal(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	ptm, tty, err := pty.Open()
+	require.NoError(t, err)
+	defer ptm.Close()
+	defer tty.Close()
+	t.Setenv(envSession, "")
+	t.Setenv(envLesson, "")
+	var out, errb bytes.Buffer
+	// Privileged: without the check on stdout it would start a guided
+	// shell (and fail here, as the fake has no kernel to open).
+	a := &App{Lessons: ls, Stdin: tty, Stdout: &out, Stderr: &errb, Privileged: func() bool { return false }}
+	require.Equal(t, ExitOK, a.Run([]string{"lesson", "1"}), errb.String())
+	require.Contains(t, out.String(), "Lesson 1 netns")
+	require.Contains(t, out.String(), "Next, step 1")
+	require.Contains(t, errb.String(), "the output is not a terminal")
+}
+
+// TestLessonInsideAnotherLessonsShell: `netlab lesson 3` in lesson 1's
+// shell says that lesson 1 keeps grading and how to switch.
+func TestLessonInsideAnotherLessonsShell(t *testing.T) {
+	ls, err := lessons.LoadEmbedded()
+	require.NoError(t, err)
+	t.Setenv(envSession, t.TempDir())
+	t.Setenv(envLesson, "1")
+	var out, errb bytes.Buffer
+	a := &App{Lessons: ls, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Privileged: func() bool { return false }}
+	require.Equal(t, ExitOK, a.Run([]string{"lesson", "3"}))
+	require.Contains(t, errb.String(), "this shell is lesson 1's and keeps grading lesson 1")
+	require.Contains(t, errb.String(), "type exit, then netlab lesson 3")
+	require.Contains(t, out.String(), "Lesson 3 bridge")
+
+	// The same lesson: just its text, no note.
+	errb.Reset()
+	require.Equal(t, ExitOK, a.Run([]string{"lesson"}))
+	require.NotContains(t, errb.String(), "keeps grading")
 }

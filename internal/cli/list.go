@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -10,11 +12,16 @@ import (
 
 // printList is `netlab list`: every lesson with the learner's progress and
 // the suggested next one.
-func (a *App) printList(w io.Writer) {
-	prog, err := progressStore(a.Stderr).Load()
-	if err != nil {
+func (a *App) printList(ctx context.Context, w io.Writer) error {
+	prog, err := progressStore(a.Stderr).LoadContext(ctx)
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// Ctrl-C or SIGTERM while another netlab held the lock.
+		return usageErr("%v", err)
+	case err != nil:
 		fmt.Fprintf(a.Stderr, "netlab: warning: progress is not available: %v\n", err)
 	}
+	w = a.styled(w)
 	fmt.Fprintln(w, "netlab lessons:")
 	for _, l := range a.Lessons {
 		fmt.Fprintf(w, "  %s %d  %-10s %s (%d steps)%s\n", listMark(prog, l), l.ID, l.Slug, l.Title, len(l.Steps), listState(prog, l))
@@ -24,6 +31,7 @@ func (a *App) printList(w io.Writer) {
 	} else if len(a.Lessons) > 0 {
 		fmt.Fprintln(w, "\nEvery lesson is complete. Well done.")
 	}
+	return nil
 }
 
 func listMark(d progress.Data, l *lessons.Lesson) string {

@@ -45,8 +45,12 @@ A step with no catalogued mistake is a warning, a failure with --strict
 				}
 				ls = append(ls, l)
 			}
-			if !a.Privileged() {
-				return errNotRoot
+			// Every unit runs in a sandbox of its own: no root needed,
+			// only a kernel that lets this user make one.
+			if a.SandboxAvailable != nil {
+				if err := a.SandboxAvailable(); err != nil {
+					return usageErr("%v", err)
+				}
 			}
 			cat, err := mistakes.Catalog()
 			if err != nil {
@@ -60,10 +64,14 @@ A step with no catalogued mistake is a warning, a failure with --strict
 				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, Chunk: chunk, AllMistakes: all, ProbeTimeout: probe, Strict: strict,
 				Spawn: selftest.ExecSpawner(self, []string{selftestUnitCmd}, nil),
 			}
-			// The host is only read, from outside every sandbox.
-			if k, err := kernel.New(); err == nil {
-				defer k.Close()
-				s.Host = k
+			// The host is only read, from outside every sandbox (and only
+			// where netlab may read every namespace: a user's sandboxes
+			// cannot change the host's network at all).
+			if a.Privileged() {
+				if k, err := kernel.New(); err == nil {
+					defer k.Close()
+					s.Host = k
+				}
 			}
 			res := s.Run(cmd.Context(), ls)
 			if asJSON {
@@ -84,7 +92,8 @@ A step with no catalogued mistake is a warning, a failure with --strict
 	cmd.Flags().IntVar(&parallel, "parallel", 0, "sandboxes at once (default 4 per CPU)")
 	cmd.Flags().BoolVar(&all, "all-mistakes", false, "inject every catalogued mistake (default: the first of each step)")
 	cmd.Flags().IntVar(&chunk, "chunk", 0, "states of a lesson's progression per sandbox (0: all in one; smaller runs more in parallel but rebuilds more)")
-	cmd.Flags().DurationVar(&probe, "probe-timeout", 500*time.Millisecond, "how long one probe may wait inside the sandboxes")
+	probe = 500 * time.Millisecond
+	cmd.Flags().Var(minDuration{p: &probe, min: minProbeTimeout}, "probe-timeout", "how long one probe may wait inside the sandboxes (at least 10ms)")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -47,17 +48,23 @@ watch.`,
 			store := progressStore(a.Stderr)
 			w := &guided.Watch{
 				Lesson: l,
-				Grader: freshGrader{open: a.OpenLab, probeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
+				Grader: guided.FreshGrader{Open: a.OpenLab, ProbeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
 				Events: src.Events(),
-				Print:  guided.Printer{Out: a.Stdout, Lessons: a.Lessons, Verbose: verbose},
+				Print:  guided.Printer{Out: a.styled(a.Stdout), Lessons: a.Lessons, Verbose: verbose},
 				OnChange: func(c guided.Change) {
-					if err := store.Record(l.Slug, c.To, len(l.Steps)); err != nil {
+					if err := store.RecordContext(cmd.Context(), l.Slug, c.To, len(l.Steps)); err != nil {
 						fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
 					}
 				},
 			}
+			// Output nobody can read ends the watch (Run reports it).
+			ctx, cancel := context.WithCancelCause(cmd.Context())
+			defer cancel(nil)
+			if a.out != nil {
+				a.out.notify(cancel)
+			}
 			fmt.Fprintf(a.Stdout, "watching lesson %d (%s): changes appear here as you work in another terminal; Ctrl-C to stop\n", l.ID, l.Slug)
-			err = w.Run(cmd.Context())
+			err = w.Run(ctx)
 			if errors.Is(err, guided.ErrEventsClosed) {
 				return usageErr("netlab stopped receiving kernel events; start watch again")
 			}

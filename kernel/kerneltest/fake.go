@@ -23,8 +23,21 @@ type NS struct {
 	Ruleset   kernel.Ruleset
 	NSIDs     map[string]int // id this namespace uses for another (by name)
 	Stale     bool           // /run/netns entry is a leftover file
+	Foreign   bool           // /run/netns entry is not a namespace of its own (kernel.NSForeign)
 	SameAs    string         // another name for the same namespace
 	RouteGetF func(dst net.IP) (kernel.Route, error)
+
+	// IPv6 (lesson 7); RouteGet6F answers RouteGet6 (nil: unreachable).
+	Addrs6     []kernel.Addr6
+	Routes6    []kernel.Route
+	Neigh6     []kernel.Neigh
+	RouteGet6F func(dst net.IP, oif string) (kernel.Route, error)
+
+	// Overlays (lesson 6): vxlan devices, their fdb by device name, and
+	// counters by link name.
+	VXLANs    []kernel.VXLAN
+	VXLANFDB  map[string][]kernel.TunnelFDB
+	LinkStats map[string]kernel.LinkStats
 }
 
 // Fake is a kernel made of maps. The zero value has an empty root.
@@ -75,7 +88,7 @@ func (f *Fake) get(name string) (*NS, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ns, ok := f.NSs[name]
-	if !ok || ns.Stale {
+	if !ok || ns.Stale || ns.Foreign {
 		return nil, fmt.Errorf("%s: %w", name, kernel.ErrNoNamespace)
 	}
 	return ns, nil
@@ -86,7 +99,7 @@ func (f *Fake) Namespaces(ctx context.Context) ([]string, error) {
 	defer f.mu.Unlock()
 	var out []string
 	for n, ns := range f.NSs {
-		if n != kernel.Root && !ns.Stale {
+		if n != kernel.Root && !ns.Stale && !ns.Foreign {
 			out = append(out, n)
 		}
 	}
@@ -103,6 +116,8 @@ func (f *Fake) NamespaceState(ctx context.Context, name string) (kernel.NSState,
 		return kernel.NSMissing, nil
 	case ns.Stale:
 		return kernel.NSStale, nil
+	case ns.Foreign:
+		return kernel.NSForeign, nil
 	}
 	return kernel.NSPresent, nil
 }
@@ -285,4 +300,67 @@ func (f *Fake) Exec(ctx context.Context, name, tool string, args ...string) ([]b
 	defer f.mu.Unlock()
 	f.Execs = append(f.Execs, fmt.Sprint(name, ": ", tool, " ", args))
 	return nil, nil
+}
+
+func (f *Fake) Addrs6(ctx context.Context, name string) ([]kernel.Addr6, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.Addrs6, nil
+}
+
+func (f *Fake) Routes6(ctx context.Context, name string) ([]kernel.Route, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.Routes6, nil
+}
+
+func (f *Fake) Neighbors6(ctx context.Context, name string) ([]kernel.Neigh, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.Neigh6, nil
+}
+
+func (f *Fake) RouteGet6(ctx context.Context, name string, dst net.IP, oif string) (kernel.Route, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return kernel.Route{}, err
+	}
+	if ns.RouteGet6F == nil {
+		return kernel.Route{}, fmt.Errorf("route to %s: network is unreachable", dst)
+	}
+	return ns.RouteGet6F(dst, oif)
+}
+
+func (f *Fake) VXLANs(ctx context.Context, name string) ([]kernel.VXLAN, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.VXLANs, nil
+}
+
+func (f *Fake) VXLANFDB(ctx context.Context, name, dev string) ([]kernel.TunnelFDB, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return nil, err
+	}
+	return ns.VXLANFDB[dev], nil
+}
+
+func (f *Fake) LinkStats(ctx context.Context, name, link string) (kernel.LinkStats, error) {
+	ns, err := f.get(name)
+	if err != nil {
+		return kernel.LinkStats{}, err
+	}
+	st, ok := ns.LinkStats[link]
+	if !ok {
+		return kernel.LinkStats{}, fmt.Errorf("%s in %s: no such link", link, name)
+	}
+	return st, nil
 }

@@ -1,0 +1,190 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"strings"
+
+	"github.com/netlab/netlab/kernel"
+)
+
+// The IPv6 path of a ping6 (lesson 7): what kernel state proves before the
+// probe (no route, an address still tentative or a duplicate, nobody has
+// the destination), and what explains a probe without an answer (a rule
+// that dropped it; all of ICMPv6 dropped, which kills neighbour discovery;
+// neighbour discovery that got no answer).
+
+type path6 struct {
+	from    string
+	dst     netip.Addr
+	dev     string     // the interface the probe leaves by
+	nextHop netip.Addr // the gateway, or dst itself
+	holder  place      // who has dst ("" ns when nobody)
+}
+
+func walk6(ctx context.Context, k kernel.Kernel, from string, dst netip.Addr, zone string) (path6, *Result) {
+	p := path6{from: from, dst: dst, nextHop: dst}
+	if from != kernel.Root {
+		st, err := k.NamespaceState(ctx, from)
+		if err != nil {
+			return p, fail(FromErr(err, from))
+		}
+		if st != kernel.NSPresent {
+			return p, fail(Failf("namespace %s does not exist, so nothing can be sent from it", from).WithFix("ip netns add " + from).WithMistake("ns-missing"))
+		}
+	}
+	r, err := k.RouteGet6(ctx, from, net.IP(dst.AsSlice()), zone)
+	if err != nil || r.Type == "unreachable" || r.Type == "blackhole" || r.Type == "prohibit" {
+		if errors.Is(err, kernel.ErrNoNamespace) {
+			return p, fail(FromErr(err, from))
+		}
+		return p, fail(noRoute6(ctx, k, from, dst, zone))
+	}
+	if r.Type == "local" {
+		return p, fail(Failf("%s is an address of %s itself: a ping to it is answered by its own lo and proves nothing about the link", dst, nsName(from)).WithMistake("ping-self"))
+	}
+	p.dev = r.Dev
+	if r.Gw != nil {
+		if gw, ok := netip.AddrFromSlice(r.Gw); ok {
+			p.nextHop = gw.Unmap()
+		}
+	}
+	if l, ok, err := findLink(ctx, k, from, p.dev); err == nil && ok {
+		if !l.AdminUp {
+			return p, fail(Failf("%s is down, and %s's IPv6 route to %s leaves through it", inNS(l.Name, from), nsName(from), dst).
+				WithFix(ipCmd(from, "link set "+l.Name+" up")).WithMistake("link-down"))
+		}
+		if res := sourceUsable(ctx, k, from, l, dst); res != nil {
+			return p, res
+		}
+	}
+	h, ok := holder6(ctx, k, dst, place{ns: from, link: p.dev})
+	if !ok {
+		return p, fail(Failf("no namespace of the lab has the address %s, so nobody can answer", dst).WithMistake("addr-missing"))
+	}
+	p.holder = h
+	if l, ok, err := findLink(ctx, k, h.ns, h.link); err == nil && ok {
+		if as, err := k.Addrs6(ctx, h.ns); err == nil {
+			for _, a := range as {
+				if a.Link == h.link && a.Prefix.Addr() == dst {
+					if r := dadState(ctx, k, h.ns, l, a); r != nil {
+						r.Why = "the destination " + r.Why
+						r.Message = r.Why
+						return p, r
+					}
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+// sourceUsable fails when every address ns could send from on l (of the
+// destination's scope) is tentative or dadfailed.
+func sourceUsable(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link, dst netip.Addr) *Result {
+	as, err := k.Addrs6(ctx, ns)
+	if err != nil {
+		return nil
+	}
+	var bad *kernel.Addr6
+	for i, a := range as {
+		if a.Link != l.Name || a.LinkLocal() != dst.IsLinkLocalUnicast() {
+			continue
+		}
+		if !a.Tentative && !a.DADFailed {
+			return nil
+		}
+		if bad == nil || !dst.IsLinkLocalUnicast() && a.Prefix.Contains(dst) {
+			bad = &as[i]
+		}
+	}
+	if bad == nil {
+		return nil
+	}
+	r := dadState(ctx, k, ns, l, *bad)
+	r.Why = nsName(ns) + " has no usable source address for " + dst.String() + ": " + r.Why
+	r.Message = r.Why
+	return r
+}
+
+// noRoute6 explains an IPv6 destination the kernel has no route to.
+func noRoute6(ctx context.Context, k kernel.Kernel, ns string, dst netip.Addr, zone string) Result {
+	if dst.IsLinkLocalUnicast() && zone != "" {
+		if l, ok, err := findLink(ctx, k, ns, zone); err == nil && !ok {
+			return missingLink(ctx, k, ns, zone)
+		} else if ok && !l.AdminUp {
+			return Failf("%s is down, so nothing leaves through it to %s", inNS(zone, ns), dst).WithFix(ipCmd(ns, "link set "+zone+" up")).WithMistake("link-down")
+		}
+	}
+	routes, _ := k.Routes6(ctx, ns)
+	hasDefault := false
+	for _, r := range routes {
+		hasDefault = hasDefault || r.IsDefault()
+	}
+	if !hasDefault {
+		return Failf("%s has no IPv6 route to %s: none of its IPv6 prefixes covers it, and it has no IPv6 default route (`ip -6 route` is a table of its own: the IPv4 default route does not count)", nsName(ns), dst).
+			WithMistake("no-default-route")
+	}
+	return Failf("%s has no usable IPv6 route to %s (`ip -n %s -6 route get %s` says why)", nsName(ns), dst, ns, dst).WithMistake("no-route")
+}
+
+// after6 explains an ICMPv6 echo that got no answer.
+// The second result is the rule that dropped the probe, when one did.
+func after6(ctx context.Context, k kernel.Kernel, p path6, before nfCounts, after nfSnap) (*Result, *kernel.NFRule) {
+	for _, m := range moved(before, after) {
+		if !isDrop(m.rule) || !couldMatch6(m.rule) {
+			continue
+		}
+		if dropsAllICMPv6(m.rule) {
+			return fail(Failf("the rule `%s` in %s dropped %s of this probe, and it drops all of ICMPv6, not only echo requests: neighbour discovery (who has this address?) is ICMPv6 too, so nothing can even find the MAC",
+				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("icmpv6-all-dropped")), &m.rule
+		}
+		return fail(Failf("the rule `%s` in %s dropped %s of this probe", showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).
+			WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule")), &m.rule
+	}
+	if ns, err := k.Neighbors6(ctx, p.from); err == nil {
+		for _, n := range ns {
+			nh, _ := netip.AddrFromSlice(n.IP)
+			if n.Dev == p.dev && nh.Unmap() == p.nextHop && (n.State == "failed" || n.State == "incomplete") {
+				return fail(Failf("%s asked (neighbour solicitation, ICMPv6) who has %s on %s and nobody answered (neighbour entry %s): the frames do not arrive, or the answer is filtered",
+					nsName(p.from), p.nextHop, p.dev, strings.ToUpper(n.State)).WithMistake("nd-failed")), nil
+			}
+		}
+	}
+	for _, e := range []struct{ ns, hook string }{{p.holder.ns, "input"}, {p.from, "output"}} {
+		for _, c := range after[e.ns].Chains {
+			if c.Hook == e.hook && c.Policy == "drop" && (c.Family == "ip6" || c.Family == "inet") {
+				return fail(Failf("the %s chain %s of table %s %s in %s has policy DROP: without rules accepting ICMPv6 (echo and neighbour discovery) IPv6 stops working there",
+					strings.ToUpper(e.hook), c.Name, c.Family, c.Table, nsName(e.ns)).WithMistake("policy-drop")), nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// couldMatch6 reports whether an IPv6 (or inet, or bridge) rule could have
+// dropped this probe's packets, judging by the protocol its text shows.
+// Addresses are not compared: the counter moved during this probe, and the
+// echo's requests and replies both qualify.
+func couldMatch6(r kernel.NFRule) bool {
+	if r.Family == "ip" || r.Family == "arp" {
+		return false
+	}
+	w := strings.Fields(r.Text)
+	for _, p := range valuesAfter(w, "meta l4proto", "ip6 nexthdr", "-p") {
+		if !strings.HasPrefix(p, "!") && p != "ipv6-icmp" && p != "icmpv6" && p != "58" {
+			return false
+		}
+	}
+	return true
+}
+
+// dropsAllICMPv6 reports a rule that matches ICMPv6 of every type (or
+// every packet): it drops neighbour discovery too.
+func dropsAllICMPv6(r kernel.NFRule) bool {
+	t := r.Text
+	// ip6tables-nft shows --icmpv6-type as "xt match icmp6": always typed.
+	return !strings.Contains(t, "type") && !strings.Contains(t, "icmp6") && !strings.Contains(t, "dport") && !strings.Contains(t, "tcp") && !strings.Contains(t, "udp")
+}

@@ -1,0 +1,171 @@
+package class
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/netlab/netlab/internal/termsafe"
+)
+
+// safe keeps a learner's name (a file name, or a field of their report)
+// from steering the instructor's terminal.
+func safe(s string) string { return termsafe.Escape(s) }
+
+func names(ns []string) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = safe(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// WriteText renders the summary for a terminal.
+func (s Summary) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Class of %s: %s\n", plural(len(s.Learners), "learner", "learners"), names(s.Learners))
+	for _, sk := range s.Skipped {
+		fmt.Fprintf(&b, "  skipped %s: %s\n", safe(sk.File), safe(sk.Reason))
+	}
+	for _, l := range s.Lessons {
+		fmt.Fprintf(&b, "\nLesson %d %s: %s\n", l.Lesson, l.Slug, l.Title)
+		fmt.Fprintf(&b, "  finished: %d/%d", l.Finished, l.Learners)
+		if l.Finished > 0 {
+			fmt.Fprintf(&b, " (%s)", names(l.FinishedBy))
+		}
+		b.WriteString("\n")
+		for _, st := range l.Stuck {
+			fmt.Fprintf(&b, "  stuck at step %d/%d, %s: %d (%s)\n", st.Step, l.Steps, st.Title, st.Count, names(st.Learners))
+		}
+		if len(l.Mistakes) > 0 {
+			b.WriteString("  most common mistakes:\n")
+			for _, m := range l.Mistakes {
+				fmt.Fprintf(&b, "    %-28s %d (%s)\n", m.ID, m.Count, names(m.Learners))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// bar is one bar of a lesson's chart.
+type bar struct {
+	Label string
+	Count int
+	Y     int
+	W     int
+	Class string
+}
+
+type chart struct {
+	LessonSummary
+	Bars   []bar
+	Height int
+}
+
+const (
+	barH      = 22
+	barGap    = 8
+	barMaxW   = 360
+	barLabelW = 260
+)
+
+func charts(s Summary) []chart {
+	var out []chart
+	for _, l := range s.Lessons {
+		c := chart{LessonSummary: l}
+		add := func(label string, n int, class string) {
+			w := 0
+			if l.Learners > 0 {
+				w = n * barMaxW / l.Learners
+			}
+			if n > 0 && w < 2 {
+				w = 2
+			}
+			c.Bars = append(c.Bars, bar{Label: label, Count: n, Y: len(c.Bars) * (barH + barGap), W: w, Class: class})
+		}
+		add("finished", l.Finished, "done")
+		for _, st := range l.Stuck {
+			add(fmt.Sprintf("stuck at step %d", st.Step), st.Count, "stuck")
+		}
+		c.Height = len(c.Bars)*(barH+barGap) + barGap
+		out = append(out, c)
+	}
+	return out
+}
+
+var page = template.Must(template.New("class").Funcs(template.FuncMap{
+	"join":     func(ns []string) string { return strings.Join(ns, ", ") },
+	"labelW":   func() int { return barLabelW },
+	"barX":     func() int { return barLabelW + 10 },
+	"barH":     func() int { return barH },
+	"textY":    func(y int) int { return y + barH/2 + 5 },
+	"countX":   func(w int) int { return barLabelW + 16 + w },
+	"svgWidth": func() int { return barLabelW + barMaxW + 60 },
+}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>netlab class summary</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1.5em}
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+svg .done{fill:#2e8b57} svg .stuck{fill:#d2691e} svg text{font-size:13px;fill:#222}
+.skipped{color:#a00}
+</style></head>
+<body>
+<h1>netlab class summary</h1>
+<p>{{len .Learners}} learners: {{join .Learners}}</p>
+{{if .Skipped}}<ul class="skipped">{{range .Skipped}}<li>skipped {{.File}}: {{.Reason}}</li>{{end}}</ul>{{end}}
+{{range .Charts}}
+<section class="lesson" id="lesson-{{.Lesson}}">
+<h2>Lesson {{.Lesson}} {{.Slug}}: {{.Title}}</h2>
+<svg class="chart" role="img" aria-label="lesson {{.Lesson}}: finished and stuck learners" width="{{svgWidth}}" height="{{.Height}}" viewBox="0 0 {{svgWidth}} {{.Height}}">
+{{range .Bars}}<g class="bar"><text x="0" y="{{textY .Y}}">{{.Label}}</text><rect class="{{.Class}}" x="{{barX}}" y="{{.Y}}" width="{{.W}}" height="{{barH}}" data-count="{{.Count}}"></rect><text x="{{countX .W}}" y="{{textY .Y}}">{{.Count}}</text></g>
+{{end}}</svg>
+<table><tr><th>finished</th><td>{{.Finished}}/{{.Learners}}</td><td>{{join .FinishedBy}}</td></tr>
+{{range .Stuck}}<tr><th>stuck at step {{.Step}}</th><td>{{.Count}}</td><td>{{.Title}}: {{join .Learners}}</td></tr>
+{{end}}</table>
+{{if .Mistakes}}<table><tr><th>mistake</th><th>learners</th><th>who</th></tr>
+{{range .Mistakes}}<tr><td><code>{{.ID}}</code></td><td>{{.Count}}</td><td>{{join .Learners}}</td></tr>
+{{end}}</table>{{end}}
+</section>
+{{end}}
+<script>
+// Marks the page with the number of bars the browser really drew with a
+// non-zero size, so that a test in a headless browser can tell a drawn
+// chart from markup that does not render.
+(function(){var n=0;document.querySelectorAll('svg.chart rect').forEach(function(r){var b=r.getBBox();if(b.width>0&&b.height>0){n++;}});document.body.setAttribute('data-bars-drawn',String(n));})();
+</script>
+</body></html>
+`))
+
+// WriteHTML writes one self-contained page (no network: inline CSS, SVG
+// and script) with the same tables and a bar chart per lesson.
+func (s Summary) WriteHTML(w io.Writer) error {
+	return page.Execute(w, struct {
+		Summary
+		Charts []chart
+	}{s, charts(s)})
+}
+
+// Bars is how many non-empty bars the HTML page draws (for tests).
+func (s Summary) Bars() int {
+	n := 0
+	for _, c := range charts(s) {
+		for _, b := range c.Bars {
+			if b.W > 0 {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/sys/unix"
+)
+
+// output records the first error of any write to stdout. After one
+// failed write the rest fail at once: half a report is not a report.
+type output struct {
+	w     io.Writer
+	mu    sync.Mutex
+	first error
+	// onErr are told of the first failed write (a command that would
+	// otherwise run on, like watch, stops).
+	onErr []func(error)
+}
+
+// notify calls f with the first write error, now or when it happens.
+func (o *output) notify(f func(error)) {
+	o.mu.Lock()
+	err := o.first
+	if err == nil {
+		o.onErr = append(o.onErr, f)
+	}
+	o.mu.Unlock()
+	if err != nil {
+		f(err)
+	}
+}
+
+// newOutput wraps stdout. A terminal is left as it is: the guided shell
+// hands it to its child, which must see a terminal, not a pipe, and a
+// terminal does not fill up.
+func newOutput(w io.Writer) *output {
+	o := &output{}
+	if f, ok := w.(*os.File); ok {
+		if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err == nil {
+			o.w = w
+			return o
+		}
+	}
+	o.w = &recordingWriter{o: o, w: w}
+	return o
+}
+
+func (o *output) err() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.first
+}
+
+type recordingWriter struct {
+	o *output
+	w io.Writer
+}
+
+func (r *recordingWriter) Write(p []byte) (int, error) {
+	if err := r.o.err(); err != nil {
+		return 0, err
+	}
+	n, err := r.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		r.o.mu.Lock()
+		var tell []func(error)
+		if r.o.first == nil {
+			r.o.first, tell, r.o.onErr = err, r.o.onErr, nil
+		}
+		r.o.mu.Unlock()
+		for _, f := range tell {
+			f(err)
+		}
+	}
+	return n, err
+}
+
+// flagError turns pflag's errors into one plain sentence: `--step abc`
+// is "--step takes a whole number, not "abc"", not strconv's words.
+func flagError(err error) error {
+	var iv *pflag.InvalidValueError
+	if errors.As(err, &iv) {
+		f := iv.GetFlag()
+		var re rangeError
+		switch {
+		case errors.As(err, &re):
+			return usageErr("--%s %s", f.Name, re.msg)
+		case f.Value.Type() == "int":
+			return usageErr("--%s takes a whole number, not %q", f.Name, iv.GetValue())
+		case f.Value.Type() == "duration":
+			return usageErr("--%s takes a duration like 500ms or 2s, not %q", f.Name, iv.GetValue())
+		}
+		return usageErr("--%s does not take %q", f.Name, iv.GetValue())
+	}
+	return usageErr("%v (see netlab --help)", err)
+}
+
+// rangeError is a flag value of the right type out of its range.
+type rangeError struct{ msg string }
+
+func (e rangeError) Error() string { return e.msg }
+
+// minDuration is a duration flag with a lower bound.
+type minDuration struct {
+	p   *time.Duration
+	min time.Duration
+}
+
+func (d minDuration) String() string { return d.p.String() }
+func (d minDuration) Type() string   { return "duration" }
+func (d minDuration) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	if v < d.min {
+		return rangeError{fmt.Sprintf("must be at least %v, not %s", d.min, s)}
+	}
+	*d.p = v
+	return nil
+}
+
+// stepRange checks a step flag that was given: steps are 1..n.
+func stepRange(flag string, lesson, n, k int) error {
+	if k < 1 || k > n {
+		return usageErr("lesson %d has steps 1 to %d; --%s %s is not one of them", lesson, n, flag, strconv.Itoa(k))
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netlab/netlab/internal/buildinfo"
+	"github.com/netlab/netlab/internal/style"
+)
+
+// versionCommand is `netlab version [--json]`: version, commit, Go version.
+func (a *App) versionCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print netlab's version, commit and Go version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			i := buildinfo.Get()
+			if asJSON {
+				return json.NewEncoder(a.Stdout).Encode(i)
+			}
+			_, err := fmt.Fprintf(a.Stdout, "netlab %s\ncommit %s\n%s\n", i.Version, i.Commit, i.GoVersion)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+// withVersionAndCompletion gives the root command --version and cobra's
+// `completion bash|zsh|fish|powershell` command (the packages install its
+// output in the shells' standard places).
+func withVersionAndCompletion(root *cobra.Command) {
+	root.Version = buildinfo.Get().String()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.CompletionOptions.DisableDefaultCmd = false
+	root.CompletionOptions.HiddenDefaultCmd = false
+}
+
+// Command is netlab's command tree, for generators of man pages and
+// completions (packaging/gendocs).
+func (a *App) Command() *cobra.Command {
+	root := a.rootCommand()
+	root.InitDefaultCompletionCmd()
+	return root
+}
+
+// styled colours marks and headings written to w when w is a terminal
+// and colour is not turned off (internal/style).
+func (a *App) styled(w io.Writer) io.Writer { return style.Writer(w, a.NoColor) }

@@ -1,0 +1,309 @@
+package lessons
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/netlab/netlab/i18n"
+)
+
+// Translations of the lessons live apart from the English files, one
+// directory per language (zh/01-netns.yaml ...), so that a change to a
+// lesson and a change to its translation merge independently; Verify
+// (and TestTranslations) say where they drifted apart.
+//
+//go:embed zh/*.yaml
+var translationsFS embed.FS
+
+// Translation is one lesson in another language: the texts only. Steps
+// and hints correspond to the English ones by position; a hint's When is
+// repeated so that a drifted order shows. Solution, when given, is the
+// English solution with its comments translated: its commands must be
+// the English ones.
+type Translation struct {
+	ID    int               `yaml:"id"`
+	Slug  string            `yaml:"slug"`
+	Title string            `yaml:"title"`
+	Intro string            `yaml:"intro"`
+	Steps []StepTranslation `yaml:"steps"`
+	// Supersedes gives, by position, the because of each of the
+	// lesson's supersedes entries (shown by check --all).
+	Supersedes []SupersedesTranslation `yaml:"supersedes"`
+
+	// File is the embedded file the translation came from.
+	File string `yaml:"-"`
+}
+
+// SupersedesTranslation is a supersedes entry's text.
+type SupersedesTranslation struct {
+	Because string `yaml:"because"`
+}
+
+// StepTranslation is one step's texts.
+type StepTranslation struct {
+	Title    string            `yaml:"title"`
+	Text     string            `yaml:"text"`
+	Hints    []HintTranslation `yaml:"hints"`
+	Solution string            `yaml:"solution"`
+}
+
+// HintTranslation is a hint: a plain string, or {text, when}.
+type HintTranslation struct {
+	Text string `yaml:"text"`
+	When string `yaml:"when"`
+}
+
+// UnmarshalYAML accepts a hint as a plain string or as {text, when}.
+func (h *HintTranslation) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		h.Text = n.Value
+		return nil
+	}
+	type plain HintTranslation
+	var p plain
+	if err := decodeStrict(n, &p); err != nil {
+		return err
+	}
+	*h = HintTranslation(p)
+	return nil
+}
+
+// decodeStrict decodes a node refusing unknown fields (yaml.Node.Decode
+// alone has no such option).
+func decodeStrict(n *yaml.Node, v any) error {
+	data, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	d := yaml.NewDecoder(bytes.NewReader(data))
+	d.KnownFields(true)
+	return d.Decode(v)
+}
+
+var zhTranslations = sync.OnceValues(func() (map[string]*Translation, error) {
+	return LoadTranslations(translationsFS, "zh")
+})
+
+// Translations returns the embedded translations of lang by slug (none
+// for English, the source).
+func Translations(lang i18n.Lang) (map[string]*Translation, error) {
+	switch lang {
+	case i18n.ZH:
+		return zhTranslations()
+	}
+	return map[string]*Translation{}, nil
+}
+
+// LoadTranslations reads dir/*.yaml from fsys strictly: an unknown field
+// or a slug translated twice is an error naming the file.
+func LoadTranslations(fsys fs.FS, dir string) (map[string]*Translation, error) {
+	files, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Translation{}
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		d := yaml.NewDecoder(bytes.NewReader(data))
+		d.KnownFields(true)
+		var t Translation
+		if err := d.Decode(&t); err != nil {
+			return nil, fmt.Errorf("lessons/%s: %w", f, err)
+		}
+		t.File = f
+		if t.Slug == "" {
+			return nil, fmt.Errorf("lessons/%s: no slug", f)
+		}
+		if prev, ok := out[t.Slug]; ok {
+			return nil, fmt.Errorf("lessons/%s: lesson %s is translated already in %s", f, t.Slug, prev.File)
+		}
+		out[t.Slug] = &t
+	}
+	return out, nil
+}
+
+// Localize returns the lessons in lang: copies whose titles, intros, step
+// texts, hints and solution comments are translated; what drives grading
+// (checks, commands, owned objects) is shared with ls unchanged. English
+// returns ls itself. A lesson without a translation, or whose translation
+// has another number of steps, stays English; so does a hint whose
+// translation is for another when, and a solution whose translated
+// commands differ (Verify reports all of these; the tests keep them from
+// shipping).
+func Localize(ls []*Lesson, lang i18n.Lang) ([]*Lesson, error) {
+	if lang == i18n.EN {
+		return ls, nil
+	}
+	ts, err := Translations(lang)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Lesson, len(ls))
+	for i, l := range ls {
+		out[i] = localize(l, ts[l.Slug])
+	}
+	return out, nil
+}
+
+func localize(l *Lesson, t *Translation) *Lesson {
+	c := *l
+	// A translation made for another shape of the lesson (an instructor's
+	// own lesson under a built-in slug, or a merge that left the English
+	// ahead) would put the wrong words on the right steps: all English.
+	if t == nil || t.ID != l.ID || len(t.Steps) != len(l.Steps) {
+		return &c
+	}
+	c.Title = or(t.Title, l.Title)
+	c.Intro = or(t.Intro, l.Intro)
+	if len(t.Supersedes) == len(l.Supersedes) && len(l.Supersedes) > 0 {
+		c.Supersedes = make([]Supersedes, len(l.Supersedes))
+		for i, s := range l.Supersedes {
+			s.Because = or(t.Supersedes[i].Because, s.Because)
+			c.Supersedes[i] = s
+		}
+	}
+	c.Steps = make([]Step, len(l.Steps))
+	for i, s := range l.Steps {
+		ts := t.Steps[i]
+		s.Title = or(ts.Title, s.Title)
+		s.Text = or(ts.Text, s.Text)
+		if ts.Solution != "" && slices.Equal(splitCommands(ts.Solution), splitCommands(s.Solution)) {
+			s.Solution = ts.Solution
+		}
+		hints := make([]Hint, len(s.Hints))
+		for j, h := range s.Hints {
+			if j < len(ts.Hints) && len(ts.Hints) == len(s.Hints) && ts.Hints[j].When == h.When && ts.Hints[j].Text != "" {
+				h.Text = ts.Hints[j].Text
+			}
+			hints[j] = h
+		}
+		s.Hints = hints
+		c.Steps[i] = s
+	}
+	return &c
+}
+
+// Verify lists every difference in structure between the lessons and
+// their translations in lang: a lesson, step, hint or solution comment
+// that exists in one language and not the other, a hint whose when
+// differs, a translated solution whose commands are not the English
+// ones, and a translation of no lesson.
+func Verify(ls []*Lesson, lang i18n.Lang) error {
+	if lang == i18n.EN {
+		return nil
+	}
+	ts, err := Translations(lang)
+	if err != nil {
+		return err
+	}
+	return verify(ls, ts, lang)
+}
+
+func verify(ls []*Lesson, ts map[string]*Translation, lang i18n.Lang) error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	seen := map[string]bool{}
+	for _, l := range ls {
+		seen[l.Slug] = true
+		t, ok := ts[l.Slug]
+		if !ok {
+			bad("lesson %d %s (%s) has no %s translation (lessons/%s/)", l.ID, l.Slug, l.File, lang, lang)
+			continue
+		}
+		where := "lessons/" + t.File
+		if t.ID != l.ID {
+			bad("%s: id %d, but lesson %s is %d", where, t.ID, l.Slug, l.ID)
+		}
+		if t.Title == "" {
+			bad("%s: no title", where)
+		}
+		if (t.Intro == "") != (l.Intro == "") {
+			bad("%s: intro exists in one language only", where)
+		}
+		if len(t.Supersedes) != len(l.Supersedes) {
+			bad("%s: %d supersedes entries, the English lesson has %d", where, len(t.Supersedes), len(l.Supersedes))
+		}
+		for i, s := range t.Supersedes {
+			if s.Because == "" && i < len(l.Supersedes) && l.Supersedes[i].Because != "" {
+				bad("%s: supersedes %d has no because", where, i+1)
+			}
+		}
+		if len(t.Steps) != len(l.Steps) {
+			bad("%s: %d steps, the English lesson has %d", where, len(t.Steps), len(l.Steps))
+			continue
+		}
+		for i, s := range l.Steps {
+			st := t.Steps[i]
+			sw := fmt.Sprintf("%s: step %d", where, i+1)
+			if st.Title == "" || st.Text == "" {
+				bad("%s: title and text are required", sw)
+			}
+			if len(st.Hints) != len(s.Hints) {
+				bad("%s: %d hints, the English step has %d", sw, len(st.Hints), len(s.Hints))
+			} else {
+				for j, h := range s.Hints {
+					if st.Hints[j].When != h.When {
+						bad("%s: hint %d is for when %q, the English one for %q", sw, j+1, st.Hints[j].When, h.When)
+					}
+					if st.Hints[j].Text == "" {
+						bad("%s: hint %d has no text", sw, j+1)
+					}
+				}
+			}
+			hasComment := len(comments(s.Solution)) > 0
+			switch {
+			case hasComment && st.Solution == "":
+				bad("%s: the English solution has comments; translate them in solution", sw)
+			case !hasComment && st.Solution != "":
+				bad("%s: solution given, but the English solution has no comment to translate", sw)
+			case st.Solution != "" && !slices.Equal(splitCommands(st.Solution), splitCommands(s.Solution)):
+				bad("%s: the solution's commands differ from the English ones (translate only the # comments)", sw)
+			case st.Solution != "" && len(comments(st.Solution)) != len(comments(s.Solution)):
+				bad("%s: the solution has %d comment lines, the English one %d", sw, len(comments(st.Solution)), len(comments(s.Solution)))
+			}
+		}
+	}
+	for slug, t := range ts {
+		if !seen[slug] {
+			bad("lessons/%s translates %s, which is no lesson", t.File, slug)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// comments are a solution's comment lines.
+func comments(solution string) []string {
+	var out []string
+	for _, l := range splitLines(solution) {
+		if len(l) > 0 && l[0] == '#' {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range bytes.Split([]byte(s), []byte("\n")) {
+		out = append(out, string(bytes.TrimSpace(l)))
+	}
+	return out
+}
+
+func or(s, dflt string) string {
+	if s != "" {
+		return s
+	}
+	return dflt
+}

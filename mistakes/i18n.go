@@ -1,0 +1,119 @@
+package mistakes
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/netlab/netlab/i18n"
+)
+
+// The catalog's texts in Chinese, keyed by mistake id. Kept apart from
+// catalog.yaml so that a new entry and its translation merge
+// independently; Verify (and TestTranslations) say when they drift.
+//
+//go:embed zh.yaml
+var zhYAML []byte
+
+// Text is the translated part of a mistake.
+type Text struct {
+	Title string `yaml:"title"`
+	Story string `yaml:"story"`
+}
+
+var zhTexts = sync.OnceValues(func() (map[string]Text, error) {
+	return ParseTranslation(zhYAML, "mistakes/zh.yaml")
+})
+
+// ParseTranslation reads a translation file strictly: an unknown field or
+// an id given twice is an error naming the file.
+func ParseTranslation(data []byte, file string) (map[string]Text, error) {
+	d := yaml.NewDecoder(bytes.NewReader(data))
+	d.KnownFields(true)
+	var m map[string]Text
+	if err := d.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return m, nil
+}
+
+// Translation returns the catalog's texts in lang by id (empty for
+// English, the source).
+func Translation(lang i18n.Lang) (map[string]Text, error) {
+	if lang == i18n.ZH {
+		return zhTexts()
+	}
+	return map[string]Text{}, nil
+}
+
+// Localize returns the mistakes with their title and story in lang; an
+// entry without a translation stays English. English returns ms itself.
+func Localize(ms []Mistake, lang i18n.Lang) ([]Mistake, error) {
+	if lang == i18n.EN {
+		return ms, nil
+	}
+	tr, err := Translation(lang)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Mistake, len(ms))
+	for i, m := range ms {
+		if t, ok := tr[m.ID]; ok {
+			if t.Title != "" {
+				m.Title = t.Title
+			}
+			if t.Story != "" {
+				m.Story = t.Story
+			}
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// Verify lists every difference between the catalog and its translation
+// in lang: an entry without a translation, a translation of no entry, a
+// title missing, or a story that exists in one language only.
+func Verify(ms []Mistake, lang i18n.Lang) error {
+	if lang == i18n.EN {
+		return nil
+	}
+	tr, err := Translation(lang)
+	if err != nil {
+		return err
+	}
+	return verify(ms, tr, lang)
+}
+
+func verify(ms []Mistake, tr map[string]Text, lang i18n.Lang) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, m := range ms {
+		seen[m.ID] = true
+		t, ok := tr[m.ID]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("mistake %s (lesson %s step %d) has no %s translation in mistakes/%s.yaml", m.ID, m.Lesson, m.Step, lang, lang))
+		case t.Title == "":
+			errs = append(errs, fmt.Errorf("mistakes/%s.yaml: %s: no title", lang, m.ID))
+		case (t.Story == "") != (m.Story == ""):
+			errs = append(errs, fmt.Errorf("mistakes/%s.yaml: %s: the story exists in one language only", lang, m.ID))
+		}
+	}
+	var extra []string
+	for id := range tr {
+		if !seen[id] {
+			extra = append(extra, id)
+		}
+	}
+	sort.Strings(extra)
+	for _, id := range extra {
+		errs = append(errs, fmt.Errorf("mistakes/%s.yaml translates %s, which is no catalogued mistake", lang, id))
+	}
+	return errors.Join(errs...)
+}
