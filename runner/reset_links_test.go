@@ -29,6 +29,8 @@ func TestResetDeletesOnlyCrossNamespaceLinksOneByOne(t *testing.T) {
 	ns.Links = append(ns.Links, kernel.Link{Name: "br9", Type: "bridge", PeerNetNSID: -1})
 	l := &lessons.Lesson{ID: 9, Owns: lessons.Owns{Namespaces: []string{"ns0"}}}
 	var out bytes.Buffer
-	require.NoError(t, runner.Reset(context.Background(), f, []*lessons.Lesson{l}, &out))
+	// --force: links named like no lesson's would make the namespace
+	// foreign, and reset would leave it alone.
+	require.NoError(t, runner.ResetWith(context.Background(), f, runner.ResetOptions{Lessons: []*lessons.Lesson{l}, Force: true}, &out))
 	require.Equal(t, []string{"link ns0/veth-up", "ns ns0"}, f.Deleted)
 }
