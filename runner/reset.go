@@ -199,8 +199,8 @@ func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns st
 		links, err := lab.Links(ctx, ns)
 		if err == nil {
 			for _, l := range links {
-				if l.Name == "lo" {
-					continue
+				if l.Name == "lo" || !kernel.CrossesNamespaces(l) {
+					continue // deleting the namespace removes it (in one batch)
 				}
 				_ = lab.DeleteLink(ctx, ns, l.Name)
 			}

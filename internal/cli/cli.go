@@ -17,6 +17,7 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -48,6 +49,9 @@ type App struct {
 	Stdin          io.Reader
 	// Lessons are the lessons to serve (default: the embedded ones).
 	Lessons []*lessons.Lesson
+	// lang is the language the embedded lessons are served in, once a
+	// command needs them (see useLang, loadLessons).
+	lang i18n.Lang
 	// OpenLab opens the kernel (default: kernel.New).
 	OpenLab func() (runner.Lab, func(), error)
 	// Privileged reports whether netlab may change and enter namespaces
@@ -114,14 +118,6 @@ var errNotRoot = &exitError{code: ExitUsage, msg: "netlab changes this machine's
 func (a *App) Run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if a.Lessons == nil {
-		ls, err := lessons.LoadEmbedded()
-		if err != nil {
-			fmt.Fprintf(a.Stderr, "netlab's built-in lessons do not load: %v\n", err)
-			return ExitUsage
-		}
-		a.Lessons = ls
-	}
 	root := a.rootCommand()
 	if code := a.useLang(root, args); code >= 0 {
 		return code
@@ -138,6 +134,14 @@ func (a *App) Run(args []string) int {
 	out := newOutput(a.Stdout)
 	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
 	a.Stdout, a.out = out.w, out
+	// Lessons are decoded only by commands that run: `--help`, `help` and
+	// usage errors never pay for it.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Name() == "help" {
+			return nil
+		}
+		return a.loadLessons()
+	}
 	root.SetArgs(args)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
@@ -207,6 +211,9 @@ them by reading the kernel's state and by sending real packets.`,
 
 // lesson resolves a lesson argument (number or slug).
 func (a *App) lesson(key string) (*lessons.Lesson, error) {
+	if err := a.loadLessons(); err != nil {
+		return nil, err
+	}
 	l, err := lessons.Find(a.Lessons, key)
 	if err != nil {
 		return nil, usageErr("%v", err)
@@ -234,5 +241,21 @@ func exactlyOneLesson(cmd *cobra.Command, args []string) error {
 	if len(args) != 1 {
 		return usageErr("%s needs one lesson, by number or name (netlab list shows them)", cmd.Name())
 	}
+	return nil
+}
+
+// loadLessons decodes the embedded lessons unless the App already has some.
+func (a *App) loadLessons() error {
+	if a.Lessons != nil {
+		return nil
+	}
+	ls, err := lessons.LoadEmbedded()
+	if err == nil && a.lang != "" {
+		ls, err = lessons.Localize(ls, a.lang)
+	}
+	if err != nil {
+		return &exitError{code: ExitUsage, msg: fmt.Sprintf("netlab's built-in lessons do not load: %v", err)}
+	}
+	a.Lessons = ls
 	return nil
 }

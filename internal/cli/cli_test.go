@@ -269,3 +269,17 @@ func TestCheckErrorExit(t *testing.T) {
 	require.Contains(t, *ch.Why, "apt-get install nftables")
 	require.NotEmpty(t, oneLine(t, errb.String()))
 }
+
+// Lessons are decoded only by commands that run: --help, help and usage
+// errors leave them alone; a command that runs loads the embedded ones.
+func TestLessonsLoadedOnlyWhenACommandRuns(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"check", "--help"}, {"no-such-command"}, {"check", "--no-such-flag"}} {
+		a, _, _ := app(kerneltest.New(), true)
+		a.Run(args)
+		require.Nil(t, a.Lessons, "netlab %v decoded the lessons", args)
+	}
+	a, out, _ := app(kerneltest.New(), true)
+	require.Equal(t, cli.ExitOK, a.Run([]string{"list"}))
+	require.NotEmpty(t, a.Lessons)
+	require.Contains(t, out.String(), "netns")
+}

@@ -29,6 +29,10 @@ func (a *App) useLang(root *cobra.Command, args []string) int {
 		fmt.Fprintln(a.Stderr, err)
 		return ExitUsage
 	}
+	a.lang = lang
+	if a.Lessons == nil {
+		return -1 // the lessons are decoded, in lang, when a command needs them
+	}
 	ls, err := lessons.Localize(a.Lessons, lang)
 	if err != nil {
 		fmt.Fprintf(a.Stderr, "netlab's built-in lessons do not load: %v\n", err)
