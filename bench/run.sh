@@ -11,6 +11,9 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/netlab-bench.XXXXXX)
+# The sandboxes run as an unprivileged user (root maps to nobody): they
+# must reach the binaries built here.
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT INT TERM
 e2e=1
 args=""

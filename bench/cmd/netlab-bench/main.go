@@ -172,7 +172,10 @@ func inner(scenario string) error {
 			if err := veths("ns0", "bulk", 1000); err != nil {
 				return err
 			}
-			series("reset 4, 2000 links in ns0", true, nl, "reset", "4")
+			// 2000 links no lesson makes are foreign state: plain reset
+			// leaves ns0 and names it (issue 8). --force is how a learner
+			// removes it anyway, and what this figure measures.
+			series("reset 4, 2000 links in ns0", true, nl, "reset", "4", "--force")
 		}
 	case "grade1", "grade2", "grade3", "grade4":
 		l := strings.TrimPrefix(scenario, "grade")
@@ -239,10 +242,15 @@ func veths(ns, prefix string, count int) error {
 //	          regular chains of one rule each (kube-proxy's shape);
 //	bigchain: one forward base chain of 5000 rules (a long firewall).
 func loadRules(layout string) error {
-	var b bytes.Buffer
+	// Several nft batches, not one: inside a user namespace nft cannot
+	// force a socket buffer big enough for 5000 rules at once
+	// (SO_SNDBUFFORCE needs the host's CAP_NET_ADMIN), and says "Message
+	// too long". The ruleset that results is the same.
+	var batches []string
 	switch layout {
 	case "chains":
 		for t := 0; t < 50; t++ {
+			var b bytes.Buffer
 			fmt.Fprintf(&b, "table ip bulk%d {\n", t)
 			for c := 0; c < 50; c++ {
 				fmt.Fprintf(&b, "  chain c%d { ip saddr 198.19.%d.%d counter drop; }\n", c, t, c)
@@ -252,18 +260,24 @@ func loadRules(layout string) error {
 				fmt.Fprintf(&b, "    ip daddr 198.18.%d.%d counter jump c%d\n", t, c, c)
 			}
 			b.WriteString("  }\n}\n")
+			batches = append(batches, b.String())
 		}
 	case "bigchain":
-		b.WriteString("table inet bulk {\n  chain main {\n    type filter hook forward priority 0; policy accept;\n")
-		for i := 0; i < 5000; i++ {
-			fmt.Fprintf(&b, "    ip daddr 198.18.%d.%d tcp dport %d counter accept\n", i/250, i%250, 1000+i)
+		batches = append(batches, "table inet bulk {\n  chain main {\n    type filter hook forward priority 0; policy accept;\n  }\n}\n")
+		for i := 0; i < 5000; i += 250 {
+			var b bytes.Buffer
+			for j := i; j < i+250; j++ {
+				fmt.Fprintf(&b, "add rule inet bulk main ip daddr 198.18.%d.%d tcp dport %d counter accept\n", j/250, j%250, 1000+j)
+			}
+			batches = append(batches, b.String())
 		}
-		b.WriteString("  }\n}\n")
 	}
-	cmd := exec.Command("nft", "-f", "-")
-	cmd.Stdin = &b
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("nft -f (%s): %v\n%s", layout, err, out)
+	for _, batch := range batches {
+		cmd := exec.Command("nft", "-f", "-")
+		cmd.Stdin = strings.NewReader(batch)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("nft -f (%s): %v\n%s", layout, err, out)
+		}
 	}
 	return nil
 }
@@ -277,13 +291,23 @@ func inSandbox(ctx context.Context, scenario string) (*samples, error) {
 		return nil, err
 	}
 	argv := []string{self, "-inner", scenario, "-n", strconv.Itoa(*flagN), "-netlab", *flagNetlab, "-benchdir", *flagBench}
-	cmd, err := sandbox.Command(ctx, *flagNetlab, nil, argv)
+	// The scenario keeps the caller's identity inside (root stays root of
+	// the namespaces, as in the test sandboxes): it measures netlab, and
+	// building 5000 rules in one nft batch needs a socket buffer that only
+	// the namespace's owner may force. The classroom scenario below runs
+	// as learners do.
+	sb, err := sandbox.New(ctx, sandbox.Options{Self: *flagNetlab, Argv: argv, KeepIdentity: true})
 	if err != nil {
 		return nil, err
 	}
+	cmd := sb.Cmd
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
+	err = sb.Start()
+	if err == nil {
+		err = sb.Wait()
+	}
+	if err != nil {
 		return nil, fmt.Errorf("scenario %s: %v\n%s", scenario, err, errb.String())
 	}
 	if errb.Len() > 0 {
@@ -442,7 +466,7 @@ func linksRows(ctx context.Context, r *report) error {
 			return err
 		}
 		a, b := median(rs.S["reset 4"]), median(rs.S["reset 4, 2000 links in ns0"])
-		r.line("| `reset 4` with 2000 links in ns0 (vs reset 4 without) | %s | %s | %.2f× | < 2 s | %s |", ms(b), ms(a), b/a, verdict(b < 2 && allZero(rs.Codes["reset 4, 2000 links in ns0"])))
+		r.line("| `reset 4 --force` with 2000 links in ns0 (vs reset 4 without them) | %s | %s | %.2f× | < 2 s | %s |", ms(b), ms(a), b/a, verdict(b < 2 && allZero(rs.Codes["reset 4, 2000 links in ns0"])))
 	}
 	return nil
 }
