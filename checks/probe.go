@@ -116,7 +116,7 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	if !c.local {
 		// The counters are read while the path is walked: they must be in
 		// hand before the probe is sent, and the walk takes as long.
-		counters = countersAsync(ctx, env.K, v.nss)
+		counters = countersBefore(ctx, env.K, v.nss)
 	}
 	path, verdict := walkPath(ctx, v, c.from, c.to, c.local, false)
 	// Fast verdicts: kernel state already proves the outcome, no need to
@@ -136,11 +136,12 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	}
 	pr := probeDesc{proto: "icmp", src: path.src, dst: c.to}
 	var before nfCounts
+	var nss []string
 	watch := !c.local
 	if watch {
 		// An unexpected reply is explained by a DROP rule anywhere in the
 		// lab; a missing one by the namespaces on the path.
-		nss := probeNamespaces(path)
+		nss = probeNamespaces(path)
 		if c.noReply {
 			nss = probeNamespacesAll(ctx, env.K, path)
 		}
@@ -150,14 +151,35 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 		}
 	}
 	start := time.Now()
-	res, err := env.K.Ping(ctx, c.from, c.to, kernel.PingOpts{Count: 3, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env)})
-	if err != nil {
+	pingCtx, stopPing := context.WithCancel(ctx)
+	defer stopPing()
+	proof := make(chan *movedRule, 1)
+	if watch && c.noReply && path.found {
+		// Stop the ping as soon as a rule is seen dropping it.
+		go func() {
+			m, ok := proveDrop(pingCtx, env.K, path.holder.ns, pr, before)
+			if !ok {
+				proof <- nil
+				return
+			}
+			proof <- &m
+			stopPing()
+		}()
+	} else {
+		proof <- nil
+	}
+	res, err := env.K.Ping(pingCtx, c.from, c.to, kernel.PingOpts{Count: 3, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env)})
+	stopPing()
+	dropped := <-proof
+	if err != nil && (dropped == nil || ctx.Err() != nil) {
 		return FromErr(err, c.from)
 	}
 	got := res.Received > 0
 	switch {
 	case got && !c.noReply:
 		return Passf("%s pings %s (%d/%d replies)", nsName(c.from), c.to, res.Received, res.Sent)
+	case !got && c.noReply && dropped != nil:
+		return Passf("a ping from %s to %s got no reply: dropped in %s (%s)", nsName(c.from), c.to, ruleWhere(*dropped), dropped.rule.Text)
 	case !got && c.noReply:
 		return Passf("a ping from %s to %s got no reply (%d sent)", nsName(c.from), c.to, res.Sent)
 	case got && c.noReply:
@@ -299,7 +321,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 		}
 	}
 	v := newLabView(ctx, env.K)
-	counters := countersAsync(ctx, env.K, v.nss)
+	counters := countersBefore(ctx, env.K, v.nss)
 	path, verdict := walkPath(ctx, v, c.from, c.to.IP, false, false)
 	if verdict != nil && verdict.Mistake == "ping-self" {
 		verdict = nil // a connection to oneself is fine when the server is there too

@@ -46,7 +46,15 @@ type ruleCache struct {
 // caches holds one ruleCache per kernel (a grading run uses one kernel).
 var caches sync.Map // kernel.Kernel -> *ruleCache
 
+// ruleCacheKey names the rule cache among a grading run's shared values.
+type ruleCacheKey struct{}
+
+// cacheFor returns the cache of k's grading run: the run's own when k is a
+// per-run snapshot (it goes away with the run), else one per kernel.
 func cacheFor(k kernel.Kernel) *ruleCache {
+	if s, ok := k.(interface{ Shared(any, func() any) any }); ok {
+		return s.Shared(ruleCacheKey{}, func() any { return &ruleCache{reads: map[string]*ruleRead{}} }).(*ruleCache)
+	}
 	c, _ := caches.LoadOrStore(k, &ruleCache{reads: map[string]*ruleRead{}})
 	return c.(*ruleCache)
 }
@@ -66,7 +74,8 @@ func rulesetAfter(ctx context.Context, k kernel.Kernel, ns string, notBefore tim
 		go func() {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			r.rs, r.err = k.Ruleset(rctx, ns)
+			// After a probe: past the run's snapshot, to the kernel.
+			r.rs, r.err = kernel.Fresh(k).Ruleset(rctx, ns)
 			close(r.done)
 		}()
 	} else {
@@ -102,4 +111,78 @@ func prefetch(ctx context.Context, k kernel.Kernel, nss []string, start time.Tim
 		}
 	})
 	return func() { t.Stop() }
+}
+
+// Reads shared by the probes of one grading run: the counters every probe
+// takes as its "before" (rule texts are shared by kernel.Snapshot itself).
+// Counters only grow, so a
+// read finished before a probe sends is a valid "before" for it (packets
+// of other probes are told apart by couldMatch, as they always were: the
+// probes of a run are concurrent). On a host with thousands of rules this
+// is one dump per namespace per run instead of one per probe.
+type onceRead[T any] struct {
+	done chan struct{}
+	v    T
+	err  error
+}
+
+type sharedReads struct {
+	mu       sync.Mutex
+	counters map[string]*onceRead[map[string]uint64]
+}
+
+type sharedReadsKey struct{}
+
+// sharedFor returns the shared reads of k's grading run; nil when k is
+// not a per-run snapshot (then every read is made anew).
+func sharedFor(k kernel.Kernel) *sharedReads {
+	s, ok := k.(interface{ Shared(any, func() any) any })
+	if !ok {
+		return nil
+	}
+	return s.Shared(sharedReadsKey{}, func() any {
+		return &sharedReads{counters: map[string]*onceRead[map[string]uint64]{}}
+	}).(*sharedReads)
+}
+
+func readOnce[T any](ctx context.Context, mu *sync.Mutex, m map[string]*onceRead[T], ns string, read func(context.Context) (T, error)) (T, error) {
+	mu.Lock()
+	r, ok := m[ns]
+	if !ok {
+		r = &onceRead[T]{done: make(chan struct{})}
+		m[ns] = r
+		mu.Unlock()
+		go func() {
+			// Shared: it must not die with its first requester.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			r.v, r.err = read(rctx)
+			close(r.done)
+		}()
+	} else {
+		mu.Unlock()
+	}
+	select {
+	case <-r.done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// countersBefore returns the rule counters of nss as a baseline for a
+// probe about to be sent: shared within a grading run.
+func countersBefore(ctx context.Context, k kernel.Kernel, nss []string) func() nfCounts {
+	s := sharedFor(k)
+	if s == nil {
+		return countersAsync(ctx, k, nss)
+	}
+	ch := make(chan nfCounts, 1)
+	go func() {
+		ch <- perNS(nss, func(ns string) (map[string]uint64, error) {
+			return readOnce(ctx, &s.mu, s.counters, ns, func(ctx context.Context) (map[string]uint64, error) { return k.NFCounters(ctx, ns) })
+		})
+	}()
+	return func() nfCounts { return <-ch }
 }

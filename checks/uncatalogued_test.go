@@ -72,9 +72,13 @@ ip netns exec ns2 nft add chain inet fw in '{ type filter hook input priority 0;
 	},
 	{
 		name: "namespace-deleted-and-readded", lesson: "veth",
+		// The kernel tears the old ns1 down (and veth0 with it) a few ms
+		// after ip netns del, asynchronously: wait for that, or a fast
+		// grading still sees veth0 with its peer in an unnamed namespace.
 		sh: `ip netns del ns1
 ip netns add ns1
-ip -n ns1 link set lo up`,
+ip -n ns1 link set lo up
+for i in $(seq 2000); do ip -n ns0 link show veth0 >/dev/null 2>&1 || break; done`,
 		step: 6, id: "no-link",
 		why:  []string{"ns0 has no interface but lo"},
 		gone: "ns0/veth0",

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/sandbox"
 )
 
 // Level of one line.
@@ -85,14 +86,15 @@ func Run(ctx context.Context, e Env) []Line {
 	netAdmin, sysAdmin := e.Caps()
 	switch {
 	case netAdmin && sysAdmin:
-		d := "running as root"
+		d := "running as root: lessons run in a sandbox where root is the learner (or nobody), and --host works"
 		if !root {
 			d = "not root, but with the capabilities"
 		}
 		add(Line{Level: OK, What: "root / CAP_NET_ADMIN", Detail: d})
 	default:
-		add(Line{Level: Fail, What: "root / CAP_NET_ADMIN", Detail: "netlab needs CAP_NET_ADMIN and CAP_SYS_ADMIN to read and enter namespaces", Fix: "run netlab with sudo"})
+		add(Line{Level: OK, What: "root / CAP_NET_ADMIN", Detail: "not root: lessons, check, hint, solve, reset, watch and selftest run in a sandbox of your own (a user namespace); only --host needs sudo"})
 	}
+	out = append(out, userNamespaces(e, root)...)
 
 	add(mountsVisible(e))
 
@@ -111,13 +113,9 @@ func Run(ctx context.Context, e Env) []Line {
 	out = append(out, backend(ctx, e)...)
 	out = append(out, bridgeNetfilter(ctx, e))
 
-	if !root && !(netAdmin && sysAdmin) {
-		add(Line{Level: Warn, What: "kernel features", Detail: "not tried: making a sandbox needs root", Fix: "run `sudo netlab doctor`"})
-		return out
-	}
 	tries, err := e.Try(ctx)
 	if err != nil {
-		add(Line{Level: Fail, What: "sandbox", Detail: "netlab could not start a sandbox to try the kernel's features: " + oneLine(err.Error()), Fix: "run netlab as root on a Linux host (not in an unprivileged container)"})
+		add(Line{Level: Fail, What: "sandbox", Detail: "netlab could not start a sandbox to try the kernel's features: " + oneLine(err.Error()), Fix: "fix what the line \"user namespaces\" says; run netlab on a Linux host or VM (not in an unprivileged container)"})
 		return out
 	}
 	for _, name := range TryNames {
@@ -144,7 +142,39 @@ var tryFix = map[string]string{
 	TryVXLAN:   "load the vxlan module: modprobe vxlan",
 	TryVLANBr:  "a kernel with CONFIG_BRIDGE_VLAN_FILTERING is needed",
 	TryNFT:     "load nf_tables and the NAT modules (modprobe nf_tables nft_chain_nat), or install iptables",
-	TryICMP:    "netlab needs CAP_NET_RAW for its pings: run it with sudo",
+	TryICMP:    "netlab's pings need raw ICMP sockets in its sandbox (CAP_NET_RAW there); a security module that refuses them must allow netlab",
+}
+
+// userNamespaces reads every switch by which the kernel can refuse the
+// sandbox's user namespace, with the exact fix for each; and whether
+// nsenter (which check, hint and watch use to reach a running sandbox
+// from another terminal) is installed.
+func userNamespaces(e Env, root bool) []Line {
+	const what = "user namespaces"
+	var out []Line
+	for _, r := range sandbox.Refusals(e.ReadFile, false) {
+		lvl := Fail
+		detail := r.Why
+		if root && r.Setting != "user.max_user_namespaces" {
+			// Root may still make sandboxes; learners without sudo may not.
+			lvl = Warn
+			detail += " (with sudo lessons work; without it they are refused)"
+		}
+		out = append(out, Line{Level: lvl, What: what + " (" + r.Setting + ")", Detail: detail, Fix: r.Fix})
+	}
+	if len(out) == 0 {
+		d := "allowed: no kernel setting refuses them"
+		if v, err := e.ReadFile("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"); err == nil && strings.TrimSpace(string(v)) == "1" {
+			d = "AppArmor restricts unprivileged user namespaces; netlab's profile (" + sandbox.AppArmorProfile + ") is installed"
+		}
+		out = append(out, Line{Level: OK, What: what, Detail: d})
+	}
+	if p, err := e.LookPath("nsenter"); err != nil {
+		out = append(out, Line{Level: Warn, What: "nsenter installed", Detail: "not found: check, hint and watch from a second terminal cannot reach a running lesson sandbox", Fix: "apt-get install util-linux"})
+	} else {
+		out = append(out, Line{Level: OK, What: "nsenter installed", Detail: p})
+	}
+	return out
 }
 
 // mountsVisible checks that /run/netns entries are namespace mounts seen

@@ -70,11 +70,39 @@ func TestDoctor(t *testing.T) {
 		fix    string
 	}{
 		{"healthy", func(*doctor.Env) {}, "root / CAP_NET_ADMIN", doctor.OK, "running as root", ""},
-		{"not root", func(e *doctor.Env) {
+		{"not root is fine", func(e *doctor.Env) {
 			e.Euid = func() int { return 1000 }
 			e.Caps = func() (bool, bool) { return false, false }
-			e.Try = func(context.Context) (doctor.Tries, error) { panic("must not try without root") }
-		}, "root / CAP_NET_ADMIN", doctor.Fail, "needs CAP_NET_ADMIN", "sudo"},
+		}, "root / CAP_NET_ADMIN", doctor.OK, "only --host needs sudo", ""},
+		{"user namespaces allowed", func(*doctor.Env) {}, "user namespaces", doctor.OK, "allowed", ""},
+		{"max_user_namespaces 0", func(e *doctor.Env) {
+			e.ReadFile = withFile(e.ReadFile, "/proc/sys/user/max_user_namespaces", "0\n")
+		}, "user namespaces (user.max_user_namespaces)", doctor.Fail, "is 0", "sudo sysctl -w user.max_user_namespaces=15000"},
+		{"debian unprivileged_userns_clone 0, not root", func(e *doctor.Env) {
+			e.Euid = func() int { return 1000 }
+			e.Caps = func() (bool, bool) { return false, false }
+			e.ReadFile = withFile(e.ReadFile, "/proc/sys/kernel/unprivileged_userns_clone", "0\n")
+		}, "user namespaces (kernel.unprivileged_userns_clone)", doctor.Fail, "Debian", "sudo sysctl -w kernel.unprivileged_userns_clone=1"},
+		{"debian unprivileged_userns_clone 0, root", func(e *doctor.Env) {
+			e.ReadFile = withFile(e.ReadFile, "/proc/sys/kernel/unprivileged_userns_clone", "0\n")
+		}, "user namespaces (kernel.unprivileged_userns_clone)", doctor.Warn, "with sudo lessons work", "kernel.unprivileged_userns_clone=1"},
+		{"ubuntu apparmor restriction without the profile", func(e *doctor.Env) {
+			e.Euid = func() int { return 1000 }
+			e.Caps = func() (bool, bool) { return false, false }
+			e.ReadFile = withFile(e.ReadFile, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1\n")
+		}, "user namespaces (kernel.apparmor_restrict_unprivileged_userns)", doctor.Fail, "AppArmor", "packaging/apparmor/netlab /etc/apparmor.d/netlab && sudo apparmor_parser -r /etc/apparmor.d/netlab"},
+		{"ubuntu apparmor restriction with the profile", func(e *doctor.Env) {
+			e.Euid = func() int { return 1000 }
+			e.ReadFile = withFile(withFile(e.ReadFile, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1\n"), "/etc/apparmor.d/netlab", "profile")
+		}, "user namespaces", doctor.OK, "profile (/etc/apparmor.d/netlab) is installed", ""},
+		{"nsenter missing", func(e *doctor.Env) {
+			e.LookPath = func(n string) (string, error) {
+				if n == "nsenter" {
+					return "", errors.New("not found")
+				}
+				return "/usr/sbin/" + n, nil
+			}
+		}, "nsenter installed", doctor.Warn, "second terminal", "util-linux"},
 		{"namespace mount invisible from here", func(e *doctor.Env) {
 			e.ReadDir = func(string) ([]string, error) { return []string{"ns0", "ns1"}, nil }
 		}, "named namespaces (/run/netns)", doctor.Warn, "ns1 in /run/netns is no namespace mount seen from here", "host's mount namespace"},
@@ -136,7 +164,7 @@ func TestDoctor(t *testing.T) {
 		}, doctor.TryVXLAN, doctor.Warn, "only the vxlan lesson", "modprobe vxlan"},
 		{"no sandbox", func(e *doctor.Env) {
 			e.Try = func(context.Context) (doctor.Tries, error) { return nil, errors.New("clone: operation not permitted") }
-		}, "sandbox", doctor.Fail, "operation not permitted", "not in an unprivileged container"},
+		}, "sandbox", doctor.Fail, "operation not permitted", "user namespaces"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

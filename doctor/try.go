@@ -107,13 +107,16 @@ func TryInSandbox(self string, args []string) func(ctx context.Context) (Tries, 
 	return func(ctx context.Context) (Tries, error) {
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		cmd, err := sandbox.Command(ctx, self, args, nil)
+		sb, err := sandbox.New(ctx, sandbox.Options{Self: self, SelfArgs: args})
 		if err != nil {
-			return nil, err
+			return nil, sandbox.Explain(err)
 		}
 		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		runErr := cmd.Run()
+		sb.Cmd.Stdout, sb.Cmd.Stderr = &out, &errOut
+		if err := sb.Start(); err != nil {
+			return nil, err
+		}
+		runErr := sb.Wait()
 		var t Tries
 		if err := json.Unmarshal(out.Bytes(), &t); err != nil {
 			return nil, fmt.Errorf("%v %s", runErr, oneLine(errOut.String()))

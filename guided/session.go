@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/sandbox"
 )
 
 // Environment of a guided shell: which lesson, and the session directory
@@ -132,7 +134,12 @@ func CleanStale(tmp string) (removed []string) {
 
 func staleSession(p string) bool {
 	var st unix.Stat_t
-	if err := unix.Lstat(p, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR || int(st.Uid) != os.Geteuid() {
+	if err := unix.Lstat(p, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return false
+	}
+	// Root hands a session to the sandbox's user (the learner under sudo,
+	// else nobody): such a session is root's to clean up too.
+	if int(st.Uid) != os.Geteuid() && (os.Geteuid() != 0 || int(st.Uid) != sandbox.IdentityFor(false).UID) {
 		return false
 	}
 	dfd, err := unix.Open(p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)

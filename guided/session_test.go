@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/sandbox"
 )
 
 // TestCleanStale: a session whose owner died (its lock is free) is
@@ -78,4 +80,34 @@ func TestSessionPos(t *testing.T) {
 	target, err := os.Readlink(filepath.Join(s.Dir, dirBin, "netlab"))
 	require.NoError(t, err)
 	require.Equal(t, "/bin/true", target)
+}
+
+// A session root handed to the sandbox's user (nobody, or the learner
+// under sudo) and whose owner died is root's to clean up too.
+func TestCleanStaleHandedSession(t *testing.T) {
+	if os.Geteuid() != 0 || !sandbox.InitialUserNS() {
+		t.Skip("only root hands sessions over")
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Setenv("SUDO_UID", "")
+	dead, err := NewSession("/bin/true")
+	require.NoError(t, err)
+	other, err := NewSession("/bin/true")
+	require.NoError(t, err)
+	dead.lock.Close()
+	other.lock.Close()
+	uid := sandbox.IdentityFor(false).UID
+	for _, d := range []string{dead.Dir, other.Dir} {
+		require.NoError(t, filepath.WalkDir(d, func(p string, _ os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Lchown(p, uid, uid)
+		}))
+	}
+	// Another user's session is not root's business.
+	require.NoError(t, os.Lchown(other.Dir, uid+1, uid+1))
+	require.Equal(t, []string{dead.Dir}, CleanStale(tmp))
+	require.DirExists(t, other.Dir)
 }

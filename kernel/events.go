@@ -196,15 +196,15 @@ func (w *Watcher) rescan(notify bool) {
 	seen := map[string]bool{Root: true}
 	for _, ns := range names {
 		seen[ns] = true
-		ino, err := inode(nsPath(ns))
-		if err != nil {
+		ino, err := NamespaceInode(ns)
+		if err != nil || ino == 0 {
 			continue
 		}
 		if s, ok := w.subs[ns]; ok && s.ino == ino {
 			continue
 		}
 		w.drop(ns)
-		h, err := openNamed(ns)
+		h, _, err := openNamed(ns)
 		if err != nil {
 			continue
 		}

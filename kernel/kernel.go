@@ -32,6 +32,10 @@ const (
 	NSMissing NSState = iota // no file at all
 	NSStale                  // a file, but not an nsfs mount (a leftover)
 	NSPresent                // a real network-namespace mount
+	// NSForeign is an entry that is not a lesson namespace: a symlink, a
+	// mount of the lab's own root namespace, another kind of file. netlab
+	// neither reads nor removes it.
+	NSForeign
 )
 
 // Link is what netlab needs to know about one interface.

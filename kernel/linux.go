@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -29,6 +30,7 @@ type Linux struct {
 
 	mu      sync.Mutex
 	handles map[string]*nsEntry
+	runs    int // grading runs under way (BeginRun, EndRun)
 }
 
 type nsEntry struct {
@@ -65,14 +67,6 @@ func (l *Linux) Close() error {
 	return l.root.Close()
 }
 
-func inode(path string) (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return 0, err
-	}
-	return st.Ino, nil
-}
-
 // entry returns the cached handle for ns, reopening it when /run/netns/ns
 // now names another namespace (deleted and re-added by the learner).
 func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
@@ -81,18 +75,16 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	}
 	var ino uint64
 	if ns != Root {
-		st, err := namespaceState(ns)
-		if err != nil {
+		var err error
+		if ino, err = NamespaceInode(ns); err != nil {
 			return nil, err
 		}
-		if st != NSPresent {
-			if st == NSStale {
-				return nil, fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
+		if ino == 0 {
+			_, _, err := openNamed(ns) // says why it is not a namespace
+			if err == nil {
+				err = fmt.Errorf("%s: %w", ns, ErrNoNamespace)
 			}
-			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
-		}
-		if ino, err = inode(nsPath(ns)); err != nil {
-			return nil, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
+			return nil, err
 		}
 	}
 	l.mu.Lock()
@@ -107,7 +99,7 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	h := l.root
 	if ns != Root {
 		var err error
-		if h, err = openNamed(ns); err != nil {
+		if h, ino, err = openNamed(ns); err != nil {
 			return nil, err
 		}
 	}
@@ -172,15 +164,28 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := retry(e.h.LinkList)
+	out, err := l.dumpLinks(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
-	out := make([]Link, 0, len(raw))
+	// The kernel applies a carrier change (operstate, and a bridge port's
+	// STP state) in its link watch, up to a second later on a busy host;
+	// a dump shows the old state meanwhile. Asking for one link by index
+	// makes the kernel apply its pending change first (rtnl_getlink syncs
+	// the link watch): do so for the links whose carrier and operstate
+	// disagree, and grade what the learner will see.
+	for i, k := range out {
+		if !k.AdminUp || k.OperState == "unknown" || k.LowerUp == (k.OperState == "up") {
+			continue
+		}
+		if r, err := e.h.LinkByIndex(k.Index); err == nil {
+			out[i] = convertLink(r)
+		}
+	}
+
 	ports := false
-	for _, r := range raw {
-		out = append(out, convertLink(r))
-		ports = ports || r.Attrs().MasterIndex != 0
+	for _, k := range out {
+		ports = ports || k.MasterIndex != 0
 	}
 	// Bridge ports carry an STP state; ask for it only when there are any.
 	if ports {
@@ -228,19 +233,56 @@ func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(e)
-	if err != nil {
-		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
-	}
 	raw, err := retry(func() ([]netlink.Addr, error) { return e.h.AddrList(nil, netlink.FAMILY_ALL) })
 	if err != nil {
 		return nil, fmt.Errorf("list addresses in %s: %w", nsLabel(ns), err)
+	}
+	idxs := make([]int, 0, len(raw))
+	for _, a := range raw {
+		idxs = append(idxs, a.LinkIndex)
+	}
+	names, err := l.namesOf(e, idxs)
+	if err != nil {
+		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
 	out := make([]Addr, 0, len(raw))
 	for _, a := range raw {
 		out = append(out, Addr{Link: names[a.LinkIndex], IPNet: a.IPNet})
 	}
 	return out, nil
+}
+
+// maxByIndex is how many links namesOf asks for one by one before a dump
+// of them all is cheaper.
+const maxByIndex = 16
+
+// namesOf names the links with the given indices. A lab's addresses and
+// routes sit on a few links, while a busy host's namespace may hold
+// thousands (every container's veth): asking for each by index costs a
+// few small messages where a dump would cost the whole host.
+func (l *Linux) namesOf(e *nsEntry, idxs []int) (map[int]string, error) {
+	want := map[int]bool{}
+	for _, i := range idxs {
+		if i > 0 {
+			want[i] = true
+		}
+	}
+	if len(want) > maxByIndex {
+		return l.linkNames(e)
+	}
+	names := make(map[int]string, len(want))
+	for i := range want {
+		k, err := e.h.LinkByIndex(i)
+		if err != nil {
+			var nf netlink.LinkNotFoundError
+			if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
+				continue // deleted meanwhile: a dump would not name it either
+			}
+			return nil, err
+		}
+		names[i] = k.Attrs().Name
+	}
+	return names, nil
 }
 
 func (l *Linux) linkNames(e *nsEntry) (map[int]string, error) {
@@ -296,10 +338,6 @@ func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(e)
-	if err != nil {
-		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
-	}
 	// Table 0 with the table filter means every table, local included:
 	// local routes are how we know an address belongs to the namespace.
 	raw, err := retry(func() ([]netlink.Route, error) {
@@ -307,6 +345,14 @@ func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list routes in %s: %w", nsLabel(ns), err)
+	}
+	idxs := make([]int, 0, len(raw))
+	for _, r := range raw {
+		idxs = append(idxs, r.LinkIndex)
+	}
+	names, err := l.namesOf(e, idxs)
+	if err != nil {
+		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
 	out := make([]Route, 0, len(raw))
 	for _, r := range raw {
@@ -327,7 +373,7 @@ func (l *Linux) RouteGet(ctx context.Context, ns string, dst net.IP) (Route, err
 	if len(rs) == 0 {
 		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), unix.ENETUNREACH)
 	}
-	names, err := l.linkNames(e)
+	names, err := l.namesOf(e, []int{rs[0].LinkIndex})
 	if err != nil {
 		return Route{}, err
 	}
@@ -343,7 +389,7 @@ func (l *Linux) FDB(ctx context.Context, ns, bridge string) ([]FDBEntry, error) 
 	if err != nil {
 		return nil, fmt.Errorf("bridge %s in %s: %w", bridge, nsLabel(ns), err)
 	}
-	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, unix.AF_BRIDGE) })
+	raw, err := l.bridgeFDB(ctx, ns, br.Attrs().Index)
 	if err != nil {
 		return nil, fmt.Errorf("fdb of %s: %w", bridge, err)
 	}
@@ -390,13 +436,17 @@ func (l *Linux) Neighbors(ctx context.Context, ns string) ([]Neigh, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(e)
-	if err != nil {
-		return nil, err
-	}
 	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, netlink.FAMILY_V4) })
 	if err != nil {
 		return nil, fmt.Errorf("neighbours in %s: %w", nsLabel(ns), err)
+	}
+	idxs := make([]int, 0, len(raw))
+	for _, n := range raw {
+		idxs = append(idxs, n.LinkIndex)
+	}
+	names, err := l.namesOf(e, idxs)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Neigh, 0, len(raw))
 	for _, n := range raw {
@@ -503,4 +553,77 @@ func (l *Linux) DeleteLink(ctx context.Context, ns, link string) error {
 		return fmt.Errorf("delete %s in %s: %w", link, nsLabel(ns), err)
 	}
 	return nil
+}
+
+// bridgeFDB dumps the forwarding database of one bridge only, as
+// `bridge fdb show br BR` asks (an ifinfomsg with IFLA_MASTER): an
+// unfiltered AF_BRIDGE dump also lists the address lists of every other
+// link of the namespace, thousands of entries on a busy host.
+func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlink.Neigh, error) {
+	req := make([]byte, unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg+8)
+	req[unix.NLMSG_HDRLEN] = unix.AF_BRIDGE // ifi_family
+	at := req[unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg:]
+	binary.NativeEndian.PutUint16(at[0:], 8)
+	binary.NativeEndian.PutUint16(at[2:], unix.IFLA_MASTER)
+	binary.NativeEndian.PutUint32(at[4:], uint32(brIndex))
+	var out []netlink.Neigh
+	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
+		out = out[:0]
+		err := l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETNEIGH, req, func(m syscall.NetlinkMessage) error {
+			if m.Header.Type != unix.RTM_NEWNEIGH {
+				return nil
+			}
+			n, err := netlink.NeighDeserialize(m.Data)
+			if err != nil {
+				return nil // an entry netlink cannot read: as NeighList, skip it
+			}
+			out = append(out, *n)
+			return nil
+		})
+		if !errors.Is(err, unix.EINTR) {
+			return out, err
+		}
+	}
+	return out, unix.EINTR
+}
+
+// BeginRun and EndRun bracket a grading run (kernel.Snapshot calls them).
+// When the last run ends, the handles of named namespaces are closed: a
+// handle keeps its namespace alive, and a kernel kept from one run to the
+// next (the solver's, a test's) would otherwise keep a namespace the
+// learner deleted in between, and the veths tied to it, in view of the
+// next run. Reopening costs a few system calls per namespace.
+func (l *Linux) BeginRun() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.runs++
+	// A handle opened outside a run (reset, a tool run) may name a
+	// namespace deleted since: let it go before the run reads anything.
+	for ns, e := range l.handles {
+		if ns == Root {
+			continue
+		}
+		if ino, err := NamespaceInode(ns); err == nil && ino != 0 && ino == e.ino {
+			continue
+		}
+		e.h.Close()
+		e.ns.Close()
+		delete(l.handles, ns)
+	}
+}
+
+func (l *Linux) EndRun() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.runs--; l.runs > 0 {
+		return
+	}
+	for ns, e := range l.handles {
+		if ns == Root {
+			continue
+		}
+		e.h.Close()
+		e.ns.Close()
+		delete(l.handles, ns)
+	}
 }

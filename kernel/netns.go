@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -15,7 +16,7 @@ import (
 // NetnsDir is where `ip netns` keeps its namespace mounts.
 const NetnsDir = "/run/netns"
 
-// nsfsMagic is the statfs f_type of a network-namespace mount. A file under
+// nsfsMagic is the statfs f_type of a namespace mount. A file under
 // /run/netns with any other type is a leftover that only looks like a
 // namespace (ip netns add that failed half way, a mount made in another
 // mount namespace, a learner's `touch`).
@@ -31,21 +32,147 @@ func validName(ns string) error {
 	return nil
 }
 
-func namespaceState(ns string) (NSState, error) {
-	if err := validName(ns); err != nil {
-		return NSMissing, err
-	}
-	var st unix.Statfs_t
-	if err := unix.Statfs(nsPath(ns), &st); err != nil {
-		if errors.Is(err, unix.ENOENT) {
-			return NSMissing, nil
+// nsFile is what /run/netns/NAME turned out to be, judged by identity and
+// never through a symlink.
+type nsFile struct {
+	state NSState
+	ino   uint64
+	// why says, for NSForeign, what the entry is instead.
+	why string
+	// fd is an O_RDONLY descriptor of the namespace for NSPresent (the
+	// caller owns it), -1 otherwise.
+	fd int
+}
+
+var (
+	selfOnce sync.Once
+	selfIno  uint64
+	selfErr  error
+)
+
+// ownNSIno is the inode of the network namespace netlab was started in:
+// the lab's root namespace. It is read on a locked thread that is not
+// switched into any other namespace (see currentNS).
+func ownNSIno() (uint64, error) {
+	selfOnce.Do(func() {
+		h, err := currentNS()
+		if err != nil {
+			selfErr = err
+			return
 		}
-		return NSMissing, fmt.Errorf("statfs %s: %w", nsPath(ns), err)
+		defer h.Close()
+		var st unix.Stat_t
+		if err := unix.Fstat(int(h), &st); err != nil {
+			selfErr = err
+			return
+		}
+		selfIno = st.Ino
+	})
+	return selfIno, selfErr
+}
+
+// inspectNS looks at /run/netns/ns without following a symlink: the entry
+// itself is opened O_PATH|O_NOFOLLOW, and only a bind mount of a network
+// namespace other than the lab's root one counts as a lesson namespace.
+// With keep, the NSPresent result carries an open descriptor of it (the
+// very namespace that was judged, so no later path lookup can swap it).
+func inspectNS(ns string, keep bool) (nsFile, error) {
+	f := nsFile{fd: -1}
+	if err := validName(ns); err != nil {
+		return f, err
 	}
-	if int64(st.Type) != nsfsMagic {
-		return NSStale, nil
+	p := nsPath(ns)
+	pfd, err := unix.Open(p, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		if errors.Is(err, unix.ENOENT) {
+			f.state = NSMissing
+			return f, nil
+		}
+		return f, fmt.Errorf("open %s: %w", p, err)
 	}
-	return NSPresent, nil
+	defer unix.Close(pfd)
+	var st unix.Stat_t
+	if err := unix.Fstat(pfd, &st); err != nil {
+		return f, fmt.Errorf("stat %s: %w", p, err)
+	}
+	f.ino = st.Ino
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFLNK:
+		f.state, f.why = NSForeign, "it is a symlink, not a namespace mount"
+		return f, nil
+	case unix.S_IFREG:
+	default:
+		f.state, f.why = NSForeign, "it is not a file that `ip netns` makes"
+		return f, nil
+	}
+	var sfs unix.Statfs_t
+	if err := unix.Fstatfs(pfd, &sfs); err != nil {
+		return f, fmt.Errorf("statfs %s: %w", p, err)
+	}
+	if int64(sfs.Type) != nsfsMagic {
+		// A regular file that is not a mount: what a failed or unmounted
+		// `ip netns add` leaves.
+		f.state = NSStale
+		return f, nil
+	}
+	// Reopen the judged file itself (not the path) to ask its kind.
+	fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return f, fmt.Errorf("open %s: %w", p, err)
+	}
+	typ, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE)
+	// qemu-user does not pass NS_GET_NSTYPE on: without an answer, an
+	// nsfs mount under /run/netns is taken for what `ip netns` makes
+	// (entering it would then fail plainly).
+	unknown := errors.Is(err, unix.ENOTTY) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EINVAL)
+	if (err != nil && !unknown) || (err == nil && typ != unix.CLONE_NEWNET) {
+		unix.Close(fd)
+		f.state, f.why = NSForeign, "it is a mount of another kind of namespace, not a network namespace"
+		return f, nil
+	}
+	own, err := ownNSIno()
+	if err != nil {
+		unix.Close(fd)
+		return f, fmt.Errorf("identify the lab's root namespace: %w", err)
+	}
+	if st.Ino == own {
+		unix.Close(fd)
+		f.state, f.why = NSForeign, "it is the lab's own root namespace, not a lesson namespace"
+		return f, nil
+	}
+	f.state = NSPresent
+	if keep {
+		f.fd = fd
+	} else {
+		unix.Close(fd)
+	}
+	return f, nil
+}
+
+func namespaceState(ns string) (NSState, error) {
+	f, err := inspectNS(ns, false)
+	return f.state, err
+}
+
+// ForeignReason says why /run/netns/ns is not a lesson namespace, or ""
+// when it is one (or is missing, or a leftover file).
+func ForeignReason(ns string) (string, error) {
+	f, err := inspectNS(ns, false)
+	if err != nil || f.state != NSForeign {
+		return "", err
+	}
+	return f.why, nil
+}
+
+// NamespaceInode is the identity (inode) of the namespace mounted at
+// /run/netns/ns, judged as inspectNS does; 0 when it is not a lesson
+// namespace.
+func NamespaceInode(ns string) (uint64, error) {
+	f, err := inspectNS(ns, false)
+	if err != nil || f.state != NSPresent {
+		return 0, err
+	}
+	return f.ino, nil
 }
 
 func listNamespaces() ([]string, error) {
@@ -66,23 +193,21 @@ func listNamespaces() ([]string, error) {
 	return out, nil
 }
 
-// openNamed opens a validated named namespace.
-func openNamed(ns string) (netns.NsHandle, error) {
-	st, err := namespaceState(ns)
+// openNamed opens a validated named namespace; ino is its identity.
+func openNamed(ns string) (netns.NsHandle, uint64, error) {
+	f, err := inspectNS(ns, true)
 	if err != nil {
-		return netns.None(), err
+		return netns.None(), 0, err
 	}
-	switch st {
+	switch f.state {
 	case NSMissing:
-		return netns.None(), fmt.Errorf("%s: %w", ns, ErrNoNamespace)
+		return netns.None(), 0, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
 	case NSStale:
-		return netns.None(), fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
+		return netns.None(), 0, fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
+	case NSForeign:
+		return netns.None(), 0, fmt.Errorf("%s: %w (%s: %s; netlab leaves it alone)", ns, ErrNoNamespace, nsPath(ns), f.why)
 	}
-	h, err := netns.GetFromPath(nsPath(ns))
-	if err != nil {
-		return netns.None(), fmt.Errorf("open namespace %s: %w", ns, err)
-	}
-	return h, nil
+	return netns.NsHandle(f.fd), f.ino, nil
 }
 
 // currentNS returns the network namespace of the calling OS thread, taken
@@ -120,9 +245,17 @@ func deleteNamespace(ns string) error {
 		return err
 	}
 	p := nsPath(ns)
+	f, err := inspectNS(ns, false)
+	if err != nil {
+		return err
+	}
+	if f.state == NSForeign {
+		return fmt.Errorf("%s is not a lesson namespace (%s): netlab leaves it alone", p, f.why)
+	}
 	// MNT_DETACH: a learner's shell may still hold the namespace; the mount
-	// goes, and the namespace dies when its last user exits.
-	if err := unix.Unmount(p, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+	// goes, and the namespace dies when its last user exits. NOFOLLOW: never
+	// unmount what a symlink planted there points at.
+	if err := unix.Unmount(p, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
 		return fmt.Errorf("unmount %s: %w", p, err)
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {

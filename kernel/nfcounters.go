@@ -2,17 +2,19 @@ package kernel
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/google/nftables"
-	"github.com/google/nftables/expr"
 	"golang.org/x/sys/unix"
 )
 
 // RuleKey names one nftables rule across reads: family, table, chain and
 // the rule's handle (stable for the rule's lifetime).
 func RuleKey(family, table, chain string, handle int) string {
-	return fmt.Sprintf("%s/%s/%s/%d", family, table, chain, handle)
+	return family + "/" + table + "/" + chain + "/" + strconv.Itoa(handle)
 }
 
 func familyName(f nftables.TableFamily) string {
@@ -35,50 +37,110 @@ func familyName(f nftables.TableFamily) string {
 
 // NFCounters reads the packet counter of every nftables rule in ns
 // (iptables-nft rules included), keyed by RuleKey. It talks netlink
-// in-process: about a millisecond, where `nft -j list ruleset` costs tens,
-// so a probe can read the counters right before it sends and compare them
-// with the ruleset read after a failure.
+// in-process, one dump of all the namespace's rules (not one request per
+// chain: a host with thousands of chains would pay thousands of round
+// trips), so a probe can read the counters right before it sends, poll
+// them while it is out, and compare them with the ruleset read after.
 func (l *Linux) NFCounters(ctx context.Context, ns string) (map[string]uint64, error) {
-	e, err := l.entry(ctx, ns)
+	out := map[string]uint64{}
+	var err error
+	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
+		out = map[string]uint64{}
+		err = l.dumpRules(ctx, ns, func(fam byte, b []byte) error {
+			r, err := parseRuleCounter(b)
+			if err != nil {
+				return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
+			}
+			out[RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))] = r.packets
+			return nil
+		})
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	var c *nftables.Conn
-	// A lasting connection dials at once: on this thread, inside ns.
-	err = InNS(l.root, e.ns, func() error {
-		var derr error
-		c, derr = nftables.New(nftables.AsLasting())
-		return derr
-	})
-	if err != nil {
-		return nil, fmt.Errorf("nftables in %s: %w", nsLabel(ns), err)
-	}
-	defer c.CloseLasting()
-	chains, err := c.ListChains()
-	if err != nil {
-		return nil, fmt.Errorf("nftables chains in %s: %w", nsLabel(ns), err)
-	}
-	out := map[string]uint64{}
-	for _, ch := range chains {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rules, err := c.GetRules(ch.Table, ch)
-		if err != nil {
-			if err == unix.ENOENT {
-				continue // the chain went away meanwhile
-			}
-			return nil, fmt.Errorf("nftables rules of %s in %s: %w", ch.Name, nsLabel(ns), err)
-		}
-		for _, r := range rules {
-			var pk uint64
-			for _, x := range r.Exprs {
-				if cnt, ok := x.(*expr.Counter); ok {
-					pk += cnt.Packets
-				}
-			}
-			out[RuleKey(familyName(ch.Table.Family), ch.Table.Name, ch.Name, int(r.Handle))] = pk
-		}
-	}
 	return out, nil
+}
+
+type ruleCounter struct {
+	table, chain string
+	handle       uint64
+	packets      uint64
+}
+
+// attrs walks the netlink attributes in b, calling fn with each one's type
+// (flags masked off) and payload. It allocates nothing: a host's dump of
+// thousands of rules is read on every grade.
+func attrs(b []byte, fn func(typ uint16, data []byte) error) error {
+	for len(b) >= 4 {
+		n := int(binary.NativeEndian.Uint16(b[0:2]))
+		typ := binary.NativeEndian.Uint16(b[2:4]) & 0x3fff
+		if n < 4 || n > len(b) {
+			return errors.New("malformed netlink attribute")
+		}
+		if err := fn(typ, b[4:n]); err != nil {
+			return err
+		}
+		n = (n + 3) &^ 3
+		if n > len(b) {
+			n = len(b)
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+func cstring(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
+// parseRuleCounter reads a rule's table, chain, handle and the sum of its
+// counter expressions from an NFT_MSG_NEWRULE message's attributes.
+func parseRuleCounter(b []byte) (ruleCounter, error) {
+	var r ruleCounter
+	err := attrs(b, func(typ uint16, d []byte) error {
+		switch typ {
+		case unix.NFTA_RULE_TABLE:
+			r.table = cstring(d)
+		case unix.NFTA_RULE_CHAIN:
+			r.chain = cstring(d)
+		case unix.NFTA_RULE_HANDLE:
+			if len(d) == 8 {
+				r.handle = binary.BigEndian.Uint64(d)
+			}
+		case unix.NFTA_RULE_EXPRESSIONS:
+			return attrs(d, func(typ uint16, elem []byte) error {
+				if typ != unix.NFTA_LIST_ELEM {
+					return nil
+				}
+				counter := false
+				return attrs(elem, func(typ uint16, d []byte) error {
+					switch typ {
+					case unix.NFTA_EXPR_NAME:
+						counter = cstring(d) == "counter"
+					case unix.NFTA_EXPR_DATA:
+						if !counter {
+							return nil
+						}
+						return attrs(d, func(typ uint16, d []byte) error {
+							if typ == unix.NFTA_COUNTER_PACKETS && len(d) == 8 {
+								r.packets += binary.BigEndian.Uint64(d)
+							}
+							return nil
+						})
+					}
+					return nil
+				})
+			})
+		}
+		return nil
+	})
+	return r, err
 }

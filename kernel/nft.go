@@ -59,20 +59,38 @@ func (l *Linux) Exec(ctx context.Context, ns, name string, args ...string) ([]by
 // iptables-nft alike; iptables-legacy rules live elsewhere and are read
 // with iptables-legacy-save when that tool exists.
 func (l *Linux) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
-	var rs Ruleset
-	out, err := l.Exec(ctx, ns, "nft", "-j", "list", "ruleset")
-	if err != nil {
-		return rs, err
+	// nft is required even though the rules are read without it: every
+	// fix netlab prints and every deletion reset makes is an nft command,
+	// and a machine without it gets the same answer as ever (install it).
+	if _, err := exec.LookPath("nft"); err != nil {
+		return Ruleset{}, MissingTool("nft")
 	}
-	rs, err = ParseNFTJSON(out)
-	if err != nil {
-		return rs, fmt.Errorf("nft ruleset in %s: %w", nsLabel(ns), err)
+	rs, ok, err := l.nativeRuleset(ctx, ns)
+	if err != nil || !ok {
+		// A rule netlab cannot render as nft would (or netlink trouble):
+		// let nft itself print the ruleset.
+		if rs, err = l.nftRuleset(ctx, ns); err != nil {
+			return rs, err
+		}
 	}
 	explainXT(ctx, l, ns, &rs)
 	if _, lerr := exec.LookPath("iptables-legacy-save"); lerr == nil && l.hasLegacyTables(ctx, ns) {
 		if lout, err := l.Exec(ctx, ns, "iptables-legacy-save", "-c"); err == nil {
 			rs.Legacy = ParseIptablesSave(lout)
 		}
+	}
+	return rs, nil
+}
+
+// nftRuleset reads ns's nftables state with `nft -j list ruleset`.
+func (l *Linux) nftRuleset(ctx context.Context, ns string) (Ruleset, error) {
+	out, err := l.Exec(ctx, ns, "nft", "-j", "list", "ruleset")
+	if err != nil {
+		return Ruleset{}, err
+	}
+	rs, err := ParseNFTJSON(out)
+	if err != nil {
+		return rs, fmt.Errorf("nft ruleset in %s: %w", nsLabel(ns), err)
 	}
 	return rs, nil
 }

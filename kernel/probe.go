@@ -12,6 +12,7 @@ import (
 	"time"
 
 	probing "github.com/prometheus-community/pro-bing"
+	"golang.org/x/sys/unix"
 )
 
 // Ping sends ICMP echo requests from inside ns. A send the kernel refuses
@@ -92,12 +93,22 @@ func (l *Linux) ProbeTCP(ctx context.Context, p TCPProbe) (TCPResult, error) {
 	if p.Timeout <= 0 {
 		return TCPResult{}, errors.New("tcp probe: a timeout is required")
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
-	defer cancel()
 	se, err := l.entry(ctx, p.ServerNS)
 	if err != nil {
 		return TCPResult{}, err
 	}
+	if p.Listen.Port != 0 {
+		// A fixed port: probes of other netlab processes (a watch pane, a
+		// prompt, a manual check) take turns, so that the port is taken
+		// only when something that is not netlab holds it.
+		lk, err := lockProbePort(ctx, se.ino, p.Listen)
+		if err != nil {
+			return TCPResult{}, err
+		}
+		defer lk.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	defer cancel()
 	ce, err := l.entry(ctx, p.ClientNS)
 	if err != nil {
 		return TCPResult{}, err
@@ -174,5 +185,51 @@ func serveProbe(ctx context.Context, ln net.Listener) {
 			from := c.RemoteAddr().(*net.TCPAddr).IP
 			fmt.Fprintf(c, "%s %s\n", strings.TrimSpace(line), from)
 		}(c)
+	}
+}
+
+// probeLockWait bounds the wait for another netlab's probe on the same
+// port: each probe holds it for at most its own timeout.
+const probeLockWait = time.Minute
+
+// portLock is a held probe-port lock.
+type portLock struct{ fd int }
+
+func (l portLock) Unlock() { unix.Close(l.fd) }
+
+// lockProbePort serializes netlab probe servers on one (namespace,
+// address, port) across processes. The lock is an abstract unix socket
+// address bound in the lab's root namespace (abstract addresses belong to
+// a network namespace, so each lab has its own): it leaves no file
+// behind, and the kernel releases it when its holder dies, even by
+// SIGKILL. Sockets are made on the calling goroutine's thread, which is
+// in the lab's root namespace (only InNS switches threads, and it keeps
+// them locked).
+func lockProbePort(ctx context.Context, nsIno uint64, a net.TCPAddr) (portLock, error) {
+	name := fmt.Sprintf("@netlab/probe/%d/%s/%d", nsIno, a.IP.String(), a.Port)
+	bound := time.NewTimer(probeLockWait)
+	defer bound.Stop()
+	tick := time.NewTicker(lockPoll)
+	defer tick.Stop()
+	for {
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return portLock{}, fmt.Errorf("tcp probe on %s: lock: %w", a.String(), err)
+		}
+		err = unix.Bind(fd, &unix.SockaddrUnix{Name: name})
+		if err == nil {
+			return portLock{fd: fd}, nil
+		}
+		unix.Close(fd)
+		if !errors.Is(err, unix.EADDRINUSE) {
+			return portLock{}, fmt.Errorf("tcp probe on %s: lock: %w", a.String(), err)
+		}
+		select {
+		case <-ctx.Done():
+			return portLock{}, ctx.Err()
+		case <-bound.C:
+			return portLock{}, fmt.Errorf("tcp probe on %s: another netlab's probe has held this port for %s", a.String(), probeLockWait)
+		case <-tick.C:
+		}
 	}
 }

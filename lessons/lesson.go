@@ -25,6 +25,13 @@ type Lesson struct {
 	Requires string `yaml:"requires"`
 	Owns     Owns   `yaml:"owns"`
 	Steps    []Step `yaml:"steps"`
+	// Rounds makes a troubleshooting lesson: the slugs of the lessons
+	// whose finished networks it breaks, one fault per step (round), drawn
+	// from the catalogue entries of these lessons that have repair:.
+	// Its steps have no checks and no solution: runner grades round K by
+	// grading the base lesson of that round. Its Owns is the union of the
+	// base lessons' (filled by the loader).
+	Rounds []string `yaml:"rounds"`
 	// Supersedes declares the checks of earlier lessons that this lesson
 	// deliberately makes fail (lesson 4's DROP in ns2 breaks lesson 3's
 	// ping from ns0 to ns2): `check --all` grades them as superseded.
@@ -35,16 +42,50 @@ type Lesson struct {
 }
 
 // Owns lists what the lesson creates, so that reset removes exactly that.
+// An object with a lesson's name is the lesson's only while it carries
+// nothing but what some lesson's steps put on it (Addrs, Ports, NSLinks,
+// NSAddrs, unioned over every lesson); a rule only when its meaning is one
+// of some lesson's Rules.
 type Owns struct {
 	// Namespaces are named namespaces; removing one removes everything
 	// inside it (links, addresses, routes, firewall rules).
 	Namespaces []string `yaml:"namespaces"`
 	// Links are links in the lab's root namespace.
 	Links []string `yaml:"links"`
-	// RuleRefs are interface names and prefixes: a firewall rule in the
-	// lab's root namespace that names one of them belongs to the lesson.
-	RuleRefs []string `yaml:"rule_refs"`
+	// Addrs are the addresses the steps put on those links (by link).
+	Addrs map[string][]string `yaml:"addrs"`
+	// Ports are the links the steps make ports of a bridge (by bridge).
+	Ports map[string][]string `yaml:"ports"`
+	// NSLinks and NSAddrs are the links and addresses the steps create
+	// inside the lesson's namespaces.
+	NSLinks []string `yaml:"ns_links"`
+	NSAddrs []string `yaml:"ns_addrs"`
+	// Rules are the firewall rules of the lab's root namespace that the
+	// steps (or their hints) create, by meaning.
+	Rules []RuleSpec `yaml:"rules"`
+	// Sysctls are settings of a whole namespace the steps change; reset
+	// names them and leaves them as they are.
+	Sysctls []string `yaml:"sysctls"`
 }
+
+// RuleSpec is the meaning of a lesson's firewall rule. Empty fields match
+// only a rule without that match: a spec is compared field by field, never
+// by overlapping prefixes.
+type RuleSpec struct {
+	Hook    string `yaml:"hook"`
+	Verdict string `yaml:"verdict"`
+	Saddr   string `yaml:"saddr"`
+	Daddr   string `yaml:"daddr"`
+	Iif     string `yaml:"iif"`
+	Oif     string `yaml:"oif"`
+	Proto   string `yaml:"proto"`
+	Dport   string `yaml:"dport"`
+	CtState string `yaml:"ctstate"`
+	To      string `yaml:"to"`
+}
+
+// Troubleshoot says whether l is a troubleshooting lesson (see Rounds).
+func (l *Lesson) Troubleshoot() bool { return len(l.Rounds) > 0 }
 
 // Step is one graded step.
 type Step struct {
@@ -61,6 +102,9 @@ type Step struct {
 	// already satisfy (selftest then does not demand that it fail first).
 	PassesEarly bool        `yaml:"passes_early"`
 	Checks      []CheckSpec `yaml:"checks"`
+	// Round is, in a troubleshooting lesson, the round (1-based) the step
+	// grades; it stays with the step when a part of the lesson is graded.
+	Round int `yaml:"-"`
 }
 
 // Hint is one hint. When names a mistake id (see checks' WithMistake): the

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -182,10 +183,12 @@ func validate(l *Lesson, root *yaml.Node, reg *checks.Registry) error {
 			return at(sp, "step %d: text is required", i+1)
 		case len(s.Hints) == 0:
 			return at(sp, "step %d: at least one hint is required", i+1)
-		case len(s.Commands()) == 0:
+		case len(s.Commands()) == 0 && !l.Troubleshoot():
 			return at(sp, "step %d: a reference solution is required", i+1)
-		case len(s.Checks) == 0:
+		case len(s.Checks) == 0 && !l.Troubleshoot():
 			return at(sp, "step %d: at least one check is required", i+1)
+		case l.Troubleshoot() && (len(s.Checks) > 0 || s.Solution != ""):
+			return at(sp, "step %d: a step of a troubleshooting lesson (rounds:) has no checks and no solution: it passes when its round's lesson passes again", i+1)
 		case s.Points < 0:
 			return at(p("steps", i, "points"), "step %d: points cannot be negative", i+1)
 		}
@@ -302,10 +305,12 @@ func Load(fsys fs.FS, reg *checks.Registry) ([]*Lesson, error) {
 // LoadWithCatalog is Load that also checks the lessons against the
 // catalogued mistakes (see checkCatalog).
 func LoadWithCatalog(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake) ([]*Lesson, error) {
-	return load(fsys, reg, catalog, true)
+	return load(fsys, reg, func() ([]mistakes.Mistake, error) { return catalog, nil }, true)
 }
 
-func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCatalog bool) ([]*Lesson, error) {
+// load decodes the lessons; catalog is called only when withCatalog, and
+// may still be decoding the catalogue while the lessons decode.
+func load(fsys fs.FS, reg *checks.Registry, catalog func() ([]mistakes.Mistake, error), withCatalog bool) ([]*Lesson, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, err
@@ -314,12 +319,31 @@ func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCata
 	roots := map[*Lesson]*yaml.Node{}
 	ids := map[int]string{}
 	slugs := map[string]string{}
-	for _, n := range names {
-		data, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		l, root, err := parse(path.Join("lessons", n), data, reg)
+	// Files decode concurrently (every command that grades loads them all,
+	// and eight lessons take several milliseconds one after the other);
+	// their order, and the first error in that order, stay the files'.
+	type parsed struct {
+		l    *Lesson
+		root *yaml.Node
+		err  error
+	}
+	res := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				res[i].err = err
+				return
+			}
+			res[i].l, res[i].root, res[i].err = parse(path.Join("lessons", n), data, reg)
+		}()
+	}
+	wg.Wait()
+	for _, p := range res {
+		l, root, err := p.l, p.root, p.err
 		if err != nil {
 			return nil, err
 		}
@@ -343,8 +367,15 @@ func load(fsys fs.FS, reg *checks.Registry, catalog []mistakes.Mistake, withCata
 			return nil, err
 		}
 	}
+	if err := resolveRounds(out, roots); err != nil {
+		return nil, err
+	}
 	if withCatalog {
-		if err := checkCatalog(out, roots, reg, catalog); err != nil {
+		cat, err := catalog()
+		if err != nil {
+			return nil, err
+		}
+		if err := checkCatalog(out, roots, reg, cat); err != nil {
 			return nil, err
 		}
 	}
@@ -392,11 +423,21 @@ func checkCatalog(ls []*Lesson, roots map[*Lesson]*yaml.Node, reg *checks.Regist
 // LoadEmbedded loads the built-in lessons with the default checks, and
 // checks them against the built-in catalogue of mistakes.
 func LoadEmbedded() ([]*Lesson, error) {
-	cat, err := mistakes.All()
-	if err != nil {
-		return nil, err
+	// The catalogue decodes beside the lessons: it is only needed for the
+	// cross-check at the end.
+	type result struct {
+		cat []mistakes.Mistake
+		err error
 	}
-	return LoadWithCatalog(embedded, checks.Default(), cat)
+	ch := make(chan result, 1)
+	go func() {
+		cat, err := mistakes.All()
+		ch <- result{cat, err}
+	}()
+	return load(embedded, checks.Default(), func() ([]mistakes.Mistake, error) {
+		r := <-ch
+		return r.cat, r.err
+	}, true)
 }
 
 // Find returns the lesson named by number or slug.

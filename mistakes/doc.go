@@ -63,6 +63,18 @@ func Markdown(all []Mistake) string {
 				b.WriteString("  " + c + "\n")
 			}
 			b.WriteString("  ```\n\n")
+			if len(m.RepairCommands()) > 0 {
+				where := "namespace " + m.Where
+				if m.Where == "root" {
+					where = "the lab's root namespace"
+				}
+				fmt.Fprintf(&b, "- A fault of lesson 8 (troubleshoot), in %s, layer %s; repaired by:\n\n", where, m.Layer)
+				b.WriteString("  ```sh\n")
+				for _, c := range m.RepairCommands() {
+					b.WriteString("  " + c + "\n")
+				}
+				b.WriteString("  ```\n\n")
+			}
 			fmt.Fprintf(&b, "- Step %d fails with mistake `%s`", m.Step, m.Want())
 			if len(m.ExpectWhy) > 0 {
 				q := make([]string, len(m.ExpectWhy))

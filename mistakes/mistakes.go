@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -50,6 +51,17 @@ type Mistake struct {
 	// still fails as written until the gap is closed and the line removed.
 	Pending string `yaml:"pending"`
 
+	// Repair is shell commands, one a line, that undo Break on the
+	// finished network: together they make the entry a fault that the
+	// troubleshooting lesson may inject (Break) and `solve` may repair.
+	// Only an entry that starts from the whole lesson solved can have one.
+	Repair string `yaml:"repair"`
+	// Where is the namespace the fault sits in ("root" for the lab's root
+	// namespace), and Layer the layer of the method it belongs to (one of
+	// Layers): the troubleshooting hints narrow the search with them.
+	Where string `yaml:"where"`
+	Layer string `yaml:"layer"`
+
 	// Line is where the entry starts in the catalogue file.
 	Line int `yaml:"-"`
 }
@@ -61,6 +73,28 @@ const File = "mistakes/catalog.yaml"
 func (m Mistake) Commands() []string {
 	var out []string
 	for _, l := range strings.Split(m.Break, "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// RepairCommands splits Repair into commands.
+func (m Mistake) RepairCommands() []string { return splitLines(m.Repair) }
+
+// IsFault says whether the troubleshooting lesson may inject m: it can be
+// repaired and the diagnosis reports it.
+func (m Mistake) IsFault() bool { return m.Repair != "" && m.Pending == "" }
+
+// Layers are the layers of the troubleshooting method, in the order a
+// search goes through them.
+var Layers = []string{"links", "addresses", "routes", "neighbours", "rules"}
+
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
 		l = strings.TrimSpace(l)
 		if l != "" && !strings.HasPrefix(l, "#") {
 			out = append(out, l)
@@ -116,6 +150,14 @@ func Parse(data []byte) ([]Mistake, error) {
 			errs = append(errs, fmt.Errorf("%s: up_to goes with start: solved", where))
 		case len(m.Commands()) == 0:
 			errs = append(errs, fmt.Errorf("%s: break is required", where))
+		case m.Repair == "" && (m.Where != "" || m.Layer != ""):
+			errs = append(errs, fmt.Errorf("%s: where and layer go with repair", where))
+		case m.Repair != "" && (m.Start == "fresh" || m.UpTo != 0):
+			errs = append(errs, fmt.Errorf("%s: repair undoes a break on the finished network: it goes with the whole lesson solved (no start: fresh, no up_to)", where))
+		case m.Repair != "" && len(m.RepairCommands()) == 0:
+			errs = append(errs, fmt.Errorf("%s: repair has no command", where))
+		case m.Repair != "" && (m.Where == "" || !slices.Contains(Layers, m.Layer)):
+			errs = append(errs, fmt.Errorf("%s: a fault with repair needs where: (its namespace, or root) and layer: (one of %s)", where, strings.Join(Layers, ", ")))
 		}
 		seen[m.ID] = true
 	}

@@ -26,6 +26,11 @@ type Grader struct {
 	ProbeTimeout time.Duration
 	// StateTimeout bounds one state check (default 5s).
 	StateTimeout time.Duration
+	// Lessons are every lesson (a troubleshooting lesson grades others;
+	// default: the embedded lessons), and Shell runs the commands that
+	// set up its next round (default: SysShell).
+	Lessons []*lessons.Lesson
+	Shell   Shell
 	// Lang is the language of the reports (default English): it is
 	// recorded in each Report, which renders its texts in it.
 	Lang i18n.Lang
@@ -40,6 +45,15 @@ func (g *Grader) lang() i18n.Lang {
 
 func (g *Grader) env() checks.Env {
 	return checks.Env{K: g.K, ProbeTimeout: g.probeTimeout()}
+}
+
+// snapshotEnv is the env of one grading run: its checks share one read
+// of each namespace's state (kernel.Snapshot).
+func (g *Grader) snapshotEnv() (checks.Env, func()) {
+	env := g.env()
+	snap := kernel.NewSnapshot(g.K)
+	env.K = snap
+	return env, snap.Close
 }
 
 func (g *Grader) probeTimeout() time.Duration {
@@ -62,7 +76,7 @@ func (g *Grader) bound(p checks.Phase) time.Duration {
 
 // runOne runs one check under a hard time bound. A check that ignores its
 // context, or panics, still yields a result: error, never a hang.
-func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.Result) {
+func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.Env) (res checks.Result) {
 	limit := g.bound(c.Phase)
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
@@ -73,7 +87,7 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.R
 				done <- checks.Errorf("netlab's %s check crashed: %v (please report this)", c.Kind, r)
 			}
 		}()
-		done <- c.Check.Run(ctx, g.env())
+		done <- c.Check.Run(ctx, env)
 	}()
 	select {
 	case r := <-done:
@@ -89,6 +103,13 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec) (res checks.R
 // takes about one probe timeout, not their sum.
 func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	start := time.Now()
+	if l.Troubleshoot() {
+		rep := g.gradeRounds(ctx, l)
+		rep.ElapsedMS = time.Since(start).Milliseconds()
+		return rep
+	}
+	env, done := g.snapshotEnv()
+	defer done()
 	results := make([][]checks.Result, len(l.Steps))
 	for i, s := range l.Steps {
 		results[i] = make([]checks.Result, len(s.Checks))
@@ -104,7 +125,7 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 				wg.Add(1)
 				go func(i, j int) {
 					defer wg.Done()
-					results[i][j] = g.runOne(ctx, c)
+					results[i][j] = g.runOne(ctx, c, env)
 				}(i, j)
 			}
 		}

@@ -148,26 +148,6 @@ func TestHintsForPutsDiagnosedMistakeFirst(t *testing.T) {
 	require.Equal(t, "general", got[0].Text)
 }
 
-func TestRuleNames(t *testing.T) {
-	refs := []string{"wan0", "br0", "10.0.1.0/24", "203.0.113.0/24"}
-	cases := []struct {
-		text string
-		want bool
-	}{
-		{"ip saddr 10.0.1.0/24 oifname wan0 masquerade", true},
-		{"iifname wan0 tcp dport 8080 dnat to 10.0.1.11:80", true},
-		{"-A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE", true},
-		{"ip daddr 203.0.113.254 tcp dport 8080 dnat to 10.0.1.11:80", true},
-		{"oifname wan01 accept", false},
-		{"ip saddr 192.168.1.0/24 oifname eth0 masquerade", false},
-		{"ip saddr 10.0.0.0/8 drop", true},
-		{"tcp dport 22 accept", false},
-	}
-	for _, tc := range cases {
-		require.Equal(t, tc.want, runner.RuleNames(tc.text, refs), tc.text)
-	}
-}
-
 type recShell struct{ cmds []string }
 
 func (r *recShell) Run(_ context.Context, cmd string, _ io.Writer) error {
@@ -179,21 +159,33 @@ func TestResetRemovesOnlyWhatTheLessonOwns(t *testing.T) {
 	f := kerneltest.New()
 	f.Add("ns0")
 	f.NSs["ns0"].Links = append(f.NSs["ns0"].Links, kernel.Link{Name: "veth0", Type: "veth"})
+	f.Add("ns1")
+	f.NSs["ns1"].Links = append(f.NSs["ns1"].Links, kernel.Link{Name: "appbr", Type: "bridge"})
 	f.Add("other")
+	f.Add("ns9")
+	f.NSs["ns9"].Foreign = true
 	root := f.NSs[kernel.Root]
-	root.Links = append(root.Links, kernel.Link{Name: "br0", Type: "bridge"}, kernel.Link{Name: "eth0", Type: "device"})
-	root.Ruleset.Rules = []kernel.NFRule{
-		{Family: "ip", Table: "nat", Chain: "POSTROUTING", Handle: 4, Text: "oifname wan0 masquerade"},
-		{Family: "ip", Table: "filter", Chain: "INPUT", Handle: 5, Text: "tcp dport 22 accept"},
-	}
-	l := &lessons.Lesson{ID: 4, Owns: lessons.Owns{Namespaces: []string{"ns0", "ns9"}, Links: []string{"br0", "wan0"}, RuleRefs: []string{"wan0"}}}
+	root.Links = append(root.Links, kernel.Link{Name: "br0", Type: "bridge", Index: 50}, kernel.Link{Name: "eth0", Type: "device", Index: 51},
+		kernel.Link{Name: "wan0", Type: "veth", Index: 52}, kernel.Link{Name: "uplinkA", Type: "veth", Index: 53, MasterIndex: 52})
+	l := &lessons.Lesson{ID: 4, Owns: lessons.Owns{Namespaces: []string{"ns0", "ns1", "ns9"}, Links: []string{"br0", "wan0"},
+		NSLinks: []string{"lo", "veth0"}, Ports: map[string][]string{"br0": {"veth-ns0"}}}}
 	var out bytes.Buffer
 	require.NoError(t, runner.Reset(context.Background(), f, []*lessons.Lesson{l}, &out))
 	require.Equal(t, []string{"link ns0/veth0", "ns ns0", "link /br0"}, f.Deleted)
-	require.Equal(t, []string{": nft [delete rule ip nat POSTROUTING handle 4]"}, f.Execs)
 	require.Contains(t, f.NSs, "other")
+	require.Contains(t, f.NSs, "ns1")
 	require.Contains(t, out.String(), "removed namespace ns0")
 	require.Contains(t, out.String(), "removed link br0")
+	require.Contains(t, out.String(), "left namespace ns1: it holds link appbr")
+	require.Contains(t, out.String(), "left link wan0: it has port uplinkA")
+	require.Contains(t, out.String(), "left /run/netns/ns9: ")
+	require.Contains(t, f.NSs, "ns9")
+
+	out.Reset()
+	require.NoError(t, runner.ResetWith(context.Background(), f, runner.ResetOptions{Lessons: []*lessons.Lesson{l}, Force: true}, &out))
+	require.Contains(t, out.String(), "removed namespace ns1")
+	require.Contains(t, out.String(), "removed link wan0")
+	require.Contains(t, f.NSs, "ns9", "--force never removes what is not a namespace of its own")
 }
 
 func TestSolveSkipsPassingPrefixAndStopsOnFailure(t *testing.T) {

@@ -5,79 +5,163 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
+	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 )
 
-// Reset removes what the lessons create and nothing else: their named
-// namespaces (with everything inside), their links in the lab's root
-// namespace, and root-namespace firewall rules that name their interfaces
-// or prefixes. Host-wide settings such as ip_forward stay as they are.
+// ResetOptions says what to reset and how.
+type ResetOptions struct {
+	// Lessons are the lessons whose objects and rules go.
+	Lessons []*lessons.Lesson
+	// All is every lesson: an object is foreign only if it carries state
+	// that none of them creates. Empty means the embedded lessons and
+	// Lessons.
+	All []*lessons.Lesson
+	// Force removes lesson-named objects even when they carry foreign
+	// state or were recorded before netlab changed the lab. Rules are
+	// never forced: only a rule that means a lesson's goes.
+	Force bool
+}
+
+// Reset removes what the lessons create and nothing else (SPEC section 4).
 func Reset(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writer) error {
-	var errs []error
-	removed := 0
-	seenNS := map[string]bool{}
-	seenLink := map[string]bool{}
-	var refs []string
-	sysctls := false
-	for _, l := range ls {
-		for _, ns := range l.Owns.Namespaces {
-			if seenNS[ns] {
-				continue
-			}
-			seenNS[ns] = true
-			n, err := resetNamespace(ctx, lab, ns, out)
-			removed += n
-			if err != nil {
-				errs = append(errs, err)
-			}
+	return ResetWith(ctx, lab, ResetOptions{Lessons: ls}, out)
+}
+
+// ResetWith removes what can be attributed to the lessons: lesson-named
+// namespaces and root links that carry nothing no lesson creates and were
+// not there before netlab changed the lab (the record), and root-namespace
+// rules whose meaning is a lesson rule's; then nftables tables it emptied
+// that were not there before. What it leaves, it names, with the reason.
+// The caller holds LockLab.
+func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) error {
+	all := o.All
+	if len(all) == 0 {
+		// Foreign means "made by no lesson": judge against every
+		// embedded lesson, not only those being reset.
+		if emb, err := lessons.LoadEmbedded(); err == nil {
+			all = emb
 		}
-		for _, name := range l.Owns.Links {
-			if seenLink[name] {
-				continue
-			}
-			seenLink[name] = true
-			if _, ok, err := kernel.FindLink(ctx, lab, kernel.Root, name); err != nil {
-				errs = append(errs, err)
-			} else if ok {
-				if err := lab.DeleteLink(ctx, kernel.Root, name); err != nil {
-					errs = append(errs, err)
-				} else {
-					fmt.Fprintf(out, "removed link %s\n", name)
-					removed++
-				}
-			}
-		}
-		refs = append(refs, l.Owns.RuleRefs...)
-		for _, s := range l.Steps {
-			for _, c := range s.Checks {
-				if c.Kind == "sysctl" {
-					sysctls = true
-				}
-			}
-		}
+		all = append(all[:len(all):len(all)], o.Lessons...)
 	}
-	if len(refs) > 0 {
-		n, err := resetRules(ctx, lab, refs, out)
+	if err := resetRounds(ctx, lab, o.Lessons, out); err != nil {
+		return err
+	}
+	rec, err := loadRecord(lab)
+	if err != nil {
+		return err
+	}
+	v, err := look(ctx, lab, all)
+	if err != nil {
+		return err
+	}
+	mine := ownedBy(o.Lessons)
+	var errs []error
+	removed, left := 0, 0
+	leave := func(format string, a ...any) {
+		fmt.Fprintf(out, "left "+format+"\n", a...)
+		left++
+	}
+
+	// Judge every link before removing any: removing a port changes its
+	// bridge.
+	var del []string
+	for _, name := range sortedKeys(mine.links) {
+		k, ok := v.links[name]
+		if !ok {
+			continue
+		}
+		if idx, ok := rec.recordedLink(name); ok && idx == k.Index && !o.Force {
+			leave("link %s: it was there before netlab first changed this lab (recorded %s); --force removes it", name, rec.Taken.Format("2006-01-02 15:04"))
+			continue
+		}
+		if why := v.foreignLink(k); why != "" && !o.Force {
+			leave("link %s: it %s; --force removes it", name, why)
+			// The lesson's own addresses on it still go.
+			for _, a := range v.addrs[name] {
+				if !mine.addrs[name][a] {
+					continue
+				}
+				if _, err := lab.Exec(ctx, kernel.Root, "ip", "addr", "del", a, "dev", name); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				fmt.Fprintf(out, "removed address %s from %s\n", a, name)
+				removed++
+			}
+			continue
+		}
+		del = append(del, name)
+	}
+	for _, name := range sortedKeys(mine.namespaces) {
+		n, err := resetNamespace(ctx, lab, v, rec, name, o.Force, out, leave)
 		removed += n
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	if removed == 0 && len(errs) == 0 {
+	for _, name := range del {
+		if err := lab.DeleteLink(ctx, kernel.Root, name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintf(out, "removed link %s\n", name)
+		removed++
+	}
+
+	n, err := resetRules(ctx, lab, v, mine, rec, out, leave)
+	removed += n
+	if err != nil {
+		errs = append(errs, err)
+	}
+
+	if removed == 0 && left == 0 && len(errs) == 0 {
 		fmt.Fprintln(out, "nothing to remove: no lesson object is left")
 	}
-	if sysctls {
-		fmt.Fprintln(out, "left net.ipv4.ip_forward as it is: it is a setting of the whole namespace, and reset never changes it (set it back with `sysctl -w net.ipv4.ip_forward=0` if you want)")
+	seen := map[string]bool{}
+	for _, l := range o.Lessons {
+		for _, key := range l.Owns.Sysctls {
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			now := ""
+			if val, err := lab.Sysctl(ctx, kernel.Root, key); err == nil {
+				now = " (now " + val + ")"
+			}
+			fmt.Fprintf(out, "left %s as it is%s: it is a setting of the whole namespace, and reset never changes it\n", key, now)
+		}
+	}
+	if len(errs) == 0 && left == 0 && hasState(lab) && len(o.All) > 0 && len(o.Lessons) == len(o.All) {
+		// The lab is back to what it was: the next lesson records anew.
+		if err := kernel.RemoveStateFile(recordFile); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
 
-func resetNamespace(ctx context.Context, lab Lab, ns string, out io.Writer) (int, error) {
+func (r *record) recordedLink(name string) (int, bool) {
+	if r == nil {
+		return 0, false
+	}
+	i, ok := r.Links[name]
+	return i, ok
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns string, force bool, out io.Writer, leave func(string, ...any)) (int, error) {
 	st, err := lab.NamespaceState(ctx, ns)
 	if err != nil {
 		return 0, err
@@ -85,15 +169,38 @@ func resetNamespace(ctx context.Context, lab Lab, ns string, out io.Writer) (int
 	switch st {
 	case kernel.NSMissing:
 		return 0, nil
+	case kernel.NSForeign:
+		why, _ := kernel.ForeignReason(ns)
+		if why == "" {
+			why = "it is not a lesson namespace"
+		}
+		leave("/run/netns/%s: %s", ns, why)
+		return 0, nil
 	case kernel.NSPresent:
+		if rec != nil && !force {
+			if ino, err := kernel.NamespaceInode(ns); err == nil && ino != 0 && rec.Namespaces[ns] == ino {
+				leave("namespace %s: it was there before netlab first changed this lab (recorded %s); --force removes it", ns, rec.Taken.Format("2006-01-02 15:04"))
+				return 0, nil
+			}
+		}
+		if !force {
+			why, err := v.foreignNamespace(ctx, lab, ns)
+			if err != nil {
+				return 0, err
+			}
+			if why != "" {
+				leave("namespace %s: it %s; --force removes it", ns, why)
+				return 0, nil
+			}
+		}
 		// Delete the links first: a learner's shell may still hold the
 		// namespace open, and the veth peers in the root namespace (bridge
 		// ports) must go now, not when that shell exits.
 		links, err := lab.Links(ctx, ns)
 		if err == nil {
 			for _, l := range links {
-				if l.Name == "lo" {
-					continue
+				if l.Name == "lo" || !kernel.CrossesNamespaces(l) {
+					continue // deleting the namespace removes it (in one batch)
 				}
 				_ = lab.DeleteLink(ctx, ns, l.Name)
 			}
@@ -110,77 +217,68 @@ func resetNamespace(ctx context.Context, lab Lab, ns string, out io.Writer) (int
 	return 1, nil
 }
 
-// RuleNames reports whether a rule's text names one of refs: an interface
-// name as a whole word, or an address or prefix that overlaps a ref prefix.
-func RuleNames(text string, refs []string) bool {
-	words := strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '"' || r == ',' || r == '{' || r == '}' })
-	for _, ref := range refs {
-		_, refNet, err := net.ParseCIDR(ref)
-		for _, w := range words {
-			if err != nil {
-				if w == ref {
-					return true
-				}
-				continue
-			}
-			if overlaps(w, refNet) {
-				return true
-			}
+func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *record, out io.Writer, leave func(string, ...any)) (int, error) {
+	if v.rulesErr != nil {
+		if len(mine.rules) == 0 {
+			return 0, nil // these lessons make no rule: nothing to look for
 		}
-	}
-	return false
-}
-
-func overlaps(word string, n *net.IPNet) bool {
-	if h, _, err := net.SplitHostPort(word); err == nil {
-		word = h
-	}
-	if ip := net.ParseIP(word); ip != nil {
-		return n.Contains(ip)
-	}
-	if ip, other, err := net.ParseCIDR(word); err == nil {
-		return n.Contains(ip) || other.Contains(n.IP)
-	}
-	return false
-}
-
-func resetRules(ctx context.Context, lab Lab, refs []string, out io.Writer) (int, error) {
-	rs, err := lab.Ruleset(ctx, kernel.Root)
-	if err != nil {
-		if errors.Is(err, kernel.ErrToolMissing) {
-			return 0, fmt.Errorf("could not look for the lesson's firewall rules: %w", err)
-		}
-		return 0, err
+		return 0, v.rulesErr
 	}
 	n := 0
 	var errs []error
-	for _, r := range rs.Rules {
-		if !RuleNames(r.Text, refs) {
+	touched := map[string]bool{}
+	for _, r := range v.rules {
+		if !mine.ruleOf(r) {
 			continue
 		}
-		_, err := lab.Exec(ctx, kernel.Root, "nft", "delete", "rule", r.Family, r.Table, r.Chain, "handle", strconv.Itoa(r.Handle))
-		if err != nil {
+		if rec.hasRule(r.Key()) {
+			leave("firewall rule %s %s %s: %s: it was there before netlab first changed this lab", r.Family, r.Table, r.Chain, r.Text)
+			continue
+		}
+		if r.Legacy {
+			args := append([]string{"-t", r.Table, "-D", r.Chain}, r.Args...)
+			if _, err := lab.Exec(ctx, kernel.Root, "iptables-legacy", args...); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			fmt.Fprintf(out, "removed iptables-legacy rule: %s\n", r.Text)
+			n++
+			continue
+		}
+		if _, err := lab.Exec(ctx, kernel.Root, "nft", "delete", "rule", r.Family, r.Table, r.Chain, "handle", strconv.Itoa(r.Handle)); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		fmt.Fprintf(out, "removed firewall rule %s %s %s: %s\n", r.Family, r.Table, r.Chain, r.Text)
+		touched[r.Family+"/"+r.Table] = true
 		n++
 	}
-	for _, r := range rs.Legacy {
-		if !RuleNames(r.Text, refs) {
+	if len(touched) == 0 {
+		return n, errors.Join(errs...)
+	}
+	// Tables that held only lesson rules (iptables-nft makes `ip nat` for
+	// the first nat rule) go too, unless they were there before.
+	js, err := lab.Exec(ctx, kernel.Root, "nft", "-j", "list", "ruleset")
+	if err != nil {
+		return n, errors.Join(append(errs, err)...)
+	}
+	tables, _, err := kernel.ParseNFTShapes(js, nil)
+	if err != nil {
+		return n, errors.Join(append(errs, err)...)
+	}
+	for _, t := range tables {
+		if !touched[t.Family+"/"+t.Name] || t.Rules > 0 || t.Other > 0 {
 			continue
 		}
-		f := strings.Fields(r.Text)
-		if len(f) < 2 || f[0] != "-A" {
+		if rec.hasTable(t.Key()) {
+			leave("empty table %s %s: it was there before netlab first changed this lab", t.Family, t.Name)
 			continue
 		}
-		args := append([]string{"-t", r.Table, "-D"}, f[1:]...)
-		if _, err := lab.Exec(ctx, kernel.Root, "iptables-legacy", args...); err != nil {
+		if _, err := lab.Exec(ctx, kernel.Root, "nft", "delete", "table", t.Family, t.Name); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(out, "removed iptables-legacy rule: %s\n", r.Text)
-		n++
+		fmt.Fprintf(out, "removed table %s %s: it is empty now\n", t.Family, t.Name)
 	}
 	return n, errors.Join(errs...)
 }

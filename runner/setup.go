@@ -11,6 +11,9 @@ import (
 // lesson it requires (that lesson's own start first), or nothing for a
 // lesson that starts from an empty lab. It says which on s.Out.
 func (s *Solver) Setup(ctx context.Context, l *lessons.Lesson) error {
+	if l.Troubleshoot() {
+		return s.SetupRounds(ctx, l, RandomSeed())
+	}
 	if l.Requires == "" {
 		fmt.Fprintf(s.Out, "lesson %d (%s) starts from an empty lab: nothing to build.\n", l.ID, l.Slug)
 		return nil

@@ -39,6 +39,9 @@ type Solver struct {
 // finish a half-done lesson; a lesson that starts from another lesson's
 // state gets that state built first.
 func (s *Solver) Solve(ctx context.Context, l *lessons.Lesson, upTo int) error {
+	if l.Troubleshoot() {
+		return s.solveRounds(ctx, l, upTo)
+	}
 	if upTo <= 0 || upTo > len(l.Steps) {
 		upTo = len(l.Steps)
 	}

@@ -1,110 +1,483 @@
-// Package sandbox runs a process in a private network namespace plus a
-// private mount namespace with its own empty /run/netns and its own /sys.
-// Whatever happens inside (ip netns add, bridges, iptables, moving links)
-// stays inside and is gone when the last process of the sandbox exits.
+// Package sandbox runs a process in a netlab sandbox: a user namespace
+// (root inside is the invoking user outside, never the host's root) with
+// its own PID, network, mount and UTS namespaces, a private /run (so a
+// private /run/netns, /run/xtables.lock and /run/netlab), a fresh /sys and
+// a /proc of its own PID namespace. Whatever happens inside (ip netns add,
+// bridges, iptables, sysctls of the sandbox's network) stays inside.
 //
-// A Go program cannot unshare its mount namespace once it has threads, so
-// the sandbox is made by starting a fresh child with clone flags; the
-// child calls Init first thing to finish the set-up from the inside.
+// The sandbox's PID 1 is netlab's own init (this binary, re-executed): it
+// finishes the set-up from the inside, starts the payload (a shell, a test,
+// a self-test unit), reaps, and ends when the payload ends; the kernel
+// then kills every other process of the sandbox, so nothing it started
+// survives.
+//
+// Nothing here is steered by the environment. The re-executed child finds
+// its instructions on an inherited pipe (fd 3) and acts on them only as
+// PID 1 of a fresh PID namespace in a user namespace of its own; whether a
+// process runs inside a sandbox is read from the kernel (Inside).
 package sandbox
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
+// Flags are the namespaces every sandbox has.
+const Flags = unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWNS | unix.CLONE_NEWUTS
+
+// markerPrefix is the source name of the sandbox's /run tmpfs: the mark,
+// visible in /proc/self/mountinfo, that only a sandbox's init makes.
+const markerPrefix = "netlab-sandbox-"
+
+// BinDir holds the sandbox's own netlab binary (bind-mounted from the one
+// that made the sandbox), first on the payload's PATH: the binary's own
+// path may sit in a directory the sandbox's user cannot read.
+const BinDir = "/run/netlab-sandbox/bin"
+
+// nobody is the identity root inside a sandbox gets when plain root (no
+// sudo) makes it: the lesson shell must hold no host root.
+const nobody = 65534
+
+// Options describe one sandbox.
+type Options struct {
+	// Self is a binary whose main (or TestMain) calls Init first thing
+	// (normally os.Executable(), or os.Args[0] in tests).
+	Self string
+	// SelfArgs: with no Argv, the payload is Self again with these args.
+	SelfArgs []string
+	// Argv is the payload command (looked up on the payload's PATH).
+	Argv []string
+	// KeepIdentity maps root inside to the caller's own uid even when the
+	// caller is root (sandboxtest: tests prepare files as themselves).
+	// Otherwise root's sandbox gets the learner (SUDO_UID) or nobody.
+	KeepIdentity bool
+	// Own lists paths (a session directory) that the sandbox's user must
+	// own; they are handed over (lchown, no symlink followed) when root
+	// makes the sandbox for another uid.
+	Own []string
+	// Shell marks a sandbox made for a learner's shell (netlab lesson,
+	// netlab shell): a lesson started inside it runs there (InShell).
+	Shell bool
+	// Lesson and Label register the sandbox (Label non-empty) so that
+	// check, hint and watch from another terminal find it (see Running).
+	Lesson int
+	Label  string
+}
+
+// Identity is who root inside a sandbox is on the host.
+type Identity struct {
+	UID, GID int
+	// Setgroups: the sandbox may (and does) drop supplementary groups.
+	Setgroups bool
+	// Learner: under sudo, the invoking user's passwd entry (nil otherwise).
+	Learner *user.User
+}
+
+// IdentityFor says who root inside a new sandbox is, judged from the
+// kernel's view of this process. Under sudo the SUDO_UID/SUDO_GID
+// variables can only lower the privilege (0 is refused and becomes nobody).
+func IdentityFor(keep bool) Identity {
+	euid, egid := os.Geteuid(), os.Getegid()
+	if euid != 0 || keep || !InitialUserNS() {
+		// An unprivileged caller maps itself; root in a user namespace
+		// (a nested sandbox) maps its own root, which is no host root.
+		return Identity{UID: euid, GID: egid, Setgroups: euid == 0 && setgroupsAllowed()}
+	}
+	id := Identity{UID: nobody, GID: nobody, Setgroups: true}
+	if u, err := strconv.Atoi(os.Getenv("SUDO_UID")); err == nil && u > 0 {
+		id.UID = u
+		id.GID = nobody
+		if g, err := strconv.Atoi(os.Getenv("SUDO_GID")); err == nil && g > 0 {
+			id.GID = g
+		}
+		if lu, err := user.LookupId(strconv.Itoa(u)); err == nil {
+			id.Learner = lu
+		}
+	}
+	return id
+}
+
+func setgroupsAllowed() bool {
+	b, err := os.ReadFile("/proc/self/setgroups")
+	return err == nil && strings.TrimSpace(string(b)) == "allow"
+}
+
+// handshake is what the parent sends its sandbox's init on fd 3.
+type handshake struct {
+	Magic    string   `json:"magic"`
+	Nonce    string   `json:"nonce"`
+	Argv     []string `json:"argv,omitempty"`
+	SelfArgs []string `json:"self_args,omitempty"`
+	HostUID  int      `json:"host_uid"` // whose /run/user/UID is kept
+	Lesson   int      `json:"lesson,omitempty"`
+	Label    string   `json:"label,omitempty"`
+	Status   bool     `json:"status,omitempty"` // fd 5 carries the set-up's result
+}
+
+const magic = "netlab-sandbox/2"
+
+// Child file descriptors.
 const (
-	envInit   = "NETLAB_SANDBOX_INIT" // set for a child that must set itself up
-	envExec   = "NETLAB_SANDBOX_EXEC" // JSON argv to exec once set up
-	envInside = "NETLAB_SANDBOX"      // "1" inside a sandbox, for children and prompts
+	fdHandshake = 3
+	fdBinary    = 4
+	fdStatus    = 5
 )
 
-// Inside reports whether this process runs inside a netlab sandbox.
-func Inside() bool { return os.Getenv(envInside) == "1" }
-
-// Command returns a command that runs argv inside a new sandbox. self is
-// the path of a binary whose main (or TestMain) calls Init: normally
-// os.Executable(). When argv is empty the child is self itself, continuing
-// with its own arguments (used by tests).
+// Command returns a command that runs argv inside a new sandbox (or, with
+// no argv, self again with selfArgs). The caller runs it as any command;
+// a refusal by the kernel surfaces from Start or Run (see Explain).
 func Command(ctx context.Context, self string, selfArgs []string, argv []string) (*exec.Cmd, error) {
-	cmd := exec.CommandContext(ctx, self, selfArgs...)
-	cmd.Env = append(os.Environ(), envInit+"=1")
-	if len(argv) > 0 {
-		b, err := json.Marshal(argv)
-		if err != nil {
+	s, err := prepare(ctx, Options{Self: self, SelfArgs: selfArgs, Argv: argv}, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.Cmd, nil
+}
+
+// Sandbox is a sandbox being started with Start.
+type Sandbox struct {
+	Cmd    *exec.Cmd
+	status *os.File // read end of the status pipe (nil: none)
+	closes []*os.File
+}
+
+// New prepares a sandbox whose set-up result Start waits for.
+func New(ctx context.Context, o Options) (*Sandbox, error) {
+	return prepare(ctx, o, true)
+}
+
+func prepare(ctx context.Context, o Options, status bool) (*Sandbox, error) {
+	if o.Self == "" {
+		return nil, errors.New("sandbox: no binary to start")
+	}
+	nonce := make([]byte, 12)
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	id := IdentityFor(o.KeepIdentity)
+	if !InitialUserNS() {
+		// Only sandboxes made from the host are registered: a nested one
+		// (in a test's sandbox, in `netlab shell`) would register under
+		// the uid numbers of its parent's view, not the learner's.
+		o.Label = ""
+	}
+	n := hex.EncodeToString(nonce)
+	if o.Shell {
+		n = shellMark + n
+	}
+	h := handshake{Magic: magic, Nonce: n, Argv: o.Argv, SelfArgs: o.SelfArgs,
+		HostUID: id.UID, Lesson: o.Lesson, Label: o.Label, Status: status}
+	msg, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	if len(msg) > 60000 {
+		return nil, errors.New("sandbox: the command is too long")
+	}
+	bin, err := openSelf(o.Self)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: open %s: %w", o.Self, err)
+	}
+	hr, hw, err := os.Pipe()
+	if err != nil {
+		bin.Close()
+		return nil, err
+	}
+	// The pipe buffer holds the whole message: write it now, so that the
+	// returned command can be run like any other.
+	_, werr := hw.Write(msg)
+	hw.Close()
+	if werr != nil {
+		hr.Close()
+		bin.Close()
+		return nil, werr
+	}
+	s := &Sandbox{closes: []*os.File{hr, bin}}
+	files := []*os.File{hr, bin}
+	var sw *os.File
+	if status {
+		if s.status, sw, err = os.Pipe(); err != nil {
+			hr.Close()
+			bin.Close()
 			return nil, err
 		}
-		cmd.Env = append(cmd.Env, envExec+"="+string(b))
+		files = append(files, sw)
+		s.closes = append(s.closes, sw)
 	}
+	// The child executes the binary through the inherited descriptor: its
+	// path may lie in a directory the sandbox's user cannot search.
+	cmd := exec.CommandContext(ctx, "/proc/self/fd/"+strconv.Itoa(fdBinary))
+	cmd.Args = []string{o.Self}
+	cmd.Env = os.Environ()
+	if id.Learner != nil {
+		cmd.Env = withLearner(cmd.Env, id.Learner)
+	}
+	cmd.ExtraFiles = files
+	cred := &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}, NoSetGroups: !id.Setgroups}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags: unix.CLONE_NEWNET | unix.CLONE_NEWNS,
+		Cloneflags:                 Flags,
+		UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: id.UID, Size: 1}},
+		GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: id.GID, Size: 1}},
+		GidMappingsEnableSetgroups: id.Setgroups,
+		// Become root of the new namespace, which is id.UID on the host:
+		// without this the child would keep the caller's host uid.
+		Credential: cred,
 		// The sandbox dies with its parent; nothing is left running.
 		Pdeathsig: syscall.SIGKILL,
 	}
-	return cmd, nil
+	if os.Geteuid() == 0 && id.UID != os.Geteuid() {
+		for _, p := range o.Own {
+			if err := chownTree(p, id.UID, id.GID); err != nil {
+				s.closeAll()
+				return nil, fmt.Errorf("sandbox: hand %s to uid %d: %w", p, id.UID, err)
+			}
+		}
+	}
+	s.Cmd = cmd
+	return s, nil
 }
 
-// Init finishes a sandbox from the inside. Call it first in main and in
-// TestMain; outside a sandbox child it does nothing. When the parent asked
-// for a command (Command with argv), Init replaces this process with it.
-func Init() error {
-	if os.Getenv(envInit) != "1" {
+func (s *Sandbox) closeAll() {
+	for _, f := range s.closes {
+		f.Close()
+	}
+	s.closes = nil
+}
+
+// Start starts the sandbox and waits until its init has set it up. A
+// refusal (by the kernel, a security module, a missing binary) is one
+// sentence with the fix (see Explain).
+func (s *Sandbox) Start() error {
+	err := s.Cmd.Start()
+	s.closeAll()
+	if err != nil {
+		if s.status != nil {
+			s.status.Close()
+		}
+		return Explain(err)
+	}
+	if s.status == nil {
 		return nil
 	}
-	os.Unsetenv(envInit)
-	if err := setup(); err != nil {
-		return fmt.Errorf("sandbox set-up: %w", err)
+	defer s.status.Close()
+	b, _ := io.ReadAll(io.LimitReader(s.status, 4096))
+	msg := strings.TrimSpace(string(b))
+	if msg == "ok" {
+		return nil
 	}
-	os.Setenv(envInside, "1")
-	if raw := os.Getenv(envExec); raw != "" {
-		os.Unsetenv(envExec)
-		var argv []string
-		if err := json.Unmarshal([]byte(raw), &argv); err != nil || len(argv) == 0 {
-			return fmt.Errorf("sandbox: bad command %q", raw)
-		}
-		path, err := exec.LookPath(argv[0])
-		if err != nil {
-			return fmt.Errorf("sandbox: %w", err)
-		}
-		return syscall.Exec(path, argv, os.Environ())
+	_ = s.Cmd.Wait()
+	if msg == "" {
+		msg = "its first process ended before it was set up"
 	}
-	return nil
+	return Explain(errors.New(msg))
 }
 
-func setup() error {
-	// Nothing mounted here may leak back to the host's mount namespace.
-	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return fmt.Errorf("make mounts private: %w", err)
+// Wait waits for the sandbox's payload (and with it the whole sandbox).
+func (s *Sandbox) Wait() error { return s.Cmd.Wait() }
+
+// openSelf opens the binary to re-execute. The running binary is opened
+// through /proc/self/exe, which needs no search permission on its
+// directory (a test binary lives in a 0700 build directory).
+func openSelf(self string) (*os.File, error) {
+	if exe, err := os.Executable(); self == os.Args[0] || (err == nil && exe == self) {
+		return os.Open("/proc/self/exe")
 	}
-	// An empty /run/netns of our own: `ip netns add` inside the sandbox
-	// must neither see nor touch the host's named namespaces. Creating the
-	// directory itself on the host is what `ip netns add` would do anyway.
-	if err := os.MkdirAll("/run/netns", 0o755); err != nil {
-		return fmt.Errorf("create /run/netns: %w", err)
+	var st1, st2 unix.Stat_t
+	if unix.Stat("/proc/self/exe", &st1) == nil && unix.Stat(self, &st2) == nil && st1.Dev == st2.Dev && st1.Ino == st2.Ino {
+		return os.Open("/proc/self/exe")
 	}
-	if err := unix.Mount("netlab-netns", "/run/netns", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=0755"); err != nil {
-		return fmt.Errorf("mount /run/netns: %w", err)
+	return os.Open(self)
+}
+
+// withLearner gives the payload the learner's own HOME, USER, LOGNAME and
+// SHELL under sudo (sudo resets them to root's): their rc files, their
+// progress, their shell.
+func withLearner(env []string, u *user.User) []string {
+	set := map[string]string{"HOME": u.HomeDir, "USER": u.Username, "LOGNAME": u.Username}
+	if sh := loginShell(u.Username); sh != "" {
+		set["SHELL"] = sh
 	}
-	// A fresh /sys shows this namespace's links (brctl and friends read
-	// /sys/class/net); the host's would otherwise show through.
-	if err := unix.Mount("sysfs", "/sys", "sysfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil && !errors.Is(err, unix.EBUSY) {
-		return fmt.Errorf("mount /sys: %w", err)
+	var out []string
+	for _, e := range env {
+		k, _, _ := strings.Cut(e, "=")
+		if _, ok := set[k]; ok {
+			continue
+		}
+		out = append(out, e)
 	}
-	// The lab's root namespace behaves like a host's: loopback up.
-	lo, err := netlink.LinkByName("lo")
+	for _, k := range []string{"HOME", "USER", "LOGNAME", "SHELL"} {
+		if v, ok := set[k]; ok && v != "" {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out
+}
+
+// LearnerShell is, under sudo, the login shell of the user who ran sudo
+// (sudo sets $SHELL to root's), else "".
+func LearnerShell() string {
+	if id := IdentityFor(false); id.Learner != nil {
+		return loginShell(id.Learner.Username)
+	}
+	return ""
+}
+
+func loginShell(name string) string {
+	f, err := os.Open("/etc/passwd")
 	if err != nil {
-		return fmt.Errorf("find lo: %w", err)
+		return ""
 	}
-	if err := netlink.LinkSetUp(lo); err != nil {
-		return fmt.Errorf("bring lo up: %w", err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), ":")
+		if len(p) == 7 && p[0] == name {
+			return p[6]
+		}
 	}
-	return nil
+	return ""
+}
+
+// chownTree hands a directory tree netlab made to uid:gid, never
+// following a symlink.
+func chownTree(root string, uid, gid int) error {
+	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, uid, gid)
+	})
+}
+
+// InitialUserNS reports whether this process runs in the host's initial
+// user namespace (the only one whose map is the whole uid range onto itself).
+func InitialUserNS() bool {
+	b, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b))
+	return len(f) == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295"
+}
+
+// Inside reports whether this process runs inside a netlab sandbox: in a
+// user namespace of its own, with the /run that only a sandbox's init
+// mounts. Read from the kernel; no environment variable changes it.
+func Inside() bool {
+	if InitialUserNS() {
+		return false
+	}
+	return markerIn(readFile("/proc/self/mountinfo")) != ""
+}
+
+// shellMark starts the nonce of a shell's sandbox.
+const shellMark = "sh-"
+
+// InShell reports whether this process runs inside the sandbox of a
+// learner's shell (netlab lesson, netlab shell), read from the kernel like
+// Inside: there a lesson runs in place, where elsewhere (a test's
+// sandbox) it makes a sandbox of its own.
+func InShell() bool {
+	if InitialUserNS() {
+		return false
+	}
+	return strings.HasPrefix(markerIn(readFile("/proc/self/mountinfo")), shellMark)
+}
+
+func readFile(p string) []byte {
+	b, _ := os.ReadFile(p)
+	return b
+}
+
+// markerIn returns the nonce of the sandbox's /run mount in a mountinfo
+// text, or "".
+func markerIn(mountinfo []byte) string {
+	nonce := ""
+	for _, line := range bytes.Split(mountinfo, []byte("\n")) {
+		pre, post, ok := strings.Cut(string(line), " - ")
+		if !ok {
+			continue
+		}
+		f, g := strings.Fields(pre), strings.Fields(post)
+		if len(f) >= 5 && len(g) >= 2 && f[4] == "/run" && g[0] == "tmpfs" && strings.HasPrefix(g[1], markerPrefix) {
+			nonce = strings.TrimPrefix(g[1], markerPrefix) // the last (topmost) one
+		}
+	}
+	return nonce
+}
+
+// CanAdminNet reports whether this process may change its network
+// namespace: CAP_NET_ADMIN and CAP_SYS_ADMIN in its effective set, in a
+// user namespace that owns the network namespace (or an ancestor of its
+// owner). Root inside a sandbox may; the caller of `unshare -U -r`
+// without a network namespace of its own may not.
+func CanAdminNet() bool {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return false
+	}
+	has := func(c int) bool { return data[c/32].Effective&(1<<(uint(c)%32)) != 0 }
+	if !has(unix.CAP_NET_ADMIN) || !has(unix.CAP_SYS_ADMIN) {
+		return false
+	}
+	return ownsNetNS()
+}
+
+// ownsNetNS: the current user namespace is the owner of the current
+// network namespace's user namespace or one of its ancestors.
+func ownsNetNS() bool {
+	var self unix.Stat_t
+	if err := unix.Stat("/proc/self/ns/user", &self); err != nil {
+		return false
+	}
+	nfd, err := unix.Open("/proc/self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(nfd)
+	fd, err := unix.IoctlRetInt(nfd, unix.NS_GET_USERNS)
+	if errors.Is(err, unix.EPERM) {
+		return false // owned by a user namespace above ours
+	}
+	if err != nil {
+		// The ioctl is not there (an old kernel, qemu-user does not
+		// translate it): the capabilities are all we can judge by.
+		return true
+	}
+	for i := 0; i < 64; i++ {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			unix.Close(fd)
+			return false
+		}
+		if st.Dev == self.Dev && st.Ino == self.Ino {
+			unix.Close(fd)
+			return true
+		}
+		parent, err := unix.IoctlRetInt(fd, unix.NS_GET_PARENT)
+		unix.Close(fd)
+		if err != nil {
+			return false // past the top of what we may see: not ours
+		}
+		fd = parent
+	}
+	unix.Close(fd)
+	return false
 }

@@ -246,6 +246,11 @@ func TestEveryLessonIsCovered(t *testing.T) {
 			}
 		}
 		require.True(t, progression, "lesson %d: no unit grades its whole progression", l.ID)
+		if l.Troubleshoot() {
+			// Its rounds inject other lessons' catalogued faults (its
+			// progression unit repairs them one by one).
+			continue
+		}
 		for i := range l.Steps {
 			require.True(t, steps[i+1], "lesson %d step %d: no catalogued mistake is injected", l.ID, i+1)
 		}

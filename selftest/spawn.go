@@ -25,14 +25,18 @@ func ExecSpawner(self string, args []string, env []string) Spawner {
 		if err != nil {
 			return UnitResult{}, err
 		}
-		cmd, err := sandbox.Command(ctx, self, append(append([]string{}, args...), string(b)), nil)
+		sb, err := sandbox.New(ctx, sandbox.Options{Self: self, SelfArgs: append(append([]string{}, args...), string(b))})
 		if err != nil {
-			return UnitResult{}, err
+			return UnitResult{}, sandbox.Explain(err)
 		}
+		cmd := sb.Cmd
 		cmd.Env = append(cmd.Env, env...)
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
-		runErr := cmd.Run()
+		if err := sb.Start(); err != nil {
+			return UnitResult{}, fmt.Errorf("%s: %w", u, err)
+		}
+		runErr := sb.Wait()
 		var r UnitResult
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 			return UnitResult{}, fmt.Errorf("%s: the sandboxed child gave no result (%v, exit: %v): %s", u, err, runErr, tail(errOut.String(), 400))

@@ -85,6 +85,11 @@ func Plan(ls []*lessons.Lesson, catalog []mistakes.Mistake, probe time.Duration,
 	}
 	var out []Unit
 	for _, l := range ls {
+		if l.Troubleshoot() {
+			// Its rounds follow one another in one lab (see rounds).
+			out = append(out, Unit{Lesson: l.ID, Kind: KindProgression, Step: 0, To: len(l.Steps), ProbeTimeout: probe})
+			continue
+		}
 		for k := 0; k <= len(l.Steps); k += chunk {
 			to := min(k+chunk-1, len(l.Steps))
 			out = append(out, Unit{Lesson: l.ID, Kind: KindProgression, Step: k, To: to, ProbeTimeout: probe})
@@ -280,6 +285,11 @@ func (s *Suite) judge(l *lessons.Lesson, all []UnitResult) LessonResult {
 		if len(covered[i+1]) == 0 {
 			uncovered = append(uncovered, fmt.Sprint(i+1))
 		}
+	}
+	if l.Troubleshoot() {
+		// Its faults are other lessons' entries, injected in their units
+		// and in its own rounds.
+		uncovered = nil
 	}
 	if len(uncovered) > 0 {
 		st := Warn

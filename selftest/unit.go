@@ -111,7 +111,7 @@ type unitRun struct {
 func RunUnit(ctx context.Context, env Env, u Unit) UnitResult {
 	start := time.Now()
 	r := &unitRun{env: env, u: u, res: UnitResult{Unit: u}, seen: map[[2]int]*Seen{}}
-	r.g = &runner.Grader{K: env.Lab, ProbeTimeout: u.ProbeTimeout}
+	r.g = &runner.Grader{K: env.Lab, ProbeTimeout: u.ProbeTimeout, Lessons: env.Lessons, Shell: env.Shell}
 	l, err := lessons.Find(env.Lessons, fmt.Sprint(u.Lesson))
 	if err != nil {
 		r.add("unit", Err, err.Error())
@@ -259,6 +259,10 @@ func firstProblem(s runner.StepReport) string {
 // behind.
 func (r *unitRun) progression(ctx context.Context) {
 	l, from, to := r.l, r.u.Step, r.u.To
+	if l.Troubleshoot() {
+		r.rounds(ctx)
+		return
+	}
 	if to < from {
 		to = from
 	}

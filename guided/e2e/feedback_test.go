@@ -35,10 +35,12 @@ func TestGuidedShellHelperIsNoJob(t *testing.T) {
 			out := tm.run(`[ -n "$__netlab_d" ] && kill -0 "$__netlab_d" && echo "server=$__netlab_d"`)
 			m := regexp.MustCompile(`server=(\d+)`).FindStringSubmatch(out)
 			require.NotNil(t, m, "the prompt hook has no running grading server:\n%s", out)
-			pid, _ := strconv.Atoi(m[1])
-			cmdline, err := os.ReadFile("/proc/" + m[1] + "/cmdline")
-			require.NoError(t, err)
-			require.Contains(t, string(cmdline), "__tickd")
+			// The lesson sandbox has a PID namespace of its own: the pid
+			// is read there, and its namespace remembered.
+			out = tm.run(`tr '\0' ' ' < /proc/` + m[1] + `/cmdline; echo; echo "ns=$(readlink /proc/self/ns/pid)"`)
+			require.Contains(t, out, "__tickd")
+			pidns := regexp.MustCompile(`ns=(pid:\[\d+\])`).FindStringSubmatch(out)
+			require.NotNil(t, pidns, out)
 
 			out = tm.run("jobs; echo jobs-listed")
 			require.Contains(t, out, "jobs-listed")
@@ -59,9 +61,14 @@ func TestGuidedShellHelperIsNoJob(t *testing.T) {
 			tm.Expect(off, "Left lesson 1", 30*time.Second)
 			require.NoError(t, tm.Wait(30*time.Second))
 			require.Eventually(t, func() bool {
-				_, err := os.Stat("/proc/" + strconv.Itoa(pid))
-				return os.IsNotExist(err)
-			}, 10*time.Second, 10*time.Millisecond, "the grading server outlived the shell")
+				ents, _ := os.ReadDir("/proc")
+				for _, e := range ents {
+					if l, err := os.Readlink("/proc/" + e.Name() + "/ns/pid"); err == nil && l == pidns[1] {
+						return false
+					}
+				}
+				return true
+			}, 10*time.Second, 10*time.Millisecond, "the grading server (or anything of the sandbox) outlived the shell")
 		})
 	}
 }

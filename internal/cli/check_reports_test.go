@@ -123,9 +123,11 @@ func TestSelftestAndDoctorUsage(t *testing.T) {
 	require.Contains(t, errOut.String(), `no lesson "42"`)
 
 	a, _, errOut = fakeApp(t)
-	a.Privileged = func() bool { return false }
+	a.SandboxAvailable = func() error {
+		return errors.New("netlab cannot make its sandbox: user.max_user_namespaces is 0; fix: sudo sysctl -w user.max_user_namespaces=15000.")
+	}
 	require.Equal(t, ExitUsage, a.Run([]string{"selftest"}))
-	require.Contains(t, errOut.String(), "sudo")
+	require.Contains(t, errOut.String(), "user.max_user_namespaces=15000")
 
 	a, _, errOut = fakeApp(t)
 	require.Equal(t, ExitUsage, a.Run([]string{selftestUnitCmd, "{}"}))

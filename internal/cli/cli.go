@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
@@ -22,6 +21,7 @@ import (
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
+	"github.com/netlab/netlab/sandbox"
 )
 
 // Exit codes (SPEC §2).
@@ -52,9 +52,22 @@ type App struct {
 	// OpenLab opens the kernel (default: kernel.New).
 	OpenLab func() (runner.Lab, func(), error)
 	// Privileged reports whether netlab may change and enter namespaces
-	// (default: CAP_NET_ADMIN and CAP_SYS_ADMIN in the effective set).
+	// (default: CAP_NET_ADMIN and CAP_SYS_ADMIN in the effective set, over
+	// the current network namespace: root inside a sandbox is privileged).
 	Privileged func() bool
-	Shell      runner.Shell
+	// InSandbox reports whether netlab runs inside its own sandbox
+	// (default: sandbox.Inside, read from the kernel).
+	InSandbox func() bool
+	// Sandboxes lists the learner's running lesson sandboxes (default:
+	// sandbox.Running); nil: check, hint and watch never look for one.
+	Sandboxes func() ([]sandbox.Record, error)
+	// EnterSandbox runs `netlab args...` inside a running sandbox and
+	// returns its exit code (default: through nsenter).
+	EnterSandbox func(ctx context.Context, r sandbox.Record, args []string) (int, error)
+	// SandboxAvailable says why no sandbox can be made here, or nil
+	// (default: sandbox.Available; nil: assume it can).
+	SandboxAvailable func() error
+	Shell            runner.Shell
 	// ProbeTimeout bounds one ping or TCP probe.
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
@@ -74,7 +87,7 @@ type App struct {
 
 // NewApp returns an App wired to the real machine.
 func NewApp() *App {
-	return &App{
+	a := &App{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin,
 		OpenLab: func() (runner.Lab, func(), error) {
 			k, err := kernel.New()
@@ -83,42 +96,42 @@ func NewApp() *App {
 			}
 			return k, func() { k.Close() }, nil
 		},
-		Privileged:   HasNetAdmin,
-		Shell:        runner.SysShell{},
-		ProbeTimeout: checks.DefaultProbeTimeout,
+		Privileged:       HasNetAdmin,
+		InSandbox:        sandbox.Inside,
+		Sandboxes:        sandbox.Running,
+		SandboxAvailable: sandbox.Available,
+		Shell:            runner.SysShell{},
+		ProbeTimeout:     checks.DefaultProbeTimeout,
 	}
+	a.EnterSandbox = a.enterSandbox
+	return a
 }
 
-// HasNetAdmin reports whether the effective capability set holds
-// CAP_NET_ADMIN and CAP_SYS_ADMIN (setns into a namespace needs the latter).
-func HasNetAdmin() bool {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return false
-	}
-	has := func(c int) bool { return data[c/32].Effective&(1<<(uint(c)%32)) != 0 }
-	return has(unix.CAP_NET_ADMIN) && has(unix.CAP_SYS_ADMIN)
-}
+// HasNetAdmin reports whether netlab may change its network namespace:
+// CAP_NET_ADMIN and CAP_SYS_ADMIN (setns needs the latter) in the
+// effective set, held in a user namespace that owns the current network
+// namespace. Root inside a sandbox has them; a user outside does not.
+func HasNetAdmin() bool { return sandbox.CanAdminNet() }
 
 // notRoot is the error of a command that needs privileges it lacks.
 func (a *App) notRoot() error { return a.usage("err-not-root", nil) }
+
+var errNotRoot = &exitError{code: ExitUsage, msg: "netlab changes this machine's own network only as root: run it inside a lesson shell (netlab lesson N, netlab shell), or with sudo"}
 
 // Run executes netlab with args and returns the exit code.
 func (a *App) Run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if a.Lessons == nil {
-		ls, err := lessons.LoadEmbedded()
-		if err != nil {
-			fmt.Fprintln(a.Stderr, i18n.T(i18n.FromEnv(os.Getenv), "err-lessons-load", i18n.Data{"Err": err}))
-			return ExitUsage
-		}
-		a.Lessons = ls
-	}
 	// The language first: the commands' help and every message below
 	// are said in it.
 	if code := a.useLang(args); code >= 0 {
+		return code
+	}
+	root := a.rootCommand()
+	args = a.withDefaultLesson(root, args)
+	// Run in the learner's sandbox, the netlab there writes to this very
+	// stdout (a terminal stays a terminal) and answers for its own output.
+	if code, ok := a.redirect(ctx, root, args); ok {
 		return code
 	}
 	// Every command writes through one writer that remembers the first
@@ -127,8 +140,15 @@ func (a *App) Run(args []string) int {
 	out := newOutput(a.Stdout)
 	defer func(orig io.Writer) { a.Stdout, a.out = orig, nil }(a.Stdout)
 	a.Stdout, a.out = out.w, out
-	root := a.rootCommand()
-	root.SetArgs(a.withDefaultLesson(root, args))
+	// Lessons are decoded only by commands that run: `--help`, `help` and
+	// usage errors never pay for it.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Name() == "help" {
+			return nil
+		}
+		return a.loadLessons()
+	}
+	root.SetArgs(args)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
 	err := root.ExecuteContext(ctx)
@@ -196,6 +216,9 @@ func (a *App) rootCommand() *cobra.Command {
 
 // lesson resolves a lesson argument (number or slug).
 func (a *App) lesson(key string) (*lessons.Lesson, error) {
+	if err := a.loadLessons(); err != nil {
+		return nil, err
+	}
 	l, err := lessons.Find(a.Lessons, key)
 	if err != nil {
 		var valid []string
@@ -220,13 +243,29 @@ func (a *App) lab() (runner.Lab, func(), error) {
 }
 
 func (a *App) grader(lab runner.Lab) *runner.Grader {
-	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout, Lang: a.lang()}
+	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout, Lessons: a.Lessons, Shell: a.Shell, Lang: a.lang()}
 }
 
 func (a *App) exactlyOneLesson(cmd *cobra.Command, args []string) error {
 	if len(args) != 1 {
 		return a.usage("err-one-lesson", i18n.Data{"Cmd": cmd.Name()})
 	}
+	return nil
+}
+
+// loadLessons decodes the embedded lessons unless the App already has some.
+func (a *App) loadLessons() error {
+	if a.Lessons != nil {
+		return nil
+	}
+	ls, err := lessons.LoadEmbedded()
+	if err == nil && a.Lang != "" {
+		ls, err = lessons.Localize(ls, a.Lang)
+	}
+	if err != nil {
+		return a.usage("err-lessons-load", i18n.Data{"Err": err})
+	}
+	a.Lessons = ls
 	return nil
 }
 

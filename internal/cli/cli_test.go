@@ -75,7 +75,7 @@ func TestNotPrivileged(t *testing.T) {
 		t.Run(strings.Join(args, "_"), func(t *testing.T) {
 			a, out, errb := app(kerneltest.New(), false)
 			require.Equal(t, cli.ExitUsage, a.Run(args))
-			require.Equal(t, "netlab needs CAP_NET_ADMIN: run it with sudo", oneLine(t, errb.String()))
+			require.Equal(t, "netlab changes this machine's own network only as root: run it inside a lesson shell (netlab lesson N, netlab shell), or with sudo", oneLine(t, errb.String()))
 			require.Empty(t, out.String())
 		})
 	}
@@ -268,4 +268,18 @@ func TestCheckErrorExit(t *testing.T) {
 	require.Equal(t, "error", *ch.Status)
 	require.Contains(t, *ch.Why, "apt-get install nftables")
 	require.NotEmpty(t, oneLine(t, errb.String()))
+}
+
+// Lessons are decoded only by commands that run: --help, help and usage
+// errors leave them alone; a command that runs loads the embedded ones.
+func TestLessonsLoadedOnlyWhenACommandRuns(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"check", "--help"}, {"no-such-command"}, {"check", "--no-such-flag"}} {
+		a, _, _ := app(kerneltest.New(), true)
+		a.Run(args)
+		require.Nil(t, a.Lessons, "netlab %v decoded the lessons", args)
+	}
+	a, out, _ := app(kerneltest.New(), true)
+	require.Equal(t, cli.ExitOK, a.Run([]string{"list"}))
+	require.NotEmpty(t, a.Lessons)
+	require.Contains(t, out.String(), "netns")
 }

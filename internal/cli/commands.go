@@ -149,6 +149,13 @@ func (a *App) hintCommand() *cobra.Command {
 				return nil
 			}
 			hints := runner.HintsFor(l.Steps[i], rep.Steps[i])
+			if l.Troubleshoot() {
+				// The method first, then narrower, one more each time.
+				if hints, err = runner.RoundHints(cmd.Context(), lab, l, all); err != nil {
+					return &exitError{code: ExitFail, msg: err.Error()}
+				}
+				all = true
+			}
 			fmt.Fprintln(a.Stdout, a.t("hint-step", i18n.Data{"N": i + 1, "Title": l.Steps[i].Title}))
 			if !all {
 				hints = hints[:1]
@@ -186,11 +193,24 @@ func (a *App) solveCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
+			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
 			// The commands' output quotes the kernel (names, rules).
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
 			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: out, Lessons: a.Lessons}
-			if err := s.Solve(cmd.Context(), l, step); err != nil {
+			solve := func() error { return s.Solve(cmd.Context(), l, step) }
+			if l.Troubleshoot() && !cmd.Flags().Changed("step") {
+				// Troubleshooting: the current round only, and what its fault was.
+				solve = func() error { return s.SolveCurrentRound(cmd.Context(), l) }
+			}
+			if err := solve(); err != nil {
 				return &exitError{code: ExitFail, msg: err.Error()}
 			}
 			return nil
@@ -200,8 +220,25 @@ func (a *App) solveCommand() *cobra.Command {
 	return cmd
 }
 
+// recordHost records, before a --host lesson changes anything, what
+// lesson-named objects and rules the host already has (reset keeps them).
+func (a *App) recordHost(ctx context.Context) {
+	lab, closeFn, err := a.lab()
+	if err == nil {
+		defer closeFn()
+		var unlock func()
+		if unlock, err = runner.LockLab(ctx, lab); err == nil {
+			err = runner.RecordBefore(ctx, lab, a.Lessons)
+			unlock()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "netlab: warning: could not record the host's state before the lesson (%v); reset still leaves what is not a lesson's\n", err)
+	}
+}
+
 func (a *App) resetCommand() *cobra.Command {
-	var all bool
+	var all, force bool
 	cmd := &cobra.Command{
 		Use:   "reset N | --all",
 		Short: a.t("cmd-reset", nil),
@@ -224,17 +261,23 @@ func (a *App) resetCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
 			// What reset names (namespaces, links, rule texts) comes
 			// from the kernel.
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
-			if err := runner.Reset(cmd.Context(), lab, ls, out); err != nil {
+			if err := runner.ResetWith(cmd.Context(), lab, runner.ResetOptions{Lessons: ls, All: a.Lessons, Force: force}, out); err != nil {
 				return &exitError{code: ExitFail, msg: a.t("err-reset-failed", i18n.Data{"Err": firstLine(err.Error())})}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "reset every lesson")
+	cmd.Flags().BoolVar(&force, "force", false, "also remove lesson-named objects that carry foreign state or were there before")
 	return cmd
 }
 
@@ -249,7 +292,7 @@ func (a *App) setupCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("seed") {
+			if cmd.Flags().Changed("seed") && !l.Troubleshoot() {
 				return a.usage("err-seed-none", i18n.Data{"ID": l.ID, "Slug": l.Slug})
 			}
 			lab, closeFn, err := a.lab()
@@ -257,8 +300,25 @@ func (a *App) setupCommand() *cobra.Command {
 				return err
 			}
 			defer closeFn()
+			unlock, err := runner.LockLab(cmd.Context(), lab)
+			if err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
+			defer unlock()
+			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
+				return &exitError{code: ExitFail, msg: err.Error()}
+			}
 			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
-			if err := s.Setup(cmd.Context(), l); err != nil {
+			if l.Troubleshoot() {
+				// Without --seed a random one, printed for the instructor.
+				if !cmd.Flags().Changed("seed") {
+					seed = runner.RandomSeed()
+				}
+				err = s.SetupRounds(cmd.Context(), l, seed)
+			} else {
+				err = s.Setup(cmd.Context(), l)
+			}
+			if err != nil {
 				return &exitError{code: ExitFail, msg: err.Error()}
 			}
 			return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
@@ -33,8 +34,11 @@ func DoctorEnv() doctor.Env {
 			}
 			return out, err
 		},
-		LookPath: exec.LookPath,
+		LookPath: sbinLookPath,
 		Output: func(ctx context.Context, name string, args ...string) ([]byte, error) {
+			if p, err := sbinLookPath(name); err == nil {
+				name = p
+			}
 			return exec.CommandContext(ctx, name, args...).CombinedOutput()
 		},
 		Ruleset: func(ctx context.Context) (kernel.Ruleset, error) {
@@ -47,6 +51,21 @@ func DoctorEnv() doctor.Env {
 		},
 		Try: doctor.TryInSandbox(self, []string{doctorTryCmd}),
 	}
+}
+
+// sbinLookPath finds a tool as the lesson shell will: on PATH, then in the
+// sbin directories a normal user's PATH lacks (the sandbox adds them).
+func sbinLookPath(name string) (string, error) {
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p, nil
+	}
+	for _, d := range []string{"/usr/local/sbin", "/usr/sbin", "/sbin"} {
+		if q, e := exec.LookPath(filepath.Join(d, name)); e == nil {
+			return q, nil
+		}
+	}
+	return "", err
 }
 
 func effectiveCaps() (netAdmin, sysAdmin bool) {

@@ -125,7 +125,13 @@ func hostWarning(l *lessons.Lesson) string {
 
 // guidedLesson runs the guided shell for l and returns when it exits.
 func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts) error {
-	if !a.Privileged() {
+	// A new sandbox needs no privilege (a user namespace makes its
+	// owner root of it); --host, and a lesson inside `netlab shell`,
+	// change the current namespaces and need the right to.
+	if o.host && !a.Privileged() {
+		return usageErr("--host changes this machine's own network, which needs root: run `sudo netlab lesson %d --host`, or leave out --host for a sandbox", l.ID)
+	}
+	if !o.host && sandbox.InShell() && !a.Privileged() {
 		return a.notRoot()
 	}
 	n := len(l.Steps)
@@ -137,7 +143,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		return a.usage("err-self-missing", i18n.Data{"Err": err})
 	}
 	// Inside `netlab shell` the sandbox already exists: use it.
-	newSandbox := !o.host && !sandbox.Inside()
+	newSandbox := !o.host && !sandbox.InShell()
 	store := progressStore(a.Stderr)
 	prog, err := store.Load()
 	if err != nil {
@@ -162,6 +168,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	}
 	if o.host {
 		fmt.Fprintln(a.Stderr, hostWarning(l))
+		a.recordHost(ctx)
 	}
 
 	sess, err := guided.NewSession(self)
@@ -173,10 +180,17 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	if buildReq != "" {
 		pre = append(pre, guided.ReplayStep{Say: a.t("guided-say-build", i18n.Data{"Req": buildReq}), Cmd: "netlab solve " + buildReq})
 	}
+	if l.Troubleshoot() && newSandbox && replayTo == 0 {
+		// A troubleshooting lesson starts from a broken network: build
+		// round 1 (a random seed, printed; `netlab setup N --seed S` in
+		// the shell starts over with a given one).
+		pre = append(pre, guided.ReplayStep{Say: "building a network and breaking it for you to repair", Cmd: fmt.Sprintf("netlab setup %d", l.ID)})
+	}
 	if replayTo > 0 {
 		pre = append(pre, guided.ReplayStep{Say: a.t("guided-say-replay", i18n.Data{"Upto": replayTo}),
 			Cmd: fmt.Sprintf("netlab solve %d --step %d", l.ID, replayTo)})
 	}
+	useLearnerShell()
 	argv, env, err := sess.Shell(l, pre, a.Stderr)
 	if err != nil {
 		return a.usage("err-lesson-shell-prepare", i18n.Data{"Err": err})
@@ -184,7 +198,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 
 	w := a.styled(a.Stdout)
 	fmt.Fprintf(w, "%s\n\n%s\n\n", a.t("show-title", i18n.Data{"ID": l.ID, "Slug": l.Slug, "Title": l.Title}), strings.TrimSpace(l.Intro))
-	if !newSandbox && !o.host && sandbox.Inside() {
+	if !newSandbox && !o.host && sandbox.InShell() {
 		fmt.Fprintln(w, a.t("guided-in-shell-sandbox", nil))
 	}
 	if newSandbox {
@@ -193,7 +207,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	fmt.Fprintln(w, a.t("guided-help", nil))
 	fmt.Fprintln(w)
 
-	if err := a.runShell(ctx, self, newSandbox, argv, env); err != nil {
+	if err := a.runShell(ctx, shellRun{self: self, sandbox: newSandbox, sess: sess, lesson: l}, argv, env); err != nil {
 		return err
 	}
 	done, _ := sess.Pos()
@@ -201,24 +215,49 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	switch {
 	case newSandbox:
 		where = a.t("guided-left-sandbox", nil)
-	case sandbox.Inside():
+	case sandbox.InShell():
 		where = a.t("guided-left-shell", nil)
 	}
 	fmt.Fprintln(w, "\n"+a.t("guided-left", i18n.Data{"ID": l.ID, "Slug": l.Slug, "Done": max(done, 0), "N": n, "Where": where}))
 	return nil
 }
 
+// useLearnerShell: under sudo the lesson shell is the learner's own
+// login shell, not root's (which sudo put in $SHELL).
+func useLearnerShell() {
+	if sh := sandbox.LearnerShell(); sh != "" {
+		os.Setenv("SHELL", sh)
+	}
+}
+
+// shellRun says where runShell runs the shell.
+type shellRun struct {
+	self    string
+	sandbox bool            // in a new sandbox (else right here)
+	sess    *guided.Session // its directory: the shell's user must own it
+	lesson  *lessons.Lesson // nil: the bare shell
+}
+
 // runShell runs argv on the terminal, in a new sandbox or right here.
-func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, env []string) error {
+func (a *App) runShell(ctx context.Context, r shellRun, argv, env []string) error {
 	// The shell owns the terminal: Ctrl-C is for the learner's commands,
 	// so the shell must not die with netlab's own (signal-bound) context.
 	sctx := context.WithoutCancel(ctx)
 	var cmd *exec.Cmd
-	if newSandbox {
-		var err error
-		if cmd, err = sandbox.Command(sctx, self, nil, argv); err != nil {
-			return a.usage("err-sandbox-start", i18n.Data{"Err": err})
+	var sb *sandbox.Sandbox
+	if r.sandbox {
+		o := sandbox.Options{Self: r.self, Argv: argv, Shell: true, Label: "netlab shell"}
+		if r.sess != nil {
+			o.Own = []string{r.sess.Dir}
 		}
+		if r.lesson != nil {
+			o.Lesson, o.Label = r.lesson.ID, fmt.Sprintf("lesson %d (%s)", r.lesson.ID, r.lesson.Slug)
+		}
+		var err error
+		if sb, err = sandbox.New(sctx, o); err != nil {
+			return usageErr("%v", sandbox.Explain(err))
+		}
+		cmd = sb.Cmd
 	} else {
 		cmd = exec.CommandContext(sctx, argv[0], argv[1:]...)
 		cmd.Env = os.Environ()
@@ -231,10 +270,18 @@ func (a *App) runShell(ctx context.Context, self string, newSandbox bool, argv, 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	err := cmd.Run()
+	var err error
+	if sb != nil {
+		if err = sb.Start(); err != nil {
+			return usageErr("%v", err)
+		}
+		err = sb.Wait()
+	} else {
+		err = cmd.Run()
+	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
-		if newSandbox {
+		if r.sandbox {
 			return a.usage("err-sandbox-shell-start", i18n.Data{"Err": err})
 		}
 		return a.usage("err-shell-start", i18n.Data{"Err": err})
@@ -313,9 +360,6 @@ func (a *App) shellCommand() *cobra.Command {
 		Short: a.t("cmd-shell", nil),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !a.Privileged() {
-				return a.notRoot()
-			}
 			self, err := os.Executable()
 			if err != nil {
 				return a.usage("err-self-missing", i18n.Data{"Err": err})
@@ -325,12 +369,13 @@ func (a *App) shellCommand() *cobra.Command {
 				return a.usage("err-shell-prepare", i18n.Data{"Err": err})
 			}
 			defer sess.Close()
+			useLearnerShell()
 			argv, env, err := sess.Shell(nil, nil, a.Stderr)
 			if err != nil {
 				return a.usage("err-shell-prepare", i18n.Data{"Err": err})
 			}
-			fmt.Fprintln(a.Stdout, "netlab sandbox: a private network namespace with its own /run/netns. Lessons and checks work here; exit leaves no trace.")
-			return a.runShell(cmd.Context(), self, true, argv, env)
+			fmt.Fprintln(a.Stdout, "netlab sandbox: your own user, PID, network and mount namespaces (root here, not on the host). Lessons and checks work here; exit leaves no trace.")
+			return a.runShell(cmd.Context(), shellRun{self: self, sandbox: true, sess: sess}, argv, env)
 		},
 	}
 }

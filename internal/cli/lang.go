@@ -24,13 +24,16 @@ func (a *App) useLang(args []string) int {
 		fmt.Fprintln(a.Stderr, err)
 		return ExitUsage
 	}
+	a.Lang = lang
+	if a.Lessons == nil {
+		return -1 // the lessons are decoded, in lang, when a command needs them
+	}
 	ls, err := lessons.Localize(a.Lessons, lang)
 	if err != nil {
 		fmt.Fprintln(a.Stderr, i18n.T(lang, "err-lessons-load", i18n.Data{"Err": err}))
 		return ExitUsage
 	}
 	a.Lessons = ls
-	a.Lang = lang
 	return -1
 }
 

@@ -24,14 +24,16 @@ func (a *App) printList(ctx context.Context, w io.Writer) error {
 	}
 	w = a.styled(w)
 	fmt.Fprintln(w, a.t("list-heading", nil))
+	width := 10 // the slugs' column: as wide as the longest (troubleshoot)
 	// Titles are padded to one width in terminal columns (a Chinese
 	// character takes two), so that the step counts line up.
 	tw := 0
 	for _, l := range a.Lessons {
+		width = max(width, len(l.Slug))
 		tw = max(tw, i18n.Width(l.Title))
 	}
 	for _, l := range a.Lessons {
-		fmt.Fprintf(w, "  %s %d  %-10s %s %s%s\n", listMark(prog, l), l.ID, l.Slug, i18n.PadRight(l.Title, tw), i18n.TN(a.lang(), "list-steps", len(l.Steps), nil), a.listState(prog, l))
+		fmt.Fprintf(w, "  %s %d  %-*s %s %s%s\n", listMark(prog, l), l.ID, width, l.Slug, i18n.PadRight(l.Title, tw), i18n.TN(a.lang(), "list-steps", len(l.Steps), nil), a.listState(prog, l))
 	}
 	if next := suggestNext(prog, a.Lessons); next != nil {
 		fmt.Fprintln(w, "\n"+a.t("list-next", i18n.Data{"ID": next.ID, "Slug": next.Slug}))

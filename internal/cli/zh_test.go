@@ -37,7 +37,7 @@ func TestErrorsInChinese(t *testing.T) {
 		{[]string{"hint", "1", "2"}, true, "hint 需要一个课程", "hint needs one lesson"},
 		{[]string{"check", "--all", "1"}, true, "check --all 不接受课程参数", "check --all takes no lesson"},
 		{[]string{"check", "1", "--junit="}, true, "--junit 需要一个文件名", "--junit needs a file name"},
-		{[]string{"check", "1"}, false, "netlab 需要 CAP_NET_ADMIN 权限：请用 sudo 运行", "netlab needs CAP_NET_ADMIN: run it with sudo"},
+		{[]string{"reset", "1"}, false, "netlab 只有以 root 身份才能改动这台机器自己的网络", "netlab changes this machine's own network only as root"},
 		{[]string{"solve", "1", "--step", "9"}, true, "第 1 课只有第 1 到 3 步；--step 9 不在其中", "lesson 1 has steps 1 to 3; --step 9 is not one of them"},
 		{[]string{"solve", "1", "--step", "x"}, true, `--step 需要一个整数，不能是 "x"`, `--step takes a whole number, not "x"`},
 		{[]string{"check", "1", "--probe-timeout", "1ms"}, true, "--probe-timeout 至少要 10ms，不能是 1ms", "--probe-timeout must be at least 10ms, not 1ms"},

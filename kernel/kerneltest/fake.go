@@ -23,6 +23,7 @@ type NS struct {
 	Ruleset   kernel.Ruleset
 	NSIDs     map[string]int // id this namespace uses for another (by name)
 	Stale     bool           // /run/netns entry is a leftover file
+	Foreign   bool           // /run/netns entry is not a namespace of its own (kernel.NSForeign)
 	SameAs    string         // another name for the same namespace
 	RouteGetF func(dst net.IP) (kernel.Route, error)
 
@@ -87,7 +88,7 @@ func (f *Fake) get(name string) (*NS, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ns, ok := f.NSs[name]
-	if !ok || ns.Stale {
+	if !ok || ns.Stale || ns.Foreign {
 		return nil, fmt.Errorf("%s: %w", name, kernel.ErrNoNamespace)
 	}
 	return ns, nil
@@ -98,7 +99,7 @@ func (f *Fake) Namespaces(ctx context.Context) ([]string, error) {
 	defer f.mu.Unlock()
 	var out []string
 	for n, ns := range f.NSs {
-		if n != kernel.Root && !ns.Stale {
+		if n != kernel.Root && !ns.Stale && !ns.Foreign {
 			out = append(out, n)
 		}
 	}
@@ -115,6 +116,8 @@ func (f *Fake) NamespaceState(ctx context.Context, name string) (kernel.NSState,
 		return kernel.NSMissing, nil
 	case ns.Stale:
 		return kernel.NSStale, nil
+	case ns.Foreign:
+		return kernel.NSForeign, nil
 	}
 	return kernel.NSPresent, nil
 }

@@ -1,0 +1,127 @@
+package kernel
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"net"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// A busy host's namespace holds thousands of links (every container's
+// veth), and netlab reads a namespace's links once per grade. The netlink
+// library's dump parses every attribute of every link, statistics
+// included, into typed structs; dumpLinks asks the kernel to leave the
+// statistics out (RTEXT_FILTER_SKIP_STATS) and reads only what a Link
+// holds, without allocating per attribute.
+
+const rtextFilterSkipStats = 1 << 3
+
+var operStates = [...]string{"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"}
+
+// dumpLinks lists ns's links (without their bridge port states).
+func (l *Linux) dumpLinks(ctx context.Context, ns string) ([]Link, error) {
+	req := make([]byte, unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg+8)
+	req[unix.NLMSG_HDRLEN] = unix.AF_UNSPEC
+	at := req[unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg:]
+	binary.NativeEndian.PutUint16(at[0:], 8)
+	binary.NativeEndian.PutUint16(at[2:], unix.IFLA_EXT_MASK)
+	binary.NativeEndian.PutUint32(at[4:], rtextFilterSkipStats)
+	var out []Link
+	var err error
+	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
+		out = out[:0]
+		err = l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, func(m syscall.NetlinkMessage) error {
+			if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
+				return nil
+			}
+			k, err := parseLinkMsg(m.Data)
+			if err != nil {
+				return err
+			}
+			out = append(out, k)
+			return nil
+		})
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	return out, err
+}
+
+// parseLinkMsg reads one RTM_NEWLINK (ifinfomsg and attributes) into a
+// Link, as convertLink reads the netlink library's.
+func parseLinkMsg(b []byte) (Link, error) {
+	flags := binary.NativeEndian.Uint32(b[8:12])
+	k := Link{
+		Index:       int(int32(binary.NativeEndian.Uint32(b[4:8]))),
+		AdminUp:     flags&unix.IFF_UP != 0,
+		LowerUp:     flags&unix.IFF_LOWER_UP != 0,
+		NoARP:       flags&unix.IFF_NOARP != 0,
+		OperState:   "unknown",
+		PeerNetNSID: -1,
+		Type:        "device",
+	}
+	u32 := func(d []byte) uint32 {
+		if len(d) < 4 {
+			return 0
+		}
+		return binary.NativeEndian.Uint32(d)
+	}
+	err := attrs(b[unix.SizeofIfInfomsg:], func(typ uint16, d []byte) error {
+		switch typ {
+		case unix.IFLA_IFNAME:
+			k.Name = cstring(d)
+		case unix.IFLA_MTU:
+			k.MTU = int(u32(d))
+		case unix.IFLA_ADDRESS:
+			for _, c := range d {
+				if c != 0 { // an all-zero address (lo) is none, as the library reads it
+					k.MAC = net.HardwareAddr(append([]byte(nil), d...))
+					break
+				}
+			}
+		case unix.IFLA_MASTER:
+			k.MasterIndex = int(u32(d))
+		case unix.IFLA_LINK:
+			k.ParentIndex = int(u32(d))
+		case unix.IFLA_LINK_NETNSID:
+			k.PeerNetNSID = int(int32(u32(d)))
+		case unix.IFLA_OPERSTATE:
+			if len(d) >= 1 && int(d[0]) < len(operStates) {
+				k.OperState = operStates[d[0]]
+			}
+		case unix.IFLA_LINKINFO:
+			kind := ""
+			var data []byte
+			_ = attrs(d, func(typ uint16, d []byte) error {
+				switch typ {
+				case unix.IFLA_INFO_KIND:
+					kind = cstring(d)
+				case unix.IFLA_INFO_DATA:
+					data = d
+				}
+				return nil
+			})
+			switch kind {
+			case "":
+			case "tun":
+				k.Type = "tuntap" // as the netlink library names it
+			default:
+				k.Type = kind
+			}
+			if kind == "bridge" {
+				_ = attrs(data, func(typ uint16, d []byte) error {
+					if typ == unix.IFLA_BR_AGEING_TIME && len(d) >= 4 {
+						k.BridgeAgeingZero = u32(d) == 0
+					}
+					return nil
+				})
+			}
+		}
+		return nil
+	})
+	return k, err
+}

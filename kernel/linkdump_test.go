@@ -1,0 +1,69 @@
+package kernel_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/sandbox/sandboxtest"
+)
+
+// The links netlab parses from the dump itself are the ones the netlink
+// library reads: every kind the lessons and their mistakes make.
+func TestDumpLinksMatchTheLibrary(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	sh(t, `ip link add br0 type bridge
+ip link add br1 type bridge ageing_time 0
+ip link set br0 up
+ip netns add ns0
+ip link add vb0 type veth peer name eth0 netns ns0
+ip link set vb0 master br0
+ip link set vb0 up
+ip -n ns0 link set eth0 up
+ip -n ns0 link set lo up
+ip link add va type veth peer name vb
+ip link set va arp off
+ip link set va mtu 1400
+ip tuntap add tap0 mode tap
+ip link add mv0 link va type macvlan mode bridge
+ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1`)
+	k := open(t)
+	ctx := context.Background()
+	for _, ns := range []string{kernel.Root, "ns0"} {
+		lib, err := k.LibLinks(ctx, ns)
+		require.NoError(t, err)
+		got, err := k.DumpLinks(ctx, ns)
+		require.NoError(t, err)
+		require.Equal(t, lib, got, ns)
+	}
+}
+
+// Right after the far end of a veth goes down, Links already reports the
+// near end without carrier and not operationally up: the pending link
+// watch change is applied before it is read.
+func TestLinksApplyPendingCarrierChange(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	k := open(t)
+	ctx := context.Background()
+	for i := 0; i < 20; i++ {
+		sh(t, `ip link add va type veth peer name vb
+ip link set va up
+ip link set vb up
+ip link set vb down`)
+		links, err := k.Links(ctx, kernel.Root)
+		require.NoError(t, err)
+		for _, l := range links {
+			if l.Name == "va" {
+				require.False(t, l.LowerUp)
+				require.False(t, l.OperUp(), "va: %+v", l)
+			}
+		}
+		sh(t, `ip link del va`)
+	}
+}
