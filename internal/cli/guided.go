@@ -129,7 +129,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	// owner root of it); --host, and a lesson inside `netlab shell`,
 	// change the current namespaces and need the right to.
 	if o.host && !a.Privileged() {
-		return usageErr("--host changes this machine's own network, which needs root: run `sudo netlab lesson %d --host`, or leave out --host for a sandbox", l.ID)
+		return a.usage("err-host-needs-root", i18n.Data{"ID": l.ID})
 	}
 	if !o.host && sandbox.InShell() && !a.Privileged() {
 		return a.notRoot()
