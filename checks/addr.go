@@ -78,12 +78,12 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 			return Failf("%s has %s/%d, but the lesson wants /%d: with /%d the kernel does not treat the other addresses of the subnet as directly reachable",
 				inNS(c.link, c.ns), c.ip, ones, c.ones, ones).
 				WithFix(fmt.Sprintf("%s && %s", ipCmd(c.ns, fmt.Sprintf("addr del %s/%d dev %s", c.ip, ones, c.link)), ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link)))).
-				WithMistake("wrong-prefix")
+				WithMistake("wrong-prefix").Say("why-addr-wrong-prefix", D{"Link": inNSV(c.link, c.ns), "IP": c.ip, "Have": ones, "Want": c.ones})
 		}
 		if a.IPNet.IP.Equal(c.ip) {
 			return Failf("%s is on %s, not on %s", c.cidr(), inNS(a.Link, c.ns), c.link).
 				WithFix(fmt.Sprintf("%s && %s", ipCmd(c.ns, fmt.Sprintf("addr del %s/%d dev %s", c.ip, ones, a.Link)), ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link)))).
-				WithMistake("addr-wrong-link")
+				WithMistake("addr-wrong-link").Say("why-addr-wrong-link", D{"CIDR": c.cidr(), "On": inNSV(a.Link, c.ns), "Link": c.link})
 		}
 		if a.Link == c.link && a.IPNet.IP.To4() != nil {
 			onLink = append(onLink, fmt.Sprintf("%s/%d", a.IPNet.IP, ones))
@@ -102,7 +102,8 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 			for _, a := range other {
 				if a.IPNet.IP.Equal(c.ip) {
 					return Failf("%s is on %s, not on %s", c.ip, inNS(a.Link, ns), inNS(c.link, c.ns)).
-						WithFix(ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link))).WithMistake("addr-wrong-end")
+						WithFix(ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link))).WithMistake("addr-wrong-end").
+						Say("why-addr-wrong-end", D{"IP": c.ip, "On": inNSV(a.Link, ns), "Want": inNSV(c.link, c.ns)})
 				}
 			}
 		}
@@ -125,16 +126,19 @@ func (c addrCheck) Run(ctx context.Context, env Env) Result {
 						return Failf("duplicate address: %s has %s/%d, which %s already has; it should have %s",
 							inNS(c.link, c.ns), a.IPNet.IP, ones, inNS(o.Link, ns), c.cidr()).
 							WithFix(fmt.Sprintf("%s && %s", ipCmd(c.ns, fmt.Sprintf("addr del %s/%d dev %s", a.IPNet.IP, ones, c.link)), ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link)))).
-							WithMistake("dup-addr")
+							WithMistake("dup-addr").
+							Say("why-dup-addr", D{"Link": inNSV(c.link, c.ns), "IP": a.IPNet.IP, "Ones": ones, "Other": inNSV(o.Link, ns), "Want": c.cidr()})
 					}
 				}
 			}
 		}
 	}
 	r := Failf("%s does not have %s", inNS(c.link, c.ns), c.cidr()).
-		WithFix(ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link))).WithMistake("addr-missing")
+		WithFix(ipCmd(c.ns, fmt.Sprintf("addr add %s dev %s", c.cidr(), c.link))).WithMistake("addr-missing").
+		Say("why-addr-missing", D{"Link": inNSV(c.link, c.ns), "CIDR": c.cidr()})
 	if len(onLink) > 0 {
 		r.Why += " (it has " + strings.Join(onLink, ", ") + ")"
+		r = r.Say("why-addr-has", D{"Addrs": strings.Join(onLink, ", ")})
 	}
 	return r
 }
@@ -155,5 +159,5 @@ func loopbackDown(ctx context.Context, env Env, c addrCheck, addrs []kernel.Addr
 		return Result{}, false
 	}
 	return Failf("lo in %s is down and has no %s: bringing lo up is enough, the kernel gives it %s by itself", nsName(c.ns), c.cidr(), c.cidr()).
-		WithFix(ipCmd(c.ns, "link set lo up")).WithMistake("lo-down"), true
+		WithFix(ipCmd(c.ns, "link set lo up")).WithMistake("lo-down").Say("why-lo-down-no-addr", D{"NS": nsV(c.ns), "CIDR": c.cidr()}), true
 }

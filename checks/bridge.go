@@ -62,7 +62,8 @@ func (c bridgePort) port(ctx context.Context, env Env) (br, peer kernel.Link, li
 			WithFix(ipCmd(c.brNS, "link add "+c.bridge+" type bridge")).WithMistake("bridge-missing"))
 	}
 	if br.Type != "bridge" {
-		return fail(Failf("%s is a %s link, not a bridge", c.bridge, br.Type).WithMistake("link-wrong-type"))
+		return fail(Failf("%s is a %s link, not a bridge", c.bridge, br.Type).WithMistake("link-wrong-type").
+			Say("why-not-bridge", D{"Link": c.bridge, "Type": br.Type}))
 	}
 	link, ok, err = findLink(ctx, env.K, c.ns, c.link)
 	if err != nil {
@@ -88,11 +89,13 @@ func (c bridgePort) port(ctx context.Context, env Env) (br, peer kernel.Link, li
 	if !same {
 		return fail(Failf("the other end of %s is %s, which is not in %s's namespace (%s), so it cannot be a port of %s",
 			inNS(c.link, c.ns), inNS(peer.Name, pns), c.bridge, nsName(c.brNS), c.bridge).
-			WithFix(ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, nsOrOne(c.brNS)))).WithMistake("port-wrong-ns"))
+			WithFix(ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, nsOrOne(c.brNS)))).WithMistake("port-wrong-ns").
+			Say("why-port-wrong-ns", D{"Link": inNSV(c.link, c.ns), "Peer": inNSV(peer.Name, pns), "Bridge": c.bridge, "NS": nsV(c.brNS)}))
 	}
 	if peer.MasterIndex != br.Index {
 		return fail(Failf("%s (the other end of %s) is not a port of %s", peer.Name, inNS(c.link, c.ns), c.bridge).
-			WithFix(ipCmd(c.brNS, fmt.Sprintf("link set %s master %s", peer.Name, c.bridge))).WithMistake("port-not-attached"))
+			WithFix(ipCmd(c.brNS, fmt.Sprintf("link set %s master %s", peer.Name, c.bridge))).WithMistake("port-not-attached").
+			Say("why-port-not-attached", D{"Peer": peer.Name, "Link": inNSV(c.link, c.ns), "Bridge": c.bridge}))
 	}
 	return br, peer, link, nil
 }
@@ -167,23 +170,29 @@ func (c fdbCheck) Run(ctx context.Context, env Env) Result {
 	}
 	res := Failf("%s has not learned %s's MAC %s: no frame from it has crossed the bridge (does a ping from %s get through?)",
 		c.bridge, inNS(c.link, c.ns), link.MAC, c.ns).WithMistake("fdb-not-learned")
+	res.WhyMsg = fdbWhy(c.bridge, c.link, c.ns, link.MAC, "why-fdb-no-frame", D{"NS": c.ns})
 	// Say why no frame came in, when the state shows it.
 	switch {
 	case !link.AdminUp:
 		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: %s is down, so it sends no frames", c.bridge, inNS(c.link, c.ns), link.MAC, inNS(c.link, c.ns))
 		res = res.WithFix(ipCmd(c.ns, "link set "+c.link+" up"))
+		res.WhyMsg = fdbWhy(c.bridge, c.link, c.ns, link.MAC, "why-fdb-link-down", D{"Link": inNSV(c.link, c.ns)})
 	case !peer.AdminUp:
 		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: its port %s is down", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name)
 		res = res.WithFix(ipCmd(c.brNS, "link set "+peer.Name+" up")).WithMistake("port-down")
+		res.WhyMsg = fdbWhy(c.bridge, c.link, c.ns, link.MAC, "why-fdb-port-down", D{"Port": peer.Name})
 	case peer.BridgePortNoLearning:
 		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: learning is turned off on its port %s, so the bridge forwards its frames (by flooding) but never records where the MAC lives", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name)
 		res = res.WithFix("bridge link set dev " + peer.Name + " learning on").WithMistake("port-learning-off")
+		res.WhyMsg = fdbWhy(c.bridge, c.link, c.ns, link.MAC, "why-fdb-learning-off", D{"Port": peer.Name})
 	case br.BridgeAgeingZero:
 		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: %s's ageing_time is 0, so it forgets every MAC the moment it learns it and floods like a hub", c.bridge, inNS(c.link, c.ns), link.MAC, c.bridge)
 		res = res.WithFix(ipCmd(c.brNS, "link set "+c.bridge+" type bridge ageing_time 30000")).WithMistake("fdb-ageing-zero")
+		res.WhyMsg = fdbWhy(c.bridge, c.link, c.ns, link.MAC, "why-fdb-ageing-zero", D{"Bridge": c.bridge})
 	case peer.BridgePortState != "" && peer.BridgePortState != "forwarding" && peer.BridgePortState != "learning":
 		res.Why = fmt.Sprintf("%s has not learned %s's MAC %s: its port %s is in STP state %s, where the bridge learns nothing", c.bridge, inNS(c.link, c.ns), link.MAC, peer.Name, peer.BridgePortState)
 		res = res.WithMistake("port-not-forwarding")
+		res.WhyMsg = fdbWhy(c.bridge, c.link, c.ns, link.MAC, "why-fdb-port-stp", D{"Port": peer.Name, "State": peer.BridgePortState})
 	}
 	return res
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
@@ -30,6 +31,24 @@ type Result struct {
 	Why     string // for fail and error: what is wrong, in kernel terms
 	Fix     string // a command that would fix it, when one is known
 	Mistake string // id of the catalogued mistake this is, when diagnosed
+	// WhyMsg is Why as messages of netlab's catalogue (i18n/locales),
+	// said one after the other, so that the report can say it in the
+	// learner's language. Why stays the English source: a WhyMsg whose
+	// English rendering is not exactly Why is stale and is not used.
+	// nil: the why has no translation yet.
+	WhyMsg []Msg
+}
+
+// Msg is one catalogue message: its id and its template data.
+type Msg struct {
+	ID   string
+	Data map[string]any
+}
+
+// Say adds a catalogue message to the why (see WhyMsg).
+func (r Result) Say(id string, data map[string]any) Result {
+	r.WhyMsg = append(slices.Clip(r.WhyMsg), Msg{ID: id, Data: data})
+	return r
 }
 
 // Passf builds a passing result.
@@ -61,7 +80,7 @@ func FromErr(err error, ns string) Result {
 	switch {
 	case errors.Is(err, kernel.ErrNoNamespace):
 		return Failf("namespace %s does not exist: %v", ns, err).
-			WithFix("ip netns add " + ns).WithMistake("ns-missing")
+			WithFix("ip netns add "+ns).WithMistake("ns-missing").Say("why-ns-missing-err", D{"NS": ns, "Err": err})
 	case errors.Is(err, kernel.ErrToolMissing):
 		return Errorf("%v", err)
 	case errors.Is(err, context.DeadlineExceeded):

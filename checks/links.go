@@ -42,9 +42,10 @@ func missingLink(ctx context.Context, k kernel.Kernel, ns, name string) Result {
 	where := whereIs(ctx, k, name)
 	if len(where) == 0 {
 		return Failf("there is no link called %s in %s (nor in any other namespace of the lab)", name, nsName(ns)).
-			WithMistake("link-missing")
+			WithMistake("link-missing").Say("why-link-missing", D{"Link": name, "NS": nsV(ns)})
 	}
-	r := Failf("%s is not in %s: it is in %s", name, nsName(ns), strings.Join(where, ", ")).WithMistake("link-wrong-ns")
+	r := Failf("%s is not in %s: it is in %s", name, nsName(ns), strings.Join(where, ", ")).WithMistake("link-wrong-ns").
+		Say("why-link-wrong-ns", D{"Link": name, "NS": nsV(ns), "Where": nsNamesV(where)})
 	if ns != kernel.Root && len(where) == 1 && where[0] == nsName(kernel.Root) {
 		r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", name, ns)).WithMistake("veth-not-moved")
 	}
@@ -107,15 +108,16 @@ func (c netnsCheck) Run(ctx context.Context, env Env) Result {
 		return Passf("namespace %s exists", c.ns)
 	case kernel.NSStale:
 		return Failf("/run/netns/%s is a plain file, not a namespace mount: a leftover (the namespace it named is gone)", c.ns).
-			WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", c.ns, c.ns)).WithMistake("ns-stale")
+			WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", c.ns, c.ns)).WithMistake("ns-stale").Say("why-ns-stale", D{"NS": c.ns})
 	case kernel.NSForeign:
 		return Failf("/run/netns/%s is not a namespace of its own (a symlink, or the lab's own namespace mounted there): netlab neither grades nor removes it", c.ns)
 	}
 	r := Failf("namespace %s does not exist (ip netns list does not show it)", c.ns).
-		WithFix("ip netns add " + c.ns).WithMistake("ns-missing")
+		WithFix("ip netns add "+c.ns).WithMistake("ns-missing").Say("why-ns-missing", D{"NS": c.ns})
 	// The seed notes' surprise: `ip netns add ns0 ns1` creates only ns0.
 	if others, _ := env.K.Namespaces(ctx); len(others) > 0 {
 		r.Why += fmt.Sprintf("; existing namespaces: %s (note: `ip netns add` takes one name at a time)", strings.Join(others, ", "))
+		r = r.Say("why-ns-existing", D{"Names": strings.Join(others, ", ")})
 	}
 	return r
 }
@@ -173,7 +175,8 @@ func (c linkExists) Run(ctx context.Context, env Env) Result {
 		return r
 	}
 	if c.typ != "" && l.Type != c.typ {
-		return Failf("%s is a %s link, not a %s", inNS(c.link, c.ns), l.Type, c.typ).WithMistake("link-wrong-type")
+		return Failf("%s is a %s link, not a %s", inNS(c.link, c.ns), l.Type, c.typ).WithMistake("link-wrong-type").
+			Say("why-link-wrong-type", D{"Link": inNSV(c.link, c.ns), "Type": l.Type, "Want": c.typ})
 	}
 	return Passf("%s exists (%s)", inNS(c.link, c.ns), l.Type)
 }
@@ -234,12 +237,13 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 		return missingLink(ctx, env.K, c.ns, c.link)
 	}
 	if !l.AdminUp {
-		r := Failf("%s is down (admin state DOWN)", inNS(c.link, c.ns)).WithFix(ipCmd(c.ns, "link set "+c.link+" up"))
+		r := Failf("%s is down (admin state DOWN)", inNS(c.link, c.ns)).WithFix(ipCmd(c.ns, "link set "+c.link+" up")).
+			Say("why-link-down", D{"Link": inNSV(c.link, c.ns)})
 		if c.link == "lo" {
-			r = r.WithMistake("lo-down")
+			r = r.WithMistake("lo-down").Say("why-lo-down-more", nil)
 			r.Why += ": a new namespace starts with lo down, and even 127.0.0.1 is unreachable until it is up (ping says `ping: connect: Network is unreachable`)"
 		} else if l.Type == "bridge" {
-			r = r.WithMistake("link-down")
+			r = r.WithMistake("link-down").Say("why-bridge-down-more", nil)
 			r.Why += ": a bridge that is down forwards nothing between its ports"
 		} else {
 			r = r.WithMistake("link-down")
@@ -255,13 +259,16 @@ func (c linkUp) Run(ctx context.Context, env Env) Result {
 		peerDown = found && !peer.AdminUp
 	}
 	if c.oper && (!l.OperUp() || peerDown) {
-		r := Failf("%s is admin up but has no carrier (state %s)", inNS(c.link, c.ns), strings.ToUpper(l.OperState)).WithMistake("no-carrier")
+		r := Failf("%s is admin up but has no carrier (state %s)", inNS(c.link, c.ns), strings.ToUpper(l.OperState)).WithMistake("no-carrier").
+			Say("why-no-carrier", D{"Link": inNSV(c.link, c.ns), "State": strings.ToUpper(l.OperState)})
 		if l.Type == "veth" {
 			if pns, peer, found, _ := resolvePeer(ctx, env.K, c.ns, l); found && !peer.AdminUp {
 				r.Why = fmt.Sprintf("%s is up, but its peer %s is down: a veth carries packets only when both ends are up", inNS(c.link, c.ns), inNS(peer.Name, pns))
+				r.WhyMsg = []Msg{{ID: "why-peer-down", Data: D{"Link": inNSV(c.link, c.ns), "Peer": inNSV(peer.Name, pns)}}}
 				r = r.WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down")
 				if peer.MasterIndex != 0 {
 					r.Why = fmt.Sprintf("%s is up, but its peer %s is down: it is a bridge port, and a veth carries packets only when both ends are up", inNS(c.link, c.ns), inNS(peer.Name, pns))
+					r.WhyMsg = []Msg{{ID: "why-peer-port-down", Data: D{"Link": inNSV(c.link, c.ns), "Peer": inNSV(peer.Name, pns)}}}
 				}
 			}
 		}

@@ -238,7 +238,8 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 		for _, r := range rs.Rules {
 			if h := hooks[r.Family+"/"+r.Table+"/"+r.Chain]; loose.matches(r, h) {
 				return Failf("%s has the rule `%s`, but in chain %s (the %s hook), not on the %s hook the lesson asks for",
-					nsName(c.ns), showRule(r), r.Chain, h, c.hook).WithMistake("rule-wrong-chain")
+					nsName(c.ns), showRule(r), r.Chain, h, c.hook).WithMistake("rule-wrong-chain").
+					Say("why-rule-wrong-chain", D{"NS": nsV(c.ns), "Rule": showRule(r), "Chain": r.Chain, "Hook": h, "Want": c.hook})
 			}
 		}
 	}
@@ -252,7 +253,8 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 	}
 	if other, text, ok := c.elsewhere(ctx, env); ok {
 		return Failf("%s has no such %s rule, but %s has one (`%s`): every namespace has its own firewall, so the rule must be added inside %s",
-			nsName(c.ns), strings.ToUpper(c.verdict), nsName(other), text, nsName(c.ns)).WithMistake("rule-wrong-ns")
+			nsName(c.ns), strings.ToUpper(c.verdict), nsName(other), text, nsName(c.ns)).WithMistake("rule-wrong-ns").
+			Say("why-rule-wrong-ns", D{"NS": nsV(c.ns), "Verdict": strings.ToUpper(c.verdict), "Other": nsV(other), "Rule": text})
 	}
 	n := len(rs.Rules) + len(rs.Legacy)
 	have := "its ruleset is empty"

@@ -183,11 +183,13 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 		switch st {
 		case kernel.NSStale:
 			return p, fail(Failf("/run/netns/%s is a leftover file, not a namespace mount, so there is no namespace %s to send from", from, from).
-				WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", from, from)).WithMistake("ns-stale"))
+				WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", from, from)).WithMistake("ns-stale").Say("why-path-ns-stale", D{"NS": from}))
 		case kernel.NSMissing:
-			r := Failf("namespace %s does not exist, so nothing can be sent from it", from).WithFix("ip netns add " + from).WithMistake("ns-missing")
+			r := Failf("namespace %s does not exist, so nothing can be sent from it", from).WithFix("ip netns add "+from).WithMistake("ns-missing").
+				Say("why-path-ns-missing", D{"NS": from})
 			if others, _ := v.k.Namespaces(ctx); len(others) > 0 {
 				r.Why += fmt.Sprintf(" (existing namespaces: %s; `ip netns add` takes one name at a time)", strings.Join(others, ", "))
+				r = r.Say("why-path-ns-existing", D{"Names": strings.Join(others, ", ")})
 			}
 			return p, fail(r)
 		}
@@ -271,6 +273,9 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 		if r != nil {
 			if route.Gw != nil && r.Mistake == "addr-missing" {
 				r.Why = fmt.Sprintf("%s's route to %s goes via the gateway %s, but %s", nsName(cur), dst, nh, r.Why)
+				if len(r.WhyMsg) > 0 {
+					r.WhyMsg = append([]Msg{{ID: "why-path-via-gateway", Data: D{"NS": nsV(cur), "Dst": dst, "Gw": nh}}}, r.WhyMsg...)
+				}
 				r.Mistake = "wrong-gateway"
 				r.Fix = ""
 			}
@@ -303,7 +308,8 @@ func contains(xs []string, x string) bool {
 
 func loDown(ns string, dst net.IP) Result {
 	return Failf("lo in %s is down, so %s has no route even to %s (ping says `ping: connect: Network is unreachable`): a new namespace starts with lo down",
-		nsName(ns), nsName(ns), dst).WithFix(ipCmd(ns, "link set lo up")).WithMistake("lo-down")
+		nsName(ns), nsName(ns), dst).WithFix(ipCmd(ns, "link set lo up")).WithMistake("lo-down").
+		Say("why-path-lo-down", D{"NS": nsV(ns), "Dst": dst})
 }
 
 // pingSelf explains a destination that is an address of the source itself.
@@ -313,19 +319,23 @@ func pingSelf(ctx context.Context, v *labView, ns string, dst net.IP, route kern
 		mine.link = route.Dev
 	}
 	var others []string
+	var othersV List
 	for _, h := range v.holders(ctx, dst) {
 		if h.ns != ns {
 			others = append(others, h.String())
+			othersV = append(othersV, inNSV(h.link, h.ns))
 		}
 	}
 	if len(others) > 0 {
 		ones, _ := mine.ipnet.Mask.Size()
 		return Failf("duplicate address: %s is on %s and also on %s, so %s answers its own ping and never reaches the other end",
 			dst, inNS(mine.link, ns), strings.Join(others, ", "), nsName(ns)).
-			WithFix(ipCmd(ns, fmt.Sprintf("addr del %s/%d dev %s", dst, ones, mine.link))).WithMistake("dup-addr")
+			WithFix(ipCmd(ns, fmt.Sprintf("addr del %s/%d dev %s", dst, ones, mine.link))).WithMistake("dup-addr").
+			Say("why-path-dup-addr", D{"Dst": dst, "Mine": inNSV(mine.link, ns), "Others": othersV, "NS": nsV(ns)})
 	}
 	return Failf("%s is an address of %s itself (on %s): a ping to it never leaves %s, so it proves nothing about the link (you are pinging yourself)",
-		dst, nsName(ns), mine.link, nsName(ns)).WithMistake("ping-self")
+		dst, nsName(ns), mine.link, nsName(ns)).WithMistake("ping-self").
+		Say("why-ping-self", D{"Dst": dst, "NS": nsV(ns), "Link": mine.link})
 }
 
 // noRoute explains why ns has no usable route to dst.
@@ -357,15 +367,18 @@ func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kerne
 			return Failf("%s has %s/32 on %s: a /32 is a network of one address, so the kernel has no route to %s next to it%s",
 				nsName(ns), a.IPNet.IP, a.Link, dst, refuse).
 				WithFix(fmt.Sprintf("%s && %s", ipCmd(ns, fmt.Sprintf("addr del %s/32 dev %s", a.IPNet.IP, a.Link)), ipCmd(ns, fmt.Sprintf("addr add %s/24 dev %s", a.IPNet.IP, a.Link)))).
-				WithMistake("wrong-prefix")
+				WithMistake("wrong-prefix").
+				Say("why-path-prefix-32", D{"NS": nsV(ns), "IP": a.IPNet.IP, "Link": a.Link, "Dst": dst, "Refuse": refuseV(refuse)})
 		}
 		if (a.IPNet.Contains(dst) || wide.Contains(dst)) && !l.AdminUp {
 			return Failf("%s is down, so the route to %s's network is gone%s", inNS(a.Link, ns), dst, refuse).
-				WithFix(ipCmd(ns, "link set "+a.Link+" up")).WithMistake("link-down")
+				WithFix(ipCmd(ns, "link set "+a.Link+" up")).WithMistake("link-down").
+				Say("why-path-link-down", D{"Link": inNSV(a.Link, ns), "Dst": dst, "Refuse": refuseV(refuse)})
 		}
 		if wide.Contains(dst) && !a.IPNet.Contains(dst) {
 			return Failf("%s has %s/%d on %s, which does not cover %s, and no other route does%s",
-				nsName(ns), a.IPNet.IP, ones, a.Link, dst, refuse).WithMistake("wrong-prefix")
+				nsName(ns), a.IPNet.IP, ones, a.Link, dst, refuse).WithMistake("wrong-prefix").
+				Say("why-path-prefix-narrow", D{"NS": nsV(ns), "IP": a.IPNet.IP, "Ones": ones, "Link": a.Link, "Dst": dst, "Refuse": refuseV(refuse)})
 		}
 	}
 	if len(v4) == 0 {
@@ -376,23 +389,27 @@ func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kerne
 			}
 		}
 		if len(names) == 0 {
-			r := Failf("%s has no interface but lo, so it has no route to %s%s", nsName(ns), dst, refuse).WithMistake("no-link")
+			r := Failf("%s has no interface but lo, so it has no route to %s%s", nsName(ns), dst, refuse).WithMistake("no-link").
+				Say("why-path-no-link", D{"NS": nsV(ns), "Dst": dst, "Refuse": refuseV(refuse)})
 			// The seed notes' trap: a veth made in the root namespace stays
 			// there until it is moved.
 			for _, l := range v.Links(ctx, kernel.Root) {
 				if l.Type == "veth" && l.MasterIndex == 0 && ns != kernel.Root && l.PeerNetNSID < 0 {
 					r.Why += fmt.Sprintf("; the veth %s is still in the lab's root namespace: a veth is created where the command runs and must be moved", l.Name)
-					r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", l.Name, ns)).WithMistake("veth-not-moved")
+					r = r.WithFix(fmt.Sprintf("ip link set %s netns %s", l.Name, ns)).WithMistake("veth-not-moved").
+						Say("why-path-veth-not-moved", D{"Link": l.Name})
 					break
 				}
 			}
 			return r
 		}
-		return Failf("%s has no IPv4 address on %s, so it has no route to %s%s", nsName(ns), strings.Join(names, ", "), dst, refuse).WithMistake("addr-missing")
+		return Failf("%s has no IPv4 address on %s, so it has no route to %s%s", nsName(ns), strings.Join(names, ", "), dst, refuse).WithMistake("addr-missing").
+			Say("why-path-no-addr", D{"NS": nsV(ns), "Links": strings.Join(names, ", "), "Dst": dst, "Refuse": refuseV(refuse)})
 	}
 	return Failf("%s has no route to %s: its addresses (%s) do not cover it and there is no default route%s",
 		nsName(ns), dst, strings.Join(v4, ", "), refuse).
-		WithMistake("no-default-route")
+		WithMistake("no-default-route").
+		Say("why-path-no-default-route", D{"NS": nsV(ns), "Dst": dst, "Addrs": strings.Join(v4, ", "), "Refuse": refuseV(refuse)})
 }
 
 // rpFilter: strict reverse-path filtering drops a packet that arrives on
@@ -435,7 +452,8 @@ func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.
 	}
 	pns, peer, ok := v.peer(ctx, ns, dev)
 	if !ok {
-		return "", "", false, fail(Failf("the other end of %s is in a namespace that has no name under /run/netns (its namespace was deleted, or it belongs to a process)", inNS(dev.Name, ns)).WithMistake("peer-unnamed-ns"))
+		return "", "", false, fail(Failf("the other end of %s is in a namespace that has no name under /run/netns (its namespace was deleted, or it belongs to a process)", inNS(dev.Name, ns)).WithMistake("peer-unnamed-ns").
+			Say("why-path-peer-unnamed-ns", D{"Link": inNSV(dev.Name, ns)}))
 	}
 	if !peer.AdminUp && peer.MasterIndex != 0 {
 		br, _ := v.byIndex(ctx, pns, peer.MasterIndex)
@@ -444,10 +462,12 @@ func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.
 	}
 	if !peer.AdminUp {
 		return "", "", false, fail(Failf("%s is up, but its other end %s is down: a veth carries packets only when both ends are up", inNS(dev.Name, ns), inNS(peer.Name, pns)).
-			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down"))
+			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("peer-down").
+			Say("why-path-peer-down", D{"Link": inNSV(dev.Name, ns), "Peer": inNSV(peer.Name, pns)}))
 	}
 	if !dev.OperUp() {
-		return "", "", false, fail(Failf("%s is admin up but has no carrier (state %s)", inNS(dev.Name, ns), strings.ToUpper(dev.OperState)).WithMistake("no-carrier"))
+		return "", "", false, fail(Failf("%s is admin up but has no carrier (state %s)", inNS(dev.Name, ns), strings.ToUpper(dev.OperState)).WithMistake("no-carrier").
+			Say("why-no-carrier", D{"Link": inNSV(dev.Name, ns), "State": strings.ToUpper(dev.OperState)}))
 	}
 	if peer.MasterIndex != 0 {
 		if br, ok := v.byIndex(ctx, pns, peer.MasterIndex); ok && br.Type == "bridge" {
@@ -491,10 +511,11 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 	p.addNS(ns)
 	if !br.AdminUp {
 		return "", "", false, fail(Failf("bridge %s is down: it forwards nothing between its ports until it is up", inNS(br.Name, ns)).
+			Say("why-path-bridge-down", D{"Bridge": inNSV(br.Name, ns)}).
 			WithFix(ipCmd(ns, "link set "+br.Name+" up")).WithMistake("bridge-down"))
 	}
 	if in.Name != "" {
-		if r := portOK(ns, br, in, ""); r != nil {
+		if r := portOK(ns, br, in, "", ""); r != nil {
 			return "", "", false, r
 		}
 	}
@@ -513,20 +534,22 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 			continue
 		}
 		what := fmt.Sprintf(" (the port that leads to %s)", inNS(peer.Name, pns))
+		whatV := Msg{ID: "why-port-leads-to", Data: D{"Link": inNSV(peer.Name, pns)}}
 		if !port.AdminUp {
-			return "", "", false, portOK(ns, br, port, what)
+			return "", "", false, portOK(ns, br, port, what, whatV)
 		}
 		if !peer.AdminUp {
 			return "", "", false, fail(Failf("%s, which holds %s, is down", inNS(peer.Name, pns), nh).
 				WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("link-down"))
 		}
-		if r := portOK(ns, br, port, what); r != nil {
+		if r := portOK(ns, br, port, what, whatV); r != nil {
 			return "", "", false, r
 		}
 		if in.Name != "" && in.BridgePort.Isolated && port.BridgePort.Isolated {
 			return "", "", false, fail(Failf("ports %s and %s of %s are both isolated (`bridge -d link show` says isolated on): the bridge passes no frame between two isolated ports, so %s cannot reach %s",
 				in.Name, port.Name, br.Name, nsName(p.from), inNS(peer.Name, pns)).
-				WithFix(fmt.Sprintf("bridge link set dev %s isolated off && bridge link set dev %s isolated off", in.Name, port.Name)).WithMistake("port-isolated"))
+				WithFix(fmt.Sprintf("bridge link set dev %s isolated off && bridge link set dev %s isolated off", in.Name, port.Name)).WithMistake("port-isolated").
+				Say("why-port-isolated", D{"In": in.Name, "Port": port.Name, "Bridge": br.Name, "From": nsV(p.from), "To": inNSV(peer.Name, pns)}))
 		}
 		p.hops = append(p.hops, bridgeHop{ns: ns, br: br, in: in, out: port})
 		if in.Name != "" {
@@ -553,13 +576,15 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		if pns == ns && peer.MasterIndex == 0 {
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is not a port of %s, so nothing on the bridge reaches it",
 				h, nh, inNS(peer.Name, pns), br.Name).
-				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached"))
+				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached").
+				Say("why-path-port-not-attached", D{"Holder": inNSV(h.link, h.ns), "IP": nh, "Peer": inNSV(peer.Name, pns), "Bridge": br.Name}))
 		}
 		if pns == ns && peer.MasterIndex != br.Index {
 			other, _ := v.byIndex(ctx, ns, peer.MasterIndex)
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is a port of %s, not of %s",
 				h, nh, inNS(peer.Name, pns), other.Name, br.Name).
-				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached"))
+				WithFix(ipCmd(ns, fmt.Sprintf("link set %s master %s", peer.Name, br.Name))).WithMistake("port-not-attached").
+				Say("why-path-port-other-bridge", D{"Holder": inNSV(h.link, h.ns), "IP": nh, "Peer": inNSV(peer.Name, pns), "Other": other.Name, "Bridge": br.Name}))
 		}
 		if pns != ns {
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is not in %s's namespace (%s), so it cannot be a port of %s",
@@ -568,26 +593,31 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		}
 	}
 	from := "bridge " + inNS(br.Name, ns)
-	return "", "", false, fail(nobodyHasBridge(ctx, v, nh, from))
+	return "", "", false, fail(nobodyHasBridge(ctx, v, nh, from, Msg{ID: "why-bridge-named", Data: D{"Bridge": inNSV(br.Name, ns)}}))
 }
 
-func nobodyHasBridge(ctx context.Context, v *labView, nh net.IP, from string) Result {
+// from is said as fromV.
+func nobodyHasBridge(ctx context.Context, v *labView, nh net.IP, from string, fromV any) Result {
 	hs := v.holders(ctx, nh)
 	if len(hs) == 0 {
-		return Failf("no namespace of the lab has the address %s: nothing behind %s answers for it", nh, from).WithMistake("addr-missing")
+		return Failf("no namespace of the lab has the address %s: nothing behind %s answers for it", nh, from).WithMistake("addr-missing").
+			Say("why-path-nobody-behind", D{"IP": nh, "From": fromV})
 	}
 	var where []string
 	for _, h := range hs {
 		where = append(where, h.String())
 	}
-	return Failf("%s is on %s, which is not connected to %s", nh, strings.Join(where, ", "), from).WithMistake("addr-wrong-end")
+	return Failf("%s is on %s, which is not connected to %s", nh, strings.Join(where, ", "), from).WithMistake("addr-wrong-end").
+		Say("why-path-not-connected", D{"IP": nh, "Where": placesV(hs), "From": fromV})
 }
 
 // portOK checks a bridge port is up and forwarding.
-func portOK(ns string, br, port kernel.Link, what string) *Result {
+// what ("" or " (the port that leads to ...)") is said as whatV.
+func portOK(ns string, br, port kernel.Link, what string, whatV any) *Result {
 	if !port.AdminUp {
 		return fail(Failf("port %s of %s is down%s: the bridge sends nothing through it", port.Name, br.Name, what).
-			WithFix(ipCmd(ns, "link set "+port.Name+" up")).WithMistake("port-down"))
+			WithFix(ipCmd(ns, "link set "+port.Name+" up")).WithMistake("port-down").
+			Say("why-port-down", D{"Port": port.Name, "Bridge": br.Name, "What": whatV}))
 	}
 	if port.BridgePortState != "" && port.BridgePortState != "forwarding" {
 		if !br.BridgeSTP && port.BridgePortState == "disabled" && port.AdminUp && port.LowerUp {
@@ -597,9 +627,11 @@ func portOK(ns string, br, port kernel.Link, what string) *Result {
 			// judges.
 			return nil
 		}
-		r := Failf("port %s of %s is in STP state %s%s, not forwarding: the bridge passes no frames through it yet", port.Name, br.Name, port.BridgePortState, what)
+		r := Failf("port %s of %s is in STP state %s%s, not forwarding: the bridge passes no frames through it yet", port.Name, br.Name, port.BridgePortState, what).
+			Say("why-port-stp", D{"Port": port.Name, "Bridge": br.Name, "State": port.BridgePortState, "What": whatV})
 		if br.BridgeSTP {
 			r.Why += fmt.Sprintf(" (STP is on for %s: stp_state 1; each port listens and learns for forward_delay before it forwards)", br.Name)
+			r = r.Say("why-port-stp-on", D{"Bridge": br.Name})
 		}
 		return fail(r.WithFix(ipCmd(ns, "link set "+br.Name+" type bridge stp_state 0")).WithMistake("port-not-forwarding"))
 	}
@@ -627,20 +659,24 @@ func portConfines(p pathInfo) *Result {
 		switch {
 		case o.BridgePort.Locked:
 			return fail(Failf("port %s of %s is locked (`bridge -d link show` says locked on): it drops every frame from a MAC that has no fdb entry on it, so the answers from behind it never enter the bridge",
-				o.Name, h.br.Name).WithFix(nsFix(set("locked off"))).WithMistake("port-locked"))
+				o.Name, h.br.Name).WithFix(nsFix(set("locked off"))).WithMistake("port-locked").
+				Say("why-port-locked-out", D{"Port": o.Name, "Bridge": h.br.Name}))
 		case in.Name != "" && in.BridgePort.Locked:
 			return fail(Failf("port %s of %s is locked (`bridge -d link show` says locked on): it drops every frame from a MAC that has no fdb entry on it, so the requests of %s never enter the bridge",
-				in.Name, h.br.Name, nsName(p.from)).WithFix(nsFix(fmt.Sprintf("bridge link set dev %s locked off", in.Name))).WithMistake("port-locked"))
+				in.Name, h.br.Name, nsName(p.from)).WithFix(nsFix(fmt.Sprintf("bridge link set dev %s locked off", in.Name))).WithMistake("port-locked").
+				Say("why-port-locked-in", D{"Port": in.Name, "Bridge": h.br.Name, "From": nsV(p.from)}))
 		case o.BridgePort.NoBcastFlood:
 			return fail(Failf("port %s of %s has bcast_flood off: the bridge floods no broadcast out of it, so the ARP request (who has %s?) never reaches the other side and nobody answers",
-				o.Name, h.br.Name, p.nextHop).WithFix(nsFix(set("bcast_flood on"))).WithMistake("port-bcast-flood-off"))
+				o.Name, h.br.Name, p.nextHop).WithFix(nsFix(set("bcast_flood on"))).WithMistake("port-bcast-flood-off").
+				Say("why-port-bcast-flood-off", D{"Port": o.Name, "Bridge": h.br.Name, "IP": p.nextHop}))
 		case o.BridgePort.NoFlood && (o.BridgePortNoLearning || h.br.BridgeAgeingZero):
-			why := "learning is off on it"
+			why, whyV := "learning is off on it", Msg{ID: "why-port-learning-off-on-it"}
 			if h.br.BridgeAgeingZero {
-				why = "the bridge's ageing_time is 0"
+				why, whyV = "the bridge's ageing_time is 0", Msg{ID: "why-bridge-ageing-zero"}
 			}
 			return fail(Failf("port %s of %s has flood off and %s: the bridge never learns the MAC behind it, so every frame to it is unknown unicast, which a port with flood off does not get",
-				o.Name, h.br.Name, why).WithFix(nsFix(set("flood on"))).WithMistake("port-flood-off"))
+				o.Name, h.br.Name, why).WithFix(nsFix(set("flood on"))).WithMistake("port-flood-off").
+				Say("why-port-flood-off", D{"Port": o.Name, "Bridge": h.br.Name, "Why": whyV}))
 		}
 	}
 	return nil

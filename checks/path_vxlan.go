@@ -32,7 +32,7 @@ func crossTunnels(ctx context.Context, v *labView, p *pathInfo, ns string, br, i
 		if err != nil || !ok {
 			continue
 		}
-		if r := portOK(ns, br, port, " (the tunnel to the other host)"); r != nil {
+		if r := portOK(ns, br, port, " (the tunnel to the other host)", Msg{ID: "why-port-tunnel"}); r != nil {
 			keep(r)
 			continue
 		}

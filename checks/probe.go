@@ -198,10 +198,13 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 		if r := afterFailure(ctx, v, path, pr, before, snapshotAfter(ctx, env.K, probeNamespaces(path), start, probeTimeout(env))); r != nil {
 			r.Why = noReply + ": " + r.Why
 			r.Message = r.Why
+			if len(r.WhyMsg) > 0 {
+				r.WhyMsg = append([]Msg{{ID: "why-ping-no-reply", Data: noReplyData(c.from, res.Sent, c.to, probeTimeout(env))}, {ID: "why-colon"}}, r.WhyMsg...)
+			}
 			return *r
 		}
 	}
-	return Failf("%s", noReply).WithMistake("no-reply")
+	return Failf("%s", noReply).WithMistake("no-reply").Say("why-ping-no-reply", noReplyData(c.from, res.Sent, c.to, probeTimeout(env)))
 }
 
 // probeNamespacesAll is every namespace of the lab: a DROP rule that

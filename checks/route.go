@@ -120,7 +120,8 @@ func (c routeCheck) Run(ctx context.Context, env Env) Result {
 			how = "via " + r.Gw.String() + " " + how
 		}
 		return Failf("%s can route to %s (%s): the lesson wants it to know nothing of that network, so that only NAT can make replies come back",
-			nsName(c.ns), c.dstText(), how).WithMistake("route-should-be-absent")
+			nsName(c.ns), c.dstText(), how).WithMistake("route-should-be-absent").
+			Say("why-route-should-be-absent", D{"NS": nsV(c.ns), "Dst": c.dstText(), "How": how})
 	}
 	routes, err := env.K.Routes(ctx, c.ns)
 	if err != nil {
@@ -157,9 +158,9 @@ func (c routeCheck) Run(ctx context.Context, env Env) Result {
 	}
 	r := Failf("%s has no route to %s", nsName(c.ns), c.dstText()).WithFix(ipCmd(c.ns, add))
 	if c.dst == nil {
-		r = r.WithMistake("no-default-route")
+		r = r.WithMistake("no-default-route").Say("why-no-default-route", D{"NS": nsV(c.ns)})
 	} else {
-		r = r.WithMistake("route-missing")
+		r = r.WithMistake("route-missing").Say("why-route-missing", D{"NS": nsV(c.ns), "Dst": c.dstText()})
 	}
 	return r
 }

@@ -42,11 +42,12 @@ type sysctlParams struct {
 // it matters, and the catalogued mistake it is.
 type sysctlMeaning struct {
 	why, mistake string
+	msg          string // why as a catalogue message (Result.Say)
 }
 
 // sysctlMeanings is the one place that knows particular sysctls by name.
 var sysctlMeanings = map[string]sysctlMeaning{
-	"net.ipv4.ip_forward": {why: "without forwarding the namespace drops packets that are not addressed to itself", mistake: "ip-forward-off"},
+	"net.ipv4.ip_forward": {why: "without forwarding the namespace drops packets that are not addressed to itself", mistake: "ip-forward-off", msg: "why-sysctl-ip-forward"},
 }
 
 func sysctlMistakes() []string {
@@ -78,10 +79,11 @@ func (c sysctlCheck) Run(ctx context.Context, env Env) Result {
 	if c.ns != "" {
 		fix = "ip netns exec " + c.ns + " " + fix
 	}
-	r := Failf("%s is %s in %s, not %s", c.key, v, nsName(c.ns), c.value).WithFix(fix)
+	r := Failf("%s is %s in %s, not %s", c.key, v, nsName(c.ns), c.value).WithFix(fix).
+		Say("why-sysctl-value", D{"Key": c.key, "Value": v, "NS": nsV(c.ns), "Want": c.value})
 	if m, ok := sysctlMeanings[c.key]; ok {
 		r.Why += ": " + m.why
-		r = r.WithMistake(m.mistake)
+		r = r.WithMistake(m.mistake).Say("why-colon", nil).Say(m.msg, nil)
 	}
 	return r
 }

@@ -115,24 +115,28 @@ func (c vethPair) Run(ctx context.Context, env Env) Result {
 	}
 	if c.ns == "*" {
 		return Failf("there is no link called %s in any namespace of the lab", c.link).
-			WithFix(fmt.Sprintf("ip link add %s type veth peer name %s", c.link, c.peer)).WithMistake("link-missing")
+			WithFix(fmt.Sprintf("ip link add %s type veth peer name %s", c.link, c.peer)).WithMistake("link-missing").
+			Say("why-link-missing-anywhere", D{"Link": c.link})
 	}
 	return missingLink(ctx, env.K, c.ns, c.link)
 }
 
 func (c vethPair) judge(ctx context.Context, env Env, ns string, l kernel.Link) Result {
 	if l.Type != "veth" {
-		return Failf("%s is a %s link, not a veth", inNS(l.Name, ns), l.Type).WithMistake("link-wrong-type")
+		return Failf("%s is a %s link, not a veth", inNS(l.Name, ns), l.Type).WithMistake("link-wrong-type").
+			Say("why-not-veth", D{"Link": inNSV(l.Name, ns), "Type": l.Type})
 	}
 	pns, peer, found, err := resolvePeer(ctx, env.K, ns, l)
 	if err != nil {
 		return FromErr(err, ns)
 	}
 	if !found {
-		return Failf("the peer of %s is in a namespace that has no name under /run/netns", inNS(l.Name, ns)).WithMistake("peer-unnamed-ns")
+		return Failf("the peer of %s is in a namespace that has no name under /run/netns", inNS(l.Name, ns)).WithMistake("peer-unnamed-ns").
+			Say("why-peer-unnamed-ns", D{"Link": inNSV(l.Name, ns)})
 	}
 	if peer.Name != c.peer {
-		return Failf("%s is paired with %s, not with %s", inNS(l.Name, ns), inNS(peer.Name, pns), c.peer).WithMistake("wrong-peer")
+		return Failf("%s is paired with %s, not with %s", inNS(l.Name, ns), inNS(peer.Name, pns), c.peer).WithMistake("wrong-peer").
+			Say("why-wrong-peer", D{"Link": inNSV(l.Name, ns), "Peer": inNSV(peer.Name, pns), "Want": c.peer})
 	}
 	if c.peerNS != "*" {
 		same := pns == c.peerNS
@@ -141,11 +145,13 @@ func (c vethPair) judge(ctx context.Context, env Env, ns string, l kernel.Link) 
 		}
 		if !same && pns == kernel.Root {
 			return Failf("%s's peer %s is still in the lab's root namespace, not in %s: a veth is created where the command runs, and each end stays there until it is moved", inNS(l.Name, ns), peer.Name, nsName(c.peerNS)).
-				WithFix(fmt.Sprintf("ip link set %s netns %s", peer.Name, c.peerNS)).WithMistake("veth-not-moved")
+				WithFix(fmt.Sprintf("ip link set %s netns %s", peer.Name, c.peerNS)).WithMistake("veth-not-moved").
+				Say("why-peer-not-moved", D{"Link": inNSV(l.Name, ns), "Peer": peer.Name, "Want": nsV(c.peerNS)})
 		}
 		if !same {
 			return Failf("%s's peer %s is in %s, not in %s", inNS(l.Name, ns), peer.Name, nsName(pns), nsName(c.peerNS)).
-				WithFix(fmt.Sprintf("%s", ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, c.peerNS)))).WithMistake("peer-wrong-ns")
+				WithFix(fmt.Sprintf("%s", ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, c.peerNS)))).WithMistake("peer-wrong-ns").
+				Say("why-peer-wrong-ns", D{"Link": inNSV(l.Name, ns), "Peer": peer.Name, "NS": nsV(pns), "Want": nsV(c.peerNS)})
 		}
 	}
 	return Passf("%s <-> %s", inNS(l.Name, ns), inNS(peer.Name, pns))

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/termsafe"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -144,17 +145,36 @@ type Printer struct {
 	Verbose bool
 	// Width is the terminal's width, to which whys are reflowed (0: 80).
 	Width int
+	// Lang is the language of netlab's own lines (default English); the
+	// lesson's texts come in already translated.
+	Lang i18n.Lang
+}
+
+func (p Printer) t(id string, data i18n.Data) string {
+	if p.Lang == "" {
+		return i18n.T(i18n.EN, id, data)
+	}
+	return i18n.T(p.Lang, id, data)
 }
 
 // CompletionLine is the line printed when step k (1-based) of l is done;
 // tests look for it.
 func CompletionLine(l *lessons.Lesson, k int) string {
-	return fmt.Sprintf("✓ step %d/%d done: %s", k, len(l.Steps), l.Steps[k-1].Title)
+	return CompletionLineIn(i18n.EN, l, k)
+}
+
+// CompletionLineIn is CompletionLine in lang.
+func CompletionLineIn(lang i18n.Lang, l *lessons.Lesson, k int) string {
+	return i18n.T(lang, "guided-step-done", i18n.Data{"K": k, "N": len(l.Steps), "Title": l.Steps[k-1].Title})
+}
+
+func (p Printer) completionLine(l *lessons.Lesson, k int) string {
+	return p.t("guided-step-done", i18n.Data{"K": k, "N": len(l.Steps), "Title": l.Steps[k-1].Title})
 }
 
 // Completed prints step k's completion line at once (for AdvanceStream).
 func (p Printer) Completed(l *lessons.Lesson, k int) {
-	fmt.Fprintln(p.Out, CompletionLine(l, k))
+	fmt.Fprintln(p.Out, p.completionLine(l, k))
 }
 
 // Unseen prints, briefly, the text of step k, which passed before the
@@ -165,7 +185,7 @@ func (p Printer) Unseen(l *lessons.Lesson, k int) {
 	if !p.Verbose {
 		return
 	}
-	fmt.Fprintf(p.Out, "  (it passed before you got to it; what it teaches:)\n%s\n\n", indent(Excerpt(l.Steps[k-1].Text)))
+	fmt.Fprintf(p.Out, "  %s\n%s\n\n", p.t("guided-unseen", nil), indent(Excerpt(l.Steps[k-1].Text)))
 }
 
 // Excerpt is the beginning of a step's text: up to the end of its first
@@ -208,7 +228,8 @@ func (p Printer) Why(why string) {
 	}
 	// A why quotes names from the kernel (namespaces, links, rules): escaped,
 	// so that a name cannot steer the learner's terminal.
-	fmt.Fprint(p.Out, Reflow("    why: ", "         ", termsafe.Escape(why), p.Width))
+	label := "    " + p.t("guided-why", nil) + " "
+	fmt.Fprint(p.Out, Reflow(label, strings.Repeat(" ", i18n.Width(label)), termsafe.Escape(why), p.Width))
 }
 
 // AlreadyDone says that steps 1..done passed before the first prompt
@@ -218,10 +239,10 @@ func (p Printer) AlreadyDone(l *lessons.Lesson, done int) {
 		return
 	}
 	if done == 1 {
-		fmt.Fprintf(p.Out, "✓ step 1/%d passes already: %s\n", len(l.Steps), l.Steps[0].Title)
+		fmt.Fprintln(p.Out, p.t("guided-one-done-already", i18n.Data{"N": len(l.Steps), "Title": l.Steps[0].Title}))
 		return
 	}
-	fmt.Fprintf(p.Out, "✓ steps 1-%d of %d pass already (%s ... %s)\n", done, len(l.Steps), l.Steps[0].Title, l.Steps[done-1].Title)
+	fmt.Fprintln(p.Out, p.t("guided-done-already", i18n.Data{"Done": done, "N": len(l.Steps), "First": l.Steps[0].Title, "Last": l.Steps[done-1].Title}))
 }
 
 // Print says what changed (nothing when nothing did).
@@ -239,12 +260,12 @@ func (p Printer) print(l *lessons.Lesson, c Change, completions bool) {
 	w := p.Out
 	if c.Regressed {
 		for _, k := range c.Broken {
-			fmt.Fprintf(w, "✗ step %d/%d no longer passes: %s\n", k, n, l.Steps[k-1].Title)
+			fmt.Fprintln(w, p.t("guided-regressed", i18n.Data{"K": k, "N": n, "Title": l.Steps[k-1].Title}))
 		}
 		p.Why(c.Why())
 	}
 	for k := c.From + 1; completions && k <= c.To; k++ {
-		fmt.Fprintln(w, CompletionLine(l, k))
+		fmt.Fprintln(w, p.completionLine(l, k))
 		if k > c.From+1 {
 			p.Unseen(l, k)
 		}
@@ -254,7 +275,7 @@ func (p Printer) print(l *lessons.Lesson, c Change, completions bool) {
 		return
 	}
 	s := l.Steps[c.To]
-	fmt.Fprintf(w, "→ next, step %d/%d: %s\n", c.To+1, n, s.Title)
+	fmt.Fprintln(w, p.t("guided-next", i18n.Data{"K": c.To + 1, "N": n, "Title": s.Title}))
 	if p.Verbose {
 		fmt.Fprintf(w, "\n%s\n\n", indent(strings.TrimRight(s.Text, "\n")))
 	}
@@ -271,11 +292,11 @@ func indent(s string) string {
 }
 
 func (p Printer) summary(l *lessons.Lesson) {
-	fmt.Fprintf(p.Out, "★ Lesson %d (%s) complete: all %d steps pass.\n", l.ID, l.Slug, len(l.Steps))
+	fmt.Fprintln(p.Out, p.t("guided-complete", i18n.Data{"ID": l.ID, "Slug": l.Slug, "N": len(l.Steps)}))
 	if nx := NextLesson(p.Lessons, l); nx != nil {
-		fmt.Fprintf(p.Out, "  Next: netlab lesson %d (%s: %s)\n", nx.ID, nx.Slug, nx.Title)
+		fmt.Fprintln(p.Out, "  "+p.t("guided-next-lesson", i18n.Data{"ID": nx.ID, "Slug": nx.Slug, "Title": nx.Title}))
 	} else {
-		fmt.Fprintln(p.Out, "  That was the last lesson. Well done.")
+		fmt.Fprintln(p.Out, "  "+p.t("guided-last-lesson", nil))
 	}
 }
 
@@ -298,7 +319,7 @@ func (p Printer) Current(l *lessons.Lesson, done int) {
 		return
 	}
 	s := l.Steps[done]
-	fmt.Fprintf(p.Out, "→ step %d/%d: %s\n", done+1, len(l.Steps), s.Title)
+	fmt.Fprintln(p.Out, p.t("guided-current", i18n.Data{"K": done + 1, "N": len(l.Steps), "Title": s.Title}))
 	if p.Verbose {
 		fmt.Fprintf(p.Out, "\n%s\n\n", indent(strings.TrimRight(s.Text, "\n")))
 	}

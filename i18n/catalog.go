@@ -101,6 +101,17 @@ func (l *Localizer) localize(c *goi18n.LocalizeConfig) string {
 	return c.MessageID
 }
 
+// Lookup is id in the Localizer's language, filled from data, and
+// whether that language has it: unlike T it does not fall back to
+// English, so that the caller can keep a text of its own instead.
+func (l *Localizer) Lookup(id string, data Data) (string, bool) {
+	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil || s == "" {
+		return "", false
+	}
+	return s, true
+}
+
 // Errorf is an error whose text is the message id in the Localizer's
 // language.
 func (l *Localizer) Errorf(id string, data Data) error {

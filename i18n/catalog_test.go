@@ -97,3 +97,28 @@ func TestFallbackToEnglish(t *testing.T) {
 	require.Equal(t, "A 1", l.T("a", Data{"X": 1}), "missing in Chinese: English")
 	require.Equal(t, "乙", l.T("b", nil))
 }
+
+func TestLookup(t *testing.T) {
+	b, err := newBundle(fstest.MapFS{
+		"locales/en.yaml": {Data: []byte("a: \"A {{.X}}\"\nb: B\n")},
+		"locales/zh.yaml": {Data: []byte("b: 乙\n")},
+	})
+	require.NoError(t, err)
+	zh := &Localizer{lang: ZH, loc: goi18n.NewLocalizer(b, "zh", "en")}
+	en := &Localizer{lang: EN, loc: goi18n.NewLocalizer(b, "en")}
+	for _, c := range []struct {
+		l    *Localizer
+		id   string
+		want string
+		ok   bool
+	}{
+		{zh, "b", "乙", true},
+		{zh, "a", "", false}, // no fallback to English
+		{en, "a", "A 1", true},
+		{en, "nope", "", false},
+	} {
+		got, ok := c.l.Lookup(c.id, Data{"X": 1})
+		require.Equal(t, c.ok, ok, c.id)
+		require.Equal(t, c.want, got, c.id)
+	}
+}

@@ -63,9 +63,20 @@ func FromEnv(getenv func(string) string) Lang {
 	return EN
 }
 
+// EnvLang carries a netlab's --lang to the netlab processes a guided
+// lesson shell starts (its prompt hook, and the learner's `netlab hint`):
+// the shell stays in the language the lesson was started in, whatever
+// the locale. netlab sets it in the shells it starts; Choose reads it
+// as the --lang of a run that has none.
+const EnvLang = "NETLAB_LANG"
+
 // Choose is SPEC §5: a non-empty --lang value wins (and a bad one is an
-// error), else the locale variables decide (FromEnv).
+// error), then NETLAB_LANG (EnvLang: the --lang of the netlab whose
+// lesson shell this is), else the locale variables decide (FromEnv).
 func Choose(flag string, getenv func(string) string) (Lang, error) {
+	if flag == "" {
+		flag = getenv(EnvLang)
+	}
 	if flag != "" {
 		l, err := Parse(flag)
 		if err != nil {

@@ -83,4 +83,12 @@ func TestChoose(t *testing.T) {
 	require.EqualError(t, err, `不认识的语言 "fr"：netlab 只会 en 和 zh`, "a bad flag is refused in the locale's language")
 	_, err = Choose("fr", env())
 	require.EqualError(t, err, `unknown language "fr": netlab speaks en and zh`)
+
+	got, err = Choose("", env("NETLAB_LANG", "zh", "LC_ALL", "C"))
+	require.NoError(t, err)
+	require.Equal(t, ZH, got, "NETLAB_LANG (a lesson shell's language) wins over the locale")
+
+	got, err = Choose("en", env("NETLAB_LANG", "zh"))
+	require.NoError(t, err)
+	require.Equal(t, EN, got, "--lang wins over NETLAB_LANG")
 }

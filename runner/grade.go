@@ -4,11 +4,11 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 )
@@ -31,6 +31,16 @@ type Grader struct {
 	// set up its next round (default: SysShell).
 	Lessons []*lessons.Lesson
 	Shell   Shell
+	// Lang is the language of the reports (default English): it is
+	// recorded in each Report, which renders its texts in it.
+	Lang i18n.Lang
+}
+
+func (g *Grader) lang() i18n.Lang {
+	if g.Lang == "" {
+		return i18n.EN
+	}
+	return g.Lang
 }
 
 func (g *Grader) env() checks.Env {
@@ -123,7 +133,7 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	}
 	run(checks.PhaseState, checks.PhaseProbe)
 	run(checks.PhaseAfter)
-	rep := NewReport(l, results)
+	rep := NewReport(l, results).Localized(g.lang())
 	rep.ElapsedMS = time.Since(start).Milliseconds()
 	return rep
 }
@@ -146,6 +156,7 @@ func NewReport(l *lessons.Lesson, results [][]checks.Result) Report {
 			r := results[i][j]
 			sr.Checks = append(sr.Checks, CheckReport{
 				Name: c.Title(), Kind: c.Kind, Status: r.Status, Message: r.Message, Why: r.Why, Fix: r.Fix, Mistake: r.Mistake,
+				WhyMsg: r.WhyMsg,
 			})
 			switch r.Status {
 			case checks.Fail:
@@ -187,5 +198,5 @@ func (r Report) HasError() bool {
 	return false
 }
 
-// Summary is "3/6 steps".
-func (r Report) Summary() string { return fmt.Sprintf("%d/%d steps", r.Score, r.MaxScore) }
+// Summary is "3/6 steps", in the report's language.
+func (r Report) Summary() string { return r.summary(i18n.For(r.lang())) }

@@ -386,6 +386,7 @@ func buildAndDiagnose(t *testing.T, key string, m mistakes.Mistake) {
 	}
 	require.False(t, step.Passed, "step %d must fail\n%s", m.Step, text(rep))
 	require.NotNil(t, hit, "no failing check of step %d reports mistake %s with a why containing %q:\n%s", m.Step, m.Want(), m.ExpectWhy, text(rep))
+	requireWhyInBothLanguages(t, m, hit)
 	hints := runner.HintsFor(les.Steps[m.Step-1], step)
 	require.NotEmpty(t, hints)
 	diagnosed := map[string]bool{}

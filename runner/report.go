@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/termsafe"
 )
 
@@ -22,6 +23,9 @@ type CheckReport struct {
 	// Superseded is set on a check that failed because a later lesson
 	// changed its state on purpose (`check --all`): it counts as passed.
 	Superseded *SupersededBy `json:"superseded,omitempty"`
+	// WhyMsg is the check's why as catalogue messages (checks.Result),
+	// from which Localized says it in another language.
+	WhyMsg []checks.Msg `json:"-"`
 }
 
 // SupersededBy names the later lesson's step that changed a check's state.
@@ -57,6 +61,9 @@ type Report struct {
 	MaxScore  int          `json:"max_score"`
 	ElapsedMS int64        `json:"elapsed_ms"`
 	Steps     []StepReport `json:"steps"`
+	// Lang is the language of the texts (titles, whys, fixes): "en" or
+	// "zh". Keys, mistake ids and statuses are the same in every language.
+	Lang i18n.Lang `json:"lang"`
 }
 
 // WriteJSON writes the report as one JSON object.
@@ -80,14 +87,16 @@ func Mark(s checks.Status) string {
 // WriteText renders the report for a terminal: every step with its mark,
 // and for the steps that did not pass, each failing check with why and a
 // command to try.
+//
+// It speaks the report's language (r.Lang; English when unset).
 func (r Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "Lesson %d %s: %s  [%s]\n", r.Lesson, r.Slug, r.Title, r.Summary())
+	loc := i18n.For(r.lang())
+	fmt.Fprintln(w, loc.T("report-lesson-line", i18n.Data{"ID": r.Lesson, "Slug": r.Slug, "Title": r.Title, "Summary": r.summary(loc)}))
 	for _, s := range r.Steps {
 		fmt.Fprintf(w, "  %s %d. %s\n", Mark(s.Status), s.Step, s.Title)
 		for _, c := range s.Checks {
 			if c.Superseded != nil {
-				fmt.Fprintf(w, "      ✓ %s: superseded by lesson %d (%s) step %d, which passes: %s\n",
-					c.Name, c.Superseded.Lesson, c.Superseded.Slug, c.Superseded.Step, c.Superseded.Because)
+				fmt.Fprintf(w, "      ✓ %s: %s\n", c.Name, supersededText(loc, c.Superseded.Lesson, c.Superseded.Slug, c.Superseded.Step, c.Superseded.Because))
 			}
 		}
 		if s.Passed {
@@ -102,16 +111,34 @@ func (r Report) WriteText(w io.Writer) {
 			// terminal, and one with a newline is shown whole.
 			fmt.Fprintf(w, "      %s %s\n", Mark(c.Status), termsafe.Escape(c.Name))
 			if c.Why != "" {
-				fmt.Fprintf(w, "        why: %s\n", oneLine(termsafe.Escape(c.Why)))
+				fmt.Fprintf(w, "        %s %s\n", loc.T("report-why", nil), oneLine(termsafe.Escape(c.Why)))
 			}
 			if c.Fix != "" {
-				fmt.Fprintf(w, "        try: %s\n", termsafe.Escape(c.Fix))
+				fmt.Fprintf(w, "        %s %s\n", loc.T("report-try", nil), termsafe.Escape(c.Fix))
 			}
 		}
 	}
 	if r.Passed {
-		fmt.Fprintf(w, "All steps pass. Well done.\n")
+		fmt.Fprintln(w, loc.T("report-all-pass", nil))
 	}
+}
+
+// lang is the report's language, English when unset (a Report built
+// without a Grader).
+func (r Report) lang() i18n.Lang {
+	if r.Lang == "" {
+		return i18n.EN
+	}
+	return r.Lang
+}
+
+func (r Report) summary(loc *i18n.Localizer) string {
+	return loc.T("report-summary", i18n.Data{"Score": r.Score, "Max": r.MaxScore})
+}
+
+// supersededText says which later step excuses a check.
+func supersededText(loc *i18n.Localizer, lesson int, slug string, step int, because string) string {
+	return loc.T("report-superseded", i18n.Data{"Lesson": lesson, "Slug": slug, "Step": step, "Because": because})
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

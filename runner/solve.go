@@ -2,10 +2,12 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 )
 
@@ -53,7 +55,7 @@ func (s *Solver) Solve(ctx context.Context, l *lessons.Lesson, upTo int) error {
 			return err
 		}
 		if prep := s.Grader.Grade(ctx, pre); !prep.Passed {
-			fmt.Fprintf(s.Out, "# lesson %d starts from lesson %d (%s): building that first\n", l.ID, pre.ID, pre.Slug)
+			fmt.Fprintln(s.Out, s.t("solve-requires", i18n.Data{"ID": l.ID, "Req": pre.ID, "Slug": pre.Slug}))
 			if err := s.solveSteps(ctx, pre, len(pre.Steps), prep); err != nil {
 				return err
 			}
@@ -66,18 +68,23 @@ func (s *Solver) Solve(ctx context.Context, l *lessons.Lesson, upTo int) error {
 func (s *Solver) solveSteps(ctx context.Context, l *lessons.Lesson, upTo int, rep Report) error {
 	start := rep.FirstUnfinished()
 	if start < 0 || start >= upTo {
-		fmt.Fprintf(s.Out, "# lesson %d: steps 1-%d already pass, nothing to run\n", l.ID, upTo)
+		fmt.Fprintln(s.Out, s.t("solve-nothing", i18n.Data{"ID": l.ID, "Upto": upTo}))
 		return nil
 	}
 	for i := start; i < upTo; i++ {
 		st := l.Steps[i]
-		fmt.Fprintf(s.Out, "# step %d: %s\n", i+1, st.Title)
+		fmt.Fprintln(s.Out, s.t("solve-step", i18n.Data{"N": i + 1, "Title": st.Title}))
 		for _, cmd := range st.Commands() {
 			fmt.Fprintf(s.Out, "$ %s\n", cmd)
 			if err := s.Shell.Run(ctx, cmd, s.Out); err != nil {
-				return fmt.Errorf("step %d: `%s` failed (%v); every solution command can be run again, so fix what it says and solve again, or start over with `netlab reset %d`", i+1, cmd, err, l.ID)
+				return errors.New(s.t("solve-failed", i18n.Data{"N": i + 1, "Cmd": cmd, "Err": err, "ID": l.ID}))
 			}
 		}
 	}
 	return nil
+}
+
+// t is a message in the language of the Solver's grader.
+func (s *Solver) t(id string, data i18n.Data) string {
+	return i18n.T(s.Grader.lang(), id, data)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 )
 
@@ -94,7 +95,7 @@ func ApplySupersedes(ls []*lessons.Lesson, reps []Report) {
 				}
 				cr.Superseded = &SupersededBy{Lesson: l.ID, Slug: l.Slug, Step: s.When, Because: s.Because, WasStatus: cr.Status, WasWhy: cr.Why}
 				cr.Status = checks.Pass
-				cr.Message = fmt.Sprintf("superseded by lesson %d (%s) step %d, which passes: %s", l.ID, l.Slug, s.When, s.Because)
+				cr.Message = supersededText(i18n.For(reps[t].lang()), l.ID, l.Slug, s.When, s.Because)
 				cr.Why, cr.Fix, cr.Mistake = "", "", ""
 			}
 			restatus(&reps[t])
@@ -129,8 +130,13 @@ func restatus(r *Report) {
 
 // AllSummary is the closing line of `check --all`: "All 4 lessons pass
 // (23/23 steps)." or "2/4 lessons pass (19/23 steps); not yet: 3 bridge
-// (step 5), 4 iptables (steps 2, 4)." Superseded checks are counted.
+// (step 5), 4 iptables (steps 2, 4)." Superseded checks are counted. It
+// speaks the language of the reports (of the first; English when none).
 func AllSummary(reps []Report) string {
+	loc := i18n.For(i18n.EN)
+	if len(reps) > 0 {
+		loc = i18n.For(reps[0].lang())
+	}
 	lessonsOK, steps, max, superseded := 0, 0, 0, 0
 	var notYet []string
 	for _, r := range reps {
@@ -145,11 +151,7 @@ func AllSummary(reps []Report) string {
 					ks = append(ks, fmt.Sprint(s.Step))
 				}
 			}
-			word := "step"
-			if len(ks) > 1 {
-				word = "steps"
-			}
-			notYet = append(notYet, fmt.Sprintf("%d %s (%s %s)", r.Lesson, r.Slug, word, strings.Join(ks, ", ")))
+			notYet = append(notYet, loc.TN("all-not-yet", len(ks), i18n.Data{"Lesson": r.Lesson, "Slug": r.Slug, "Steps": strings.Join(ks, ", ")}))
 		}
 		for _, s := range r.Steps {
 			for _, c := range s.Checks {
@@ -161,16 +163,13 @@ func AllSummary(reps []Report) string {
 	}
 	var b strings.Builder
 	if lessonsOK == len(reps) {
-		fmt.Fprintf(&b, "All %d lessons pass (%d/%d steps).", len(reps), steps, max)
+		b.WriteString(loc.T("all-pass", i18n.Data{"N": len(reps), "Steps": steps, "Max": max}))
 	} else {
-		fmt.Fprintf(&b, "%d/%d lessons pass (%d/%d steps); not yet: %s.", lessonsOK, len(reps), steps, max, strings.Join(notYet, ", "))
+		b.WriteString(loc.T("all-some", i18n.Data{"OK": lessonsOK, "N": len(reps), "Steps": steps, "Max": max,
+			"NotYet": strings.Join(notYet, loc.T("all-list-sep", nil))}))
 	}
-	switch superseded {
-	case 0:
-	case 1:
-		b.WriteString(" 1 check counts as passed because a later lesson changed its state on purpose.")
-	default:
-		fmt.Fprintf(&b, " %d checks count as passed because a later lesson changed their state on purpose.", superseded)
+	if superseded > 0 {
+		b.WriteString(loc.TN("all-superseded", superseded, nil))
 	}
 	return b.String()
 }

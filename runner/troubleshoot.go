@@ -258,7 +258,7 @@ func (s *Solver) injectRound(ctx context.Context, lab Lab, l *lessons.Lesson, st
 // goes on with it. What a check reports about why it fails is left out:
 // the learner is to find the fault.
 func (g *Grader) gradeRounds(ctx context.Context, l *lessons.Lesson) Report {
-	rep := Report{Lesson: l.ID, Slug: l.Slug, Title: l.Title, MaxScore: len(l.Steps)}
+	rep := Report{Lesson: l.ID, Slug: l.Slug, Title: l.Title, MaxScore: len(l.Steps), Lang: g.lang()}
 	st, err := LoadRounds(g.K)
 	var roundErr error
 	// l may be a part of the lesson (the guided shell grades the steps up

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/buildinfo"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/progress"
@@ -30,7 +31,7 @@ type checkOpts struct {
 func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	for _, f := range []string{"junit", "classroom", "classroom50"} {
 		if cmd.Flags().Changed(f) && cmd.Flags().Lookup(f).Value.String() == "" {
-			return usageErr("--%s needs a file name (or - for standard output)", f)
+			return a.usage("err-file-needed", i18n.Data{"Flag": f})
 		}
 	}
 	var ls []*lessons.Lesson
@@ -44,9 +45,9 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 		}
 		ls = []*lessons.Lesson{l}
 	case o.all:
-		return usageErr("check --all takes no lesson")
+		return a.usage("err-check-all-lesson", nil)
 	default:
-		return exactlyOneLesson(cmd, args)
+		return a.exactlyOneLesson(cmd, args)
 	}
 	lab, closeFn, err := a.lab()
 	if err != nil {
@@ -84,8 +85,9 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 			Learner string          `json:"learner,omitempty"`
 			Version string          `json:"netlab_version"`
 			Passed  bool            `json:"passed"`
+			Lang    i18n.Lang       `json:"lang"`
 			Lessons []runner.Report `json:"lessons"`
-		}{o.learner, buildinfo.Get().Version, passed, reps}); err != nil {
+		}{o.learner, buildinfo.Get().Version, passed, a.lang(), reps}); err != nil {
 			return err
 		}
 	default:
@@ -119,7 +121,7 @@ func (a *App) runCheck(cmd *cobra.Command, args []string, o checkOpts) error {
 	var worst error
 	code := ExitOK
 	for _, r := range reps {
-		err := reportExit(r)
+		err := a.reportExit(r)
 		if ee, ok := err.(*exitError); ok && ee.code > code {
 			code, worst = ee.code, err
 		}
@@ -141,14 +143,14 @@ func (a *App) writeFile(path string, write func(io.Writer) error) error {
 	return progress.AsLearner(func() error {
 		f, err := os.Create(path)
 		if err != nil {
-			return usageErr("netlab cannot write the report: %v", err)
+			return a.usage("err-report-write", i18n.Data{"Err": err})
 		}
 		if err := write(f); err != nil {
 			f.Close()
-			return usageErr("netlab cannot write the report %s: %v", path, err)
+			return a.usage("err-report-write-file", i18n.Data{"File": path, "Err": err})
 		}
 		if err := f.Close(); err != nil {
-			return usageErr("netlab cannot write the report %s: %v", path, err)
+			return a.usage("err-report-write-file", i18n.Data{"File": path, "Err": err})
 		}
 		return nil
 	})

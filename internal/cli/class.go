@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netlab/netlab/class"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/buildinfo"
 )
 
@@ -19,7 +20,7 @@ func (a *App) classCommand() *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "class FILE...",
-		Short: "Summarise a class: who finished each lesson, where the others are stuck, the most common mistakes",
+		Short: a.t("cmd-class", nil),
 		Long: `Reads many learners' reports, one file per learner, as written by
   netlab check --all --json --learner NAME > NAME.json
 (the learner's name is the file's name when the report has none) and prints,
@@ -28,17 +29,17 @@ most common diagnosed mistakes. A broken file, or a report of another netlab
 version, is named and skipped.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErr("class needs the learners' report files (netlab check --all --json --learner NAME > NAME.json)")
+				return a.usage("err-class-files", nil)
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.html == "" && cmd.Flags().Changed("html") {
-				return usageErr("--html needs a file name")
+				return a.usage("err-html-file", nil)
 			}
 			s := class.Load(args, class.Options{Version: buildinfo.Get().Version, AnyVersion: o.anyVersion})
 			if len(s.Learners) == 0 {
-				return usageErr("no learner's report could be read: %s %s", s.Skipped[0].File, s.Skipped[0].Reason)
+				return a.usage("err-class-none", i18n.Data{"File": s.Skipped[0].File, "Reason": s.Skipped[0].Reason})
 			}
 			if o.html != "" {
 				if err := a.writeFile(o.html, s.WriteHTML); err != nil {

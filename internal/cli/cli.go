@@ -49,9 +49,6 @@ type App struct {
 	Stdin          io.Reader
 	// Lessons are the lessons to serve (default: the embedded ones).
 	Lessons []*lessons.Lesson
-	// lang is the language the embedded lessons are served in, once a
-	// command needs them (see useLang, loadLessons).
-	lang i18n.Lang
 	// OpenLab opens the kernel (default: kernel.New).
 	OpenLab func() (runner.Lab, func(), error)
 	// Privileged reports whether netlab may change and enter namespaces
@@ -75,6 +72,10 @@ type App struct {
 	ProbeTimeout time.Duration
 	// Doctor replaces doctor's view of the machine (tests; nil: the real one).
 	Doctor *doctor.Env
+
+	// Lang is the language of this run (SPEC §5), chosen by Run from
+	// --lang and the locale before any command runs.
+	Lang i18n.Lang
 
 	// NoColor is --no-color: no colour even on a terminal (style.Enabled
 	// also honours NO_COLOR and TERM=dumb).
@@ -112,16 +113,21 @@ func NewApp() *App {
 // namespace. Root inside a sandbox has them; a user outside does not.
 func HasNetAdmin() bool { return sandbox.CanAdminNet() }
 
+// notRoot is the error of a command that needs privileges it lacks.
+func (a *App) notRoot() error { return a.usage("err-not-root", nil) }
+
 var errNotRoot = &exitError{code: ExitUsage, msg: "netlab changes this machine's own network only as root: run it inside a lesson shell (netlab lesson N, netlab shell), or with sudo"}
 
 // Run executes netlab with args and returns the exit code.
 func (a *App) Run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := a.rootCommand()
-	if code := a.useLang(root, args); code >= 0 {
+	// The language first: the commands' help and every message below
+	// are said in it.
+	if code := a.useLang(args); code >= 0 {
 		return code
 	}
+	root := a.rootCommand()
 	args = a.withDefaultLesson(root, args)
 	// Run in the learner's sandbox, the netlab there writes to this very
 	// stdout (a terminal stays a terminal) and answers for its own output.
@@ -147,7 +153,7 @@ func (a *App) Run(args []string) int {
 	root.SetErr(a.Stderr)
 	err := root.ExecuteContext(ctx)
 	if werr := out.err(); werr != nil {
-		fmt.Fprintf(a.Stderr, "netlab could not write its output: %v\n", werr)
+		fmt.Fprintln(a.Stderr, a.t("err-output", i18n.Data{"Err": werr}))
 		return ExitUsage
 	}
 	if err == nil {
@@ -174,11 +180,9 @@ func firstLine(s string) string {
 
 func (a *App) rootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "netlab",
-		Short: "A hands-on course in Linux network virtualization, graded from kernel state",
-		Long: `netlab teaches network namespaces, veth pairs, bridges and iptables by doing.
-You type real commands (ip netns, ip link, bridge, iptables); netlab grades
-them by reading the kernel's state and by sending real packets.`,
+		Use:           "netlab",
+		Short:         a.t("cmd-root", nil),
+		Long:          a.t("cmd-root-long", nil),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -186,7 +190,8 @@ them by reading the kernel's state and by sending real packets.`,
 	}
 	withVersionAndCompletion(root)
 	root.PersistentFlags().BoolVar(&a.NoColor, "no-color", false, "no colour, even on a terminal (NO_COLOR and TERM=dumb do the same)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
+	root.PersistentFlags().String(langFlag, "", "language: en or zh (default: LC_ALL, LC_MESSAGES or LANG starting with zh means zh)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return a.flagError(err) })
 	root.AddCommand(
 		a.listCommand(),
 		a.lessonCommand(),
@@ -216,7 +221,11 @@ func (a *App) lesson(key string) (*lessons.Lesson, error) {
 	}
 	l, err := lessons.Find(a.Lessons, key)
 	if err != nil {
-		return nil, usageErr("%v", err)
+		var valid []string
+		for _, l := range a.Lessons {
+			valid = append(valid, fmt.Sprintf("%d %s", l.ID, l.Slug))
+		}
+		return nil, a.usage("lesson-unknown", i18n.Data{"Key": fmt.Sprintf("%q", key), "Lessons": strings.Join(valid, ", ")})
 	}
 	return l, nil
 }
@@ -224,22 +233,22 @@ func (a *App) lesson(key string) (*lessons.Lesson, error) {
 // lab opens the kernel after checking privileges.
 func (a *App) lab() (runner.Lab, func(), error) {
 	if !a.Privileged() {
-		return nil, nil, errNotRoot
+		return nil, nil, a.notRoot()
 	}
 	lab, closeFn, err := a.OpenLab()
 	if err != nil {
-		return nil, nil, usageErr("netlab cannot open the kernel's network state: %v", err)
+		return nil, nil, a.usage("err-kernel-open", i18n.Data{"Err": err})
 	}
 	return lab, closeFn, nil
 }
 
 func (a *App) grader(lab runner.Lab) *runner.Grader {
-	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout, Lessons: a.Lessons, Shell: a.Shell}
+	return &runner.Grader{K: lab, ProbeTimeout: a.ProbeTimeout, Lessons: a.Lessons, Shell: a.Shell, Lang: a.lang()}
 }
 
-func exactlyOneLesson(cmd *cobra.Command, args []string) error {
+func (a *App) exactlyOneLesson(cmd *cobra.Command, args []string) error {
 	if len(args) != 1 {
-		return usageErr("%s needs one lesson, by number or name (netlab list shows them)", cmd.Name())
+		return a.usage("err-one-lesson", i18n.Data{"Cmd": cmd.Name()})
 	}
 	return nil
 }
@@ -250,12 +259,21 @@ func (a *App) loadLessons() error {
 		return nil
 	}
 	ls, err := lessons.LoadEmbedded()
-	if err == nil && a.lang != "" {
-		ls, err = lessons.Localize(ls, a.lang)
+	if err == nil && a.Lang != "" {
+		ls, err = lessons.Localize(ls, a.Lang)
 	}
 	if err != nil {
-		return &exitError{code: ExitUsage, msg: fmt.Sprintf("netlab's built-in lessons do not load: %v", err)}
+		return a.usage("err-lessons-load", i18n.Data{"Err": err})
 	}
 	a.Lessons = ls
 	return nil
+}
+
+// t is a message of netlab's in the run's language.
+func (a *App) t(id string, data i18n.Data) string { return i18n.T(a.lang(), id, data) }
+
+// usage is a usage or environment error (exit 2) saying message id in
+// the run's language.
+func (a *App) usage(id string, data i18n.Data) error {
+	return &exitError{code: ExitUsage, msg: a.t(id, data)}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/termsafe"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -17,7 +18,7 @@ import (
 func (a *App) listCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
-		Short: "List the lessons and the suggested next one",
+		Short: a.t("cmd-list", nil),
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
 	}
@@ -31,15 +32,15 @@ func (a *App) lessonCommand() *cobra.Command {
 	var o *guidedOpts
 	cmd := &cobra.Command{
 		Use:   "lesson N",
-		Short: "Start the guided lesson in a sandbox shell (without a terminal: show the lesson)",
-		Args:  exactlyOneLesson,
+		Short: a.t("cmd-lesson", nil),
+		Args:  a.exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("from-step") {
-				if err := stepRange("from-step", l.ID, len(l.Steps), o.fromStep); err != nil {
+				if err := a.stepRange("from-step", l.ID, len(l.Steps), o.fromStep); err != nil {
 					return err
 				}
 			}
@@ -54,7 +55,7 @@ func (a *App) lessonCommand() *cobra.Command {
 // the next step's instructions.
 func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
 	w := a.styled(a.Stdout)
-	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
+	fmt.Fprintf(w, "%s\n\n%s\n", a.t("show-title", i18n.Data{"ID": l.ID, "Slug": l.Slug, "Title": l.Title}), strings.TrimSpace(l.Intro))
 	var rep *runner.Report
 	if a.Privileged() {
 		lab, closeFn, err := a.OpenLab()
@@ -64,7 +65,7 @@ func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
 			rep = &r
 		}
 	}
-	fmt.Fprintln(w, "\nSteps:")
+	fmt.Fprintln(w, "\n"+a.t("show-steps", nil))
 	next := 0
 	for i, s := range l.Steps {
 		m := " "
@@ -76,15 +77,15 @@ func (a *App) showLesson(ctx context.Context, l *lessons.Lesson) error {
 	if rep != nil {
 		next = rep.FirstUnfinished()
 		if next < 0 {
-			fmt.Fprintf(w, "\nAll %d steps pass.\n", len(l.Steps))
+			fmt.Fprintln(w, "\n"+a.t("show-all-pass", i18n.Data{"N": len(l.Steps)}))
 			return nil
 		}
 	} else {
-		fmt.Fprintln(w, "\n(run netlab with sudo to see which steps you have done)")
+		fmt.Fprintln(w, "\n"+a.t("show-need-sudo", nil))
 	}
 	s := l.Steps[next]
-	fmt.Fprintf(w, "\nNext, step %d: %s\n\n%s\n", next+1, s.Title, strings.TrimRight(s.Text, "\n"))
-	fmt.Fprintf(w, "\nWhen done: netlab check %d    Stuck: netlab hint %d\n", l.ID, l.ID)
+	fmt.Fprintf(w, "\n%s\n\n%s\n", a.t("show-next", i18n.Data{"N": next + 1, "Title": s.Title}), strings.TrimRight(s.Text, "\n"))
+	fmt.Fprintln(w, "\n"+a.t("show-when-done", i18n.Data{"ID": l.ID}))
 	return nil
 }
 
@@ -96,7 +97,7 @@ func (a *App) checkCommand() *cobra.Command {
 	var opts checkOpts
 	cmd := &cobra.Command{
 		Use:   "check N | --all",
-		Short: "Grade a lesson once (exit 0 all passed, 1 some failed, 2 usage or environment error)",
+		Short: a.t("cmd-check", nil),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runCheck(cmd, args, opts)
 		},
@@ -113,7 +114,7 @@ func (a *App) checkCommand() *cobra.Command {
 
 // reportExit maps a report to the exit code: 0 passed, 1 a check failed,
 // 2 netlab could not judge (and nothing failed).
-func reportExit(rep runner.Report) error {
+func (a *App) reportExit(rep runner.Report) error {
 	if rep.Passed {
 		return nil
 	}
@@ -122,15 +123,15 @@ func reportExit(rep runner.Report) error {
 			return &exitError{code: ExitFail}
 		}
 	}
-	return &exitError{code: ExitUsage, msg: "netlab could not judge some checks (see their why)"}
+	return a.usage("err-cannot-judge", nil)
 }
 
 func (a *App) hintCommand() *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:   "hint N",
-		Short: "Show the next hint for the first unfinished step",
-		Args:  exactlyOneLesson,
+		Short: a.t("cmd-hint", nil),
+		Args:  a.exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {
@@ -144,7 +145,7 @@ func (a *App) hintCommand() *cobra.Command {
 			rep := a.grader(lab).GradeSuperseded(cmd.Context(), a.Lessons, l)
 			i := rep.FirstUnfinished()
 			if i < 0 {
-				fmt.Fprintf(a.Stdout, "Lesson %d is complete: no hint needed.\n", l.ID)
+				fmt.Fprintln(a.Stdout, a.t("hint-complete", i18n.Data{"ID": l.ID}))
 				return nil
 			}
 			hints := runner.HintsFor(l.Steps[i], rep.Steps[i])
@@ -155,13 +156,13 @@ func (a *App) hintCommand() *cobra.Command {
 				}
 				all = true
 			}
-			fmt.Fprintf(a.Stdout, "Step %d: %s\n", i+1, l.Steps[i].Title)
+			fmt.Fprintln(a.Stdout, a.t("hint-step", i18n.Data{"N": i + 1, "Title": l.Steps[i].Title}))
 			if !all {
 				hints = hints[:1]
 			}
 			for _, h := range hints {
 				// A hint may quote the why, and with it names from the kernel.
-				fmt.Fprintf(a.Stdout, "  hint: %s\n", termsafe.Escape(h.Text))
+				fmt.Fprintf(a.Stdout, "  %s %s\n", a.t("hint-line", nil), termsafe.Escape(h.Text))
 			}
 			return nil
 		},
@@ -174,8 +175,8 @@ func (a *App) solveCommand() *cobra.Command {
 	var step int
 	cmd := &cobra.Command{
 		Use:   "solve N",
-		Short: "Run the reference solution (printing each command), up to --step K",
-		Args:  exactlyOneLesson,
+		Short: a.t("cmd-solve", nil),
+		Args:  a.exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {
@@ -183,7 +184,7 @@ func (a *App) solveCommand() *cobra.Command {
 			}
 			// No --step is the whole solution; a given one is 1..N.
 			if cmd.Flags().Changed("step") {
-				if err := stepRange("step", l.ID, len(l.Steps), step); err != nil {
+				if err := a.stepRange("step", l.ID, len(l.Steps), step); err != nil {
 					return err
 				}
 			}
@@ -240,7 +241,7 @@ func (a *App) resetCommand() *cobra.Command {
 	var all, force bool
 	cmd := &cobra.Command{
 		Use:   "reset N | --all",
-		Short: "Remove what a lesson creates (its namespaces, links, rules), nothing else",
+		Short: a.t("cmd-reset", nil),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ls []*lessons.Lesson
 			switch {
@@ -253,7 +254,7 @@ func (a *App) resetCommand() *cobra.Command {
 				}
 				ls = []*lessons.Lesson{l}
 			default:
-				return usageErr("reset needs one lesson (by number or name) or --all")
+				return a.usage("err-reset-usage", nil)
 			}
 			lab, closeFn, err := a.lab()
 			if err != nil {
@@ -270,7 +271,7 @@ func (a *App) resetCommand() *cobra.Command {
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
 			if err := runner.ResetWith(cmd.Context(), lab, runner.ResetOptions{Lessons: ls, All: a.Lessons, Force: force}, out); err != nil {
-				return &exitError{code: ExitFail, msg: "reset could not remove everything: " + firstLine(err.Error())}
+				return &exitError{code: ExitFail, msg: a.t("err-reset-failed", i18n.Data{"Err": firstLine(err.Error())})}
 			}
 			return nil
 		},
@@ -284,15 +285,15 @@ func (a *App) setupCommand() *cobra.Command {
 	var seed int64
 	cmd := &cobra.Command{
 		Use:   "setup N [--seed S]",
-		Short: "Build the lesson's starting state (lessons 4 and 7: lesson 3's finished network)",
-		Args:  exactlyOneLesson,
+		Short: a.t("cmd-setup", nil),
+		Args:  a.exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("seed") && !l.Troubleshoot() {
-				return usageErr("--seed chooses the faults of a troubleshooting lesson; lesson %d (%s) has none", l.ID, l.Slug)
+				return a.usage("err-seed-none", i18n.Data{"ID": l.ID, "Slug": l.Slug})
 			}
 			lab, closeFn, err := a.lab()
 			if err != nil {

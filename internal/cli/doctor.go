@@ -82,7 +82,7 @@ func (a *App) doctorCommand() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Can this machine run the lessons, and what to fix if not (exit 1 when something must be fixed)",
+		Short: a.t("cmd-doctor", nil),
 		Long: `doctor reads this machine's state (it changes nothing) and tries the kernel
 features the lessons need for real, inside a throwaway sandbox. Each line is
 ok, warn (works, but read the note) or fail (fix it before the lessons).`,

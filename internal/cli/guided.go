@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/guided"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/progress"
 	"github.com/netlab/netlab/runner"
@@ -62,11 +63,10 @@ func isTerminal(r any) bool {
 func (a *App) runLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts) error {
 	if cur := os.Getenv(envSession); cur != "" {
 		if o.host || o.fromStep > 0 {
-			return usageErr("you are already in a guided lesson shell: type exit first, then start lesson %d", l.ID)
+			return a.usage("err-in-lesson-shell", i18n.Data{"ID": l.ID})
 		}
 		if in := os.Getenv(envLesson); in != "" && in != strconv.Itoa(l.ID) {
-			fmt.Fprintf(a.Stderr, "netlab: this shell is lesson %s's and keeps grading lesson %s; here is lesson %d's text only.\n"+
-				"  To work on lesson %d: type exit, then netlab lesson %d.\n\n", in, in, l.ID, l.ID, l.ID)
+			fmt.Fprintf(a.Stderr, "%s\n\n", a.t("guided-other-lesson", i18n.Data{"In": in, "ID": l.ID}))
 		}
 		return a.showLesson(ctx, l)
 	}
@@ -76,7 +76,7 @@ func (a *App) runLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts) e
 	if !isTerminal(a.Stdout) {
 		// Typed at a terminal, piped or redirected: the learner expects
 		// a shell and gets text, so say why (stderr is still theirs).
-		fmt.Fprintf(a.Stderr, "netlab: the output is not a terminal, so this is lesson %d's text; for the guided shell, run netlab lesson %d without a pipe or redirection.\n", l.ID, l.ID)
+		fmt.Fprintln(a.Stderr, a.t("guided-not-terminal", i18n.Data{"ID": l.ID}))
 		return a.showLesson(ctx, l)
 	}
 	return a.guidedLesson(ctx, l, o)
@@ -129,25 +129,25 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	// owner root of it); --host, and a lesson inside `netlab shell`,
 	// change the current namespaces and need the right to.
 	if o.host && !a.Privileged() {
-		return usageErr("--host changes this machine's own network, which needs root: run `sudo netlab lesson %d --host`, or leave out --host for a sandbox", l.ID)
+		return a.usage("err-host-needs-root", i18n.Data{"ID": l.ID})
 	}
 	if !o.host && sandbox.InShell() && !a.Privileged() {
-		return errNotRoot
+		return a.notRoot()
 	}
 	n := len(l.Steps)
 	if o.fromStep < 0 || o.fromStep > n {
-		return usageErr("lesson %d has steps 1 to %d; --from-step %d is not one of them", l.ID, n, o.fromStep)
+		return a.usage("err-step-range", i18n.Data{"ID": l.ID, "N": n, "Flag": "from-step", "K": o.fromStep})
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return usageErr("netlab cannot find its own binary: %v", err)
+		return a.usage("err-self-missing", i18n.Data{"Err": err})
 	}
 	// Inside `netlab shell` the sandbox already exists: use it.
 	newSandbox := !o.host && !sandbox.InShell()
 	store := progressStore(a.Stderr)
 	prog, err := store.Load()
 	if err != nil {
-		fmt.Fprintf(a.Stderr, "netlab: warning: progress is not available: %v\n", err)
+		fmt.Fprintln(a.Stderr, a.t("warn-progress-unavailable", i18n.Data{"Err": err}))
 	}
 	prev := prog.Lessons[l.Slug]
 
@@ -156,13 +156,13 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	case o.fromStep > 0:
 		replayTo = o.fromStep - 1
 	case newSandbox && prev.Done > 0 && prev.Done < n:
-		if a.ask(fmt.Sprintf("You finished steps 1-%d of lesson %d before. This sandbox starts empty: replay their reference solutions?", prev.Done, l.ID), o.yes) {
+		if a.ask(a.t("guided-ask-replay", i18n.Data{"Done": prev.Done, "ID": l.ID}), o.yes) {
 			replayTo = prev.Done
 		}
 	}
 	if replayTo == 0 && newSandbox && l.Requires != "" {
 		if req, err := lessons.Find(a.Lessons, l.Requires); err == nil &&
-			a.ask(fmt.Sprintf("Lesson %d starts from lesson %d (%s) finished. Build that state in the sandbox now?", l.ID, req.ID, req.Slug), o.yes) {
+			a.ask(a.t("guided-ask-requires", i18n.Data{"ID": l.ID, "Req": req.ID, "Slug": req.Slug}), o.yes) {
 			buildReq = strconv.Itoa(req.ID)
 		}
 	}
@@ -173,12 +173,12 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 
 	sess, err := guided.NewSession(self)
 	if err != nil {
-		return usageErr("netlab cannot prepare the lesson shell: %v", err)
+		return a.usage("err-lesson-shell-prepare", i18n.Data{"Err": err})
 	}
 	defer sess.Close()
 	var pre []guided.ReplayStep
 	if buildReq != "" {
-		pre = append(pre, guided.ReplayStep{Say: "building lesson " + buildReq + "'s finished network", Cmd: "netlab solve " + buildReq})
+		pre = append(pre, guided.ReplayStep{Say: a.t("guided-say-build", i18n.Data{"Req": buildReq}), Cmd: "netlab solve " + buildReq})
 	}
 	if l.Troubleshoot() && newSandbox && replayTo == 0 {
 		// A troubleshooting lesson starts from a broken network: build
@@ -187,38 +187,38 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		pre = append(pre, guided.ReplayStep{Say: "building a network and breaking it for you to repair", Cmd: fmt.Sprintf("netlab setup %d", l.ID)})
 	}
 	if replayTo > 0 {
-		pre = append(pre, guided.ReplayStep{Say: fmt.Sprintf("replaying the reference solutions of steps 1-%d", replayTo),
+		pre = append(pre, guided.ReplayStep{Say: a.t("guided-say-replay", i18n.Data{"Upto": replayTo}),
 			Cmd: fmt.Sprintf("netlab solve %d --step %d", l.ID, replayTo)})
 	}
 	useLearnerShell()
 	argv, env, err := sess.Shell(l, pre, a.Stderr)
 	if err != nil {
-		return usageErr("netlab cannot prepare the lesson shell: %v", err)
+		return a.usage("err-lesson-shell-prepare", i18n.Data{"Err": err})
 	}
 
 	w := a.styled(a.Stdout)
-	fmt.Fprintf(w, "Lesson %d %s: %s\n\n%s\n\n", l.ID, l.Slug, l.Title, strings.TrimSpace(l.Intro))
+	fmt.Fprintf(w, "%s\n\n%s\n\n", a.t("show-title", i18n.Data{"ID": l.ID, "Slug": l.Slug, "Title": l.Title}), strings.TrimSpace(l.Intro))
 	if !newSandbox && !o.host && sandbox.InShell() {
-		fmt.Fprintln(w, "You are in the sandbox of `netlab shell`: the lesson runs here, and leaving the lesson keeps what you built until you leave the sandbox.")
+		fmt.Fprintln(w, a.t("guided-in-shell-sandbox", nil))
 	}
 	if newSandbox {
-		fmt.Fprintln(w, "You are in a private sandbox: root here but not on the host, with your own network, PID and mount namespaces and your own /run/netns. Nothing you do here touches the host, and all of it is gone when you type exit.")
+		fmt.Fprintln(w, a.t("guided-in-sandbox", nil))
 	}
-	fmt.Fprintln(w, "netlab grades after every command. Help: netlab hint, netlab check, netlab solve --step K, netlab lesson.")
+	fmt.Fprintln(w, a.t("guided-help", nil))
 	fmt.Fprintln(w)
 
 	if err := a.runShell(ctx, shellRun{self: self, sandbox: newSandbox, sess: sess, lesson: l}, argv, env); err != nil {
 		return err
 	}
 	done, _ := sess.Pos()
-	where := "this machine's namespaces keep what you built"
+	where := a.t("guided-left-host", nil)
 	switch {
 	case newSandbox:
-		where = "the sandbox and everything in it are gone"
+		where = a.t("guided-left-sandbox", nil)
 	case sandbox.InShell():
-		where = "what you built stays in this sandbox until you leave it"
+		where = a.t("guided-left-shell", nil)
 	}
-	fmt.Fprintf(w, "\nLeft lesson %d (%s): %d/%d steps done; %s. Progress is saved (netlab list).\n", l.ID, l.Slug, max(done, 0), n, where)
+	fmt.Fprintln(w, "\n"+a.t("guided-left", i18n.Data{"ID": l.ID, "Slug": l.Slug, "Done": max(done, 0), "N": n, "Where": where}))
 	return nil
 }
 
@@ -262,7 +262,7 @@ func (a *App) runShell(ctx context.Context, r shellRun, argv, env []string) erro
 		cmd = exec.CommandContext(sctx, argv[0], argv[1:]...)
 		cmd.Env = os.Environ()
 	}
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(cmd.Env, a.shellEnv(env)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.Stdin, a.Stdout, a.Stderr
 	// A closed terminal hangs up the shell too: outlive it long enough to
 	// remove the session. (Notify, not Ignore: an ignored signal would stay
@@ -281,11 +281,10 @@ func (a *App) runShell(ctx context.Context, r shellRun, argv, env []string) erro
 	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
-		msg := fmt.Sprintf("netlab cannot start the shell: %v", err)
 		if r.sandbox {
-			msg = fmt.Sprintf("netlab cannot start the sandbox shell: %v (netlab doctor tells what is missing)", err)
+			return a.usage("err-sandbox-shell-start", i18n.Data{"Err": err})
 		}
-		return usageErr("%s", msg)
+		return a.usage("err-shell-start", i18n.Data{"Err": err})
 	}
 	// The shell's own exit status is the learner's last command's; leaving
 	// a lesson is not a failure.
@@ -321,10 +320,10 @@ func (a *App) ticker(fresh bool) (*guided.Ticker, func(), error) {
 	sess := os.Getenv(envSession)
 	l, err := a.lesson(os.Getenv(envLesson))
 	if err != nil || sess == "" {
-		return nil, nil, usageErr("this runs inside a guided lesson shell only")
+		return nil, nil, a.usage("err-lesson-shell-only", nil)
 	}
 	if !a.Privileged() {
-		return nil, nil, errNotRoot
+		return nil, nil, a.notRoot()
 	}
 	probe := min(a.ProbeTimeout, tickProbeTimeout)
 	var g guided.Grader = guided.FreshGrader{Open: a.OpenLab, ProbeTimeout: probe}
@@ -334,17 +333,17 @@ func (a *App) ticker(fresh bool) (*guided.Ticker, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		g, closeFn = &runner.Grader{K: lab, ProbeTimeout: probe}, c
+		g, closeFn = &runner.Grader{K: lab, ProbeTimeout: probe, Lang: a.lang()}, c
 	}
 	store := progressStore(a.Stderr)
 	t := &guided.Ticker{
 		Session: guided.OpenSession(sess),
 		Lesson:  l,
 		Grader:  g,
-		Print:   guided.Printer{Out: a.styled(a.Stderr), Lessons: a.Lessons, Verbose: true},
+		Print:   guided.Printer{Out: a.styled(a.Stderr), Lessons: a.Lessons, Verbose: true, Lang: a.lang()},
 		Record: func(done int) {
 			if err := store.Record(l.Slug, done, len(l.Steps)); err != nil {
-				fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
+				fmt.Fprintln(a.Stderr, a.t("warn-progress-not-saved", i18n.Data{"Err": err}))
 			}
 		},
 	}
@@ -358,22 +357,22 @@ func (a *App) ticker(fresh bool) (*guided.Ticker, func(), error) {
 func (a *App) shellCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "shell",
-		Short: "Open a shell in a private sandbox (a user namespace with its own network, PID and mount namespaces); all of it is gone on exit",
+		Short: a.t("cmd-shell", nil),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			self, err := os.Executable()
 			if err != nil {
-				return usageErr("netlab cannot find its own binary: %v", err)
+				return a.usage("err-self-missing", i18n.Data{"Err": err})
 			}
 			sess, err := guided.NewSession(self)
 			if err != nil {
-				return usageErr("netlab cannot prepare the shell: %v", err)
+				return a.usage("err-shell-prepare", i18n.Data{"Err": err})
 			}
 			defer sess.Close()
 			useLearnerShell()
 			argv, env, err := sess.Shell(nil, nil, a.Stderr)
 			if err != nil {
-				return usageErr("netlab cannot prepare the shell: %v", err)
+				return a.usage("err-shell-prepare", i18n.Data{"Err": err})
 			}
 			fmt.Fprintln(a.Stdout, "netlab sandbox: your own user, PID, network and mount namespaces (root here, not on the host). Lessons and checks work here; exit leaves no trace.")
 			return a.runShell(cmd.Context(), shellRun{self: self, sandbox: true, sess: sess}, argv, env)

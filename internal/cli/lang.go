@@ -5,8 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 )
@@ -14,28 +12,25 @@ import (
 // langFlag is netlab's global language option (SPEC §5).
 const langFlag = "lang"
 
-// useLang chooses the language of this run and serves the lessons in it.
-// It registers --lang on root (for help and parsing) but reads its value
-// from args itself, ahead of cobra: the lessons must be translated before
-// any command, including the default-lesson lookup, sees them. It returns
-// an exit code when the run must stop (a bad --lang), else -1.
-//
-// Phase 1 of issue 13: lesson texts and hints follow the language; the
-// rest of netlab's own words move to the i18n catalogue next.
-func (a *App) useLang(root *cobra.Command, args []string) int {
-	root.PersistentFlags().String(langFlag, "", "language: en or zh (default: LC_ALL, LC_MESSAGES or LANG starting with zh means zh)")
+// useLang chooses the language of this run (a.Lang) and serves the
+// lessons in it. rootCommand registers --lang (for help and parsing), but
+// its value is read from args here, ahead of cobra: the lessons and the
+// commands' help must be in the language before any command, including
+// the default-lesson lookup, sees them. It returns an exit code when the
+// run must stop (a bad --lang), else -1.
+func (a *App) useLang(args []string) int {
 	lang, err := i18n.Choose(langArg(args), os.Getenv)
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
 		return ExitUsage
 	}
-	a.lang = lang
+	a.Lang = lang
 	if a.Lessons == nil {
 		return -1 // the lessons are decoded, in lang, when a command needs them
 	}
 	ls, err := lessons.Localize(a.Lessons, lang)
 	if err != nil {
-		fmt.Fprintf(a.Stderr, "netlab's built-in lessons do not load: %v\n", err)
+		fmt.Fprintln(a.Stderr, i18n.T(lang, "err-lessons-load", i18n.Data{"Err": err}))
 		return ExitUsage
 	}
 	a.Lessons = ls
@@ -60,4 +55,20 @@ func langArg(args []string) string {
 		}
 	}
 	return v
+}
+
+// lang is the run's language; English when Run has not chosen one (an
+// App driven by a test without Run).
+func (a *App) lang() i18n.Lang {
+	if a.Lang == "" {
+		return i18n.EN
+	}
+	return a.Lang
+}
+
+// shellEnv is what a shell netlab starts adds to its environment so that
+// the netlab processes inside it (the prompt hook, the learner's `netlab
+// hint`) speak this run's language.
+func (a *App) shellEnv(env []string) []string {
+	return append(env, i18n.EnvLang+"="+a.lang().String())
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/progress"
 )
@@ -19,21 +20,25 @@ func (a *App) printList(ctx context.Context, w io.Writer) error {
 		// Ctrl-C or SIGTERM while another netlab held the lock.
 		return usageErr("%v", err)
 	case err != nil:
-		fmt.Fprintf(a.Stderr, "netlab: warning: progress is not available: %v\n", err)
+		fmt.Fprintln(a.Stderr, a.t("warn-progress-unavailable", i18n.Data{"Err": err}))
 	}
 	w = a.styled(w)
-	fmt.Fprintln(w, "netlab lessons:")
+	fmt.Fprintln(w, a.t("list-heading", nil))
 	width := 10 // the slugs' column: as wide as the longest (troubleshoot)
+	// Titles are padded to one width in terminal columns (a Chinese
+	// character takes two), so that the step counts line up.
+	tw := 0
 	for _, l := range a.Lessons {
 		width = max(width, len(l.Slug))
+		tw = max(tw, i18n.Width(l.Title))
 	}
 	for _, l := range a.Lessons {
-		fmt.Fprintf(w, "  %s %d  %-*s %s (%d steps)%s\n", listMark(prog, l), l.ID, width, l.Slug, l.Title, len(l.Steps), listState(prog, l))
+		fmt.Fprintf(w, "  %s %d  %-*s %s %s%s\n", listMark(prog, l), l.ID, width, l.Slug, i18n.PadRight(l.Title, tw), i18n.TN(a.lang(), "list-steps", len(l.Steps), nil), a.listState(prog, l))
 	}
 	if next := suggestNext(prog, a.Lessons); next != nil {
-		fmt.Fprintf(w, "\nNext: netlab lesson %d (%s)\n", next.ID, next.Slug)
+		fmt.Fprintln(w, "\n"+a.t("list-next", i18n.Data{"ID": next.ID, "Slug": next.Slug}))
 	} else if len(a.Lessons) > 0 {
-		fmt.Fprintln(w, "\nEvery lesson is complete. Well done.")
+		fmt.Fprintln(w, "\n"+a.t("list-all-complete", nil))
 	}
 	return nil
 }
@@ -49,15 +54,15 @@ func listMark(d progress.Data, l *lessons.Lesson) string {
 	return " "
 }
 
-func listState(d progress.Data, l *lessons.Lesson) string {
+func (a *App) listState(d progress.Data, l *lessons.Lesson) string {
 	p, ok := d.Lessons[l.Slug]
 	switch {
 	case !ok:
 		return ""
 	case p.Completed:
-		return "  complete"
+		return "  " + a.t("list-complete", nil)
 	case p.Done > 0:
-		return fmt.Sprintf("  %d/%d steps done", min(p.Done, len(l.Steps)), len(l.Steps))
+		return "  " + a.t("list-done", i18n.Data{"Done": min(p.Done, len(l.Steps)), "Total": len(l.Steps)})
 	}
 	return ""
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/i18n"
 )
 
 // output records the first error of any write to stdout. After one
@@ -87,28 +89,31 @@ func (r *recordingWriter) Write(p []byte) (int, error) {
 
 // flagError turns pflag's errors into one plain sentence: `--step abc`
 // is "--step takes a whole number, not "abc"", not strconv's words.
-func flagError(err error) error {
+func (a *App) flagError(err error) error {
 	var iv *pflag.InvalidValueError
 	if errors.As(err, &iv) {
 		f := iv.GetFlag()
+		d := i18n.Data{"Flag": f.Name, "Value": fmt.Sprintf("%q", iv.GetValue())}
 		var re rangeError
 		switch {
 		case errors.As(err, &re):
-			return usageErr("--%s %s", f.Name, re.msg)
+			d["Min"], d["Value"] = re.min, re.value
+			return a.usage("err-flag-min", d)
 		case f.Value.Type() == "int":
-			return usageErr("--%s takes a whole number, not %q", f.Name, iv.GetValue())
+			return a.usage("err-flag-int", d)
 		case f.Value.Type() == "duration":
-			return usageErr("--%s takes a duration like 500ms or 2s, not %q", f.Name, iv.GetValue())
+			return a.usage("err-flag-duration", d)
 		}
-		return usageErr("--%s does not take %q", f.Name, iv.GetValue())
+		return a.usage("err-flag-value", d)
 	}
-	return usageErr("%v (see netlab --help)", err)
+	return a.usage("err-flag-other", i18n.Data{"Err": err})
 }
 
-// rangeError is a flag value of the right type out of its range.
-type rangeError struct{ msg string }
+// rangeError is a flag value of the right type out of its range: below
+// min.
+type rangeError struct{ min, value string }
 
-func (e rangeError) Error() string { return e.msg }
+func (e rangeError) Error() string { return fmt.Sprintf("must be at least %s, not %s", e.min, e.value) }
 
 // minDuration is a duration flag with a lower bound.
 type minDuration struct {
@@ -124,16 +129,16 @@ func (d minDuration) Set(s string) error {
 		return err
 	}
 	if v < d.min {
-		return rangeError{fmt.Sprintf("must be at least %v, not %s", d.min, s)}
+		return rangeError{d.min.String(), s}
 	}
 	*d.p = v
 	return nil
 }
 
 // stepRange checks a step flag that was given: steps are 1..n.
-func stepRange(flag string, lesson, n, k int) error {
+func (a *App) stepRange(flag string, lesson, n, k int) error {
 	if k < 1 || k > n {
-		return usageErr("lesson %d has steps 1 to %d; --%s %s is not one of them", lesson, n, flag, strconv.Itoa(k))
+		return a.usage("err-step-range", i18n.Data{"ID": lesson, "N": n, "Flag": flag, "K": strconv.Itoa(k)})
 	}
 	return nil
 }

@@ -43,3 +43,22 @@ func TestReadmeQuickStart(t *testing.T) {
 	require.Regexp(t, `cold build .* took \d+ min \d+ s`, strings.ReplaceAll(qs, "\n", " "))
 	require.Regexp(t, `whole test suite .* took \d+ min \d+ s`, strings.ReplaceAll(qs, "\n", " "))
 }
+
+// TestReadmeChinese: the README links to the Chinese section, which has
+// the two quick-start commands exactly as the English one, and --lang.
+func TestReadmeChinese(t *testing.T) {
+	en, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	zh, err := os.ReadFile("../../README.zh.md")
+	require.NoError(t, err)
+	require.Contains(t, string(en), "](README.zh.md)")
+	for _, cmd := range []string{
+		"go build -o netlab ./cmd/netlab && sudo ./netlab lesson 1",
+		`sudo --preserve-env=CI "$(command -v go)" test -count=1 ./...`,
+	} {
+		require.Contains(t, string(en), "\n"+cmd+"\n")
+		require.Contains(t, string(zh), "\n"+cmd+"\n")
+	}
+	require.Contains(t, string(zh), "--lang zh")
+	require.Contains(t, string(zh), "快速开始")
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
@@ -26,7 +27,7 @@ func (a *App) selftestCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "selftest [N ...]",
-		Short: "Prove every lesson's checks on this kernel, each lesson in its own sandbox (exit 0 all good, 1 not)",
+		Short: a.t("cmd-selftest", nil),
 		Long: `selftest runs, for every lesson (or the ones named), in throwaway sandboxes:
 a fresh state must fail every step; after the reference solution of step K,
 steps 1..K pass and step K+1 does not (unless marked passes_early); a
@@ -54,11 +55,11 @@ A step with no catalogued mistake is a warning, a failure with --strict
 			}
 			cat, err := mistakes.Catalog()
 			if err != nil {
-				return usageErr("netlab's mistake catalog does not load: %v", err)
+				return a.usage("err-catalog-load", i18n.Data{"Err": err})
 			}
 			self, err := os.Executable()
 			if err != nil {
-				return usageErr("netlab cannot find its own binary to start sandboxes: %v", err)
+				return a.usage("err-self-missing-selftest", i18n.Data{"Err": err})
 			}
 			s := &selftest.Suite{
 				Lessons: a.Lessons, Catalog: cat, Parallel: parallel, Chunk: chunk, AllMistakes: all, ProbeTimeout: probe, Strict: strict,

@@ -16,7 +16,7 @@ func (a *App) versionCommand() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print netlab's version, commit and Go version",
+		Short: a.t("cmd-version", nil),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			i := buildinfo.Get()

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netlab/netlab/guided"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 )
 
@@ -19,13 +20,13 @@ func (a *App) watchCommand() *cobra.Command {
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "watch N",
-		Short: "Re-grade a lesson whenever the kernel's network state changes (for a second terminal)",
+		Short: a.t("cmd-watch", nil),
 		Long: `watch subscribes to the kernel's change notifications (links, addresses,
 routes, neighbours, nftables) in the lab's root namespace and in every named
 namespace, including namespaces created later, and prints a line each time
 a step is completed or stops passing. Work in another terminal; Ctrl-C ends
 watch.`,
-		Args: exactlyOneLesson,
+		Args: a.exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {
@@ -42,7 +43,7 @@ watch.`,
 			// between grading and listening.
 			src, err := WatchEvents()
 			if err != nil {
-				return usageErr("netlab cannot subscribe to kernel events: %v", err)
+				return a.usage("err-events-subscribe", i18n.Data{"Err": err})
 			}
 			defer src.Close()
 			store := progressStore(a.Stderr)
@@ -50,10 +51,10 @@ watch.`,
 				Lesson: l,
 				Grader: guided.FreshGrader{Open: a.OpenLab, ProbeTimeout: min(a.ProbeTimeout, tickProbeTimeout)},
 				Events: src.Events(),
-				Print:  guided.Printer{Out: a.styled(a.Stdout), Lessons: a.Lessons, Verbose: verbose},
+				Print:  guided.Printer{Out: a.styled(a.Stdout), Lessons: a.Lessons, Verbose: verbose, Lang: a.lang()},
 				OnChange: func(c guided.Change) {
 					if err := store.RecordContext(cmd.Context(), l.Slug, c.To, len(l.Steps)); err != nil {
-						fmt.Fprintf(a.Stderr, "netlab: warning: progress not saved: %v\n", err)
+						fmt.Fprintln(a.Stderr, a.t("warn-progress-not-saved", i18n.Data{"Err": err}))
 					}
 				},
 			}
@@ -66,7 +67,7 @@ watch.`,
 			fmt.Fprintf(a.Stdout, "watching lesson %d (%s): changes appear here as you work in another terminal; Ctrl-C to stop\n", l.ID, l.Slug)
 			err = w.Run(ctx)
 			if errors.Is(err, guided.ErrEventsClosed) {
-				return usageErr("netlab stopped receiving kernel events; start watch again")
+				return a.usage("err-events-stopped", nil)
 			}
 			return err
 		},
