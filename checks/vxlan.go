@@ -55,6 +55,12 @@ var VXLANKind = Define(Spec[vxlanParams]{
 			f.NSs["host1"].VXLANs[0].Remote = nil
 			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: zeroMAC, Dst: net.ParseIP("192.168.100.9")}}}
 		}, Mistake: "vxlan-remote-wrong"},
+		// host2's own traffic (IPv6 chatter from c2) teaches host1 one MAC
+		// behind 192.168.100.2: no configuration, no broadcast.
+		{Name: "only a learned entry", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+			f.NSs["host1"].VXLANs[0].Remote = nil
+			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.2"), Learned: true}}}
+		}, Mistake: "vxlan-no-remote"},
 		{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
 		{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
 	},
@@ -104,8 +110,12 @@ func (c vxlanCheck) Describe() string {
 
 var zeroMAC = net.HardwareAddr{0, 0, 0, 0, 0, 0}
 
-// vxlanDsts are the endpoints a vxlan device sends to: its remote, and
-// the destinations of its fdb entries (all-zero ones first).
+// vxlanDsts are the endpoints a vxlan device is configured to send to:
+// its remote, and the destinations of its configured fdb entries
+// (all-zero ones first). Entries it learned from received packets do not
+// count: they come and go with traffic from the other side (host2's own
+// IPv6 chatter teaches host1 c2's MAC) and carry no broadcast, so ARP
+// would still go nowhere.
 func vxlanDsts(ctx context.Context, k kernel.Kernel, ns string, vx kernel.VXLAN) (dsts []net.IP, how string) {
 	if vx.Remote != nil {
 		return []net.IP{vx.Remote}, "remote"
@@ -115,7 +125,7 @@ func vxlanDsts(ctx context.Context, k kernel.Kernel, ns string, vx kernel.VXLAN)
 		return nil, ""
 	}
 	for _, e := range fdb {
-		if bytes.Equal(e.MAC, zeroMAC) {
+		if !e.Learned && bytes.Equal(e.MAC, zeroMAC) {
 			dsts = append(dsts, e.Dst)
 		}
 	}
@@ -123,7 +133,9 @@ func vxlanDsts(ctx context.Context, k kernel.Kernel, ns string, vx kernel.VXLAN)
 		return dsts, "an all-zero fdb entry"
 	}
 	for _, e := range fdb {
-		dsts = append(dsts, e.Dst)
+		if !e.Learned {
+			dsts = append(dsts, e.Dst)
+		}
 	}
 	return dsts, "fdb entries"
 }

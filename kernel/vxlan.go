@@ -30,6 +30,10 @@ type VXLAN struct {
 type TunnelFDB struct {
 	MAC net.HardwareAddr
 	Dst net.IP
+	// Learned is an entry the device learned from a packet it received
+	// (reachable or stale), not one configured with `bridge fdb add` or
+	// `append` (static or permanent).
+	Learned bool
 }
 
 // LinkStats are an interface's packet counters.
@@ -95,7 +99,7 @@ func (l *Linux) VXLANFDB(ctx context.Context, ns, dev string) ([]TunnelFDB, erro
 		if n.LinkIndex != link.Attrs().Index || len(n.IP) == 0 {
 			continue
 		}
-		out = append(out, TunnelFDB{MAC: n.HardwareAddr, Dst: n.IP})
+		out = append(out, TunnelFDB{MAC: n.HardwareAddr, Dst: n.IP, Learned: n.State&(unix.NUD_PERMANENT|unix.NUD_NOARP) == 0})
 	}
 	return out, nil
 }
