@@ -24,16 +24,30 @@ var localesFS embed.FS
 // Data is the template data of a message.
 type Data = map[string]any
 
-var bundle = sync.OnceValues(func() (*goi18n.Bundle, error) {
-	return newBundle(localesFS)
-})
+// bundles: English alone (every command's help and words start here, so
+// it parses one catalogue, not all), and every language.
+var (
+	bundleEN = sync.OnceValues(func() (*goi18n.Bundle, error) {
+		return newBundleOf(localesFS, "locales/"+string(EN)+".yaml")
+	})
+	bundleAll = sync.OnceValues(func() (*goi18n.Bundle, error) {
+		return newBundle(localesFS)
+	})
+)
 
 func newBundle(fsys fs.FS) (*goi18n.Bundle, error) {
+	return newBundleOf(fsys, "locales/*.yaml")
+}
+
+func newBundleOf(fsys fs.FS, pattern string) (*goi18n.Bundle, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	files, err := fs.Glob(fsys, "locales/*.yaml")
+	files, err := fs.Glob(fsys, pattern)
 	if err != nil {
 		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("i18n: no catalogue matches %s", pattern)
 	}
 	for _, f := range files {
 		data, err := fs.ReadFile(fsys, f)
@@ -61,7 +75,11 @@ func For(lang Lang) *Localizer {
 	if l, ok := localizers.Load(lang); ok {
 		return l.(*Localizer)
 	}
-	b, err := bundle()
+	load := bundleAll
+	if lang == EN {
+		load = bundleEN
+	}
+	b, err := load()
 	if err != nil {
 		panic(err)
 	}
