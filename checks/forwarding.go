@@ -19,6 +19,22 @@ const keyIPForward = "net.ipv4.ip_forward"
 
 func keyDevForwarding(dev string) string { return "net.ipv4.conf." + dev + ".forwarding" }
 
+// forwardingOff reports whether ns has IPv4 forwarding switched off (for
+// the path walk, which must say why a router drops what it should
+// forward), and the command that switches it on. An unreadable switch is
+// not "off": the probe judges.
+func forwardingOff(ctx context.Context, k kernel.Kernel, ns string) (bool, string) {
+	val, err := k.Sysctl(ctx, ns, keyIPForward)
+	if err != nil || strings.TrimSpace(val) != "0" {
+		return false, ""
+	}
+	fix := "sysctl -w " + keyIPForward + "=1"
+	if ns != kernel.Root {
+		fix = "ip netns exec " + ns + " " + fix
+	}
+	return true, fix
+}
+
 // ForwardingKind: namespace ns forwards IPv4 packets between its interfaces.
 var ForwardingKind = Define(Spec[forwardingParams]{
 	Name:  "forwarding",

@@ -243,13 +243,9 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 			if !contains(p.routers, cur) {
 				p.routers = append(p.routers, cur)
 			}
-			if val, err := v.k.Sysctl(ctx, cur, "net.ipv4.ip_forward"); err == nil && val == "0" {
-				fix := "sysctl -w net.ipv4.ip_forward=1"
-				if cur != kernel.Root {
-					fix = "ip netns exec " + cur + " " + fix
-				}
-				return p, fail(Failf("net.ipv4.ip_forward is 0 in %s: packets to %s reach %s, which would have to forward them out of %s, and without forwarding it drops them",
-					nsName(cur), dst, nsName(cur), route.Dev).WithFix(fix).WithMistake("ip-forward-off"))
+			if off, fix := forwardingOff(ctx, v.k, cur); off {
+				return p, fail(Failf("%s is 0 in %s: packets to %s reach %s, which would have to forward them out of %s, and without forwarding it drops them",
+					keyIPForward, nsName(cur), dst, nsName(cur), route.Dev).WithFix(fix).WithMistake("ip-forward-off"))
 			}
 			if r := rpFilter(ctx, v, cur, curIn, p.src); r != nil {
 				return p, r
