@@ -38,20 +38,20 @@ func TestMain(m *testing.M) {
 		kernel.StateRoot = os.Getenv(envState)
 		os.Exit(cli.NewApp().Run(strings.Fields(args)))
 	}
+	// Init first: in a sandbox's PID 1 it never returns (it exits with the
+	// sandbox), and a directory made before it would be left in /tmp.
+	if err := sandbox.Init(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	dir, err := os.MkdirTemp("", "netlab-state-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	kernel.StateRoot = filepath.Join(dir, "run")
-	code := func() int {
-		defer os.RemoveAll(dir)
-		if err := sandbox.Init(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		return m.Run()
-	}()
+	code := m.Run()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
