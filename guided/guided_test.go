@@ -205,6 +205,8 @@ func TestWatchLoop(t *testing.T) {
 	text := func() string { mu.Lock(); defer mu.Unlock(); return out.String() }
 
 	waitFor(t, func() bool { return len(g.grades()) == 1 }) // the initial grade
+	// The printer says where the learner starts after the grade returns.
+	waitFor(t, func() bool { return text() != "" })
 	require.Equal(t, "→ step 1/3: step A\n", text(), "where the learner starts")
 
 	// A burst of events (one command) is one grade.

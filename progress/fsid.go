@@ -54,7 +54,10 @@ func learnerUID(ruid int, sudoUID, loginUID string) int {
 // the home directory.
 func storeFor(uid int) (*Store, error) {
 	euid := unix.Geteuid()
-	underSudo := unix.Getuid() == 0 && os.Getenv("SUDO_UID") != ""
+	// sudo sets SUDO_UID itself; "0" means root ran sudo: no boundary is
+	// crossed, and root's environment (XDG_STATE_HOME) is root's own.
+	sudoUID := os.Getenv("SUDO_UID")
+	underSudo := unix.Getuid() == 0 && sudoUID != "" && sudoUID != "0"
 	var owner *Identity
 	home := ""
 	u, err := user.LookupId(strconv.Itoa(uid))

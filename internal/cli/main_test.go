@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
 )
 
@@ -26,7 +27,37 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envMain) == "1" {
 		os.Exit(NewApp().Run(os.Args[1:]))
 	}
-	sandboxtest.Main(m)
+	// Progress written by commands a test runs (list, lesson) goes to a
+	// directory of this run's own, never the real home's; a test that
+	// needs its own sets XDG_STATE_HOME again.
+	// A sandbox child (the test binary again) inherits its parent's.
+	if os.Getenv(envState) != "" {
+		os.Exit(runMain(m))
+	}
+	state, err := os.MkdirTemp("", "netlab-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	os.Setenv(envState, state)
+	os.Setenv("XDG_STATE_HOME", state)
+	code := runMain(m)
+	os.RemoveAll(state)
+	os.Exit(code)
+}
+
+// envState names the test run's own progress directory.
+const envState = "NETLAB_CLI_TEST_STATE"
+
+// runMain is sandboxtest.Main without its exit, so that TestMain can
+// clean up; a sandbox child exits inside it, and its state directory is
+// its parent's (inherited through XDG_STATE_HOME).
+func runMain(m *testing.M) int {
+	if err := sandbox.Init(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	return m.Run()
 }
 
 func netlab(args ...string) *exec.Cmd {
