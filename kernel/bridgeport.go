@@ -37,23 +37,7 @@ func (p bridgePort) fill(l *Link) {
 // done here on a socket opened inside ns (through InNS, the one sanctioned
 // way to enter a namespace).
 func (l *Linux) bridgePortStates(e *nsEntry) (map[int]bridgePort, error) {
-	var sock *nl.NetlinkSocket
-	err := InNS(l.root, e.ns, func() error {
-		var serr error
-		sock, serr = nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
-		return serr
-	})
-	if err != nil {
-		return nil, fmt.Errorf("bridge port states: %w", err)
-	}
-	defer sock.Close()
-	tv := unix.NsecToTimeval(netlinkTimeout.Nanoseconds())
-	_ = sock.SetSendTimeout(&tv)
-	_ = sock.SetReceiveTimeout(&tv)
-	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-	req.AddData(nl.NewIfInfomsg(unix.AF_BRIDGE))
-	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: sock}}
-	msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
+	msgs, err := l.linkDump(e, unix.AF_BRIDGE)
 	if err != nil {
 		return nil, fmt.Errorf("bridge port states: %w", err)
 	}
@@ -124,23 +108,7 @@ func (l *Linux) fillBridgeSettings(e *nsEntry, links []Link) {
 	if !has {
 		return
 	}
-	var sock *nl.NetlinkSocket
-	err := InNS(l.root, e.ns, func() error {
-		var serr error
-		sock, serr = nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
-		return serr
-	})
-	if err != nil {
-		return
-	}
-	defer sock.Close()
-	tv := unix.NsecToTimeval(netlinkTimeout.Nanoseconds())
-	_ = sock.SetSendTimeout(&tv)
-	_ = sock.SetReceiveTimeout(&tv)
-	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-	req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
-	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: sock}}
-	msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
+	msgs, err := l.linkDump(e, unix.AF_UNSPEC)
 	if err != nil {
 		return
 	}
@@ -194,3 +162,27 @@ func (l *Linux) fillBridgeSettings(e *nsEntry, links []Link) {
 }
 
 var native = nl.NativeEndian()
+
+// linkDump is a raw RTM_GETLINK dump of family in e's namespace, for the
+// attributes vishvananda/netlink does not parse. The socket is opened
+// inside the namespace (through InNS, the one sanctioned way in) and
+// bounded by netlinkTimeout like every other read.
+func (l *Linux) linkDump(e *nsEntry, family int) ([][]byte, error) {
+	var sock *nl.NetlinkSocket
+	err := InNS(l.root, e.ns, func() error {
+		var serr error
+		sock, serr = nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
+		return serr
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer sock.Close()
+	tv := unix.NsecToTimeval(netlinkTimeout.Nanoseconds())
+	_ = sock.SetSendTimeout(&tv)
+	_ = sock.SetReceiveTimeout(&tv)
+	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
+	req.AddData(nl.NewIfInfomsg(family))
+	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: sock}}
+	return req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
+}
