@@ -188,19 +188,11 @@ func (a *App) solveCommand() *cobra.Command {
 					return err
 				}
 			}
-			lab, closeFn, err := a.lab()
+			lab, release, err := a.lockedLab(cmd.Context(), true)
 			if err != nil {
 				return err
 			}
-			defer closeFn()
-			unlock, err := runner.LockLab(cmd.Context(), lab)
-			if err != nil {
-				return &exitError{code: ExitFail, msg: err.Error()}
-			}
-			defer unlock()
-			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
-				return &exitError{code: ExitFail, msg: err.Error()}
-			}
+			defer release()
 			// The commands' output quotes the kernel (names, rules).
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
@@ -220,17 +212,36 @@ func (a *App) solveCommand() *cobra.Command {
 	return cmd
 }
 
+// lockedLab opens the lab for a command that changes it (solve, setup,
+// reset): under the lab's lock, so that two netlabs never change one lab
+// at once, and, with record, after recording what exists before any
+// change (reset never removes that). release unlocks and closes.
+func (a *App) lockedLab(ctx context.Context, record bool) (runner.Lab, func(), error) {
+	lab, closeFn, err := a.lab()
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err := runner.LockLab(ctx, lab)
+	if err != nil {
+		closeFn()
+		return nil, nil, &exitError{code: ExitFail, msg: err.Error()}
+	}
+	release := func() { unlock(); closeFn() }
+	if record {
+		if err := runner.RecordBefore(ctx, lab, a.Lessons); err != nil {
+			release()
+			return nil, nil, &exitError{code: ExitFail, msg: err.Error()}
+		}
+	}
+	return lab, release, nil
+}
+
 // recordHost records, before a --host lesson changes anything, what
 // lesson-named objects and rules the host already has (reset keeps them).
 func (a *App) recordHost(ctx context.Context) {
-	lab, closeFn, err := a.lab()
+	_, release, err := a.lockedLab(ctx, true)
 	if err == nil {
-		defer closeFn()
-		var unlock func()
-		if unlock, err = runner.LockLab(ctx, lab); err == nil {
-			err = runner.RecordBefore(ctx, lab, a.Lessons)
-			unlock()
-		}
+		release()
 	}
 	if err != nil {
 		fmt.Fprintf(a.Stderr, "netlab: warning: could not record the host's state before the lesson (%v); reset still leaves what is not a lesson's\n", err)
@@ -256,16 +267,11 @@ func (a *App) resetCommand() *cobra.Command {
 			default:
 				return a.usage("err-reset-usage", nil)
 			}
-			lab, closeFn, err := a.lab()
+			lab, release, err := a.lockedLab(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
-			defer closeFn()
-			unlock, err := runner.LockLab(cmd.Context(), lab)
-			if err != nil {
-				return &exitError{code: ExitFail, msg: err.Error()}
-			}
-			defer unlock()
+			defer release()
 			// What reset names (namespaces, links, rule texts) comes
 			// from the kernel.
 			out := &termsafe.Writer{W: a.Stdout}
@@ -295,19 +301,11 @@ func (a *App) setupCommand() *cobra.Command {
 			if cmd.Flags().Changed("seed") && !l.Troubleshoot() {
 				return a.usage("err-seed-none", i18n.Data{"ID": l.ID, "Slug": l.Slug})
 			}
-			lab, closeFn, err := a.lab()
+			lab, release, err := a.lockedLab(cmd.Context(), true)
 			if err != nil {
 				return err
 			}
-			defer closeFn()
-			unlock, err := runner.LockLab(cmd.Context(), lab)
-			if err != nil {
-				return &exitError{code: ExitFail, msg: err.Error()}
-			}
-			defer unlock()
-			if err := runner.RecordBefore(cmd.Context(), lab, a.Lessons); err != nil {
-				return &exitError{code: ExitFail, msg: err.Error()}
-			}
+			defer release()
 			s := &runner.Solver{Grader: a.grader(lab), Shell: a.Shell, Out: a.Stdout, Lessons: a.Lessons}
 			if l.Troubleshoot() {
 				// Without --seed a random one, printed for the instructor.
