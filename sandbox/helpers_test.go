@@ -186,5 +186,7 @@ func lessonEnv(home string) []string {
 		}
 		env = append(env, e)
 	}
-	return append(env, "HOME="+home, "SHELL=/bin/bash", "TERM=dumb", "PROMPT_COMMAND=")
+	// Progress goes below the test's home too: root's progress lives below
+	// the passwd database's home (/root), not $HOME, unless XDG says where.
+	return append(env, "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"), "SHELL=/bin/bash", "TERM=dumb", "PROMPT_COMMAND=")
 }
