@@ -213,6 +213,22 @@ func ruleWhere(m movedRule) string {
 	return fmt.Sprintf("%s, chain %s of table %s %s", nsName(m.ns), m.rule.Chain, m.rule.Family, m.rule.Table)
 }
 
+// ruleWhereV is ruleWhere as a template value.
+func ruleWhereV(m movedRule) Msg {
+	if m.rule.Family == "ip" && (m.rule.Table == "filter" || m.rule.Table == "nat") {
+		return Msg{ID: "why-nat-rule-where", Data: D{"NS": nsV(m.ns), "Chain": m.rule.Chain, "Table": m.rule.Table}}
+	}
+	return Msg{ID: "why-nat-rule-where-family", Data: D{"NS": nsV(m.ns), "Chain": m.rule.Chain, "Family": m.rule.Family, "Table": m.rule.Table}}
+}
+
+// packetsV is plural(n, "packet") as a template value.
+func packetsV(n int) Msg {
+	if n == 1 {
+		return Msg{ID: "why-nat-one-packet"}
+	}
+	return Msg{ID: "why-nat-packets", Data: D{"N": n}}
+}
+
 func sysctlIn(ns, kv string) string {
 	if ns == kernel.Root {
 		return "sysctl -w " + kv
@@ -245,7 +261,8 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	for _, m := range moved(before, after) {
 		if isDrop(m.rule) && couldMatch(m.rule, pr) {
 			return fail(Failf("the rule `%s` in %s dropped %s of this probe",
-				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule"))
+				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule").
+				Say("why-nat-dropped-by-rule", D{"Rule": showRule(m.rule), "Where": ruleWhereV(m), "Packets": packetsV(int(m.delta))}))
 		}
 	}
 	// 1b. A bridge port option kept the frames from their port.
@@ -254,11 +271,12 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 	}
 	// 2. The Docker case: bridged frames go through iptables.
 	for _, b := range p.bridges {
-		if how, ok := bridgeNFCallsIPTables(ctx, v, b.ns, b.link); ok {
+		if how, howV, ok := bridgeNFCallsIPTables(ctx, v, b.ns, b.link); ok {
 			if c, ok := forwardDrops(after[b.ns]); ok {
 				return fail(Failf("%s, so frames crossing %s go through iptables' FORWARD chain of %s, whose policy is DROP (chain %s of table %s %s); nothing accepts them (this is what Docker sets up)",
 					how, b.link, nsName(b.ns), c.Name, c.Family, c.Table).
-					WithFix(iptIn(b.ns, fmt.Sprintf("-A FORWARD -i %s -o %s -j ACCEPT", b.link, b.link))).WithMistake("br-netfilter-drop"))
+					WithFix(iptIn(b.ns, fmt.Sprintf("-A FORWARD -i %s -o %s -j ACCEPT", b.link, b.link))).WithMistake("br-netfilter-drop").
+					Say("why-nat-br-forward-drop", D{"How": howV, "Bridge": b.link, "NS": nsV(b.ns), "Chain": c.Name, "Family": c.Family, "Table": c.Table}))
 			}
 		}
 	}
@@ -284,13 +302,15 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 			}
 			return fail(Failf("the DNAT rule in %s rewrote the connection to %s, but the FORWARD policy there is DROP (chain %s of table %s %s) and no rule accepts the rewritten packets",
 				nsName(r), to, c.Name, c.Family, c.Table).
-				WithFix(iptIn(r, fmt.Sprintf("-A FORWARD -d %s -p tcp%s -j ACCEPT", pr.natDst, port))).WithMistake("dnat-no-forward"))
+				WithFix(iptIn(r, fmt.Sprintf("-A FORWARD -d %s -p tcp%s -j ACCEPT", pr.natDst, port))).WithMistake("dnat-no-forward").
+				Say("why-nat-dnat-no-forward", D{"NS": nsV(r), "To": to, "Chain": c.Name, "Family": c.Family, "Table": c.Table}))
 		}
 		if pr.natDst != nil {
 			continue // never rewritten: the DNAT explanation comes below
 		}
 		return fail(Failf("%s must forward this probe, but its FORWARD policy is DROP (chain %s of table %s %s) and no rule accepts the packets",
-			nsName(r), c.Name, c.Family, c.Table).WithMistake("forward-drop"))
+			nsName(r), c.Name, c.Family, c.Table).WithMistake("forward-drop").
+			Say("why-nat-forward-drop", D{"NS": nsV(r), "Chain": c.Name, "Family": c.Family, "Table": c.Table}))
 	}
 	// 4. A base chain with policy DROP at either end (nft-made firewalls
 	// often start that way) and nothing accepting the probe.
@@ -337,7 +357,8 @@ func natMissing(ctx context.Context, v *labView, p pathInfo, after nfSnap) *Resu
 		if len(masq) == 0 {
 			return fail(Failf("%s has no route back to %s, and nothing in %s rewrites the source of packets leaving by %s: there is no MASQUERADE (or SNAT) rule",
 				nsName(p.holder.ns), p.src, nsName(r), out).
-				WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masquerade-missing"))
+				WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masquerade-missing").
+				Say("why-nat-masquerade-missing", D{"Holder": nsV(p.holder.ns), "Src": p.src, "NS": nsV(r), "Out": out}))
 		}
 		for _, m := range masq {
 			w := strings.Fields(m.Text)
@@ -345,13 +366,15 @@ func natMissing(ctx context.Context, v *labView, p pathInfo, after nfSnap) *Resu
 				if o = strings.Trim(o, `"`); o != out && !strings.HasPrefix(o, "!") {
 					return fail(Failf("the MASQUERADE rule `%s` in %s only matches packets leaving by %s, but packets to %s leave by %s; %s has no route back to %s",
 						showRule(m), nsName(r), o, p.dst, out, nsName(p.holder.ns), p.src).
-						WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masq-wrong-if"))
+						WithFix(iptIn(r, fmt.Sprintf("-t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", srcNet(ctx, v, p), out))).WithMistake("masq-wrong-if").
+						Say("why-nat-masq-wrong-if", D{"Rule": showRule(m), "NS": nsV(r), "If": o, "Dst": p.dst, "Out": out, "Holder": nsV(p.holder.ns), "Src": p.src}))
 				}
 			}
 			for _, s := range valuesAfter(w, "ip saddr", "-s") {
 				if !strings.HasPrefix(s, "!") && !prefixContains(s, p.src) {
 					return fail(Failf("the MASQUERADE rule `%s` in %s does not match the source %s, so it is not rewritten and %s has no route back",
-						showRule(m), nsName(r), p.src, nsName(p.holder.ns)).WithMistake("masq-wrong-src"))
+						showRule(m), nsName(r), p.src, nsName(p.holder.ns)).WithMistake("masq-wrong-src").
+						Say("why-nat-masq-wrong-src", D{"Rule": showRule(m), "NS": nsV(r), "Src": p.src, "Holder": nsV(p.holder.ns)}))
 				}
 			}
 		}
@@ -398,14 +421,17 @@ func notDropped(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result
 		}
 		if m.ns != target {
 			return fail(Failf("the DROP rule `%s` is in %s, not in %s, which receives and answers the echo requests: each namespace has its own firewall, and %s's rules do not filter what %s receives",
-				showRule(m.rule), ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithFix(deleteRule(m.ns, m.rule)).WithMistake("rule-wrong-ns"))
+				showRule(m.rule), ruleWhere(m), nsName(target), nsName(m.ns), nsName(target)).WithFix(deleteRule(m.ns, m.rule)).WithMistake("rule-wrong-ns").
+				Say("why-nat-drop-wrong-ns", D{"Rule": showRule(m.rule), "Where": ruleWhereV(m), "Target": nsV(target), "NS": nsV(m.ns)}))
 		}
 		if m.hook != "" && m.hook != "input" && m.hook != "prerouting" {
 			return fail(Failf("the DROP rule `%s` is in %s (the %s hook), but packets for %s itself pass INPUT, not %s: the rule never sees them",
-				showRule(m.rule), ruleWhere(m), m.hook, nsName(target), strings.ToUpper(m.hook)).WithMistake("rule-wrong-chain"))
+				showRule(m.rule), ruleWhere(m), m.hook, nsName(target), strings.ToUpper(m.hook)).WithMistake("rule-wrong-chain").
+				Say("why-nat-drop-wrong-chain", D{"Rule": showRule(m.rule), "Where": ruleWhereV(m), "Hook": m.hook, "Target": nsV(target), "Chain": strings.ToUpper(m.hook)}))
 		}
 		return fail(Failf("the DROP rule `%s` in %s never matched the echo requests from %s (they are ICMP from %s to %s): check its source, destination and protocol",
-			showRule(m.rule), ruleWhere(m), nsName(p.from), pr.src, pr.dst).WithMistake("rule-no-match"))
+			showRule(m.rule), ruleWhere(m), nsName(p.from), pr.src, pr.dst).WithMistake("rule-no-match").
+			Say("why-nat-drop-no-match", D{"Rule": showRule(m.rule), "Where": ruleWhereV(m), "From": nsV(p.from), "Src": pr.src, "Dst": pr.dst}))
 	}
 	return nil
 }
@@ -415,9 +441,11 @@ func notDropped(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Result
 func dnatMissing(p pathInfo, pr probeDesc, after nfSnap) *Result {
 	ns := p.holder.ns
 	var dnats []string
+	var dnatsV List
 	for _, m := range allRules(nfSnap{ns: after[ns]}) {
 		if m.rule.Verdict == "dnat" {
 			dnats = append(dnats, "`"+showRule(m.rule)+"`")
+			dnatsV = append(dnatsV, "`"+showRule(m.rule)+"`")
 		}
 	}
 	to := pr.natDst.String()
@@ -428,10 +456,12 @@ func dnatMissing(p pathInfo, pr probeDesc, after nfSnap) *Result {
 		return fail(Failf("%s:%d is an address of %s, and nothing there rewrites (DNAT) the connection to %s: there is no DNAT rule in %s",
 			pr.dst, pr.dport, nsName(ns), to, nsName(ns)).
 			WithFix(iptIn(ns, fmt.Sprintf("-t nat -A PREROUTING -d %s -p tcp --dport %d -j DNAT --to-destination %s", pr.dst, pr.dport, to))).
-			WithMistake("dnat-missing"))
+			WithMistake("dnat-missing").
+			Say("why-nat-dnat-missing", D{"Addr": fmt.Sprintf("%s:%d", pr.dst, pr.dport), "NS": nsV(ns), "To": to}))
 	}
 	return fail(Failf("the connection to %s:%d was not rewritten to %s: the DNAT rules in %s (%s) do not match it or point elsewhere",
-		pr.dst, pr.dport, to, nsName(ns), strings.Join(dnats, ", ")).WithMistake("dnat-wrong"))
+		pr.dst, pr.dport, to, nsName(ns), strings.Join(dnats, ", ")).WithMistake("dnat-wrong").
+		Say("why-nat-dnat-wrong", D{"Addr": fmt.Sprintf("%s:%d", pr.dst, pr.dport), "To": to, "NS": nsV(ns), "Rules": dnatsV}))
 }
 
 // policyDrops finds an input chain of the destination, or an output chain
@@ -466,15 +496,16 @@ func policyDrops(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Resul
 
 // bridgeNFCallsIPTables reports whether frames bridged by br (in ns) pass
 // iptables: the namespace's net.bridge.bridge-nf-call-iptables (br_netfilter,
-// every Docker host) or the bridge's own nf_call_iptables option.
-func bridgeNFCallsIPTables(ctx context.Context, v *labView, ns, br string) (string, bool) {
+// every Docker host) or the bridge's own nf_call_iptables option. It says
+// which, in words and as a catalogue message.
+func bridgeNFCallsIPTables(ctx context.Context, v *labView, ns, br string) (string, Msg, bool) {
 	if l, ok := v.link(ctx, ns, br); ok && l.BridgeNFCallIPTables {
-		return fmt.Sprintf("%s's own option nf_call_iptables is 1", br), true
+		return fmt.Sprintf("%s's own option nf_call_iptables is 1", br), Msg{ID: "why-nat-br-nf-call-option", Data: D{"Bridge": br}}, true
 	}
 	if val, err := v.k.Sysctl(ctx, ns, "net.bridge.bridge-nf-call-iptables"); err == nil && val == "1" {
-		return "net.bridge.bridge-nf-call-iptables is 1 (br_netfilter is loaded, as on every Docker host)", true
+		return "net.bridge.bridge-nf-call-iptables is 1 (br_netfilter is loaded, as on every Docker host)", Msg{ID: "why-nat-br-nf-call-sysctl"}, true
 	}
-	return "", false
+	return "", Msg{}, false
 }
 
 // masqueradeBridged explains echo requests that a correct DROP rule did
@@ -492,7 +523,7 @@ func masqueradeBridged(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) 
 		movedNAT[kernel.RuleKey(m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)] = true
 	}
 	for _, b := range p.bridges {
-		how, ok := bridgeNFCallsIPTables(ctx, p.view, b.ns, b.link)
+		how, howV, ok := bridgeNFCallsIPTables(ctx, p.view, b.ns, b.link)
 		if !ok {
 			continue
 		}
@@ -521,16 +552,22 @@ func masqueradeBridged(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) 
 				continue
 			}
 			as := "the bridge's own address"
+			var asV any = Msg{ID: "why-nat-bridge-own-addr"}
 			if a := p.view.v4On(ctx, b.ns, b.link); len(a) > 0 {
 				as = strings.SplitN(a[0], "/", 2)[0]
+				asV = as
 			}
 			counted := ""
+			var countedV any = ""
 			if movedNAT[kernel.RuleKey(m.rule.Family, m.rule.Table, m.rule.Chain, m.rule.Handle)] {
 				counted = " (its counter moved during this probe)"
+				countedV = Msg{ID: "why-nat-counter-moved"}
 			}
 			return fail(Failf("%s, so frames bridged between the ports of %s pass the nat table of %s, and the %s rule `%s` (%s) rewrote the echo requests from %s to come from %s%s: they arrived in %s from %s, not from %s, so a DROP rule for %s never sees them. That rule belongs on the interface towards the internet, not on the bridge",
 				how, b.link, nsName(b.ns), strings.ToUpper(m.rule.Verdict), showRule(m.rule), ruleWhere(m), pr.src, as, counted, nsName(p.holder.ns), as, pr.src, pr.src).
-				WithFix(deleteRule(m.ns, m.rule)).WithMistake("masquerade-bridged"))
+				WithFix(deleteRule(m.ns, m.rule)).WithMistake("masquerade-bridged").
+				Say("why-nat-masquerade-bridged", D{"How": howV, "Bridge": b.link, "NS": nsV(b.ns), "Verdict": strings.ToUpper(m.rule.Verdict),
+					"Rule": showRule(m.rule), "Where": ruleWhereV(m), "Src": pr.src, "As": asV, "Counted": countedV, "Holder": nsV(p.holder.ns)}))
 		}
 	}
 	return nil

@@ -114,6 +114,31 @@ func (c nfRuleCheck) want() string {
 	return d
 }
 
+// wantData is the data of want as a catalogue message (why-nat-want): its
+// verdict and the list of what it matches, as Describe says them.
+func (c nfRuleCheck) wantData() D {
+	parts := List{}
+	if c.proto != "" {
+		parts = append(parts, c.proto)
+	}
+	if c.src != nil {
+		parts = append(parts, Msg{ID: "why-nat-want-from", Data: D{"IP": c.src.String()}})
+	}
+	if c.inIf != "" {
+		parts = append(parts, Msg{ID: "why-nat-want-in", Data: D{"Link": c.inIf}})
+	}
+	if c.outIf != "" {
+		parts = append(parts, Msg{ID: "why-nat-want-out", Data: D{"Link": c.outIf}})
+	}
+	if c.dport != 0 {
+		parts = append(parts, Msg{ID: "why-nat-want-dport", Data: D{"Port": c.dport}})
+	}
+	if c.to != "" {
+		parts = append(parts, Msg{ID: "why-nat-want-to", Data: D{"To": c.to}})
+	}
+	return D{"Verdict": strings.ToUpper(c.verdict), "Parts": parts}
+}
+
 // fieldsAfter returns the words that follow key in text ("ip saddr" -> X).
 func valuesAfter(words []string, keys ...string) []string {
 	var out []string
@@ -248,7 +273,8 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 	for _, r := range append(append([]kernel.NFRule(nil), rs.Rules...), rs.Legacy...) {
 		if c.verdictOK(r) {
 			return Failf("%s has a %s rule, `%s`, but it matches other packets than the lesson wants (%s)",
-				nsName(c.ns), strings.ToUpper(c.verdict), showRule(r), c.want()).WithMistake("rule-mismatch")
+				nsName(c.ns), strings.ToUpper(c.verdict), showRule(r), c.want()).WithMistake("rule-mismatch").
+				Say("why-nat-rule-mismatch", D{"NS": nsV(c.ns), "Verdict": strings.ToUpper(c.verdict), "Rule": showRule(r), "Want": Msg{ID: "why-nat-want", Data: c.wantData()}})
 		}
 	}
 	if other, text, ok := c.elsewhere(ctx, env); ok {
@@ -257,14 +283,17 @@ func (c nfRuleCheck) Run(ctx context.Context, env Env) Result {
 			Say("why-rule-wrong-ns", D{"NS": nsV(c.ns), "Verdict": strings.ToUpper(c.verdict), "Other": nsV(other), "Rule": text})
 	}
 	n := len(rs.Rules) + len(rs.Legacy)
-	have := "its ruleset is empty"
+	have, haveV := "its ruleset is empty", Msg{ID: "why-nat-ruleset-empty"}
 	switch {
 	case n == 1:
-		have = "its only rule is another"
+		have, haveV = "its only rule is another", Msg{ID: "why-nat-only-other-rule"}
 	case n > 1:
-		have = fmt.Sprintf("none of its %d rules is one", n)
+		have, haveV = fmt.Sprintf("none of its %d rules is one", n), Msg{ID: "why-nat-no-rule-is-one", Data: D{"N": n}}
 	}
-	return Failf("%s has no %s: %s", nsName(c.ns), strings.TrimPrefix(c.want(), "a "), have).WithMistake("rule-missing")
+	missing := c.wantData()
+	missing["NS"], missing["Have"] = nsV(c.ns), haveV
+	return Failf("%s has no %s: %s", nsName(c.ns), strings.TrimPrefix(c.want(), "a "), have).WithMistake("rule-missing").
+		Say("why-nat-rule-missing", missing)
 }
 
 // elsewhere looks for the rule in the lab's other namespaces: the classic

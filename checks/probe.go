@@ -188,7 +188,8 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 				return *r
 			}
 		}
-		return Failf("%s still gets replies from %s: nothing drops the echo requests", nsName(c.from), c.to).WithMistake("not-dropped")
+		return Failf("%s still gets replies from %s: nothing drops the echo requests", nsName(c.from), c.to).WithMistake("not-dropped").
+			Say("why-nat-not-dropped", D{"From": nsV(c.from), "To": c.to})
 	}
 	if res.Err != nil {
 		return Failf("a ping from %s to %s could not be sent: %v", nsName(c.from), c.to, res.Err).WithMistake("send-refused")
@@ -384,12 +385,16 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 		if r != nil {
 			r.Why = fmt.Sprintf("a TCP connection from %s to %s did not reach netlab's probe server in %s: %s", nsName(c.from), hostPort(c.to), nsName(c.server), r.Why)
 			r.Message = r.Why
+			if len(r.WhyMsg) > 0 {
+				r.WhyMsg = append([]Msg{{ID: "why-nat-tcp-not-reached", Data: D{"From": nsV(c.from), "To": hostPort(c.to), "Server": nsV(c.server)}}, {ID: "why-colon"}}, r.WhyMsg...)
+			}
 			return *r
 		}
 		return Failf("a TCP connection from %s to %s did not reach netlab's probe server in %s: %v", nsName(c.from), hostPort(c.to), nsName(c.server), res.Err).WithMistake("tcp-failed")
 	}
 	if c.src != nil && !c.src.Equal(res.SeenFrom) {
-		return Failf("the connection arrived from %s, not from %s: its source address was not rewritten (no masquerade/SNAT on the way)", res.SeenFrom, c.src).WithMistake("no-snat")
+		return Failf("the connection arrived from %s, not from %s: its source address was not rewritten (no masquerade/SNAT on the way)", res.SeenFrom, c.src).WithMistake("no-snat").
+			Say("why-nat-no-snat", D{"Seen": res.SeenFrom, "Src": c.src})
 	}
 	return Passf("%s reached %s (seen from %s)", nsName(c.from), hostPort(c.to), res.SeenFrom)
 }

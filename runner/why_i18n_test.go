@@ -17,27 +17,6 @@ import (
 // entry here is said in Chinese (remove it), and when an entry not here
 // is not (convert its why, see checks.Result.Say).
 var unconvertedWhys = map[string]bool{
-	// lesson bridge
-	"br-netfilter-drop":     true,
-	"bridge-nf-call-option": true,
-	// lesson iptables
-	"drop-wrong-ns":           true,
-	"drop-wrong-chain":        true,
-	"drop-too-broad":          true,
-	"masquerade-missing":      true,
-	"masq-wrong-if":           true,
-	"forward-policy-drop":     true,
-	"dnat-no-forward":         true,
-	"dnat-missing":            true,
-	"drop-wrong-source":       true,
-	"drop-written-as-accept":  true,
-	"accept-still-answers":    true,
-	"masquerade-rule-missing": true,
-	"masquerade-on-bridge":    true,
-	"routed-back-without-nat": true,
-	"dnat-to-wrong-host":      true,
-	"dnat-in-ns1":             true,
-	"masquerade-bridged":      true,
 	// lesson router
 	"router-forwarding-off":     true,
 	"forward-wrong-ns":          true,
