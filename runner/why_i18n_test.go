@@ -20,7 +20,6 @@ var unconvertedWhys = map[string]bool{
 	// lesson router
 	"router-forwarding-off":     true,
 	"forward-wrong-ns":          true,
-	"router-forward-drop":       true,
 	"router-no-route-back":      true,
 	"router-wrong-gateway":      true,
 	"router-dev-forwarding-off": true,
