@@ -35,6 +35,11 @@ var Addr6Kind = Define(Spec[addr6Params]{
 			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
 		{Name: "tentative", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
 			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
+		{Name: "tentative without carrier", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns1"].Addrs6[0].Tentative = true
+				f.NSs["ns1"].Links[1].LowerUp, f.NSs["ns1"].Links[1].OperState = false, "lowerlayerdown"
+			}, Mistake: "addr-tentative"},
 		{Name: "dadfailed", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
 			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
 		{Name: "a neighbour's address, refused by DAD", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},

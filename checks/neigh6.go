@@ -36,6 +36,11 @@ var Neigh6Kind = Define(Spec[neigh6Params]{
 			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].MAC = kerneltest.MAC("02:00:00:00:00:99") }, Mistake: "neigh-wrong-mac"},
 		{Name: "unanswered", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
 			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].State = "incomplete" }, Mistake: "nd-failed"},
+		{Name: "no entry for an address nobody has", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Neigh6 = nil
+				f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
+			}, Mistake: "neigh-missing"},
 	},
 })
 

@@ -165,7 +165,7 @@ func vnis(vxs []kernel.VXLAN) string {
 func vnisV(vxs []kernel.VXLAN) List {
 	out := make(List, len(vxs))
 	for i, x := range vxs {
-		out[i] = fmt.Sprintf("VNI %d (%s)", x.VNI, x.Name)
+		out[i] = Msg{ID: "why-vxlan-vni-of", Data: D{"VNI": x.VNI, "Name": x.Name}}
 	}
 	return out
 }

@@ -73,6 +73,19 @@ var Ping6Kind = Define(Spec[ping6Params]{
 				f.NSs["ns0"].Addrs6 = f.NSs["ns0"].Addrs6[1:] // only the link-local one
 				f.NSs["ns0"].Routes6 = nil
 			}, Mistake: "no-default-route"},
+		{Name: "to itself", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
+			}, Mistake: "ping-self"},
+		{Name: "its own link down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].AdminUp = false }, Mistake: "link-down"},
+		{Name: "link-local without a reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
+			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+		{Name: "link-local through a link that is down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fe80::7", Dev: "veth0"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Links[1].AdminUp = false
+				f.NSs["ns0"].Addrs6, f.NSs["ns0"].Routes6 = nil, nil // the kernel drops its routes with the link
+			}, Mistake: "link-down"},
 	},
 })
 

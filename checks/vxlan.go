@@ -63,6 +63,12 @@ var VXLANKind = Define(Spec[vxlanParams]{
 		}, Mistake: "vxlan-no-remote"},
 		{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
 		{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
+		{Name: "another underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "eth1" }, Mistake: "vxlan-wrong-dev"},
+		{Name: "another local address", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = net.ParseIP("192.168.100.5") }, Mistake: "vxlan-wrong-local"},
+		{Name: "fdb entries to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+			f.NSs["host1"].VXLANs[0].Remote = nil
+			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.9")}}}
+		}, Mistake: "vxlan-remote-wrong"},
 	},
 })
 
