@@ -35,6 +35,11 @@ var Addr6Kind = Define(Spec[addr6Params]{
 			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
 		{Name: "tentative", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
 			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
+		{Name: "tentative without carrier", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns1"].Addrs6[0].Tentative = true
+				f.NSs["ns1"].Links[1].LowerUp, f.NSs["ns1"].Links[1].OperState = false, "lowerlayerdown"
+			}, Mistake: "addr-tentative"},
 		{Name: "dadfailed", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
 			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
 		{Name: "a neighbour's address, refused by DAD", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
@@ -113,7 +118,8 @@ func (c addr6Check) Run(ctx context.Context, env Env) Result {
 			return Failf("%s has %s, but the lesson wants /%d: IPv6 subnets on a link are /64, and with another length the kernel does not treat the other hosts as on-link",
 				inNS(c.link, c.ns), a.Prefix, c.want.Bits()).
 				WithFix(fmt.Sprintf("%s && %s", ipCmd(c.ns, "addr del "+a.Prefix.String()+" dev "+c.link), ipCmd(c.ns, "addr add "+c.want.String()+" dev "+c.link))).
-				WithMistake("wrong-prefix")
+				WithMistake("wrong-prefix").
+				Say("why-addr6-wrong-prefix", D{"Link": inNSV(c.link, c.ns), "Prefix": a.Prefix, "Want": c.want.Bits()})
 		}
 		return Passf("%s has %s", inNS(c.link, c.ns), a.Prefix)
 	}
@@ -121,16 +127,20 @@ func (c addr6Check) Run(ctx context.Context, env Env) Result {
 	if v, err := env.K.Sysctl(ctx, c.ns, disable); err == nil && v == "1" {
 		return Failf("%s has no IPv6 address at all: IPv6 is disabled on it (%s = 1), and the kernel removed its addresses (Docker hosts often ship with this)",
 			inNS(c.link, c.ns), disable).
-			WithFix(sysctlIn(c.ns, disable+"=0") + " && " + ipCmd(c.ns, "addr add "+c.want.String()+" dev "+c.link)).WithMistake("ipv6-disabled")
+			WithFix(sysctlIn(c.ns, disable+"=0")+" && "+ipCmd(c.ns, "addr add "+c.want.String()+" dev "+c.link)).WithMistake("ipv6-disabled").
+			Say("why-ipv6-disabled", D{"Link": inNSV(c.link, c.ns), "Key": disable})
 	}
 	if c.any && c.want.Addr().IsLinkLocalUnicast() {
 		return Failf("%s has no link-local (fe80::/64) address: the kernel makes one when the link comes up, unless its addr_gen_mode is none", inNS(c.link, c.ns)).
-			WithFix(ipCmd(c.ns, "link set "+c.link+" down") + " && " + ipCmd(c.ns, "link set "+c.link+" up")).WithMistake("no-link-local")
+			WithFix(ipCmd(c.ns, "link set "+c.link+" down")+" && "+ipCmd(c.ns, "link set "+c.link+" up")).WithMistake("no-link-local").
+			Say("why-no-link-local", D{"Link": inNSV(c.link, c.ns)})
 	}
-	r := Failf("%s does not have %s", inNS(c.link, c.ns), c.want).WithFix(ipCmd(c.ns, "addr add "+c.want.String()+" dev "+c.link)).WithMistake("addr-missing")
+	r := Failf("%s does not have %s", inNS(c.link, c.ns), c.want).WithFix(ipCmd(c.ns, "addr add "+c.want.String()+" dev "+c.link)).WithMistake("addr-missing").
+		Say("why-addr-missing", D{"Link": inNSV(c.link, c.ns), "CIDR": c.want})
 	if len(onLink) > 0 {
 		r.Why += " (it has " + strings.Join(onLink, ", ") + ")"
 		r.Message = r.Why
+		r = r.Say("why-addr-has", D{"Addrs": strings.Join(onLink, ", ")})
 	}
 	for _, a := range addrs {
 		if a.Link == c.link && a.DADFailed && !a.LinkLocal() {
@@ -138,13 +148,14 @@ func (c addr6Check) Run(ctx context.Context, env Env) Result {
 			d := dadState(ctx, env.K, c.ns, l, a)
 			r.Why += "; " + d.Why
 			r.Message = r.Why
+			r.WhyMsg = append(append(r.WhyMsg, Msg{ID: "why-addr6-dad-also"}), d.WhyMsg...)
 			return r.WithMistake("dad-failed")
 		}
 	}
 	if holder, ok := holder6(ctx, env.K, c.want.Addr()); ok {
 		r.Why += "; " + c.want.Addr().String() + " is on " + holder.String() + " instead"
 		r.Message = r.Why
-		r = r.WithMistake("addr-wrong-end")
+		r = r.WithMistake("addr-wrong-end").Say("why-addr6-elsewhere", D{"IP": c.want.Addr(), "Holder": inNSV(holder.link, holder.ns)})
 	}
 	return r
 }
@@ -156,18 +167,27 @@ func dadState(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link, a 
 	case a.DADFailed:
 		why := fmt.Sprintf("%s on %s is marked dadfailed: duplicate address detection found another host on the link that already has %s, so the kernel will not use it",
 			a.Prefix, inNS(l.Name, ns), a.Prefix.Addr())
+		msgs := []Msg{{ID: "why-dad-failed", Data: D{"Prefix": a.Prefix, "Link": inNSV(l.Name, ns), "IP": a.Prefix.Addr()}}}
 		if h, ok := holder6(ctx, k, a.Prefix.Addr(), place{ns: ns, link: l.Name}); ok {
 			why += " (" + h.String() + " has it)"
+			msgs = append(msgs, Msg{ID: "why-dad-holder", Data: D{"Holder": inNSV(h.link, h.ns)}})
 		}
-		return fail(Failf("%s", why).WithFix(ipCmd(ns, "addr del "+a.Prefix.String()+" dev "+l.Name)).WithMistake("dad-failed"))
+		r := Failf("%s", why).WithFix(ipCmd(ns, "addr del "+a.Prefix.String()+" dev "+l.Name)).WithMistake("dad-failed")
+		r.WhyMsg = msgs
+		return fail(r)
 	case a.Tentative:
 		why := fmt.Sprintf("%s on %s is still tentative: duplicate address detection has not finished, and until it has the kernel neither uses nor answers for it", a.Prefix, inNS(l.Name, ns))
+		msgs := []Msg{{ID: "why-tentative", Data: D{"Prefix": a.Prefix, "Link": inNSV(l.Name, ns)}}}
 		if !l.OperUp() {
 			why += fmt.Sprintf("; DAD waits for carrier, and %s is not operationally up (%s)", l.Name, l.OperState)
+			msgs = append(msgs, Msg{ID: "why-tentative-no-carrier", Data: D{"Link": l.Name, "State": l.OperState}})
 		} else {
 			why += " (it takes about a second after the address is added; `ip -6 addr` shows `tentative` until then)"
+			msgs = append(msgs, Msg{ID: "why-tentative-wait"})
 		}
-		return fail(Failf("%s", why).WithMistake("addr-tentative"))
+		r := Failf("%s", why).WithMistake("addr-tentative")
+		r.WhyMsg = msgs
+		return fail(r)
 	}
 	return nil
 }

@@ -78,12 +78,13 @@ func (c forwardingCheck) Run(ctx context.Context, env Env) Result {
 	if v != "1" {
 		r := Failf("%s is %s in %s: without forwarding %s drops every packet that is not addressed to itself, so it is no router",
 			keyIPForward, v, nsName(c.ns), nsName(c.ns)).
-			WithFix(sysctlIn(c.ns, keyIPForward+"=1")).WithMistake("ip-forward-off")
+			WithFix(sysctlIn(c.ns, keyIPForward+"=1")).WithMistake("ip-forward-off").
+			Say("why-forwarding-off", D{"Key": keyIPForward, "Value": v, "NS": nsV(c.ns)})
 		if c.ns != kernel.Root {
 			if rv, err := env.K.Sysctl(ctx, kernel.Root, keyIPForward); err == nil && rv == "1" {
 				r.Why += fmt.Sprintf("; it is 1 in the lab's root namespace, but every namespace has its own net.* sysctls: `sysctl -w` without `ip netns exec %s` changed the root's", c.ns)
 				r.Message = r.Why
-				r = r.WithMistake("forward-wrong-ns")
+				r = r.WithMistake("forward-wrong-ns").Say("why-forwarding-root-only", D{"NS": c.ns})
 			}
 		}
 		return r
@@ -104,7 +105,8 @@ func (c forwardingCheck) Run(ctx context.Context, env Env) Result {
 	if len(off) > 0 {
 		return Failf("%s is 1 in %s, but forwarding is off on %s (%s = 0): the kernel decides by the interface a packet comes in on, so what arrives there is not forwarded",
 			keyIPForward, nsName(c.ns), strings.Join(off, ", "), keyDevForwarding(off[0])).
-			WithFix(sysctlIn(c.ns, keyDevForwarding(off[0])+"=1")).WithMistake("dev-forwarding-off")
+			WithFix(sysctlIn(c.ns, keyDevForwarding(off[0])+"=1")).WithMistake("dev-forwarding-off").
+			Say("why-dev-forwarding-off", D{"Key": keyIPForward, "NS": nsV(c.ns), "Links": strings.Join(off, ", "), "DevKey": keyDevForwarding(off[0])})
 	}
 	return Passf("%s forwards IPv4 (%s = 1)", nsName(c.ns), keyIPForward)
 }

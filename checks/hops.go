@@ -82,7 +82,8 @@ func (c hopsCheck) Run(ctx context.Context, env Env) Result {
 	}
 	if res.Received == 0 {
 		return Failf("%s sent %d echo requests to %s and got no reply, so there is no TTL to read (make the pings of the step before pass first)",
-			nsName(c.from), res.Sent, c.to).WithMistake("no-reply")
+			nsName(c.from), res.Sent, c.to).WithMistake("no-reply").
+			Say("why-hops-no-reply", D{"NS": nsV(c.from), "Sent": res.Sent, "Dst": c.to})
 	}
 	sent := 64 // the kernel's default
 	if path.found {
@@ -97,5 +98,15 @@ func (c hopsCheck) Run(ctx context.Context, env Env) Result {
 		return Passf("replies from %s reached %s with TTL %d: sent with %d, %s on the way", c.to, nsName(c.from), res.TTL, sent, plural(crossed, "router"))
 	}
 	return Failf("replies from %s reached %s with TTL %d, but were sent with %d: they crossed %s, not %s (routers on the walked path: %d)",
-		c.to, nsName(c.from), res.TTL, sent, plural(crossed, "router"), plural(c.hops, "router"), len(path.routers)).WithMistake("wrong-hops")
+		c.to, nsName(c.from), res.TTL, sent, plural(crossed, "router"), plural(c.hops, "router"), len(path.routers)).WithMistake("wrong-hops").
+		Say("why-hops-wrong", D{"Dst": c.to, "NS": nsV(c.from), "TTL": res.TTL, "Sent": sent,
+			"Crossed": routersV(crossed), "Want": routersV(c.hops), "OnPath": len(path.routers)})
+}
+
+// routersV is plural(n, "router") as a template value.
+func routersV(n int) Msg {
+	if n == 1 {
+		return Msg{ID: "why-routers-one"}
+	}
+	return Msg{ID: "why-routers", Data: D{"N": n}}
 }

@@ -57,8 +57,12 @@ func (c mtuCheck) Run(ctx context.Context, env Env) Result {
 		return Passf("%s has MTU %d", inNS(c.link, c.ns), l.MTU)
 	}
 	why := fmt.Sprintf("%s has MTU %d, more than %d: its full-size packets do not fit what the path can carry", inNS(c.link, c.ns), l.MTU, c.max)
+	msgs := []Msg{{ID: "why-mtu-too-big", Data: D{"Link": inNSV(c.link, c.ns), "MTU": l.MTU, "Max": c.max}}}
 	if tun, ok := tunnelBehind(ctx, newLabView(ctx, env.K), c.ns, l); ok && tun.mtu < l.MTU {
 		why += fmt.Sprintf(" (%s has MTU %d: the tunnel's headers come off the underlay's MTU), and a bridge drops a frame too big for its outgoing port without a word", tun, tun.mtu)
+		msgs = append(msgs, Msg{ID: "why-mtu-tunnel", Data: D{"Tunnel": inNSV(tun.link, tun.ns), "MTU": tun.mtu}})
 	}
-	return Failf("%s", why).WithFix(ipCmd(c.ns, fmt.Sprintf("link set %s mtu %d", c.link, c.max))).WithMistake("mtu-too-big")
+	r := Failf("%s", why).WithFix(ipCmd(c.ns, fmt.Sprintf("link set %s mtu %d", c.link, c.max))).WithMistake("mtu-too-big")
+	r.WhyMsg = msgs
+	return r
 }

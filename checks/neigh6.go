@@ -36,6 +36,11 @@ var Neigh6Kind = Define(Spec[neigh6Params]{
 			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].MAC = kerneltest.MAC("02:00:00:00:00:99") }, Mistake: "neigh-wrong-mac"},
 		{Name: "unanswered", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
 			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].State = "incomplete" }, Mistake: "nd-failed"},
+		{Name: "no entry for an address nobody has", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Neigh6 = nil
+				f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
+			}, Mistake: "neigh-missing"},
 	},
 })
 
@@ -74,18 +79,24 @@ func (c neigh6Check) Run(ctx context.Context, env Env) Result {
 		switch {
 		case n.State == "failed" || n.State == "incomplete":
 			return Failf("%s asked (ICMPv6 neighbour solicitation) who has %s on %s and got no answer (entry %s): the owner's answers (neighbour advertisements, ICMPv6 too) do not come back",
-				nsName(c.ns), c.to, c.link, strings.ToUpper(n.State)).WithMistake("nd-failed")
+				nsName(c.ns), c.to, c.link, strings.ToUpper(n.State)).WithMistake("nd-failed").
+				Say("why-neigh6-no-answer", D{"NS": nsV(c.ns), "IP": c.to, "Link": c.link, "State": strings.ToUpper(n.State)})
 		case want != nil && !bytes.Equal(n.MAC, want):
 			return Failf("%s's neighbour entry for %s on %s says %s, but %s, which has %s, is %s",
-				nsName(c.ns), c.to, c.link, n.MAC, h, c.to, want).WithMistake("neigh-wrong-mac")
+				nsName(c.ns), c.to, c.link, n.MAC, h, c.to, want).WithMistake("neigh-wrong-mac").
+				Say("why-neigh6-wrong-mac", D{"NS": nsV(c.ns), "IP": c.to, "Link": c.link, "MAC": n.MAC, "Holder": inNSV(h.link, h.ns), "Want": want})
 		}
 		return Passf("%s: %s lladdr %s %s on %s", nsName(c.ns), c.to, n.MAC, strings.ToUpper(n.State), c.link)
 	}
 	why := fmt.Sprintf("%s's neighbour table on %s has no entry for %s: nothing has been sent there yet (ping it), or the entry expired", nsName(c.ns), c.link, c.to)
+	msgs := []Msg{{ID: "why-neigh6-missing", Data: D{"NS": nsV(c.ns), "Link": c.link, "IP": c.to}}}
 	if !ok {
 		why += fmt.Sprintf("; no namespace of the lab has %s", c.to)
+		msgs = append(msgs, Msg{ID: "why-neigh6-nobody", Data: D{"IP": c.to}})
 	}
-	return Failf("%s", why).WithFix(inNSExec(c.ns, "ping -c 1 "+c.to.String())).WithMistake("neigh-missing")
+	r := Failf("%s", why).WithFix(inNSExec(c.ns, "ping -c 1 "+c.to.String())).WithMistake("neigh-missing")
+	r.WhyMsg = msgs
+	return r
 }
 
 // inNSExec prefixes a command to run inside ns.

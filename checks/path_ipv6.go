@@ -32,7 +32,8 @@ func walk6(ctx context.Context, k kernel.Kernel, from string, dst netip.Addr, zo
 			return p, fail(FromErr(err, from))
 		}
 		if st != kernel.NSPresent {
-			return p, fail(Failf("namespace %s does not exist, so nothing can be sent from it", from).WithFix("ip netns add " + from).WithMistake("ns-missing"))
+			return p, fail(Failf("namespace %s does not exist, so nothing can be sent from it", from).WithFix("ip netns add "+from).WithMistake("ns-missing").
+				Say("why-path-ns-missing", D{"NS": from}))
 		}
 	}
 	r, err := k.RouteGet6(ctx, from, net.IP(dst.AsSlice()), zone)
@@ -43,7 +44,8 @@ func walk6(ctx context.Context, k kernel.Kernel, from string, dst netip.Addr, zo
 		return p, fail(noRoute6(ctx, k, from, dst, zone))
 	}
 	if r.Type == "local" {
-		return p, fail(Failf("%s is an address of %s itself: a ping to it is answered by its own lo and proves nothing about the link", dst, nsName(from)).WithMistake("ping-self"))
+		return p, fail(Failf("%s is an address of %s itself: a ping to it is answered by its own lo and proves nothing about the link", dst, nsName(from)).WithMistake("ping-self").
+			Say("why-ping6-self", D{"Dst": dst, "NS": nsV(from)}))
 	}
 	p.dev = r.Dev
 	if r.Gw != nil {
@@ -54,7 +56,8 @@ func walk6(ctx context.Context, k kernel.Kernel, from string, dst netip.Addr, zo
 	if l, ok, err := findLink(ctx, k, from, p.dev); err == nil && ok {
 		if !l.AdminUp {
 			return p, fail(Failf("%s is down, and %s's IPv6 route to %s leaves through it", inNS(l.Name, from), nsName(from), dst).
-				WithFix(ipCmd(from, "link set "+l.Name+" up")).WithMistake("link-down"))
+				WithFix(ipCmd(from, "link set "+l.Name+" up")).WithMistake("link-down").
+				Say("why-path6-link-down", D{"Link": inNSV(l.Name, from), "NS": nsV(from), "Dst": dst}))
 		}
 		if res := sourceUsable(ctx, k, from, l, dst); res != nil {
 			return p, res
@@ -62,7 +65,8 @@ func walk6(ctx context.Context, k kernel.Kernel, from string, dst netip.Addr, zo
 	}
 	h, ok := holder6(ctx, k, dst, place{ns: from, link: p.dev})
 	if !ok {
-		return p, fail(Failf("no namespace of the lab has the address %s, so nobody can answer", dst).WithMistake("addr-missing"))
+		return p, fail(Failf("no namespace of the lab has the address %s, so nobody can answer", dst).WithMistake("addr-missing").
+			Say("why-path6-nobody", D{"IP": dst}))
 	}
 	p.holder = h
 	if l, ok, err := findLink(ctx, k, h.ns, h.link); err == nil && ok {
@@ -72,6 +76,7 @@ func walk6(ctx context.Context, k kernel.Kernel, from string, dst netip.Addr, zo
 					if r := dadState(ctx, k, h.ns, l, a); r != nil {
 						r.Why = "the destination " + r.Why
 						r.Message = r.Why
+						r.WhyMsg = append([]Msg{{ID: "why-path6-destination"}}, r.WhyMsg...)
 						return p, r
 					}
 				}
@@ -106,6 +111,7 @@ func sourceUsable(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link
 	r := dadState(ctx, k, ns, l, *bad)
 	r.Why = nsName(ns) + " has no usable source address for " + dst.String() + ": " + r.Why
 	r.Message = r.Why
+	r.WhyMsg = append([]Msg{{ID: "why-path6-no-source", Data: D{"NS": nsV(ns), "Dst": dst}}, {ID: "why-colon"}}, r.WhyMsg...)
 	return r
 }
 
@@ -115,7 +121,8 @@ func noRoute6(ctx context.Context, k kernel.Kernel, ns string, dst netip.Addr, z
 		if l, ok, err := findLink(ctx, k, ns, zone); err == nil && !ok {
 			return missingLink(ctx, k, ns, zone)
 		} else if ok && !l.AdminUp {
-			return Failf("%s is down, so nothing leaves through it to %s", inNS(zone, ns), dst).WithFix(ipCmd(ns, "link set "+zone+" up")).WithMistake("link-down")
+			return Failf("%s is down, so nothing leaves through it to %s", inNS(zone, ns), dst).WithFix(ipCmd(ns, "link set "+zone+" up")).WithMistake("link-down").
+				Say("why-path6-zone-down", D{"Link": inNSV(zone, ns), "Dst": dst})
 		}
 	}
 	routes, _ := k.Routes6(ctx, ns)
@@ -125,9 +132,10 @@ func noRoute6(ctx context.Context, k kernel.Kernel, ns string, dst netip.Addr, z
 	}
 	if !hasDefault {
 		return Failf("%s has no IPv6 route to %s: none of its IPv6 prefixes covers it, and it has no IPv6 default route (`ip -6 route` is a table of its own: the IPv4 default route does not count)", nsName(ns), dst).
-			WithMistake("no-default-route")
+			WithMistake("no-default-route").Say("why-path6-no-default-route", D{"NS": nsV(ns), "Dst": dst})
 	}
-	return Failf("%s has no usable IPv6 route to %s (`ip -n %s -6 route get %s` says why)", nsName(ns), dst, ns, dst).WithMistake("no-route")
+	return Failf("%s has no usable IPv6 route to %s (`ip -n %s -6 route get %s` says why)", nsName(ns), dst, ns, dst).WithMistake("no-route").
+		Say("why-path6-no-route", D{"NS": nsV(ns), "Name": ns, "Dst": dst})
 }
 
 // after6 explains an ICMPv6 echo that got no answer.
@@ -139,17 +147,20 @@ func after6(ctx context.Context, k kernel.Kernel, p path6, before nfCounts, afte
 		}
 		if dropsAllICMPv6(m.rule) {
 			return fail(Failf("the rule `%s` in %s dropped %s of this probe, and it drops all of ICMPv6, not only echo requests: neighbour discovery (who has this address?) is ICMPv6 too, so nothing can even find the MAC",
-				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("icmpv6-all-dropped")), &m.rule
+				showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).WithFix(deleteRule(m.ns, m.rule)).WithMistake("icmpv6-all-dropped").
+				Say("why-icmpv6-all-dropped", D{"Rule": showRule(m.rule), "Where": ruleWhere6V(m), "Packets": packets6V(int(m.delta))})), &m.rule
 		}
 		return fail(Failf("the rule `%s` in %s dropped %s of this probe", showRule(m.rule), ruleWhere(m), plural(int(m.delta), "packet")).
-			WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule")), &m.rule
+			WithFix(deleteRule(m.ns, m.rule)).WithMistake("dropped-by-rule").
+			Say("why-path6-dropped-by-rule", D{"Rule": showRule(m.rule), "Where": ruleWhere6V(m), "Packets": packets6V(int(m.delta))})), &m.rule
 	}
 	if ns, err := k.Neighbors6(ctx, p.from); err == nil {
 		for _, n := range ns {
 			nh, _ := netip.AddrFromSlice(n.IP)
 			if n.Dev == p.dev && nh.Unmap() == p.nextHop && (n.State == "failed" || n.State == "incomplete") {
 				return fail(Failf("%s asked (neighbour solicitation, ICMPv6) who has %s on %s and nobody answered (neighbour entry %s): the frames do not arrive, or the answer is filtered",
-					nsName(p.from), p.nextHop, p.dev, strings.ToUpper(n.State)).WithMistake("nd-failed")), nil
+					nsName(p.from), p.nextHop, p.dev, strings.ToUpper(n.State)).WithMistake("nd-failed").
+					Say("why-path6-nd-failed", D{"NS": nsV(p.from), "IP": p.nextHop, "Dev": p.dev, "State": strings.ToUpper(n.State)})), nil
 			}
 		}
 	}
@@ -157,11 +168,26 @@ func after6(ctx context.Context, k kernel.Kernel, p path6, before nfCounts, afte
 		for _, c := range after[e.ns].Chains {
 			if c.Hook == e.hook && c.Policy == "drop" && (c.Family == "ip6" || c.Family == "inet") {
 				return fail(Failf("the %s chain %s of table %s %s in %s has policy DROP: without rules accepting ICMPv6 (echo and neighbour discovery) IPv6 stops working there",
-					strings.ToUpper(e.hook), c.Name, c.Family, c.Table, nsName(e.ns)).WithMistake("policy-drop")), nil
+					strings.ToUpper(e.hook), c.Name, c.Family, c.Table, nsName(e.ns)).WithMistake("policy-drop").
+					Say("why-path6-policy-drop", D{"Hook": strings.ToUpper(e.hook), "Chain": c.Name, "Family": c.Family, "Table": c.Table, "NS": nsV(e.ns)})), nil
 			}
 		}
 	}
 	return nil, nil
+}
+
+// ruleWhere6V is ruleWhere, as a template value, for the rules that
+// couldMatch6 lets through: never family ip, so always with the family.
+func ruleWhere6V(m movedRule) Msg {
+	return Msg{ID: "why-v6-rule-where", Data: D{"NS": nsV(m.ns), "Chain": m.rule.Chain, "Family": m.rule.Family, "Table": m.rule.Table}}
+}
+
+// packets6V is plural(n, "packet") as a template value.
+func packets6V(n int) Msg {
+	if n == 1 {
+		return Msg{ID: "why-v6-one-packet"}
+	}
+	return Msg{ID: "why-v6-packets", Data: D{"N": n}}
 }
 
 // couldMatch6 reports whether an IPv6 (or inet, or bridge) rule could have

@@ -23,12 +23,16 @@ func routedPrivately(p pathInfo) bool {
 func noReturnRoute(ctx context.Context, v *labView, p pathInfo) *Result {
 	fix := ipCmd(p.holder.ns, "route add "+p.src.String()+" dev "+p.holder.link)
 	why := fmt.Sprintf("%s has no route back to %s, so its answers cannot return", nsName(p.holder.ns), p.src)
+	msgs := []Msg{{ID: "why-no-route-back", Data: D{"NS": nsV(p.holder.ns), "Src": p.src}}}
 	if gw := gatewayFor(ctx, v, p); gw != nil {
 		fix = ipCmd(p.holder.ns, "route add default via "+gw.String())
 		why += fmt.Sprintf(" (the requests came through %s, which is %s on %s's network: it is the gateway %s lacks)",
 			nsName(p.routers[len(p.routers)-1]), gw, nsName(p.holder.ns), nsName(p.holder.ns))
+		msgs = append(msgs, Msg{ID: "why-no-route-back-gw", Data: D{"Router": nsV(p.routers[len(p.routers)-1]), "Gw": gw, "NS": nsV(p.holder.ns)}})
 	}
-	return fail(Failf("%s", why).WithFix(fix).WithMistake("no-return-route"))
+	r := Failf("%s", why).WithFix(fix).WithMistake("no-return-route")
+	r.WhyMsg = msgs
+	return fail(r)
 }
 
 // gatewayFor finds the address of the last router on the path on the

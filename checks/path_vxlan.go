@@ -38,13 +38,15 @@ func crossTunnels(ctx context.Context, v *labView, p *pathInfo, ns string, br, i
 		}
 		dsts, _ := vxlanDsts(ctx, v.k, ns, vx)
 		if len(dsts) == 0 {
-			keep(fail(Failf("%s has no remote and no fdb entry with a dst: it does not know where to send, so nothing enters the tunnel", inNS(vx.Name, ns)).WithMistake("vxlan-no-remote")))
+			keep(fail(Failf("%s has no remote and no fdb entry with a dst: it does not know where to send, so nothing enters the tunnel", inNS(vx.Name, ns)).WithMistake("vxlan-no-remote").
+				Say("why-vxlan-no-dst-path", D{"Link": inNSV(vx.Name, ns)})))
 			continue
 		}
 		for _, d := range dsts {
 			hs := v.holders(ctx, d)
 			if len(hs) == 0 {
-				keep(fail(Failf("%s sends its packets to %s, an address no namespace of the lab has, so they are lost", inNS(vx.Name, ns), d).WithMistake("vxlan-remote-wrong")))
+				keep(fail(Failf("%s sends its packets to %s, an address no namespace of the lab has, so they are lost", inNS(vx.Name, ns), d).WithMistake("vxlan-remote-wrong").
+					Say("why-vxlan-remote-nobody", D{"Link": inNSV(vx.Name, ns), "Dst": d})))
 				continue
 			}
 			for _, h := range hs {
@@ -92,7 +94,8 @@ func intoFarEnd(ctx context.Context, v *labView, p *pathInfo, ns string, vx kern
 	}
 	if len(far) == 0 {
 		return "", "", false, fail(Failf("%s sends to %s, which is %s, but %s has no vxlan device: nothing there unwraps the tunnel's packets",
-			inNS(vx.Name, ns), d, h, nsName(h.ns)).WithMistake("vxlan-missing"))
+			inNS(vx.Name, ns), d, h, nsName(h.ns)).WithMistake("vxlan-missing").
+			Say("why-vxlan-one-sided", D{"Link": inNSV(vx.Name, ns), "Dst": d, "Holder": inNSV(h.link, h.ns), "NS": nsV(h.ns)}))
 	}
 	var match *kernel.VXLAN
 	var sameVNI []kernel.VXLAN
@@ -107,19 +110,23 @@ func intoFarEnd(ctx context.Context, v *labView, p *pathInfo, ns string, vx kern
 	switch {
 	case match == nil && len(sameVNI) == 0:
 		return "", "", false, fail(Failf("%s sends VNI %d to %s, but the vxlan devices there have %s: a VXLAN endpoint drops packets of a VNI it does not have",
-			inNS(vx.Name, ns), vx.VNI, nsName(h.ns), vnis(far)).WithMistake("vni-mismatch"))
+			inNS(vx.Name, ns), vx.VNI, nsName(h.ns), vnis(far)).WithMistake("vni-mismatch").
+			Say("why-vxlan-vni-mismatch", D{"Link": inNSV(vx.Name, ns), "VNI": vx.VNI, "NS": nsV(h.ns), "Have": vnisV(far)}))
 	case match == nil:
 		return "", "", false, fail(Failf("%s sends to UDP port %d, but %s in %s listens on port %d: the packets arrive at a port nobody listens on (8472 is Linux's default when dstport is left out; the IANA port is 4789)",
-			inNS(vx.Name, ns), vx.Port, sameVNI[0].Name, nsName(h.ns), sameVNI[0].Port).WithMistake("vxlan-port-mismatch"))
+			inNS(vx.Name, ns), vx.Port, sameVNI[0].Name, nsName(h.ns), sameVNI[0].Port).WithMistake("vxlan-port-mismatch").
+			Say("why-vxlan-port-mismatch", D{"Link": inNSV(vx.Name, ns), "Port": vx.Port, "Far": sameVNI[0].Name, "NS": nsV(h.ns), "FarPort": sameVNI[0].Port}))
 	}
 	if !match.AdminUp {
 		return "", "", false, fail(Failf("%s, the other end of the tunnel, is down", inNS(match.Name, h.ns)).
-			WithFix(ipCmd(h.ns, "link set "+match.Name+" up")).WithMistake("link-down"))
+			WithFix(ipCmd(h.ns, "link set "+match.Name+" up")).WithMistake("link-down").
+			Say("why-vxlan-far-down", D{"Link": inNSV(match.Name, h.ns)}))
 	}
 	fbr, ok := v.byIndex(ctx, h.ns, match.MasterIndex)
 	if match.MasterIndex == 0 || !ok || fbr.Type != "bridge" {
 		return "", "", false, fail(Failf("%s, the other end of the tunnel, is not a port of a bridge: what arrives through the tunnel goes nowhere",
-			inNS(match.Name, h.ns)).WithFix(ipCmd(h.ns, "link set "+match.Name+" master br0")).WithMistake("vxlan-not-port"))
+			inNS(match.Name, h.ns)).WithFix(ipCmd(h.ns, "link set "+match.Name+" master br0")).WithMistake("vxlan-not-port").
+			Say("why-vxlan-far-not-port", D{"Link": inNSV(match.Name, h.ns)}))
 	}
 	back, _ := vxlanDsts(ctx, v.k, h.ns, *match)
 	home := false
@@ -130,11 +137,14 @@ func intoFarEnd(ctx context.Context, v *labView, p *pathInfo, ns string, vx kern
 	}
 	if !home {
 		where := "nowhere (no remote, no fdb entry)"
+		whereV := Msg{ID: "why-vxlan-sends-nowhere"}
 		if len(back) > 0 {
 			where = "to " + joinIPs(back)
+			whereV = Msg{ID: "why-vxlan-sends-to", Data: D{"IPs": ipsV(back)}}
 		}
 		return "", "", false, fail(Failf("%s sends %s, not to %s's underlay address: the answers cannot come back through the tunnel",
-			inNS(match.Name, h.ns), where, nsName(ns)).WithMistake("vxlan-remote-wrong"))
+			inNS(match.Name, h.ns), where, nsName(ns)).WithMistake("vxlan-remote-wrong").
+			Say("why-vxlan-no-way-back", D{"Link": inNSV(match.Name, h.ns), "Where": whereV, "NS": nsV(ns)}))
 	}
 	flink, _ := v.link(ctx, h.ns, match.Name)
 	return crossBridge(ctx, v, p, h.ns, fbr, flink, nh)
@@ -149,6 +159,24 @@ func vnis(vxs []kernel.VXLAN) string {
 		s += fmt.Sprintf("VNI %d (%s)", x.VNI, x.Name)
 	}
 	return s
+}
+
+// vnisV is vnis as a template value.
+func vnisV(vxs []kernel.VXLAN) List {
+	out := make(List, len(vxs))
+	for i, x := range vxs {
+		out[i] = Msg{ID: "why-vxlan-vni-of", Data: D{"VNI": x.VNI, "Name": x.Name}}
+	}
+	return out
+}
+
+// ipsV is joinIPs as a template value.
+func ipsV(ips []net.IP) List {
+	out := make(List, len(ips))
+	for i, ip := range ips {
+		out[i] = ip.String()
+	}
+	return out
 }
 
 // tunnelPort is a vxlan port on the bridge a link leads to.

@@ -73,6 +73,19 @@ var Ping6Kind = Define(Spec[ping6Params]{
 				f.NSs["ns0"].Addrs6 = f.NSs["ns0"].Addrs6[1:] // only the link-local one
 				f.NSs["ns0"].Routes6 = nil
 			}, Mistake: "no-default-route"},
+		{Name: "to itself", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
+			}, Mistake: "ping-self"},
+		{Name: "its own link down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].AdminUp = false }, Mistake: "link-down"},
+		{Name: "link-local without a reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
+			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+		{Name: "link-local through a link that is down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fe80::7", Dev: "veth0"},
+			Break: func(f *kerneltest.Fake) {
+				f.NSs["ns0"].Links[1].AdminUp = false
+				f.NSs["ns0"].Addrs6, f.NSs["ns0"].Routes6 = nil, nil // the kernel drops its routes with the link
+			}, Mistake: "link-down"},
 	},
 })
 
@@ -104,6 +117,14 @@ func (c ping6Check) target() string {
 		return c.to.String()
 	}
 	return fmt.Sprintf("the link-local address of %s (through %s)", inNS(c.peer, c.peerNS), c.dev)
+}
+
+// targetV is target as a template value.
+func (c ping6Check) targetV() any {
+	if c.to.IsValid() {
+		return c.target()
+	}
+	return Msg{ID: "why-ping6-link-local-of", Data: D{"Link": inNSV(c.peer, c.peerNS), "Dev": c.dev}}
 }
 
 func (c ping6Check) Describe() string {
@@ -145,10 +166,12 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 	case !got && c.noReply:
 		return Passf("a ping from %s to %s got no reply (%d sent)", nsName(c.from), c.target(), res.Sent)
 	case got && c.noReply:
-		return Failf("%s still gets replies from %s: nothing drops the echo requests (an ip6tables/nft rule in the receiving namespace must, not an iptables one: iptables filters IPv4 only)", nsName(c.from), c.target()).WithMistake("not-dropped")
+		return Failf("%s still gets replies from %s: nothing drops the echo requests (an ip6tables/nft rule in the receiving namespace must, not an iptables one: iptables filters IPv4 only)", nsName(c.from), c.target()).WithMistake("not-dropped").
+			Say("why-ping6-not-dropped", D{"From": nsV(c.from), "To": c.targetV()})
 	}
 	if res.Err != nil {
-		return Failf("a ping from %s to %s could not be sent: %v", nsName(c.from), c.target(), res.Err).WithMistake("send-refused")
+		return Failf("a ping from %s to %s could not be sent: %v", nsName(c.from), c.target(), res.Err).WithMistake("send-refused").
+			Say("why-ping6-send-refused", D{"From": nsV(c.from), "To": c.targetV(), "Err": res.Err})
 	}
 	noReply := fmt.Sprintf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.target(), probeTimeout(env))
 	after := snapshotRules(ctx, env.K, nss)
@@ -162,12 +185,16 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 			return Passf("%s's echo requests to %s are dropped on purpose by the ICMPv6 filter `%s` in %s (a later step's)", nsName(c.from), c.target(), rule.Text, nsName(p.holder.ns))
 		}
 	}
+	noReplyMsg := Msg{ID: "why-ping-no-reply", Data: noReplyData(c.from, res.Sent, c.targetV(), probeTimeout(env))}
 	if r != nil {
 		r.Why = noReply + ": " + r.Why
 		r.Message = r.Why
+		if len(r.WhyMsg) > 0 {
+			r.WhyMsg = append([]Msg{noReplyMsg, {ID: "why-colon"}}, r.WhyMsg...)
+		}
 		return *r
 	}
-	return Failf("%s", noReply).WithMistake("no-reply")
+	return Failf("%s", noReply).WithMistake("no-reply").Say(noReplyMsg.ID, noReplyMsg.Data)
 }
 
 // linkLocalOf finds the fe80:: address of link in ns.
@@ -184,7 +211,8 @@ func linkLocalOf(ctx context.Context, k kernel.Kernel, ns, link string) (netip.A
 	if _, ok, err := findLink(ctx, k, ns, link); err == nil && !ok {
 		return netip.Addr{}, fail(missingLink(ctx, k, ns, link))
 	}
-	return netip.Addr{}, fail(Failf("%s has no link-local (fe80::) address, so there is nothing to ping on it (is it up, with IPv6 enabled?)", inNS(link, ns)).WithMistake("no-link-local"))
+	return netip.Addr{}, fail(Failf("%s has no link-local (fe80::) address, so there is nothing to ping on it (is it up, with IPv6 enabled?)", inNS(link, ns)).WithMistake("no-link-local").
+		Say("why-ping6-no-link-local", D{"Link": inNSV(link, ns)}))
 }
 
 // echoFilter finds, in the input chains of the answering namespace, a

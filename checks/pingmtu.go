@@ -73,17 +73,23 @@ func (c pingMTUCheck) Run(ctx context.Context, env Env) Result {
 		return Passf("%s pings %s with %d-byte packets (payload %d, don't fragment)", nsName(c.from), c.to, out.MTU, size)
 	}
 	why := fmt.Sprintf("%s sent %d-byte pings (payload %d) with don't-fragment to %s and got no reply", nsName(c.from), out.MTU, size, c.to)
+	whyMsg := Msg{ID: "why-pingmtu-no-reply", Data: D{"From": nsV(c.from), "MTU": out.MTU, "Size": size, "To": c.to}}
 	for _, ns := range path.nss {
 		for _, l := range v.Links(ctx, ns) {
 			if l.Type == "vxlan" && l.MTU < out.MTU {
 				return Failf("%s: %s has MTU %d, so frames of %d bytes cannot enter the tunnel, and the bridge drops them silently (bridging is layer 2: no ICMP \"fragmentation needed\" comes back). Lower the MTU of %s to %d",
 					why, inNS(l.Name, ns), l.MTU, out.MTU, inNS(r.Dev, c.from), l.MTU).
-					WithFix(ipCmd(c.from, fmt.Sprintf("link set %s mtu %d", r.Dev, l.MTU))).WithMistake("mtu-too-big")
+					WithFix(ipCmd(c.from, fmt.Sprintf("link set %s mtu %d", r.Dev, l.MTU))).WithMistake("mtu-too-big").
+					Say(whyMsg.ID, whyMsg.Data).Say("why-pingmtu-tunnel", D{"Tunnel": inNSV(l.Name, ns), "TunMTU": l.MTU, "MTU": out.MTU, "Link": inNSV(r.Dev, c.from)})
 			}
 		}
 	}
+	msgs := []Msg{whyMsg}
 	if res.Err != nil {
 		why += fmt.Sprintf(" (%v)", res.Err)
+		msgs = append(msgs, Msg{ID: "why-pingmtu-err", Data: D{"Err": res.Err}})
 	}
-	return Failf("%s", why).WithMistake("no-reply")
+	r2 := Failf("%s", why).WithMistake("no-reply")
+	r2.WhyMsg = msgs
+	return r2
 }

@@ -154,7 +154,9 @@ func (c routeCheck) Run(ctx context.Context, env Env) Result {
 	}
 	if len(near) > 0 {
 		return Failf("%s's route to %s goes %s, not the way the lesson wants (%s)", nsName(c.ns), c.dstText(), strings.Join(near, "; "), c.Describe()).
-			WithFix(ipCmd(c.ns, strings.Replace(add, "route add", "route replace", 1))).WithMistake("wrong-gateway")
+			WithFix(ipCmd(c.ns, strings.Replace(add, "route add", "route replace", 1))).WithMistake("wrong-gateway").
+			Say("why-route-wrong-way", D{"NS": nsV(c.ns), "Dst": c.dstText(), "Near": strings.Join(near, "; "),
+				"Want": Msg{ID: "why-route-want", Data: D{"NS": nsV(c.ns), "Dst": c.dstText(), "Spec": strings.TrimPrefix(add, "route add "+c.dstText())}}})
 	}
 	r := Failf("%s has no route to %s", nsName(c.ns), c.dstText()).WithFix(ipCmd(c.ns, add))
 	if c.dst == nil {

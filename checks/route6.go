@@ -112,10 +112,12 @@ func (c route6Check) Run(ctx context.Context, env Env) Result {
 	}
 	if len(near) > 0 {
 		return Failf("%s's IPv6 route to %s goes %s, not the way the lesson wants (%s)", nsName(c.ns), c.dstText(), strings.Join(near, "; "), c.Describe()).
-			WithFix(ipCmd(c.ns, strings.Replace(c.add(), "route add", "route replace", 1))).WithMistake("wrong-gateway")
+			WithFix(ipCmd(c.ns, strings.Replace(c.add(), "route add", "route replace", 1))).WithMistake("wrong-gateway").
+			Say("why-route6-wrong-way", D{"NS": nsV(c.ns), "Dst": c.dstText(), "Near": strings.Join(near, "; "),
+				"Want": Msg{ID: "why-route6-want", Data: D{"NS": nsV(c.ns), "Dst": c.dstText(), "Spec": strings.TrimPrefix(c.add(), "-6 route add "+c.dstText())}}})
 	}
 	r := Failf("%s has no IPv6 route to %s (`ip -6 route` and `ip route` are two tables: an IPv4 default route does nothing for IPv6)", nsName(c.ns), c.dstText()).
-		WithFix(ipCmd(c.ns, c.add()))
+		WithFix(ipCmd(c.ns, c.add())).Say("why-route6-missing", D{"NS": nsV(c.ns), "Dst": c.dstText()})
 	if c.dst == nil {
 		return r.WithMistake("no-default-route")
 	}

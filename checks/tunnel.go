@@ -44,6 +44,10 @@ var TunnelKind = Define(Spec[tunnelParams]{
 			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs = nil }, Mistake: "vxlan-missing"},
 		{Name: "nothing sent into the tunnel", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
 			Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
+		{Name: "the other end is down", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].AdminUp = false }, Mistake: "link-down"},
+		{Name: "the other end sends nowhere", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Remote = nil }, Mistake: "vxlan-remote-wrong"},
 		{Name: "answered another way", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
 			Break: func(f *kerneltest.Fake) {
 				ping := f.PingF
@@ -94,7 +98,8 @@ func (c tunnelCheck) Run(ctx context.Context, env Env) Result {
 		return FromErr(err, c.from)
 	}
 	if res.Received == 0 {
-		return Failf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.to, probeTimeout(env)).WithMistake("no-reply")
+		return Failf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.to, probeTimeout(env)).WithMistake("no-reply").
+			Say("why-ping-no-reply", noReplyData(c.from, res.Sent, c.to, probeTimeout(env)))
 	}
 	tx1, err1 := env.K.LinkStats(ctx, c.ns, c.link)
 	rx1, err2 := env.K.LinkStats(ctx, c.peerNS, c.link)
@@ -106,7 +111,8 @@ func (c tunnelCheck) Run(ctx context.Context, env Env) Result {
 			nsName(c.from), c.to, c.link, tx1.TxPackets-tx0.TxPackets, nsName(c.ns), rx1.RxPackets-rx0.RxPackets, nsName(c.peerNS))
 	}
 	return Failf("%s gets replies from %s, but not through %s: its packet counters did not move (sent in %s: %d, received in %s: %d), so the packets took another way",
-		nsName(c.from), c.to, c.link, nsName(c.ns), tx1.TxPackets-tx0.TxPackets, nsName(c.peerNS), rx1.RxPackets-rx0.RxPackets).WithMistake("not-through-tunnel")
+		nsName(c.from), c.to, c.link, nsName(c.ns), tx1.TxPackets-tx0.TxPackets, nsName(c.peerNS), rx1.RxPackets-rx0.RxPackets).WithMistake("not-through-tunnel").
+		Say("why-tunnel-bypassed", D{"From": nsV(c.from), "To": c.to, "Link": c.link, "NS": nsV(c.ns), "Sent": tx1.TxPackets - tx0.TxPackets, "PeerNS": nsV(c.peerNS), "Got": rx1.RxPackets - rx0.RxPackets})
 }
 
 func (c tunnelCheck) noLink(ctx context.Context, env Env, ns string, err error) Result {

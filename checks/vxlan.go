@@ -63,6 +63,12 @@ var VXLANKind = Define(Spec[vxlanParams]{
 		}, Mistake: "vxlan-no-remote"},
 		{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
 		{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
+		{Name: "another underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "eth1" }, Mistake: "vxlan-wrong-dev"},
+		{Name: "another local address", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = net.ParseIP("192.168.100.5") }, Mistake: "vxlan-wrong-local"},
+		{Name: "fdb entries to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+			f.NSs["host1"].VXLANs[0].Remote = nil
+			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.9")}}}
+		}, Mistake: "vxlan-remote-wrong"},
 	},
 })
 
@@ -161,34 +167,44 @@ func (c vxlanCheck) Run(ctx context.Context, env Env) Result {
 	if !ok {
 		if l, found, err := findLink(ctx, env.K, c.ns, c.link); err == nil && found {
 			return Failf("%s is a %s, not a vxlan", inNS(c.link, c.ns), l.Type).
-				WithFix(ipCmd(c.ns, "link del "+c.link)).WithMistake("link-wrong-type")
+				WithFix(ipCmd(c.ns, "link del "+c.link)).WithMistake("link-wrong-type").
+				Say("why-vxlan-not-vxlan", D{"Link": inNSV(c.link, c.ns), "Type": l.Type})
 		}
 		return missingLink(ctx, env.K, c.ns, c.link)
 	}
 	if vx.VNI != c.vni {
-		r := Failf("%s has VNI %d, not %d: a VXLAN endpoint only accepts packets of its own VNI, so the two ends must agree", inNS(c.link, c.ns), vx.VNI, c.vni)
+		r := Failf("%s has VNI %d, not %d: a VXLAN endpoint only accepts packets of its own VNI, so the two ends must agree", inNS(c.link, c.ns), vx.VNI, c.vni).
+			Say("why-vxlan-vni", D{"Link": inNSV(c.link, c.ns), "VNI": vx.VNI, "Want": c.vni})
 		return r.WithFix(ipCmd(c.ns, "link del "+c.link) + " && " + ipCmd(c.ns, "link add "+c.link+fmt.Sprintf(" type vxlan id %d ...", c.vni))).WithMistake("vni-mismatch")
 	}
 	if c.port != 0 && vx.Port != c.port {
 		why := fmt.Sprintf("%s sends to and listens on UDP port %d, not %d", inNS(c.link, c.ns), vx.Port, c.port)
+		msgs := []Msg{{ID: "why-vxlan-port", Data: D{"Link": inNSV(c.link, c.ns), "Port": vx.Port, "Want": c.port}}}
 		if vx.Port == 8472 {
 			why += ": 8472 is what Linux picks when `dstport` is left out (flannel's port), while the IANA port, and this lesson's, is 4789"
+			msgs = append(msgs, Msg{ID: "why-vxlan-port-8472"})
 		}
-		return Failf("%s", why).WithMistake("vxlan-port-mismatch")
+		r := Failf("%s", why).WithMistake("vxlan-port-mismatch")
+		r.WhyMsg = msgs
+		return r
 	}
 	if c.dev != "" && vx.Dev != c.dev {
 		dev := vx.Dev
 		if dev == "" {
 			dev = "none"
 		}
-		return Failf("%s has underlay device %s, not %s (`dev %s` when creating it)", inNS(c.link, c.ns), dev, c.dev, c.dev).WithMistake("vxlan-wrong-dev")
+		return Failf("%s has underlay device %s, not %s (`dev %s` when creating it)", inNS(c.link, c.ns), dev, c.dev, c.dev).WithMistake("vxlan-wrong-dev").
+			Say(vxlanDevMsg(vx.Dev), D{"Link": inNSV(c.link, c.ns), "Dev": dev, "Want": c.dev})
 	}
 	if c.local != nil && !c.local.Equal(vx.Local) {
 		have := "no local address"
+		haveV := Msg{ID: "why-vxlan-no-local"}
 		if vx.Local != nil {
 			have = "local address " + vx.Local.String()
+			haveV = Msg{ID: "why-vxlan-local-addr", Data: D{"IP": vx.Local}}
 		}
-		return Failf("%s has %s, not %s: the tunnel's packets must leave from this host's own underlay address", inNS(c.link, c.ns), have, c.local).WithMistake("vxlan-wrong-local")
+		return Failf("%s has %s, not %s: the tunnel's packets must leave from this host's own underlay address", inNS(c.link, c.ns), have, c.local).WithMistake("vxlan-wrong-local").
+			Say("why-vxlan-local", D{"Link": inNSV(c.link, c.ns), "Have": haveV, "Want": c.local})
 	}
 	how := ""
 	if c.remote != nil {
@@ -200,9 +216,11 @@ func (c vxlanCheck) Run(ctx context.Context, env Env) Result {
 		switch {
 		case len(dsts) == 0:
 			return Failf("%s has no remote and no fdb entry with a dst: it does not know where the other host is, so it sends nothing", inNS(c.link, c.ns)).
-				WithFix(fmt.Sprintf("bridge%s fdb append 00:00:00:00:00:00 dev %s dst %s", nsFlag(c.ns), c.link, c.remote)).WithMistake("vxlan-no-remote")
+				WithFix(fmt.Sprintf("bridge%s fdb append 00:00:00:00:00:00 dev %s dst %s", nsFlag(c.ns), c.link, c.remote)).WithMistake("vxlan-no-remote").
+				Say("why-vxlan-no-dst", D{"Link": inNSV(c.link, c.ns)})
 		case !found:
-			return Failf("%s sends to %s (by %s), not to %s, the other host's underlay address", inNS(c.link, c.ns), joinIPs(dsts), by, c.remote).WithMistake("vxlan-remote-wrong")
+			return Failf("%s sends to %s (by %s), not to %s, the other host's underlay address", inNS(c.link, c.ns), joinIPs(dsts), by, c.remote).WithMistake("vxlan-remote-wrong").
+				Say("why-vxlan-remote", D{"Link": inNSV(c.link, c.ns), "IPs": ipsV(dsts), "By": dstsByV(by), "Want": c.remote})
 		}
 		how = ", reaching " + c.remote.String() + " by " + by
 	}
@@ -211,14 +229,37 @@ func (c vxlanCheck) Run(ctx context.Context, env Env) Result {
 		switch {
 		case vx.MasterIndex == 0 || !ok:
 			return Failf("%s is not a port of %s: frames that arrive through the tunnel go nowhere, and nothing from the bridge enters the tunnel", inNS(c.link, c.ns), c.bridge).
-				WithFix(ipCmd(c.ns, "link set "+c.link+" master "+c.bridge)).WithMistake("vxlan-not-port")
+				WithFix(ipCmd(c.ns, "link set "+c.link+" master "+c.bridge)).WithMistake("vxlan-not-port").
+				Say("why-vxlan-not-port", D{"Link": inNSV(c.link, c.ns), "Bridge": c.bridge})
 		case br.Name != c.bridge:
 			return Failf("%s is a port of %s, not of %s", inNS(c.link, c.ns), br.Name, c.bridge).
-				WithFix(ipCmd(c.ns, "link set "+c.link+" master "+c.bridge)).WithMistake("vxlan-not-port")
+				WithFix(ipCmd(c.ns, "link set "+c.link+" master "+c.bridge)).WithMistake("vxlan-not-port").
+				Say("why-vxlan-other-bridge", D{"Link": inNSV(c.link, c.ns), "Other": br.Name, "Bridge": c.bridge})
 		}
 		how += ", port of " + c.bridge
 	}
 	return Passf("%s: vxlan VNI %d dstport %d dev %s%s", inNS(c.link, c.ns), vx.VNI, vx.Port, vx.Dev, how)
+}
+
+// vxlanDevMsg is the message of a wrong underlay device: none is words.
+func vxlanDevMsg(dev string) string {
+	if dev == "" {
+		return "why-vxlan-no-dev"
+	}
+	return "why-vxlan-dev"
+}
+
+// dstsByV says how vxlanDsts found the endpoints, as a template value.
+func dstsByV(by string) any {
+	switch by {
+	case "remote":
+		return Msg{ID: "why-vxlan-by-remote"}
+	case "an all-zero fdb entry":
+		return Msg{ID: "why-vxlan-by-zero-fdb"}
+	case "fdb entries":
+		return Msg{ID: "why-vxlan-by-fdb"}
+	}
+	return by
 }
 
 func nsFlag(ns string) string {

@@ -16,36 +16,7 @@ import (
 // English. The list may only shrink: TestLessonMistakes fails when an
 // entry here is said in Chinese (remove it), and when an entry not here
 // is not (convert its why, see checks.Result.Say).
-var unconvertedWhys = map[string]bool{
-	// lesson router
-	"router-forwarding-off":     true,
-	"forward-wrong-ns":          true,
-	"router-no-route-back":      true,
-	"router-wrong-gateway":      true,
-	"router-dev-forwarding-off": true,
-	"router-hides-hop":          true,
-	// lesson ipv6
-	"ipv6-dad-duplicate":      true,
-	"ipv6-disabled":           true,
-	"ipv6-addr-lost-on-down":  true,
-	"ipv6-no-default-route":   true,
-	"icmpv6-all-dropped":      true,
-	"iptables-for-ipv6":       true,
-	"ipv6-addr-tentative":     true,
-	"ipv6-no-link-local":      true,
-	"ipv6-static-neigh-wrong": true,
-	"ipv6-ns-dropped":         true,
-	// lesson vxlan
-	"vxlan-vni-mismatch": true,
-	"vxlan-default-port": true,
-	"vxlan-remote-typo":  true,
-	"vxlan-not-a-port":   true,
-	"vxlan-mtu-1500":     true,
-	"vxlan-no-dev":       true,
-	"vxlan-no-local":     true,
-	"vxlan-nowhere":      true,
-	"vxlan-one-sided":    true,
-}
+var unconvertedWhys = map[string]bool{}
 
 // requireWhyInBothLanguages: the why that diagnoses m is said in English
 // (exactly the check's Why) and in Chinese, unless m is listed above.
