@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -76,7 +77,7 @@ type Kind struct {
 	Unexplained []string
 
 	params reflect.Type
-	fields []Field
+	fields func() []Field
 	build  func(p any) (Check, error)
 	cases  []KindCase
 }
@@ -104,28 +105,35 @@ func Define[P any](s Spec[P]) *Kind {
 			k.Mistakes = append(k.Mistakes, id)
 		}
 	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
-			panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", s.Name, f.Name))
+	// The fields are read from P on first use: reflecting on every kind's
+	// struct at start-up is paid by every command, even `netlab --help`.
+	// Every test that loads a lesson or documents the kinds reads them.
+	k.fields = sync.OnceValue(func() []Field {
+		var fields []Field
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "" || name == "-" || !f.IsExported() {
+				panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", s.Name, f.Name))
+			}
+			if name == "kind" || name == "name" {
+				panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", s.Name, name))
+			}
+			var typ string
+			switch f.Type.Kind() {
+			case reflect.String:
+				typ = "string"
+			case reflect.Bool:
+				typ = "bool"
+			case reflect.Int:
+				typ = "int"
+			default:
+				panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", s.Name, name, f.Type))
+			}
+			fields = append(fields, Field{Name: name, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
 		}
-		if name == "kind" || name == "name" {
-			panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", s.Name, name))
-		}
-		var typ string
-		switch f.Type.Kind() {
-		case reflect.String:
-			typ = "string"
-		case reflect.Bool:
-			typ = "bool"
-		case reflect.Int:
-			typ = "int"
-		default:
-			panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", s.Name, name, f.Type))
-		}
-		k.fields = append(k.fields, Field{Name: name, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
-	}
+		return fields
+	})
 	k.build = func(p any) (Check, error) {
 		switch v := p.(type) {
 		case P:
@@ -150,11 +158,11 @@ func Define[P any](s Spec[P]) *Kind {
 }
 
 // Fields lists the kind's parameters in declaration order.
-func (k *Kind) Fields() []Field { return k.fields }
+func (k *Kind) Fields() []Field { return k.fields() }
 
 // Field returns the parameter a lesson writes as name.
 func (k *Kind) Field(name string) (Field, bool) {
-	for _, f := range k.fields {
+	for _, f := range k.fields() {
 		if f.Name == name {
 			return f, true
 		}

@@ -149,7 +149,7 @@ func lineOf(n *yaml.Node, path ...any) int {
 	return line
 }
 
-var slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var slugRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
 
 func validate(l *Lesson, root *yaml.Node, reg *checks.Registry) error {
 	at := func(path []any, format string, a ...any) error {
@@ -159,7 +159,7 @@ func validate(l *Lesson, root *yaml.Node, reg *checks.Registry) error {
 	if l.ID <= 0 {
 		return at(p("id"), "id must be a positive number")
 	}
-	if !slugRE.MatchString(l.Slug) {
+	if !slugRE().MatchString(l.Slug) {
 		return at(p("slug"), "slug %q must be lower-case letters, digits and dashes", l.Slug)
 	}
 	if strings.TrimSpace(l.Title) == "" {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -111,7 +112,7 @@ func (m Mistake) Want() string {
 	return m.ID
 }
 
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) })
 
 // Parse reads a catalog strictly.
 func Parse(data []byte) ([]Mistake, error) {
@@ -138,7 +139,7 @@ func Parse(data []byte) ([]Mistake, error) {
 	for _, m := range ms {
 		where := fmt.Sprintf("%s:%d: mistake %s", File, m.Line, m.ID)
 		switch {
-		case !idRE.MatchString(m.ID):
+		case !idRE().MatchString(m.ID):
 			errs = append(errs, fmt.Errorf("%s: bad id", where))
 		case seen[m.ID]:
 			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
