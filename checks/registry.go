@@ -174,6 +174,28 @@ func (k *Kind) Field(name string) (Field, bool) {
 // the loader to decode a lesson's fields into.
 func (k *Kind) NewParams() any { return reflect.New(k.params).Interface() }
 
+// SetParam sets the parameter a lesson writes as name, in params (a
+// pointer from NewParams), to v: a string, bool or int as the field's
+// type is. The lessons compiled into Go (lessons/compiled_gen.go) are
+// built with it instead of decoding YAML.
+func (k *Kind) SetParam(params any, name string, v any) error {
+	f, ok := k.Field(name)
+	if !ok {
+		return fmt.Errorf("checks: kind %s takes no field %q", k.Name, name)
+	}
+	p := reflect.ValueOf(params)
+	if p.Kind() != reflect.Pointer || p.Elem().Type() != k.params {
+		return fmt.Errorf("checks: kind %s takes *%s, not %T", k.Name, k.params, params)
+	}
+	val := reflect.ValueOf(v)
+	field := p.Elem().Field(f.index)
+	if !val.IsValid() || val.Kind() != field.Kind() {
+		return fmt.Errorf("checks: kind %s: field %s is a %s, not %T", k.Name, name, field.Type(), v)
+	}
+	field.Set(val.Convert(field.Type()))
+	return nil
+}
+
 // Build validates parameters (the kind's struct, or a pointer to it) and
 // makes the check.
 func (k *Kind) Build(p any) (Check, error) { return k.build(p) }

@@ -420,9 +420,11 @@ func checkCatalog(ls []*Lesson, roots map[*Lesson]*yaml.Node, reg *checks.Regist
 	return nil
 }
 
-// LoadEmbedded loads the built-in lessons with the default checks, and
-// checks them against the built-in catalogue of mistakes.
-func LoadEmbedded() ([]*Lesson, error) {
+// LoadYAML loads the built-in lessons from their YAML files with the
+// default checks, strictly, and checks them against the built-in
+// catalogue of mistakes: what compiled_gen.go is made from (netlab itself
+// uses LoadEmbedded).
+func LoadYAML() ([]*Lesson, error) {
 	// The catalogue decodes beside the lessons: it is only needed for the
 	// cross-check at the end.
 	type result struct {
