@@ -5,16 +5,7 @@
 # written fact by fact does, and the output is matched by the shell (no
 # grep). Exit 0 when every fact holds, 1 otherwise; -q prints nothing.
 quiet=${1:-}
-fails=0
-fact() { # fact NAME OK(0/1)
-	if [ "$2" = 0 ]; then
-		[ "$quiet" = -q ] || echo "ok   $1"
-	else
-		[ "$quiet" = -q ] || echo "FAIL $1"
-		fails=$((fails + 1))
-	fi
-}
-has() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
+. "$(dirname "$0")/facts.sh"
 
 has "$(ip netns list 2>/dev/null)" "ns0"; fact "namespace ns0 exists" $?
 has "$(ip netns list 2>/dev/null)" "ns1"; fact "namespace ns1 exists" $?
