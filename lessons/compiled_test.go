@@ -7,7 +7,6 @@ import (
 	"go/format"
 	"os"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/golit"
 )
 
 var update = flag.Bool("update", false, "rewrite compiled_gen.go from the lesson YAML files")
@@ -85,115 +85,19 @@ func compileLessons(ls []*Lesson, zh map[string]*Translation) ([]byte, error) {
 	return out, nil
 }
 
-var lessonsPkg = reflect.TypeFor[Lesson]().PkgPath()
-
-// goType is t as written in package lessons.
-func goType(t reflect.Type) (string, error) {
-	switch t.Kind() {
-	case reflect.Pointer:
-		e, err := goType(t.Elem())
-		return "*" + e, err
-	case reflect.Slice:
-		e, err := goType(t.Elem())
-		return "[]" + e, err
-	case reflect.Map:
-		k, err := goType(t.Key())
-		if err != nil {
-			return "", err
+// lit writes the lessons' values; a check is written as its kind, name,
+// line and parameters (args), which LoadEmbedded builds with the kind.
+var lit = golit.Writer{
+	Pkg: reflect.TypeFor[Lesson]().PkgPath(),
+	Custom: func(b *bytes.Buffer, v reflect.Value) (bool, error) {
+		if v.Type() != reflect.TypeFor[CheckSpec]() {
+			return false, nil
 		}
-		v, err := goType(t.Elem())
-		return "map[" + k + "]" + v, err
-	}
-	if t.PkgPath() == lessonsPkg || t.PkgPath() == "" && t.Name() != "" {
-		return t.Name(), nil
-	}
-	return "", fmt.Errorf("compileLessons: cannot write type %s", t)
+		return true, checkLiteral(b, v.Interface().(CheckSpec))
+	},
 }
 
-// goLiteral writes v as a Go expression. Zero fields are left out; a
-// check is written as its kind, name, line and parameters (args), which
-// LoadEmbedded builds with the kind.
-func goLiteral(b *bytes.Buffer, v reflect.Value) error {
-	switch v.Kind() {
-	case reflect.String:
-		b.WriteString(strconv.Quote(v.String()))
-		return nil
-	case reflect.Int:
-		b.WriteString(strconv.FormatInt(v.Int(), 10))
-		return nil
-	case reflect.Bool:
-		b.WriteString(strconv.FormatBool(v.Bool()))
-		return nil
-	case reflect.Pointer:
-		b.WriteString("&")
-		return goLiteral(b, v.Elem())
-	case reflect.Slice, reflect.Map:
-		typ, err := goType(v.Type())
-		if err != nil {
-			return err
-		}
-		b.WriteString(typ + "{\n")
-		if v.Kind() == reflect.Slice {
-			for i := range v.Len() {
-				if err := goLiteral(b, v.Index(i)); err != nil {
-					return err
-				}
-				b.WriteString(",\n")
-			}
-		} else {
-			keys := v.MapKeys()
-			slices.SortFunc(keys, func(x, y reflect.Value) int { return compareKeys(x, y) })
-			for _, k := range keys {
-				if err := goLiteral(b, k); err != nil {
-					return err
-				}
-				b.WriteString(": ")
-				if err := goLiteral(b, v.MapIndex(k)); err != nil {
-					return err
-				}
-				b.WriteString(",\n")
-			}
-		}
-		b.WriteString("}")
-		return nil
-	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[CheckSpec]() {
-			return checkLiteral(b, v.Interface().(CheckSpec))
-		}
-		typ, err := goType(v.Type())
-		if err != nil {
-			return err
-		}
-		b.WriteString(typ + "{\n")
-		for i := range v.NumField() {
-			f := v.Type().Field(i)
-			if !f.IsExported() || v.Field(i).IsZero() {
-				continue
-			}
-			b.WriteString(f.Name + ": ")
-			if err := goLiteral(b, v.Field(i)); err != nil {
-				return err
-			}
-			b.WriteString(",\n")
-		}
-		b.WriteString("}")
-		return nil
-	}
-	return fmt.Errorf("compileLessons: cannot write a %s", v.Type())
-}
-
-func compareKeys(x, y reflect.Value) int {
-	if x.Kind() == reflect.String {
-		switch {
-		case x.String() < y.String():
-			return -1
-		case x.String() > y.String():
-			return 1
-		}
-		return 0
-	}
-	return int(x.Int() - y.Int())
-}
+func goLiteral(b *bytes.Buffer, v reflect.Value) error { return lit.Value(b, v) }
 
 // checkLiteral writes a check: kind, name, line, and its kind's
 // parameters that are not zero, in the parameter struct's order.

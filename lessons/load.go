@@ -433,7 +433,7 @@ func LoadYAML() ([]*Lesson, error) {
 	}
 	ch := make(chan result, 1)
 	go func() {
-		cat, err := mistakes.All()
+		cat, err := mistakes.FromYAML()
 		ch <- result{cat, err}
 	}()
 	return load(embedded, checks.Default(), func() ([]mistakes.Mistake, error) {

@@ -176,8 +176,17 @@ func inFile(err error) error {
 	return fmt.Errorf("%s: %w", File, err)
 }
 
-// All returns every entry of the built-in catalogue, pending ones too.
-func All() ([]Mistake, error) { return Parse(catalogYAML) }
+// All returns every entry of the built-in catalogue, pending ones too:
+// catalog.yaml as compiled into compiled_gen.go, so that no command
+// decodes it when it starts (TestCompiledCatalog keeps the two in step;
+// `go generate ./mistakes` rewrites it).
+func All() ([]Mistake, error) { return compiledCatalog(), nil }
+
+// FromYAML parses the built-in catalogue's YAML file strictly (what
+// compiled_gen.go is made from).
+func FromYAML() ([]Mistake, error) { return Parse(catalogYAML) }
+
+//go:generate go test -run TestCompiledCatalog -update .
 
 // Catalog returns the entries of the built-in catalogue that the diagnosis
 // reports (all but the pending ones).
