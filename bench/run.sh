@@ -25,8 +25,10 @@ for a in "$@"; do
 	esac
 done
 cd "$here/.."
-go build -o "$tmp/netlab" ./cmd/netlab
-go build -o "$tmp/hello" ./bench/hello
+# netlab is measured as it ships: static, as packaging/build-deb builds it
+# (a cgo build also pays the dynamic loader on every start).
+CGO_ENABLED=0 go build -o "$tmp/netlab" ./cmd/netlab
+CGO_ENABLED=0 go build -o "$tmp/hello" ./bench/hello
 go build -o "$tmp/netlab-bench" ./bench/cmd/netlab-bench
 e2eflag=""
 if [ $e2e = 1 ]; then

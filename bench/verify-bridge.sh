@@ -3,16 +3,7 @@
 # `bridge` or `ping` process per fact (the baseline of `netlab check 3`,
 # see run.sh). Exit 0 when every fact holds, 1 otherwise; -q prints nothing.
 quiet=${1:-}
-fails=0
-fact() { # fact NAME OK(0/1)
-	if [ "$2" = 0 ]; then
-		[ "$quiet" = -q ] || echo "ok   $1"
-	else
-		[ "$quiet" = -q ] || echo "FAIL $1"
-		fails=$((fails + 1))
-	fi
-}
-has() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
+. "$(dirname "$0")/facts.sh"
 
 br=$(ip -d link show br0 2>/dev/null)
 has "$br" "bridge"; fact "br0 is a bridge" $?

@@ -5,16 +5,7 @@
 # it one ping timeout (-W 1). Exit 0 when every fact holds, 1 otherwise;
 # -q prints nothing.
 quiet=${1:-}
-fails=0
-fact() { # fact NAME OK(0/1)
-	if [ "$2" = 0 ]; then
-		[ "$quiet" = -q ] || echo "ok   $1"
-	else
-		[ "$quiet" = -q ] || echo "FAIL $1"
-		fails=$((fails + 1))
-	fi
-}
-has() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
+. "$(dirname "$0")/facts.sh"
 # tcp FROM-NS SERVER-NS LISTEN-IP LISTEN-PORT DIAL-IP DIAL-PORT: a
 # connection from FROM-NS reaches a server in SERVER-NS.
 tcp() {

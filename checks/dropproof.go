@@ -83,8 +83,10 @@ func watchDrops(ctx context.Context, k kernel.Kernel, ns string, pr probeDesc, o
 // request of the probe: its verdict drops and each criterion its text
 // shows is one netlab understands and the requests meet. Anything else in
 // the text (an interface, a port, an iptables match) makes it no proof.
+// An ICMPv6 probe (proto "icmpv6") is read with IPv6's words.
 func dropsRequests(r kernel.NFRule, pr probeDesc) bool {
-	if !isDrop(r) || pr.proto != "icmp" {
+	words, ok := echoWords[pr.proto]
+	if !isDrop(r) || !ok {
 		return false
 	}
 	w := strings.Fields(r.Text)
@@ -95,32 +97,32 @@ func dropsRequests(r kernel.NFRule, pr probeDesc) bool {
 	for len(w) > 0 {
 		switch {
 		case len(w) >= 2 && w[0] == "l4proto":
-			if w[1] != "icmp" {
+			if w[1] != words.proto {
 				return false
 			}
 			w = w[2:]
-		case len(w) >= 3 && w[0] == "ip" && w[1] == "protocol":
-			if w[2] != "icmp" {
+		case len(w) >= 3 && w[0] == words.ip && (w[1] == "protocol" || w[1] == "nexthdr"):
+			if w[2] != words.proto {
 				return false
 			}
 			w = w[3:]
-		case len(w) >= 3 && w[0] == "ip" && w[1] == "saddr":
+		case len(w) >= 3 && w[0] == words.ip && w[1] == "saddr":
 			if !prefixContains(w[2], pr.src) {
 				return false
 			}
 			w = w[3:]
-		case len(w) >= 3 && w[0] == "ip" && w[1] == "daddr":
+		case len(w) >= 3 && w[0] == words.ip && w[1] == "daddr":
 			if !prefixContains(w[2], pr.dst) {
 				return false
 			}
 			w = w[3:]
-		case len(w) >= 3 && w[0] == "icmp" && w[1] == "type":
+		case len(w) >= 3 && w[0] == words.icmp && w[1] == "type":
 			if w[2] != "echo-request" {
 				return false
 			}
 			w = w[3:]
 		case len(w) >= 2 && w[0] == "nfproto":
-			if w[1] != "ipv4" {
+			if w[1] != words.nfproto {
 				return false
 			}
 			w = w[2:]
@@ -129,4 +131,11 @@ func dropsRequests(r kernel.NFRule, pr probeDesc) bool {
 		}
 	}
 	return true
+}
+
+// echoWords are the words of a rule's text that describe an echo request
+// of each family (as kernel.NFRule's text writes them).
+var echoWords = map[string]struct{ proto, ip, icmp, nfproto string }{
+	"icmp":   {proto: "icmp", ip: "ip", icmp: "icmp", nfproto: "ipv4"},
+	"icmpv6": {proto: "ipv6-icmp", ip: "ip6", icmp: "icmpv6", nfproto: "ipv6"},
 }

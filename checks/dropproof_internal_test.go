@@ -37,6 +37,30 @@ func TestDropsRequests(t *testing.T) {
 	}
 }
 
+// The same for ICMPv6 echo requests, in IPv6's words: an IPv4 rule, or an
+// ICMPv6 type other than echo-request, proves nothing.
+func TestDropsRequests6(t *testing.T) {
+	pr := probeDesc{proto: "icmpv6", src: net.ParseIP("fd00:1::10"), dst: net.ParseIP("fd00:1::12")}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"l4proto ipv6-icmp ip6 saddr fd00:1::10 icmpv6 type echo-request drop", true},
+		{"ip6 saddr fd00:1::/64 ip6 nexthdr ipv6-icmp drop", true},
+		{"nfproto ipv6 ip6 daddr fd00:1::12 reject", true},
+		{"l4proto ipv6-icmp drop", true},
+		{"l4proto ipv6-icmp ip6 saddr fd00:1::11 drop", false},                // another source
+		{"l4proto ipv6-icmp icmpv6 type nd-neighbor-solicit drop", false},     // not the echo
+		{"l4proto ipv6-icmp ip6 saddr fd00:1::10 xt match icmp6 drop", false}, // a type netlab could not read
+		{"l4proto icmp ip saddr 10.0.1.10 drop", false},                       // IPv4
+		{"nfproto ipv4 drop", false},                                          // IPv4
+		{"ip saddr 10.0.1.10 icmp type echo-request drop", false},             // IPv4's words
+	} {
+		r := kernel.NFRule{Text: tc.text, Verdict: "drop"}
+		require.Equal(t, tc.want, dropsRequests(r, pr), tc.text)
+	}
+}
+
 // A moving rule proves the drop only in the INPUT of the namespace that
 // holds the destination; proveDrop returns at once (false) otherwise,
 // and true as soon as the counter has moved.

@@ -155,14 +155,23 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 		nss = append(nss, p.holder.ns)
 	}
 	before := countersAsync(ctx, env.K, nss)()
-	res, err := env.K.Ping(ctx, c.from, net.IP(dst.AsSlice()), kernel.PingOpts{Count: 3, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env), Zone: c.dev})
-	if err != nil {
+	pingCtx, stopPing := context.WithCancel(ctx)
+	defer stopPing()
+	proof := c.proveDrop(pingCtx, env, p, before, stopPing)
+	res, err := env.K.Ping(pingCtx, c.from, net.IP(dst.AsSlice()), kernel.PingOpts{Count: 3, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env), Zone: c.dev})
+	stopPing()
+	dropped := <-proof
+	if err != nil && (dropped == nil || ctx.Err() != nil) {
 		return FromErr(err, c.from)
 	}
 	got := res.Received > 0
 	switch {
 	case got && !c.noReply:
 		return Passf("%s pings %s (%d/%d replies)", nsName(c.from), c.target(), res.Received, res.Sent)
+	case !got && dropped != nil && c.noReply:
+		return Passf("a ping from %s to %s got no reply: dropped in %s (%s)", nsName(c.from), c.target(), ruleWhere(*dropped), dropped.rule.Text)
+	case !got && dropped != nil && c.filteredOK:
+		return Passf("%s's echo requests to %s are dropped on purpose by the ICMPv6 filter `%s` in %s (a later step's)", nsName(c.from), c.target(), dropped.rule.Text, nsName(p.holder.ns))
 	case !got && c.noReply:
 		return Passf("a ping from %s to %s got no reply (%d sent)", nsName(c.from), c.target(), res.Sent)
 	case got && c.noReply:
@@ -195,6 +204,40 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 		return *r
 	}
 	return Failf("%s", noReply).WithMistake("no-reply").Say(noReplyMsg.ID, noReplyMsg.Data)
+}
+
+// proveDrop watches, while an echo that should die is out (expect:
+// no_reply, or reply_unless_filtered), the counters of the rules of the
+// namespace that holds the destination, as an IPv4 ping does (see
+// dropproof.go): as soon as a rule that drops exactly these echo
+// requests counts them, the ping is stopped and the rule sent on the
+// channel; nil when nothing proved it. For reply_unless_filtered only an
+// echo-only filter stops the ping: a rule that drops all ICMPv6 is a
+// mistake, diagnosed after the whole probe.
+func (c ping6Check) proveDrop(ctx context.Context, env Env, p path6, before nfCounts, stop func()) <-chan *movedRule {
+	proof := make(chan *movedRule, 1)
+	if !c.noReply && !c.filteredOK || p.holder.ns == "" || p.holder.ns == c.from {
+		proof <- nil
+		return proof
+	}
+	// The source the kernel gives the echo requests: a rule is proof only
+	// when its criteria are met by exactly them.
+	rt, err := env.K.RouteGet6(ctx, c.from, net.IP(p.dst.AsSlice()), c.dev)
+	if err != nil || rt.Src == nil {
+		proof <- nil
+		return proof
+	}
+	pr := probeDesc{proto: "icmpv6", src: rt.Src, dst: net.IP(p.dst.AsSlice())}
+	go func() {
+		m, ok := proveDrop(ctx, env.K, p.holder.ns, pr, before)
+		if !ok || c.filteredOK && (dropsAllICMPv6(m.rule) || !couldMatch6(m.rule)) {
+			proof <- nil
+			return
+		}
+		proof <- &m
+		stop()
+	}()
+	return proof
 }
 
 // linkLocalOf finds the fe80:: address of link in ns.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -76,7 +77,7 @@ type Kind struct {
 	Unexplained []string
 
 	params reflect.Type
-	fields []Field
+	fields func() []Field
 	build  func(p any) (Check, error)
 	cases  []KindCase
 }
@@ -104,28 +105,35 @@ func Define[P any](s Spec[P]) *Kind {
 			k.Mistakes = append(k.Mistakes, id)
 		}
 	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
-			panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", s.Name, f.Name))
+	// The fields are read from P on first use: reflecting on every kind's
+	// struct at start-up is paid by every command, even `netlab --help`.
+	// Every test that loads a lesson or documents the kinds reads them.
+	k.fields = sync.OnceValue(func() []Field {
+		var fields []Field
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "" || name == "-" || !f.IsExported() {
+				panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", s.Name, f.Name))
+			}
+			if name == "kind" || name == "name" {
+				panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", s.Name, name))
+			}
+			var typ string
+			switch f.Type.Kind() {
+			case reflect.String:
+				typ = "string"
+			case reflect.Bool:
+				typ = "bool"
+			case reflect.Int:
+				typ = "int"
+			default:
+				panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", s.Name, name, f.Type))
+			}
+			fields = append(fields, Field{Name: name, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
 		}
-		if name == "kind" || name == "name" {
-			panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", s.Name, name))
-		}
-		var typ string
-		switch f.Type.Kind() {
-		case reflect.String:
-			typ = "string"
-		case reflect.Bool:
-			typ = "bool"
-		case reflect.Int:
-			typ = "int"
-		default:
-			panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", s.Name, name, f.Type))
-		}
-		k.fields = append(k.fields, Field{Name: name, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
-	}
+		return fields
+	})
 	k.build = func(p any) (Check, error) {
 		switch v := p.(type) {
 		case P:
@@ -150,11 +158,11 @@ func Define[P any](s Spec[P]) *Kind {
 }
 
 // Fields lists the kind's parameters in declaration order.
-func (k *Kind) Fields() []Field { return k.fields }
+func (k *Kind) Fields() []Field { return k.fields() }
 
 // Field returns the parameter a lesson writes as name.
 func (k *Kind) Field(name string) (Field, bool) {
-	for _, f := range k.fields {
+	for _, f := range k.fields() {
 		if f.Name == name {
 			return f, true
 		}
@@ -165,6 +173,28 @@ func (k *Kind) Field(name string) (Field, bool) {
 // NewParams returns a pointer to a zero parameter struct of the kind, for
 // the loader to decode a lesson's fields into.
 func (k *Kind) NewParams() any { return reflect.New(k.params).Interface() }
+
+// SetParam sets the parameter a lesson writes as name, in params (a
+// pointer from NewParams), to v: a string, bool or int as the field's
+// type is. The lessons compiled into Go (lessons/compiled_gen.go) are
+// built with it instead of decoding YAML.
+func (k *Kind) SetParam(params any, name string, v any) error {
+	f, ok := k.Field(name)
+	if !ok {
+		return fmt.Errorf("checks: kind %s takes no field %q", k.Name, name)
+	}
+	p := reflect.ValueOf(params)
+	if p.Kind() != reflect.Pointer || p.Elem().Type() != k.params {
+		return fmt.Errorf("checks: kind %s takes *%s, not %T", k.Name, k.params, params)
+	}
+	val := reflect.ValueOf(v)
+	field := p.Elem().Field(f.index)
+	if !val.IsValid() || val.Kind() != field.Kind() {
+		return fmt.Errorf("checks: kind %s: field %s is a %s, not %T", k.Name, name, field.Type(), v)
+	}
+	field.Set(val.Convert(field.Type()))
+	return nil
+}
 
 // Build validates parameters (the kind's struct, or a pointer to it) and
 // makes the check.

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/internal/termsafe"
 )
@@ -102,15 +103,18 @@ func charts(s Summary) []chart {
 	return out
 }
 
-var page = template.Must(template.New("class").Funcs(template.FuncMap{
-	"join":     func(ns []string) string { return strings.Join(ns, ", ") },
-	"labelW":   func() int { return barLabelW },
-	"barX":     func() int { return barLabelW + 10 },
-	"barH":     func() int { return barH },
-	"textY":    func(y int) int { return y + barH/2 + 5 },
-	"countX":   func(w int) int { return barLabelW + 16 + w },
-	"svgWidth": func() int { return barLabelW + barMaxW + 60 },
-}).Parse(`<!DOCTYPE html>
+// page is parsed on first use: html/template parsing at start-up cost
+// every netlab command, and only `class --html` needs it.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("class").Funcs(template.FuncMap{
+		"join":     func(ns []string) string { return strings.Join(ns, ", ") },
+		"labelW":   func() int { return barLabelW },
+		"barX":     func() int { return barLabelW + 10 },
+		"barH":     func() int { return barH },
+		"textY":    func(y int) int { return y + barH/2 + 5 },
+		"countX":   func(w int) int { return barLabelW + 16 + w },
+		"svgWidth": func() int { return barLabelW + barMaxW + 60 },
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>netlab class summary</title>
 <style>
@@ -147,11 +151,12 @@ svg .done{fill:#2e8b57} svg .stuck{fill:#d2691e} svg text{font-size:13px;fill:#2
 </script>
 </body></html>
 `))
+})
 
 // WriteHTML writes one self-contained page (no network: inline CSS, SVG
 // and script) with the same tables and a bar chart per lesson.
 func (s Summary) WriteHTML(w io.Writer) error {
-	return page.Execute(w, struct {
+	return page().Execute(w, struct {
 		Summary
 		Charts []chart
 	}{s, charts(s)})

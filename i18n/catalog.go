@@ -1,91 +1,64 @@
 package i18n
 
 import (
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
+	"strings"
 	"sync"
+	"text/template"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
-	"go.yaml.in/yaml/v3"
-	"golang.org/x/text/language"
 )
 
 // The message catalogues: locales/en.yaml is the source, every other file
 // translates the same ids. A message is a string (a text/template:
 // {{.Name}}) or, where it counts something, a map of plural forms
-// (one/other for English; Chinese has only other).
+// (one/other for English; Chinese has only other). The files are
+// go-i18n message files: go-i18n parses them (compile_test.go) into
+// catalog_gen.go, which is what netlab carries.
 //
-//go:embed locales/*.yaml
-var localesFS embed.FS
+// netlab says them through Localizer, which does at run time what
+// go-i18n's Localizer does for the two languages netlab speaks (look the
+// id up, fall back to English, choose the plural form, execute the
+// template), without building go-i18n's Bundle: that builds the CLDR
+// plural rules of every language there is, and with the YAML decoding
+// it took half of the start-up of `netlab --help`. TestCompiledCatalogue
+// checks, message by message, that both say the same.
 
 // Data is the template data of a message.
 type Data = map[string]any
 
-// bundles: English alone (every command's help and words start here, so
-// it parses one catalogue, not all), and every language.
-var (
-	bundleEN = sync.OnceValues(func() (*goi18n.Bundle, error) {
-		return newBundleOf(localesFS, "locales/"+string(EN)+".yaml")
-	})
-	bundleAll = sync.OnceValues(func() (*goi18n.Bundle, error) {
-		return newBundle(localesFS)
-	})
-)
+// catalogue is every language's messages by id.
+type catalogue map[Lang]map[string]*goi18n.Message
 
-func newBundle(fsys fs.FS) (*goi18n.Bundle, error) {
-	return newBundleOf(fsys, "locales/*.yaml")
-}
-
-func newBundleOf(fsys fs.FS, pattern string) (*goi18n.Bundle, error) {
-	b := goi18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	files, err := fs.Glob(fsys, pattern)
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("i18n: no catalogue matches %s", pattern)
-	}
-	for _, f := range files {
-		data, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, err
+// compiledCatalogue indexes catalog_gen.go, once.
+var compiledCatalogue = sync.OnceValue(func() catalogue {
+	c := catalogue{}
+	for l, msgs := range compiled {
+		byID := make(map[string]*goi18n.Message, len(msgs))
+		for i := range msgs {
+			byID[msgs[i].ID] = &msgs[i]
 		}
-		if _, err := b.ParseMessageFileBytes(data, path.Base(f)); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", f, err)
-		}
+		c[l] = byID
 	}
-	return b, nil
-}
+	return c
+})
 
 // Localizer says netlab's messages in one language.
 type Localizer struct {
 	lang Lang
-	loc  *goi18n.Localizer
+	cat  catalogue
 }
 
 var localizers sync.Map // Lang -> *Localizer
 
-// For returns the Localizer of lang. It panics only if the embedded
-// catalogues do not parse, which TestCatalogues rules out.
+// For returns the Localizer of lang.
 func For(lang Lang) *Localizer {
 	if l, ok := localizers.Load(lang); ok {
 		return l.(*Localizer)
 	}
-	load := bundleAll
-	if lang == EN {
-		load = bundleEN
-	}
-	b, err := load()
-	if err != nil {
-		panic(err)
-	}
-	l := &Localizer{lang: lang, loc: goi18n.NewLocalizer(b, string(lang), string(EN))}
-	localizers.Store(lang, l)
-	return l
+	l, _ := localizers.LoadOrStore(lang, &Localizer{lang: lang, cat: compiledCatalogue()})
+	return l.(*Localizer)
 }
 
 // Lang is the Localizer's language.
@@ -96,7 +69,7 @@ func (l *Localizer) Lang() Lang { return l.lang }
 // everywhere comes back as itself, so that a slip shows instead of
 // vanishing (TestCatalogues keeps both from happening).
 func (l *Localizer) T(id string, data Data) string {
-	return l.localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	return l.localize(id, data, -1)
 }
 
 // TN is T for a message with plural forms, chosen by count; data may
@@ -106,24 +79,74 @@ func (l *Localizer) TN(id string, count int, data Data) string {
 	for k, v := range data {
 		d[k] = v
 	}
-	return l.localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+	return l.localize(id, d, count)
 }
 
-func (l *Localizer) localize(c *goi18n.LocalizeConfig) string {
-	// A message missing in l.lang comes back in English together with a
-	// MessageNotFoundErr: English is the wanted fallback, so only an
-	// empty result (missing everywhere, or a broken template) matters.
-	if s, _ := l.loc.Localize(c); s != "" {
+func (l *Localizer) localize(id string, data Data, count int) string {
+	if s, _ := l.say(id, data, count, true); s != "" {
 		return s
 	}
-	return c.MessageID
+	return id
+}
+
+// say is the message in l's language (else, when fallback, in English)
+// in the plural form of count (none when count < 0), as go-i18n says it:
+// a form the message lacks falls back to "other", and a template that
+// fails says nothing.
+func (l *Localizer) say(id string, data Data, count int, fallback bool) (string, error) {
+	lang := l.lang
+	m := l.cat[lang][id]
+	if m == nil && fallback && lang != EN {
+		lang, m = EN, l.cat[EN][id]
+	}
+	if m == nil {
+		return "", fmt.Errorf("i18n: no message %q in %s", id, l.lang)
+	}
+	src := m.Other
+	if count >= 0 && pluralOne(lang, count) && m.One != "" {
+		src = m.One
+	}
+	return execute(src, m.LeftDelim, m.RightDelim, data)
+}
+
+// pluralOne is CLDR's plural category "one" for an integer count: English
+// has one and other, Chinese only other.
+func pluralOne(lang Lang, count int) bool { return lang == EN && count == 1 }
+
+// templates caches parsed message templates by delimiters and source.
+var templates sync.Map // string -> *template.Template
+
+func execute(src, left, right string, data Data) (string, error) {
+	if left == "" {
+		left = "{{"
+	}
+	if right == "" {
+		right = "}}"
+	}
+	if !strings.Contains(src, left) {
+		return src, nil
+	}
+	key := left + "\x00" + right + "\x00" + src
+	t, ok := templates.Load(key)
+	if !ok {
+		p, err := template.New("").Delims(left, right).Option("missingkey=default").Parse(src)
+		if err != nil {
+			return "", err
+		}
+		t, _ = templates.LoadOrStore(key, p)
+	}
+	var b strings.Builder
+	if err := t.(*template.Template).Execute(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // Lookup is id in the Localizer's language, filled from data, and
 // whether that language has it: unlike T it does not fall back to
 // English, so that the caller can keep a text of its own instead.
 func (l *Localizer) Lookup(id string, data Data) (string, bool) {
-	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	s, err := l.say(id, data, -1, false)
 	if err != nil || s == "" {
 		return "", false
 	}

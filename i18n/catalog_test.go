@@ -1,6 +1,11 @@
 package i18n
 
 import (
+	"flag"
+	"golang.org/x/text/language"
+	"io/fs"
+	"os"
+	"path"
 	"regexp"
 	"sort"
 	"testing"
@@ -52,10 +57,9 @@ func vars(s string) []string {
 // TestCatalogues: every message exists in every language, with the same
 // template variables, and the plural forms each language needs.
 func TestCatalogues(t *testing.T) {
-	_, err := bundleAll()
+	c, err := parseCatalogue(localesFS)
 	require.NoError(t, err)
-	_, err = bundleEN()
-	require.NoError(t, err)
+	require.Len(t, c, len(Langs), "one catalogue per language")
 	en := forms(t, "en.yaml")
 	require.NotEmpty(t, en)
 	zh := forms(t, "zh.yaml")
@@ -90,24 +94,24 @@ func TestT(t *testing.T) {
 }
 
 func TestFallbackToEnglish(t *testing.T) {
-	b, err := newBundle(fstest.MapFS{
+	c, err := parseCatalogue(fstest.MapFS{
 		"locales/en.yaml": {Data: []byte("a: \"A {{.X}}\"\nb: B\n")},
 		"locales/zh.yaml": {Data: []byte("b: 乙\n")},
 	})
 	require.NoError(t, err)
-	l := &Localizer{lang: ZH, loc: goi18n.NewLocalizer(b, "zh", "en")}
+	l := &Localizer{lang: ZH, cat: c}
 	require.Equal(t, "A 1", l.T("a", Data{"X": 1}), "missing in Chinese: English")
 	require.Equal(t, "乙", l.T("b", nil))
 }
 
 func TestLookup(t *testing.T) {
-	b, err := newBundle(fstest.MapFS{
+	c, err := parseCatalogue(fstest.MapFS{
 		"locales/en.yaml": {Data: []byte("a: \"A {{.X}}\"\nb: B\n")},
 		"locales/zh.yaml": {Data: []byte("b: 乙\n")},
 	})
 	require.NoError(t, err)
-	zh := &Localizer{lang: ZH, loc: goi18n.NewLocalizer(b, "zh", "en")}
-	en := &Localizer{lang: EN, loc: goi18n.NewLocalizer(b, "en")}
+	zh := &Localizer{lang: ZH, cat: c}
+	en := &Localizer{lang: EN, cat: c}
 	for _, c := range []struct {
 		l    *Localizer
 		id   string
@@ -122,5 +126,61 @@ func TestLookup(t *testing.T) {
 		got, ok := c.l.Lookup(c.id, Data{"X": 1})
 		require.Equal(t, c.ok, ok, c.id)
 		require.Equal(t, c.want, got, c.id)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite catalog_gen.go from locales/*.yaml")
+
+// TestCompiledCatalogue: catalog_gen.go, which netlab reads instead of
+// decoding YAML, is exactly what locales/*.yaml compile to; and netlab's
+// Localizer says every message of every language as go-i18n's own
+// Localizer says it from the YAML (fallback, plural forms, templates).
+func TestCompiledCatalogue(t *testing.T) {
+	src, err := compileCatalogues(localesFS)
+	require.NoError(t, err)
+	if *update {
+		require.NoError(t, os.WriteFile("catalog_gen.go", src, 0o644))
+	}
+	have, err := os.ReadFile("catalog_gen.go")
+	require.NoError(t, err)
+	require.Equal(t, string(src), string(have), "catalog_gen.go is stale: run go generate ./i18n")
+
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+	files, err := fs.Glob(localesFS, "locales/*.yaml")
+	require.NoError(t, err)
+	for _, f := range files {
+		data, err := localesFS.ReadFile(f)
+		require.NoError(t, err)
+		_, err = b.ParseMessageFileBytes(data, path.Base(f))
+		require.NoError(t, err)
+	}
+	data := Data{}
+	for id := range forms(t, "en.yaml") {
+		data[id] = "x" // any id may be a field name; the values only need to be there
+	}
+	for _, v := range varRE.FindAllStringSubmatch(string(src), -1) {
+		data[v[1]] = "<" + v[1] + ">"
+	}
+	delete(data, "Count") // TN's count
+	for _, l := range Langs {
+		ref := goi18n.NewLocalizer(b, string(l), string(EN))
+		ours := For(l)
+		n := 0
+		for id := range forms(t, "en.yaml") {
+			want, _ := ref.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+			require.Equal(t, want, ours.T(id, data), "%s %s", l, id)
+			for _, count := range []int{0, 1, 2, 7} {
+				d := Data{"Count": count}
+				for k, v := range data {
+					d[k] = v
+				}
+				d["Count"] = count
+				want, _ := ref.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+				require.Equal(t, want, ours.TN(id, count, data), "%s %s count %d", l, id, count)
+			}
+			n++
+		}
+		require.Greater(t, n, 100, "%s: the catalogue was compared", l)
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 var (
-	spanRE    = regexp.MustCompile("`([^`]+)`")
-	commentRE = regexp.MustCompile(`\s+#.*$`)
+	// compiled on first use: see internal/style
+	spanRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`([^`]+)`") })
+	commentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+#.*$`) })
 )
 
 // Code lists what a translation must carry over unchanged from a Markdown
@@ -21,12 +23,12 @@ var (
 func Code(text string) []string {
 	set := map[string]bool{}
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	for _, m := range spanRE.FindAllStringSubmatch(text, -1) {
+	for _, m := range spanRE().FindAllStringSubmatch(text, -1) {
 		set[norm(m[1])] = true
 	}
 	for _, l := range strings.Split(text, "\n") {
 		if strings.HasPrefix(l, "    ") && strings.TrimSpace(l) != "" {
-			if c := norm(commentRE.ReplaceAllString(l, "")); c != "" {
+			if c := norm(commentRE().ReplaceAllString(l, "")); c != "" {
 				set[c] = true
 			}
 		}

@@ -34,8 +34,8 @@ func TestMessageIDsUsed(t *testing.T) {
 		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") && p != root {
 			return filepath.SkipDir
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".go") {
-			return nil
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_gen.go") {
+			return nil // generated files hold the catalogues' data, not code that says a message
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {

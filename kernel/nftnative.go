@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
+	"github.com/google/nftables/xt"
 	"golang.org/x/sys/unix"
 )
 
@@ -217,6 +218,31 @@ var protoNames = map[byte]string{1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: 
 
 var icmpTypes = map[byte]string{0: "echo-reply", 3: "destination-unreachable", 5: "redirect", 8: "echo-request", 11: "time-exceeded", 12: "parameter-problem", 13: "timestamp-request", 14: "timestamp-reply"}
 
+// icmp6Types are the ICMPv6 types by nft's names.
+var icmp6Types = map[byte]string{1: "destination-unreachable", 2: "packet-too-big", 3: "time-exceeded", 4: "parameter-problem", 128: "echo-request", 129: "echo-reply", 133: "nd-router-solicit", 134: "nd-router-advert", 135: "nd-neighbor-solicit", 136: "nd-neighbor-advert", 137: "nd-redirect"}
+
+// xtMatchText is a compat match as text. iptables-nft writes
+// --icmp-type and --icmpv6-type as the xt matches icmp and icmp6, whose
+// info is struct ipt_icmp / ip6t_icmp {type, code[2], invflags}: one
+// whole type, not inverted, reads as nft's "icmp type T" / "icmpv6 type
+// T", so that a rule dropping only echo requests says so (a drop is then
+// proven by its counter, and told from one that drops neighbour
+// discovery). Any other match stays "xt match NAME": criteria netlab
+// does not read.
+func xtMatchText(m *expr.Match) string {
+	if u, ok := m.Info.(*xt.Unknown); ok && len(*u) >= 4 && (m.Name == "icmp" || m.Name == "icmp6") {
+		typ, codeMin, codeMax, inv := (*u)[0], (*u)[1], (*u)[2], (*u)[3]
+		names, label := icmpTypes, "icmp type "
+		if m.Name == "icmp6" {
+			names, label = icmp6Types, "icmpv6 type "
+		}
+		if name, known := names[typ]; known && codeMin == 0 && codeMax == 0xff && inv == 0 {
+			return label + name
+		}
+	}
+	return "xt match " + m.Name
+}
+
 // renderExprs turns a rule's expressions into ParseNFTJSON's text,
 // verdict and packet count for the same rule.
 func renderExprs(r *NFRule, exprs []expr.Any) error {
@@ -230,6 +256,8 @@ func renderExprs(r *NFRule, exprs []expr.Any) error {
 	// IPv4 header field follows in an inet table.
 	nfAt := -1
 	ipv4 := r.Family == "ip"
+	// ipv6: an ip6 table, or an inet rule after "nfproto ipv6".
+	ipv6 := r.Family == "ip6"
 	drop := func(i int) {
 		parts = append(parts[:i], parts[i+1:]...)
 		if depAt > i {
@@ -262,7 +290,7 @@ func renderExprs(r *NFRule, exprs []expr.Any) error {
 				return errUnrendered
 			}
 			var ld loaded
-			if e.Base == expr.PayloadBaseNetworkHeader && !ipv4 {
+			if e.Base == expr.PayloadBaseNetworkHeader && !ipv4 && !ipv6 {
 				return errUnrendered
 			}
 			if e.Base == expr.PayloadBaseNetworkHeader && nfAt >= 0 {
@@ -270,6 +298,14 @@ func renderExprs(r *NFRule, exprs []expr.Any) error {
 				nfAt = -1
 			}
 			switch {
+			case ipv6 && e.Base == expr.PayloadBaseNetworkHeader && e.Offset == 8 && e.Len >= 1 && e.Len <= 16:
+				ld = loaded{field: "ip6 saddr", kind: "ip6", bytes: int(e.Len)}
+			case ipv6 && e.Base == expr.PayloadBaseNetworkHeader && e.Offset == 24 && e.Len >= 1 && e.Len <= 16:
+				ld = loaded{field: "ip6 daddr", kind: "ip6", bytes: int(e.Len)}
+			case ipv6 && e.Base == expr.PayloadBaseNetworkHeader && e.Offset == 6 && e.Len == 1:
+				ld = loaded{field: "ip6 nexthdr", kind: "proto"}
+			case ipv6 && e.Base == expr.PayloadBaseNetworkHeader:
+				return errUnrendered
 			case e.Base == expr.PayloadBaseNetworkHeader && e.Offset == 12 && e.Len >= 1 && e.Len <= 4:
 				// iptables-nft loads only the bytes of a byte-aligned
 				// prefix: -s 10.0.0.0/8 is one byte.
@@ -293,17 +329,22 @@ func renderExprs(r *NFRule, exprs []expr.Any) error {
 				drop(depAt)
 				depAt = -1
 				ld = loaded{field: "icmp type", kind: "icmptype"}
+			case e.Base == expr.PayloadBaseTransportHeader && e.Len == 1 && e.Offset == 0 && depAt >= 0 && depProto == "ipv6-icmp":
+				drop(depAt)
+				depAt = -1
+				ld = loaded{field: "icmpv6 type", kind: "icmp6type"}
 			default:
 				return errUnrendered
 			}
 			ld.prefix = -1
-			if ld.kind == "ip" && ld.bytes < 4 {
+			if ld.kind == "ip" && ld.bytes < 4 || ld.kind == "ip6" && ld.bytes < 16 {
 				ld.prefix = 8 * ld.bytes
 			}
 			regs[e.DestRegister] = ld
 		case *expr.Bitwise:
 			ld, ok := regs[e.SourceRegister]
-			if !ok || ld.kind != "ip" || ld.prefix >= 0 || ld.bytes != 4 || e.DestRegister != e.SourceRegister || len(e.Mask) != 4 {
+			size := map[string]int{"ip": 4, "ip6": 16}[ld.kind]
+			if !ok || size == 0 || ld.prefix >= 0 || ld.bytes != size || e.DestRegister != e.SourceRegister || len(e.Mask) != size {
 				return errUnrendered
 			}
 			for _, b := range e.Xor {
@@ -348,6 +389,9 @@ func renderExprs(r *NFRule, exprs []expr.Any) error {
 			if ld.kind == "nfproto" && e.Op == expr.CmpOpEq && val == "ipv4" && r.Family == "inet" {
 				nfAt, ipv4 = len(parts), true
 			}
+			if ld.kind == "nfproto" && e.Op == expr.CmpOpEq && val == "ipv6" && r.Family == "inet" {
+				nfAt, ipv6 = len(parts), true
+			}
 			parts = append(parts, ld.field+" "+op+val)
 		case *expr.Counter:
 			r.Packets += e.Packets
@@ -373,7 +417,7 @@ func renderExprs(r *NFRule, exprs []expr.Any) error {
 		case *expr.Target:
 			parts, r.Verdict = append(parts, "xt target "+e.Name), strings.ToLower(e.Name)
 		case *expr.Match:
-			parts = append(parts, "xt match "+e.Name)
+			parts = append(parts, xtMatchText(e))
 		case *expr.Masq:
 			if e.ToPorts || e.RegProtoMin != 0 {
 				return errUnrendered
@@ -448,14 +492,27 @@ func cmpValue(ld loaded, d []byte) (string, error) {
 			return "ipv6", nil
 		}
 		return strconv.Itoa(int(d[0])), nil
-	case "icmptype":
+	case "icmptype", "icmp6type":
 		if len(d) != 1 {
 			return "", errUnrendered
 		}
-		if n, ok := icmpTypes[d[0]]; ok {
+		names := icmpTypes
+		if ld.kind == "icmp6type" {
+			names = icmp6Types
+		}
+		if n, ok := names[d[0]]; ok {
 			return n, nil
 		}
 		return strconv.Itoa(int(d[0])), nil
+	case "ip6":
+		if len(d) != ld.bytes {
+			return "", errUnrendered
+		}
+		d = append(append([]byte(nil), d...), make([]byte, 16-len(d))...)
+		if ld.prefix >= 0 && ld.prefix < 128 {
+			return fmt.Sprintf("%s/%d", net.IP(d), ld.prefix), nil
+		}
+		return net.IP(d).String(), nil
 	}
 	return "", errUnrendered
 }

@@ -32,6 +32,9 @@ ip netns exec ns0 iptables -A INPUT -d 10.0.0.0/8 -j REJECT
 ip netns exec ns0 iptables -A INPUT -i br+ -j ACCEPT
 ip netns exec ns0 iptables -A INPUT -s 172.16.0.0/12 -j DROP
 ip netns exec ns0 iptables -A INPUT -s 192.168.0.0/16 ! -d 10.1.2.3 -j DROP
+ip netns exec ns0 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp -j DROP
+ip netns exec ns0 ip6tables -A INPUT -s fd00:1::/64 -d fd00:2::1 -j REJECT
+ip netns exec ns0 ip6tables -A FORWARD -d fd00:9::/48 -p tcp --dport 22 -j ACCEPT
 ip netns exec ns1 nft add table ip x
 ip netns exec ns1 nft add chain ip x in '{ type filter hook input priority 0; }'
 ip netns exec ns1 nft add rule ip x in ct state established accept`)
@@ -50,8 +53,16 @@ ip netns exec ns1 nft add rule ip x in ct state established accept`)
   chain pre { type nat hook prerouting priority -100; tcp dport 8080 dnat to 10.0.1.11:80; }
   chain post { type nat hook postrouting priority 100; oifname "wan0" masquerade; }
 }
+table ip6 v {
+  chain in {
+    type filter hook input priority 0;
+    ip6 saddr fd00:1::10 icmpv6 type echo-request counter drop
+    ip6 saddr != fd00:1::11 ip6 daddr fd00:1::/64 drop
+    ip6 nexthdr udp accept
+  }
+}
 table inet u {
-  chain f { type filter hook forward priority 0; policy drop; ip daddr 198.18.0.1 tcp dport 1000 counter accept; goto w; }
+  chain f { type filter hook forward priority 0; policy drop; ip daddr 198.18.0.1 tcp dport 1000 counter accept; ip6 daddr fd00::1 accept; goto w; }
   chain w { iifname "eth0" drop; }
 }
 `)
@@ -67,7 +78,7 @@ table inet u {
 	require.NoError(t, err)
 	require.Equal(t, viaNft.Chains, native.Chains)
 	require.Equal(t, viaNft.Rules, native.Rules)
-	require.Len(t, native.Rules, 22)
+	require.Len(t, native.Rules, 29)
 
 	_, ok, err = k.NativeRuleset(ctx, "ns1")
 	require.NoError(t, err)
@@ -76,4 +87,35 @@ table inet u {
 	require.NoError(t, err)
 	require.Len(t, rs.Rules, 1)
 	require.Contains(t, rs.Rules[0].Text, "ct state")
+}
+
+// TestXTICMPTypes: iptables-nft writes --icmp-type and --icmpv6-type as
+// compat matches, which nft's JSON shows only as "xt match icmp6"; the
+// native reader reads their info, so that a rule dropping echo requests
+// only says so. A code range or an inverted type stays unexplained.
+func TestXTICMPTypes(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	sh(t, `ip netns add ns0
+ip netns exec ns0 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP
+ip netns exec ns0 ip6tables -A INPUT -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT
+ip netns exec ns0 ip6tables -A INPUT -p ipv6-icmp ! --icmpv6-type echo-request -j ACCEPT
+ip netns exec ns0 iptables -A INPUT -p icmp --icmp-type echo-request -j DROP
+ip netns exec ns0 iptables -A INPUT -p icmp --icmp-type 3/1 -j DROP`)
+	k := open(t)
+	rs, ok, err := k.NativeRuleset(context.Background(), "ns0")
+	require.NoError(t, err)
+	require.True(t, ok)
+	var texts []string
+	for _, r := range rs.Rules {
+		texts = append(texts, r.Text)
+	}
+	require.ElementsMatch(t, []string{
+		"l4proto ipv6-icmp ip6 saddr fd00:1::10 icmpv6 type echo-request drop",
+		"l4proto ipv6-icmp icmpv6 type nd-neighbor-solicit accept",
+		"l4proto ipv6-icmp xt match icmp6 accept",
+		"l4proto icmp icmp type echo-request drop",
+		"l4proto icmp xt match icmp drop",
+	}, texts)
 }

@@ -89,7 +89,7 @@ func decodeStrict(n *yaml.Node, v any) error {
 }
 
 var zhTranslations = sync.OnceValues(func() (map[string]*Translation, error) {
-	return LoadTranslations(translationsFS, "zh")
+	return compiledTranslationsZH(), nil
 })
 
 // Translations returns the embedded translations of lang by slug (none

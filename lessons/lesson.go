@@ -131,6 +131,7 @@ type CheckSpec struct {
 	Line   int          `yaml:"-"`
 	node   *yaml.Node
 	keys   map[string]int
+	args   []checkArg // compiled lessons: the parameters, until built
 }
 
 // Title is the check's name for reports: the lesson's own, or the check's

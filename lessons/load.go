@@ -149,7 +149,7 @@ func lineOf(n *yaml.Node, path ...any) int {
 	return line
 }
 
-var slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var slugRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
 
 func validate(l *Lesson, root *yaml.Node, reg *checks.Registry) error {
 	at := func(path []any, format string, a ...any) error {
@@ -159,7 +159,7 @@ func validate(l *Lesson, root *yaml.Node, reg *checks.Registry) error {
 	if l.ID <= 0 {
 		return at(p("id"), "id must be a positive number")
 	}
-	if !slugRE.MatchString(l.Slug) {
+	if !slugRE().MatchString(l.Slug) {
 		return at(p("slug"), "slug %q must be lower-case letters, digits and dashes", l.Slug)
 	}
 	if strings.TrimSpace(l.Title) == "" {
@@ -420,9 +420,11 @@ func checkCatalog(ls []*Lesson, roots map[*Lesson]*yaml.Node, reg *checks.Regist
 	return nil
 }
 
-// LoadEmbedded loads the built-in lessons with the default checks, and
-// checks them against the built-in catalogue of mistakes.
-func LoadEmbedded() ([]*Lesson, error) {
+// LoadYAML loads the built-in lessons from their YAML files with the
+// default checks, strictly, and checks them against the built-in
+// catalogue of mistakes: what compiled_gen.go is made from (netlab itself
+// uses LoadEmbedded).
+func LoadYAML() ([]*Lesson, error) {
 	// The catalogue decodes beside the lessons: it is only needed for the
 	// cross-check at the end.
 	type result struct {
@@ -431,7 +433,7 @@ func LoadEmbedded() ([]*Lesson, error) {
 	}
 	ch := make(chan result, 1)
 	go func() {
-		cat, err := mistakes.All()
+		cat, err := mistakes.FromYAML()
 		ch <- result{cat, err}
 	}()
 	return load(embedded, checks.Default(), func() ([]mistakes.Mistake, error) {

@@ -27,7 +27,7 @@ type Text struct {
 }
 
 var zhTexts = sync.OnceValues(func() (map[string]Text, error) {
-	return ParseTranslation(zhYAML, "mistakes/zh.yaml")
+	return compiledZH(), nil // zh.yaml, compiled (see All)
 })
 
 // ParseTranslation reads a translation file strictly: an unknown field or

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -111,7 +112,7 @@ func (m Mistake) Want() string {
 	return m.ID
 }
 
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) })
 
 // Parse reads a catalog strictly.
 func Parse(data []byte) ([]Mistake, error) {
@@ -138,7 +139,7 @@ func Parse(data []byte) ([]Mistake, error) {
 	for _, m := range ms {
 		where := fmt.Sprintf("%s:%d: mistake %s", File, m.Line, m.ID)
 		switch {
-		case !idRE.MatchString(m.ID):
+		case !idRE().MatchString(m.ID):
 			errs = append(errs, fmt.Errorf("%s: bad id", where))
 		case seen[m.ID]:
 			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
@@ -175,8 +176,17 @@ func inFile(err error) error {
 	return fmt.Errorf("%s: %w", File, err)
 }
 
-// All returns every entry of the built-in catalogue, pending ones too.
-func All() ([]Mistake, error) { return Parse(catalogYAML) }
+// All returns every entry of the built-in catalogue, pending ones too:
+// catalog.yaml as compiled into compiled_gen.go, so that no command
+// decodes it when it starts (TestCompiledCatalog keeps the two in step;
+// `go generate ./mistakes` rewrites it).
+func All() ([]Mistake, error) { return compiledCatalog(), nil }
+
+// FromYAML parses the built-in catalogue's YAML file strictly (what
+// compiled_gen.go is made from).
+func FromYAML() ([]Mistake, error) { return Parse(catalogYAML) }
+
+//go:generate go test -run TestCompiledCatalog -update .
 
 // Catalog returns the entries of the built-in catalogue that the diagnosis
 // reports (all but the pending ones).

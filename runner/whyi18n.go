@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/i18n"
@@ -55,12 +56,13 @@ func SayWhy(lang i18n.Lang, en string, msgs []checks.Msg) (string, bool) {
 		// A Chinese template spaces a name off its words ("在 ns0 中");
 		// when the name is itself words (根命名空间), no space belongs
 		// between two Chinese characters.
-		s = hanSpaceRE.ReplaceAllString(s, "$1$2")
+		s = hanSpaceRE().ReplaceAllString(s, "$1$2")
 	}
 	return s, ok
 }
 
-var hanSpaceRE = regexp.MustCompile(`(\p{Han}) +(\p{Han})`)
+// compiled on first use, not at every start-up
+var hanSpaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\p{Han}) +(\p{Han})`) })
 
 func sayAll(lang i18n.Lang, msgs []checks.Msg) (string, bool) {
 	loc := i18n.For(lang)

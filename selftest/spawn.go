@@ -52,7 +52,7 @@ func UnitMain(ctx context.Context, reg *checks.Registry, unitJSON string, out io
 	if !sandbox.Inside() {
 		return errNotInSandbox
 	}
-	ls, err := lessons.Load(lessons.Embedded(), reg)
+	ls, err := lessons.Compiled(reg)
 	if err != nil {
 		return err
 	}

@@ -135,7 +135,8 @@ func Decode(n *yaml.Node, v any) error {
 	return FromYAML(n.Decode(v))
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+// compiled on first use (only a broken file needs it)
+var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
 
 // FromYAML turns a yaml.v3 error into an *Error when it names a line (a
 // TypeError lists one message per bad value: the first is kept).
@@ -152,7 +153,7 @@ func FromYAML(err error) error {
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
+	if m := lineRE().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return &Error{Line: n, Msg: m[2]}
 	}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"sync"
 
 	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
@@ -53,10 +54,14 @@ var (
 	yellow = color.New(color.FgYellow, color.Bold)
 	bold   = color.New(color.Bold)
 
-	heading = regexp.MustCompile(`^(Lesson \d+|Step \d+|Class of |netlab class summary)`)
+	// Compiled on first use, not at start-up: most runs colour nothing
+	// (every regexp compiled in an init is paid by `netlab --help`).
+	heading = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(Lesson \d+|Step \d+|Class of |netlab class summary)`)
+	})
 	// An error mark: "!" standing where a mark stands (after indentation,
 	// before a space), not an exclamation inside a sentence.
-	errMark = regexp.MustCompile(`^(\s*)! `)
+	errMark = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s*)! `) })
 )
 
 func init() {
@@ -92,14 +97,14 @@ func (s *writer) Write(p []byte) (int, error) {
 }
 
 func paint(line string) string {
-	if heading.MatchString(line) {
+	if heading().MatchString(line) {
 		end := len(line)
 		for end > 0 && (line[end-1] == '\n' || line[end-1] == '\r') {
 			end--
 		}
 		return bold.Sprint(line[:end]) + line[end:]
 	}
-	if m := errMark.FindStringSubmatchIndex(line); m != nil {
+	if m := errMark().FindStringSubmatchIndex(line); m != nil {
 		line = line[:m[3]] + yellow.Sprint("!") + line[m[3]+1:]
 	}
 	out := make([]byte, 0, len(line)+16)

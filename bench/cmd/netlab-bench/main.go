@@ -177,7 +177,7 @@ func inner(scenario string) error {
 			// removes it anyway, and what this figure measures.
 			series("reset 4, 2000 links in ns0", true, nl, "reset", "4", "--force")
 		}
-	case "grade1", "grade2", "grade3", "grade4":
+	case "grade1", "grade2", "grade3", "grade4", "grade5", "grade6", "grade7", "grade8":
 		l := strings.TrimPrefix(scenario, "grade")
 		must(nl, "solve", l)
 		for i := 0; i < n; i++ {
@@ -506,7 +506,7 @@ func restRows(ctx context.Context, r *report, class []string, start time.Time) e
 		r.line("\n## Per-lesson grading time (in-process: the report's elapsed_ms, solved state)\n")
 		r.line("| lesson | grade time (median) |")
 		r.line("|---|---|")
-		for _, l := range []string{"1", "2", "3", "4"} {
+		for _, l := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
 			g, err := inSandbox(ctx, "grade"+l)
 			if err != nil {
 				return err

@@ -1,0 +1,116 @@
+package checks_test
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
+)
+
+// dropLab6 is the IPv6 veth pair with an ICMPv6 rule in ns1's INPUT
+// whose counter grows once the ping from ns0 is out; the ping itself
+// never ends unless cancelled, or its timeout (pingDone) is played.
+type dropLab6 struct {
+	*kerneltest.Fake
+	started, pingDone chan struct{}
+	polled            chan struct{} // closed at the first counter read of ns1 once the ping is out
+
+	mu        sync.Mutex
+	cancelled bool
+	polls     int
+}
+
+func newDropLab6(rule string) *dropLab6 {
+	f := kerneltest.VethPairV6()
+	f.NSs["ns0"].RouteGet6F = func(dst net.IP, oif string) (kernel.Route, error) {
+		return kernel.Route{Dev: "veth0", Src: net.ParseIP("fd00::1"), Type: "unicast"}, nil
+	}
+	f.NSs["ns1"].Ruleset = kernel.Ruleset{
+		Chains: []kernel.NFChain{{Family: "ip6", Table: "filter", Name: "INPUT", Hook: "input", Policy: "accept"}},
+		Rules:  []kernel.NFRule{{Family: "ip6", Table: "filter", Chain: "INPUT", Handle: 3, Text: rule, Verdict: "drop"}},
+	}
+	return &dropLab6{Fake: f, started: make(chan struct{}), pingDone: make(chan struct{}), polled: make(chan struct{})}
+}
+
+func (d *dropLab6) Ping(ctx context.Context, ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+	close(d.started)
+	select {
+	case <-ctx.Done():
+		d.mu.Lock()
+		d.cancelled = true
+		d.mu.Unlock()
+		return kernel.PingResult{Sent: 1}, nil
+	case <-d.pingDone:
+		return kernel.PingResult{Sent: o.Count}, nil
+	}
+}
+
+func (d *dropLab6) NFCounters(ctx context.Context, ns string) (map[string]uint64, error) {
+	m, err := d.Fake.NFCounters(ctx, ns)
+	if err != nil || ns != "ns1" {
+		return m, err
+	}
+	select {
+	case <-d.started:
+		m["ip6/filter/INPUT/3"]++
+		d.mu.Lock()
+		if d.polls++; d.polls == 1 {
+			close(d.polled)
+		}
+		d.mu.Unlock()
+	default:
+	}
+	return m, nil
+}
+
+// An ICMPv6 echo expected to die is proven dropped as soon as the counter
+// of a rule that drops exactly these echo requests moves: the ping is
+// cancelled, not waited out (its timeout here is an hour). For
+// reply_unless_filtered only an echo-only filter is such a proof; a rule
+// that drops all ICMPv6 from the source is diagnosed after the whole
+// probe, as before.
+func TestNoReply6ProvenByDropCounter(t *testing.T) {
+	echoOnly := "l4proto ipv6-icmp ip6 saddr fd00::1 icmpv6 type echo-request drop"
+	for _, tc := range []struct {
+		name, rule, expect, message string
+		proven                      bool
+	}{
+		{"no_reply, echo filter", echoOnly, "no_reply", "a ping from ns0 to fd00::2 got no reply: dropped in ns1, chain INPUT of table ip6 filter (" + echoOnly + ")", true},
+		{"no_reply, all of ICMPv6", "l4proto ipv6-icmp ip6 saddr fd00::1 drop", "no_reply", "dropped in ns1", true},
+		{"filtered, echo filter", echoOnly, "reply_unless_filtered", "dropped on purpose by the ICMPv6 filter `" + echoOnly + "` in ns1", true},
+		{"filtered, all of ICMPv6", "l4proto ipv6-icmp ip6 saddr fd00::1 drop", "reply_unless_filtered", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDropLab6(tc.rule)
+			if !tc.proven {
+				// Nothing may stop the ping: it ends by its timeout, once
+				// the watcher has seen the rule counting. (A rule that
+				// cannot match the probe is not even watched: see
+				// TestDropsRequests6.)
+				go func() {
+					<-d.polled
+					close(d.pingDone)
+				}()
+			}
+			c := build(t, "kind: ping6\nfrom: ns0\nto: fd00::2\nexpect: "+tc.expect)
+			r := c.Run(context.Background(), checks.Env{K: d, ProbeTimeout: time.Hour})
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			require.Equal(t, tc.proven, d.cancelled, "%+v", r)
+			if tc.proven {
+				require.Equal(t, checks.Pass, r.Status, "%+v", r)
+				require.Contains(t, r.Message, tc.message)
+			} else {
+				require.Equal(t, checks.Fail, r.Status, "%+v", r)
+				require.Contains(t, r.Message, "got no reply within 1h0m0s")
+			}
+		})
+	}
+}

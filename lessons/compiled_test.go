@@ -1,0 +1,162 @@
+package lessons
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/format"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/golit"
+)
+
+var update = flag.Bool("update", false, "rewrite compiled_gen.go from the lesson YAML files")
+
+// TestCompiledLessons: compiled_gen.go is exactly what the YAML files
+// load to (strictly, against the catalogue), and the lessons built from
+// it are those the YAML gives: the same texts, the same check parameters,
+// kinds, phases and descriptions.
+func TestCompiledLessons(t *testing.T) {
+	fromYAML, err := LoadYAML()
+	require.NoError(t, err)
+	zh, err := LoadTranslations(translationsFS, "zh")
+	require.NoError(t, err)
+	src, err := compileLessons(fromYAML, zh)
+	require.NoError(t, err)
+	if *update {
+		require.NoError(t, os.WriteFile("compiled_gen.go", src, 0o644))
+	}
+	have, err := os.ReadFile("compiled_gen.go")
+	require.NoError(t, err)
+	require.Equal(t, string(src), string(have), "compiled_gen.go is stale: run go generate ./lessons")
+
+	compiled, err := LoadEmbedded()
+	require.NoError(t, err)
+	again, err := compileLessons(compiled, compiledTranslationsZH())
+	require.NoError(t, err)
+	require.Equal(t, string(src), string(again), "the compiled lessons build back into the same source")
+	require.Len(t, compiled, len(fromYAML))
+	n := 0
+	for i, l := range compiled {
+		for s := range l.Steps {
+			for c, got := range l.Steps[s].Checks {
+				want := fromYAML[i].Steps[s].Checks[c]
+				require.Equal(t, want.Params, got.Params, "%s step %d check %d", l.Slug, s+1, c+1)
+				require.Equal(t, want.Phase, got.Phase)
+				require.Equal(t, want.Check.Describe(), got.Check.Describe())
+				require.Equal(t, reflect.TypeOf(want.Check), reflect.TypeOf(got.Check))
+				n++
+			}
+		}
+	}
+	require.Greater(t, n, 50, "the checks were compared")
+}
+
+// compileLessons renders lessons and the Chinese translations as the Go
+// source of compiled_gen.go.
+func compileLessons(ls []*Lesson, zh map[string]*Translation) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("// Code generated from the lesson YAML files by `go generate ./lessons`; DO NOT EDIT.\n\n")
+	b.WriteString("package lessons\n\n")
+	b.WriteString("func compiledLessons() []*Lesson {\nreturn []*Lesson{\n")
+	for _, l := range ls {
+		if err := goLiteral(&b, reflect.ValueOf(l)); err != nil {
+			return nil, err
+		}
+		b.WriteString(",\n")
+	}
+	b.WriteString("}\n}\n\n")
+	b.WriteString("func compiledTranslationsZH() map[string]*Translation {\nreturn ")
+	if err := goLiteral(&b, reflect.ValueOf(zh)); err != nil {
+		return nil, err
+	}
+	b.WriteString("\n}\n")
+	out, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, b.Bytes())
+	}
+	return out, nil
+}
+
+// lit writes the lessons' values; a check is written as its kind, name,
+// line and parameters (args), which LoadEmbedded builds with the kind.
+var lit = golit.Writer{
+	Pkg: reflect.TypeFor[Lesson]().PkgPath(),
+	Custom: func(b *bytes.Buffer, v reflect.Value) (bool, error) {
+		if v.Type() != reflect.TypeFor[CheckSpec]() {
+			return false, nil
+		}
+		return true, checkLiteral(b, v.Interface().(CheckSpec))
+	},
+}
+
+func goLiteral(b *bytes.Buffer, v reflect.Value) error { return lit.Value(b, v) }
+
+// checkLiteral writes a check: kind, name, line, and its kind's
+// parameters that are not zero, in the parameter struct's order.
+func checkLiteral(b *bytes.Buffer, c CheckSpec) error {
+	fmt.Fprintf(b, "CheckSpec{Kind: %s", strconv.Quote(c.Kind))
+	if c.Name != "" {
+		fmt.Fprintf(b, ", Name: %s", strconv.Quote(c.Name))
+	}
+	fmt.Fprintf(b, ", Line: %d", c.Line)
+	p := reflect.ValueOf(c.Params)
+	if p.Kind() != reflect.Pointer || p.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("compileLessons: check %s has parameters %T", c.Kind, c.Params)
+	}
+	k, ok := checks.Default().Get(c.Kind)
+	if !ok {
+		return fmt.Errorf("compileLessons: unknown kind %s", c.Kind)
+	}
+	var args []string
+	for _, f := range k.Fields() {
+		fv := p.Elem().FieldByIndex(fieldIndex(p.Elem().Type(), f.Name))
+		if fv.IsZero() {
+			continue
+		}
+		var lit bytes.Buffer
+		var err error
+		switch fv.Kind() {
+		case reflect.String:
+			lit.WriteString(strconv.Quote(fv.String()))
+		case reflect.Int:
+			lit.WriteString("int(" + strconv.FormatInt(fv.Int(), 10) + ")")
+		case reflect.Bool:
+			lit.WriteString(strconv.FormatBool(fv.Bool()))
+		default:
+			err = fmt.Errorf("compileLessons: %s.%s is a %s", c.Kind, f.Name, fv.Type())
+		}
+		if err != nil {
+			return err
+		}
+		args = append(args, fmt.Sprintf("{%s, %s}", strconv.Quote(f.Name), lit.String()))
+	}
+	if len(args) > 0 {
+		b.WriteString(", args: []checkArg{")
+		for _, a := range args {
+			b.WriteString(a + ", ")
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("}")
+	return nil
+}
+
+// fieldIndex is the index of the parameter struct's field that a lesson
+// writes as name (its yaml tag).
+func fieldIndex(t reflect.Type, name string) []int {
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("yaml")
+		if n, _, _ := strings.Cut(tag, ","); n == name {
+			return []int{i}
+		}
+	}
+	panic("no field " + name + " in " + t.String())
+}
