@@ -59,7 +59,8 @@ func (c bridgePort) port(ctx context.Context, env Env) (br, peer kernel.Link, li
 	}
 	if !ok {
 		return fail(Failf("there is no bridge %s in %s", c.bridge, nsName(c.brNS)).
-			WithFix(ipCmd(c.brNS, "link add "+c.bridge+" type bridge")).WithMistake("bridge-missing"))
+			WithFix(ipCmd(c.brNS, "link add "+c.bridge+" type bridge")).WithMistake("bridge-missing").
+			Say("why-bridge-missing", D{"Bridge": c.bridge, "NS": nsV(c.brNS)}))
 	}
 	if br.Type != "bridge" {
 		return fail(Failf("%s is a %s link, not a bridge", c.bridge, br.Type).WithMistake("link-wrong-type").
@@ -73,14 +74,16 @@ func (c bridgePort) port(ctx context.Context, env Env) (br, peer kernel.Link, li
 		return fail(missingLink(ctx, env.K, c.ns, c.link))
 	}
 	if link.Type != "veth" {
-		return fail(Failf("%s is a %s link, not a veth", inNS(c.link, c.ns), link.Type).WithMistake("link-wrong-type"))
+		return fail(Failf("%s is a %s link, not a veth", inNS(c.link, c.ns), link.Type).WithMistake("link-wrong-type").
+			Say("why-not-veth", D{"Link": inNSV(c.link, c.ns), "Type": link.Type}))
 	}
 	pns, peer, found, err := resolvePeer(ctx, env.K, c.ns, link)
 	if err != nil {
 		return fail(FromErr(err, c.ns))
 	}
 	if !found {
-		return fail(Failf("the other end of %s is in a namespace that has no name", inNS(c.link, c.ns)).WithMistake("peer-unnamed-ns"))
+		return fail(Failf("the other end of %s is in a namespace that has no name", inNS(c.link, c.ns)).WithMistake("peer-unnamed-ns").
+			Say("why-port-peer-unnamed-ns", D{"Link": inNSV(c.link, c.ns)}))
 	}
 	same := pns == c.brNS
 	if !same {
@@ -165,7 +168,8 @@ func (c fdbCheck) Run(ctx context.Context, env Env) Result {
 					}
 				}
 			}
-			return Failf("%s learned %s's MAC %s on port %s, not on %s, the port that leads to it: two links share that MAC", c.bridge, inNS(c.link, c.ns), link.MAC, port, peer.Name).WithMistake("fdb-wrong-port")
+			return Failf("%s learned %s's MAC %s on port %s, not on %s, the port that leads to it: two links share that MAC", c.bridge, inNS(c.link, c.ns), link.MAC, port, peer.Name).WithMistake("fdb-wrong-port").
+				Say("why-fdb-wrong-port", D{"Bridge": c.bridge, "Link": inNSV(c.link, c.ns), "MAC": link.MAC, "Port": port, "Want": peer.Name})
 		}
 	}
 	res := Failf("%s has not learned %s's MAC %s: no frame from it has crossed the bridge (does a ping from %s get through?)",

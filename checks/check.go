@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
 
@@ -82,11 +83,29 @@ func FromErr(err error, ns string) Result {
 		return Failf("namespace %s does not exist: %v", ns, err).
 			WithFix("ip netns add "+ns).WithMistake("ns-missing").Say("why-ns-missing-err", D{"NS": ns, "Err": err})
 	case errors.Is(err, kernel.ErrToolMissing):
-		return Errorf("%v", err)
+		return toolMissing(err)
 	case errors.Is(err, context.DeadlineExceeded):
-		return Errorf("timed out reading kernel state in %s", nsName(ns))
+		return Errorf("timed out reading kernel state in %s", nsName(ns)).Say("why-read-timeout", D{"NS": nsV(ns)})
 	}
-	return Errorf("could not read kernel state in %s: %v", nsName(ns), err)
+	return Errorf("could not read kernel state in %s: %v", nsName(ns), err).Say("why-read-failed", D{"NS": nsV(ns), "Err": err})
+}
+
+// toolMissingRE is kernel.MissingTool's text: "nft: tool not installed",
+// then the install command when one is known.
+var toolMissingRE = regexp.MustCompile("^([^ :]+): " + regexp.QuoteMeta(kernel.ErrToolMissing.Error()) + "(?:: install it with `([^`]+)`)?$")
+
+// toolMissing says a missing tool; a text other than kernel.MissingTool's
+// (a wrapped error) stays as it is, in English.
+func toolMissing(err error) Result {
+	r := Errorf("%v", err)
+	m := toolMissingRE.FindStringSubmatch(err.Error())
+	switch {
+	case m == nil:
+		return r
+	case m[2] == "":
+		return r.Say("why-tool-missing", D{"Tool": m[1]})
+	}
+	return r.Say("why-tool-missing-install", D{"Tool": m[1], "Cmd": m[2]})
 }
 
 func nsName(ns string) string {

@@ -335,7 +335,8 @@ func afterFailure(ctx context.Context, v *labView, p pathInfo, pr probeDesc, bef
 			for _, n := range ns {
 				if n.Dev == p.lastDev && n.IP.Equal(p.nextHop) && (n.State == "failed" || n.State == "incomplete") {
 					return fail(Failf("%s asked (ARP) who has %s on %s and nobody answered (neighbour entry %s): frames do not reach the holder of %s, or its answers do not come back",
-						nsName(p.lastNS), p.nextHop, p.lastDev, strings.ToUpper(n.State), p.nextHop).WithMistake("neigh-failed"))
+						nsName(p.lastNS), p.nextHop, p.lastDev, strings.ToUpper(n.State), p.nextHop).WithMistake("neigh-failed").
+						Say("why-arp-failed", D{"NS": nsV(p.lastNS), "IP": p.nextHop, "Dev": p.lastDev, "State": strings.ToUpper(n.State)}))
 				}
 			}
 		}
@@ -474,10 +475,10 @@ func policyDrops(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Resul
 			accepted[m.ns+"/"+m.rule.Family+"/"+m.rule.Table+"/"+m.rule.Chain] = true
 		}
 	}
-	type end struct{ ns, hook, what string }
-	ends := []end{{p.from, "output", "sends"}}
+	type end struct{ ns, hook, what, msg string }
+	ends := []end{{p.from, "output", "sends", "why-policy-drop-sends"}}
 	if p.found {
-		ends = append([]end{{p.holder.ns, "input", "receives"}}, ends...)
+		ends = append([]end{{p.holder.ns, "input", "receives", "why-policy-drop-receives"}}, ends...)
 	}
 	for _, e := range ends {
 		for _, c := range after[e.ns].Chains {
@@ -488,7 +489,8 @@ func policyDrops(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) *Resul
 				continue
 			}
 			return fail(Failf("the %s chain %s of table %s %s in %s has policy DROP, and no rule in it accepted this probe: %s drops what it %s",
-				strings.ToUpper(e.hook), c.Name, c.Family, c.Table, nsName(e.ns), nsName(e.ns), e.what).WithMistake("policy-drop"))
+				strings.ToUpper(e.hook), c.Name, c.Family, c.Table, nsName(e.ns), nsName(e.ns), e.what).WithMistake("policy-drop").
+				Say(e.msg, D{"Hook": strings.ToUpper(e.hook), "Chain": c.Name, "Family": c.Family, "Table": c.Table, "NS": nsV(e.ns)}))
 		}
 	}
 	return nil
@@ -581,7 +583,8 @@ func masqueradeBridged(p pathInfo, pr probeDesc, before nfCounts, after nfSnap) 
 func probePortTaken(ctx context.Context, env Env, listen net.TCPAddr, serverNS string, p pathInfo, pr probeDesc) Result {
 	r := Errorf("netlab's probe server cannot listen on %s in %s: the port is taken, most likely by your own server (such as `python3 -m http.server %d`), so netlab cannot tell whether the connection arrives. Stop that server (`kill %%1` in the shell that started it; `%s` shows who listens) and check again",
 		hostPort(listen), nsName(serverNS), listen.Port, strings.TrimSpace(nsExec(serverNS, "ss -ltnp"))).
-		WithFix(nsExec(serverNS, fmt.Sprintf("ss -ltnp 'sport = :%d'", listen.Port))).WithMistake("probe-port-taken")
+		WithFix(nsExec(serverNS, fmt.Sprintf("ss -ltnp 'sport = :%d'", listen.Port))).WithMistake("probe-port-taken").
+		Say("why-probe-port-taken", D{"Addr": hostPort(listen), "NS": nsV(serverNS), "Port": listen.Port, "SS": strings.TrimSpace(nsExec(serverNS, "ss -ltnp"))})
 	if pr.natDst == nil || !p.found {
 		return r
 	}
@@ -602,6 +605,7 @@ func probePortTaken(ctx context.Context, env Env, listen net.TCPAddr, serverNS s
 		}
 		r.Why += fmt.Sprintf(". Meanwhile: your DNAT rule `%s` (%s) is in place and has counted %s so far",
 			showRule(m.rule), ruleWhere(m), plural(int(m.rule.Packets), "packet"))
+		r = r.Say("why-probe-port-taken-dnat", D{"Rule": showRule(m.rule), "Where": ruleWhereV(m), "Packets": packetsV(int(m.rule.Packets))})
 		break
 	}
 	return r

@@ -110,7 +110,8 @@ func (c netnsCheck) Run(ctx context.Context, env Env) Result {
 		return Failf("/run/netns/%s is a plain file, not a namespace mount: a leftover (the namespace it named is gone)", c.ns).
 			WithFix(fmt.Sprintf("rm /run/netns/%s && ip netns add %s", c.ns, c.ns)).WithMistake("ns-stale").Say("why-ns-stale", D{"NS": c.ns})
 	case kernel.NSForeign:
-		return Failf("/run/netns/%s is not a namespace of its own (a symlink, or the lab's own namespace mounted there): netlab neither grades nor removes it", c.ns)
+		return Failf("/run/netns/%s is not a namespace of its own (a symlink, or the lab's own namespace mounted there): netlab neither grades nor removes it", c.ns).
+			Say("why-ns-foreign", D{"NS": c.ns})
 	}
 	r := Failf("namespace %s does not exist (ip netns list does not show it)", c.ns).
 		WithFix("ip netns add "+c.ns).WithMistake("ns-missing").Say("why-ns-missing", D{"NS": c.ns})

@@ -228,7 +228,8 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 			return p, nil
 		}
 		if local {
-			return p, fail(Failf("%s is not a local address of %s", dst, nsName(from)).WithMistake("not-local"))
+			return p, fail(Failf("%s is not a local address of %s", dst, nsName(from)).WithMistake("not-local").
+				Say("why-path-not-local", D{"Dst": dst, "NS": nsV(from)}))
 		}
 		if hop == 0 {
 			p.src = route.Src
@@ -245,7 +246,8 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 			}
 			if off, fix := forwardingOff(ctx, v.k, cur); off {
 				return p, fail(Failf("%s is 0 in %s: packets to %s reach %s, which would have to forward them out of %s, and without forwarding it drops them",
-					keyIPForward, nsName(cur), dst, nsName(cur), route.Dev).WithFix(fix).WithMistake("ip-forward-off"))
+					keyIPForward, nsName(cur), dst, nsName(cur), route.Dev).WithFix(fix).WithMistake("ip-forward-off").
+					Say("why-path-forward-off", D{"Key": keyIPForward, "NS": nsV(cur), "Dst": dst, "Dev": route.Dev}))
 			}
 			if r := rpFilter(ctx, v, cur, curIn, p.src); r != nil {
 				return p, r
@@ -258,7 +260,8 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 		}
 		if !dev.AdminUp {
 			return p, fail(Failf("%s is down, and %s's route to %s leaves through it", inNS(dev.Name, cur), nsName(cur), dst).
-				WithFix(ipCmd(cur, "link set "+dev.Name+" up")).WithMistake("link-down"))
+				WithFix(ipCmd(cur, "link set "+dev.Name+" up")).WithMistake("link-down").
+				Say("why-path-route-link-down", D{"Link": inNSV(dev.Name, cur), "NS": nsV(cur), "Dst": dst}))
 		}
 		nh := dst
 		if route.Gw != nil {
@@ -284,7 +287,8 @@ func walkPath(ctx context.Context, v *labView, from string, dst net.IP, local, f
 			if l, ok := v.link(ctx, end.ns, end.link); ok && l.NoARP && (l.Type == "veth" || l.Type == "bridge") {
 				return p, fail(Failf("%s has ARP turned off (NOARP): it neither asks nor answers who has an address, so %s and %s cannot find each other's MAC",
 					inNS(l.Name, end.ns), nsName(cur), nsName(next)).
-					WithFix(ipCmd(end.ns, "link set "+l.Name+" arp on")).WithMistake("arp-off"))
+					WithFix(ipCmd(end.ns, "link set "+l.Name+" arp on")).WithMistake("arp-off").
+					Say("why-path-noarp", D{"Link": inNSV(l.Name, end.ns), "A": nsV(cur), "B": nsV(next)}))
 			}
 		}
 		cur, curIn = next, in
@@ -341,7 +345,8 @@ func noRoute(ctx context.Context, v *labView, ns string, dst net.IP, route kerne
 		refuse = " (ping says `ping: connect: Network is unreachable`)"
 	}
 	if rerr == nil {
-		return Failf("%s's route to %s is of type %s: the kernel discards the packet%s", nsName(ns), dst, route.Type, refuse).WithMistake("no-route")
+		return Failf("%s's route to %s is of type %s: the kernel discards the packet%s", nsName(ns), dst, route.Type, refuse).WithMistake("no-route").
+			Say("why-path-route-type", D{"NS": nsV(ns), "Dst": dst, "Type": route.Type, "Refuse": refuseV(refuse)})
 	}
 	if isLoopback(dst) {
 		if lo, ok := v.link(ctx, ns, "lo"); ok && !lo.AdminUp {
@@ -426,11 +431,13 @@ func rpFilter(ctx context.Context, v *labView, ns, in string, src net.IP) *Resul
 	back, err := v.k.RouteGet(ctx, ns, src)
 	if err != nil || back.Type == "unreachable" {
 		return fail(Failf("rp_filter is strict (1) in %s and it has no route back to %s: it drops packets from %s arriving on %s as spoofed",
-			nsName(ns), src, src, in).WithMistake("rp-filter"))
+			nsName(ns), src, src, in).WithMistake("rp-filter").
+			Say("why-path-rp-no-route", D{"NS": nsV(ns), "Src": src, "In": in}))
 	}
 	if back.Type == "unicast" && back.Dev != in {
 		return fail(Failf("rp_filter is strict (1) in %s: packets from %s arrive on %s, but the route back to %s leaves by %s, so they are dropped as spoofed",
-			nsName(ns), src, in, src, back.Dev).WithMistake("rp-filter"))
+			nsName(ns), src, in, src, back.Dev).WithMistake("rp-filter").
+			Say("why-path-rp-other-way", D{"NS": nsV(ns), "Src": src, "In": in, "Dev": back.Dev}))
 	}
 	return nil
 }
@@ -454,7 +461,8 @@ func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.
 	if !peer.AdminUp && peer.MasterIndex != 0 {
 		br, _ := v.byIndex(ctx, pns, peer.MasterIndex)
 		return "", "", false, fail(Failf("port %s of %s (the other end of %s) is down: the bridge sends nothing through it", peer.Name, br.Name, inNS(dev.Name, ns)).
-			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("port-down"))
+			WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("port-down").
+			Say("why-path-peer-port-down", D{"Port": peer.Name, "Bridge": br.Name, "Link": inNSV(dev.Name, ns)}))
 	}
 	if !peer.AdminUp {
 		return "", "", false, fail(Failf("%s is up, but its other end %s is down: a veth carries packets only when both ends are up", inNS(dev.Name, ns), inNS(peer.Name, pns)).
@@ -473,11 +481,14 @@ func follow(ctx context.Context, v *labView, p *pathInfo, ns string, dev kernel.
 	if _, ok := v.holds(ctx, pns, nh); ok {
 		return pns, peer.Name, true, nil
 	}
-	return "", "", false, fail(nobodyHas(ctx, v, nh, fmt.Sprintf("%s leads to %s", inNS(dev.Name, ns), inNS(peer.Name, pns)), pns, peer.Name, ns, dev.Name))
+	leads := fmt.Sprintf("%s leads to %s", inNS(dev.Name, ns), inNS(peer.Name, pns))
+	leadsV := Msg{ID: "why-path-leads-to", Data: D{"Link": inNSV(dev.Name, ns), "Peer": inNSV(peer.Name, pns)}}
+	return "", "", false, fail(nobodyHas(ctx, v, nh, leads, leadsV, pns, peer.Name, ns, dev.Name))
 }
 
-// nobodyHas explains a next hop that is not where the link leads.
-func nobodyHas(ctx context.Context, v *labView, nh net.IP, leads, wantNS, wantLink, fromNS, fromLink string) Result {
+// nobodyHas explains a next hop that is not where the link leads
+// (leads, said as leadsV).
+func nobodyHas(ctx context.Context, v *labView, nh net.IP, leads string, leadsV any, wantNS, wantLink, fromNS, fromLink string) Result {
 	hs := v.holders(ctx, nh)
 	if len(hs) == 0 {
 		ones := 24
@@ -487,18 +498,20 @@ func nobodyHas(ctx context.Context, v *labView, nh net.IP, leads, wantNS, wantLi
 			}
 		}
 		have := v.v4On(ctx, wantNS, wantLink)
-		hv := "no IPv4 address"
+		hv, msg := "no IPv4 address", "why-path-nobody-no-v4"
 		if len(have) > 0 {
-			hv = strings.Join(have, ", ")
+			hv, msg = strings.Join(have, ", "), "why-path-nobody-has"
 		}
 		return Failf("no namespace of the lab has the address %s: %s, which has %s", nh, leads, hv).
-			WithFix(ipCmd(wantNS, fmt.Sprintf("addr add %s/%d dev %s", nh, ones, wantLink))).WithMistake("addr-missing")
+			WithFix(ipCmd(wantNS, fmt.Sprintf("addr add %s/%d dev %s", nh, ones, wantLink))).WithMistake("addr-missing").
+			Say(msg, D{"IP": nh, "Leads": leadsV, "Have": hv})
 	}
 	var where []string
 	for _, h := range hs {
 		where = append(where, h.String())
 	}
-	return Failf("%s is on %s, but %s, not there: the address is on the wrong end", nh, strings.Join(where, ", "), leads).WithMistake("addr-wrong-end")
+	return Failf("%s is on %s, but %s, not there: the address is on the wrong end", nh, strings.Join(where, ", "), leads).WithMistake("addr-wrong-end").
+		Say("why-path-wrong-end", D{"IP": nh, "Where": placesV(hs), "Leads": leadsV})
 }
 
 // crossBridge follows a frame into bridge br (in ns), entering by port in
@@ -536,7 +549,8 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		}
 		if !peer.AdminUp {
 			return "", "", false, fail(Failf("%s, which holds %s, is down", inNS(peer.Name, pns), nh).
-				WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("link-down"))
+				WithFix(ipCmd(pns, "link set "+peer.Name+" up")).WithMistake("link-down").
+				Say("why-path-holder-down", D{"Link": inNSV(peer.Name, pns), "IP": nh}))
 		}
 		if r := portOK(ns, br, port, what, whatV); r != nil {
 			return "", "", false, r
@@ -585,7 +599,8 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 		if pns != ns {
 			return "", "", false, fail(Failf("%s has %s, but its other end %s is not in %s's namespace (%s), so it cannot be a port of %s",
 				h, nh, inNS(peer.Name, pns), br.Name, nsName(ns), br.Name).
-				WithFix(ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, nsOrOne(ns)))).WithMistake("port-wrong-ns"))
+				WithFix(ipCmd(pns, fmt.Sprintf("link set %s netns %s", peer.Name, nsOrOne(ns)))).WithMistake("port-wrong-ns").
+				Say("why-path-port-wrong-ns", D{"Holder": inNSV(h.link, h.ns), "IP": nh, "Peer": inNSV(peer.Name, pns), "Bridge": br.Name, "NS": nsV(ns)}))
 		}
 	}
 	from := "bridge " + inNS(br.Name, ns)

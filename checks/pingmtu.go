@@ -62,7 +62,7 @@ func (c pingMTUCheck) Run(ctx context.Context, env Env) Result {
 	}
 	out, ok := v.link(ctx, c.from, r.Dev)
 	if !ok || out.MTU < 68 {
-		return Errorf("could not read the MTU of %s", inNS(r.Dev, c.from))
+		return Errorf("could not read the MTU of %s", inNS(r.Dev, c.from)).Say("why-mtu-unread", D{"Link": inNSV(r.Dev, c.from)})
 	}
 	size := out.MTU - 28
 	res, err := env.K.Ping(ctx, c.from, c.to, kernel.PingOpts{Count: 2, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env), Size: size, DontFragment: true})

@@ -192,7 +192,8 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 			Say("why-nat-not-dropped", D{"From": nsV(c.from), "To": c.to})
 	}
 	if res.Err != nil {
-		return Failf("a ping from %s to %s could not be sent: %v", nsName(c.from), c.to, res.Err).WithMistake("send-refused")
+		return Failf("a ping from %s to %s could not be sent: %v", nsName(c.from), c.to, res.Err).WithMistake("send-refused").
+			Say("why-ping6-send-refused", D{"From": nsV(c.from), "To": c.to, "Err": res.Err})
 	}
 	noReply := fmt.Sprintf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.to, probeTimeout(env))
 	if watch {
@@ -369,12 +370,14 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 	}
 	if res.ServerErr != nil {
 		if errors.Is(res.ServerErr, unix.EADDRNOTAVAIL) {
-			return Failf("%s is not an address of %s, so nothing there can receive the connection", c.listen.IP, nsName(c.server)).WithMistake("addr-missing")
+			return Failf("%s is not an address of %s, so nothing there can receive the connection", c.listen.IP, nsName(c.server)).WithMistake("addr-missing").
+				Say("why-tcp-listen-not-local", D{"IP": c.listen.IP, "NS": nsV(c.server)})
 		}
 		if errors.Is(res.ServerErr, unix.EADDRINUSE) {
 			return probePortTaken(ctx, env, c.listen, c.server, path, pr)
 		}
-		return Errorf("netlab's probe server could not start in %s: %v", nsName(c.server), res.ServerErr)
+		return Errorf("netlab's probe server could not start in %s: %v", nsName(c.server), res.ServerErr).
+			Say("why-probe-server-failed", D{"NS": nsV(c.server), "Err": res.ServerErr})
 	}
 	if !res.Connected {
 		after := snapshotAfter(ctx, env.K, probeNamespaces(path, extra...), start, probeTimeout(env))
@@ -390,7 +393,8 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 			}
 			return *r
 		}
-		return Failf("a TCP connection from %s to %s did not reach netlab's probe server in %s: %v", nsName(c.from), hostPort(c.to), nsName(c.server), res.Err).WithMistake("tcp-failed")
+		return Failf("a TCP connection from %s to %s did not reach netlab's probe server in %s: %v", nsName(c.from), hostPort(c.to), nsName(c.server), res.Err).WithMistake("tcp-failed").
+			Say("why-tcp-failed", D{"From": nsV(c.from), "To": hostPort(c.to), "Server": nsV(c.server), "Err": res.Err})
 	}
 	if c.src != nil && !c.src.Equal(res.SeenFrom) {
 		return Failf("the connection arrived from %s, not from %s: its source address was not rewritten (no masquerade/SNAT on the way)", res.SeenFrom, c.src).WithMistake("no-snat").

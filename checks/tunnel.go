@@ -104,7 +104,7 @@ func (c tunnelCheck) Run(ctx context.Context, env Env) Result {
 	tx1, err1 := env.K.LinkStats(ctx, c.ns, c.link)
 	rx1, err2 := env.K.LinkStats(ctx, c.peerNS, c.link)
 	if err1 != nil || err2 != nil {
-		return Errorf("could not read the counters of %s again", c.link)
+		return Errorf("could not read the counters of %s again", c.link).Say("why-tunnel-counters-unread", D{"Link": c.link})
 	}
 	if tx1.TxPackets > tx0.TxPackets && rx1.RxPackets > rx0.RxPackets {
 		return Passf("%s pings %s through the tunnel: %s sent %d packets in %s, %d arrived in %s",
