@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"slices"
@@ -57,21 +58,27 @@ func TestEveryWhyIsChinese(t *testing.T) {
 			}
 		}
 	}
-	fixtures := make([]string, 0, len(kerneltest.Fixtures))
-	for name := range kerneltest.Fixtures {
-		fixtures = append(fixtures, name)
+	all := maps.Clone(kerneltest.Fixtures)
+	all["router-lab"] = routerLab
+	fixtures := slices.Sorted(maps.Keys(all))
+	// Checks of the router lab, which no kind case or lesson check (with
+	// their own fixtures) walks through a router.
+	for _, y := range []string{
+		"kind: ping\nfrom: h1\nto: 10.0.20.2", "kind: ping\nfrom: h2\nto: 10.0.10.2",
+		"kind: ping\nfrom: h1\nto: 10.0.20.2\nlocal: true", "kind: tcp\nfrom: h1\nto: 10.0.20.2:80\nserver_ns: h2",
+	} {
+		cs = append(cs, named{y, build(t, y)})
 	}
-	sort.Strings(fixtures)
 
 	unsaid := map[string]string{} // why -> where it came from
 	whys := map[string]bool{}
 	ctx := context.Background()
 	nm := 0
 	for _, fx := range fixtures {
-		for _, m := range sweepMutations(kerneltest.Fixtures[fx]()) {
+		for _, m := range sweepMutations(all[fx]()) {
 			nm++
 			for _, c := range cs {
-				k := m.apply(kerneltest.Fixtures[fx]())
+				k := m.apply(all[fx]())
 				r := c.c.Run(ctx, checks.Env{K: k, ProbeTimeout: 20 * time.Millisecond})
 				if r.Status == checks.Pass || whys[r.Why] {
 					continue
@@ -144,6 +151,7 @@ func TestKernelErrorsAreChinese(t *testing.T) {
 		{kernel.MissingTool("nft"), "ns0", "nft：没有安装这个工具：请用 `apt-get install nftables` 安装"},
 		{fmt.Errorf("%w: boom", context.DeadlineExceeded), "ns0", "读取 ns0 中的内核状态超时"},
 		{errors.New("netlink: boom"), kernel.Root, "无法读取实验的根命名空间中的内核状态：netlink: boom"},
+		{kernel.MissingTool("frobnicate"), "ns0", "frobnicate：没有安装这个工具"},
 	} {
 		r := checks.FromErr(tc.err, tc.ns)
 		require.Equal(t, checks.Error, r.Status)
@@ -268,6 +276,19 @@ func sweepMutations(tmpl *kerneltest.Fake) []mutation {
 				add(fmt.Sprintf("%s route %d %s", label, i, typ), func(f *kerneltest.Fake) { f.NSs[n].Routes[i].Type = typ })
 			}
 			add(fmt.Sprintf("%s route %d via 10.0.0.99", label, i), func(f *kerneltest.Fake) { f.NSs[n].Routes[i].Gw = net.ParseIP("10.0.0.99") })
+			strict := func(f *kerneltest.Fake) { f.NSs[n].Sysctls["net.ipv4.conf.all.rp_filter"] = "1" }
+			add(fmt.Sprintf("%s rp_filter strict, route %d gone", label, i), func(f *kerneltest.Fake) {
+				strict(f)
+				f.NSs[n].Routes = slices.Delete(slices.Clone(f.NSs[n].Routes), i, i+1)
+			})
+			for _, l := range ns.Links {
+				if l.Name != r.Dev && l.Name != "lo" {
+					add(fmt.Sprintf("%s rp_filter strict, route %d by %s", label, i, l.Name), func(f *kerneltest.Fake) {
+						strict(f)
+						f.NSs[n].Routes[i].Dev = l.Name
+					})
+				}
+			}
 			if r.Dev != "" {
 				add(fmt.Sprintf("%s default via nobody", label), func(f *kerneltest.Fake) {
 					f.NSs[n].Routes = append(f.NSs[n].Routes, kernel.Route{Gw: net.ParseIP("192.0.2.99"), Dev: r.Dev, Type: "unicast", Table: 254})
@@ -514,4 +535,91 @@ func (e erring) NFCounters(ctx context.Context, ns string) (map[string]uint64, e
 		return nil, e.err
 	}
 	return e.Fake.NFCounters(ctx, ns)
+}
+
+// routerLab is lesson 5's finished state: h1 (eth0 10.0.10.2/24) and h2
+// (eth0 10.0.20.2/24) with default routes via router (eth1 10.0.10.1/24,
+// eth2 10.0.20.1/24), which forwards. Every ping between addresses of
+// the lab is answered.
+func routerLab() *kerneltest.Fake {
+	f := kerneltest.New()
+	for _, n := range []string{"h1", "router", "h2"} {
+		ns := f.Add(n)
+		ns.Links[0].AdminUp, ns.Links[0].LowerUp = true, true
+		ns.Addrs = []kernel.Addr{{Link: "lo", IPNet: kerneltest.CIDR("127.0.0.1/8")}}
+	}
+	h1, r, h2 := f.NSs["h1"], f.NSs["router"], f.NSs["h2"]
+	h1.NSIDs["router"], h2.NSIDs["router"], r.NSIDs["h1"], r.NSIDs["h2"] = 1, 1, 1, 2
+	veth := func(name string, idx, peer, nsid int, mac string) kernel.Link {
+		return kernel.Link{Name: name, Index: idx, Type: "veth", AdminUp: true, LowerUp: true, OperState: "up", MTU: 1500, ParentIndex: peer, PeerNetNSID: nsid, MAC: kerneltest.MAC(mac)}
+	}
+	h1.Links = append(h1.Links, veth("eth0", 2, 3, 1, "02:00:00:00:10:02"))
+	r.Links = append(r.Links, veth("eth1", 3, 2, 1, "02:00:00:00:10:01"), veth("eth2", 4, 2, 2, "02:00:00:00:20:01"))
+	h2.Links = append(h2.Links, veth("eth0", 2, 4, 1, "02:00:00:00:20:02"))
+	h1.Addrs = append(h1.Addrs, kernel.Addr{Link: "eth0", IPNet: kerneltest.CIDR("10.0.10.2/24")})
+	r.Addrs = append(r.Addrs, kernel.Addr{Link: "eth1", IPNet: kerneltest.CIDR("10.0.10.1/24")}, kernel.Addr{Link: "eth2", IPNet: kerneltest.CIDR("10.0.20.1/24")})
+	h2.Addrs = append(h2.Addrs, kernel.Addr{Link: "eth0", IPNet: kerneltest.CIDR("10.0.20.2/24")})
+	h1.Routes = []kernel.Route{{Dst: kerneltest.CIDR("10.0.10.0/24"), Dev: "eth0", Type: "unicast", Table: 254}, {Gw: net.ParseIP("10.0.10.1"), Dev: "eth0", Type: "unicast", Table: 254}}
+	h2.Routes = []kernel.Route{{Dst: kerneltest.CIDR("10.0.20.0/24"), Dev: "eth0", Type: "unicast", Table: 254}, {Gw: net.ParseIP("10.0.20.1"), Dev: "eth0", Type: "unicast", Table: 254}}
+	r.Routes = []kernel.Route{{Dst: kerneltest.CIDR("10.0.10.0/24"), Dev: "eth1", Type: "unicast", Table: 254}, {Dst: kerneltest.CIDR("10.0.20.0/24"), Dev: "eth2", Type: "unicast", Table: 254}}
+	r.Sysctls["net.ipv4.ip_forward"] = "1"
+	f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+		return kernel.PingResult{Sent: o.Count, Received: o.Count, TTL: 63}, nil
+	}
+	f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
+		src := map[string]string{"h1": "10.0.10.2", "h2": "10.0.20.2"}[p.ClientNS]
+		return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP(src)}, nil
+	}
+	return f
+}
+
+// TestRareWhysAreChinese: whys that the sweep's single changes do not
+// reach.
+func TestRareWhysAreChinese(t *testing.T) {
+	ctx := context.Background()
+	env := func(k kernel.Kernel) checks.Env { return checks.Env{K: k, ProbeTimeout: 20 * time.Millisecond} }
+
+	// The learner's own server holds the port that the DNAT rule, in
+	// place and counting, forwards to.
+	f := routerLab()
+	f.NSs["router"].Ruleset = kernel.Ruleset{
+		Chains: []kernel.NFChain{{Family: "ip", Table: "nat", Name: "PREROUTING", Hook: "prerouting", Policy: "accept"}},
+		Rules:  []kernel.NFRule{{Family: "ip", Table: "nat", Chain: "PREROUTING", Text: "tcp dport 8080 dnat to 10.0.10.2:80", Verdict: "dnat", Packets: 3}},
+	}
+	f.ProbeTCPF = func(kernel.TCPProbe) (kernel.TCPResult, error) {
+		return kernel.TCPResult{ServerErr: fmt.Errorf("listen: %w", unix.EADDRINUSE)}, nil
+	}
+	r := build(t, "kind: tcp\nfrom: h2\nto: 10.0.20.1:8080\nserver_ns: h1\nlisten: 10.0.10.2:80").Run(ctx, env(f))
+	require.Equal(t, checks.Error, r.Status, r.Why)
+	require.Contains(t, r.Why, "Meanwhile: your DNAT rule `iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.10.2:80` (router, chain PREROUTING of table nat) is in place and has counted 3 packets so far")
+	require.NoError(t, chineseWhy(r.Why, r.WhyMsg))
+	zh, _ := runner.SayWhy(i18n.ZH, r.Why, r.WhyMsg)
+	require.Contains(t, zh, "。另外：你的 DNAT 规则 `iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.10.2:80`（router 的 nat 表 PREROUTING 链）已经生效，到目前为止计数了 3 个包")
+
+	// The tunnel's counters cannot be read after the ping.
+	o := kerneltest.Overlay()
+	c := build(t, "kind: tunnel\nfrom: c1\nto: 10.244.0.12\nlink: vxlan42\nns: host1\npeer_ns: host2")
+	require.Equal(t, checks.Pass, c.Run(ctx, env(kerneltest.Overlay())).Status)
+	r = c.Run(ctx, env(&statsOnce{Fake: o}))
+	require.Equal(t, checks.Error, r.Status, r.Why)
+	require.Equal(t, "could not read the counters of vxlan42 again", r.Why)
+	require.NoError(t, chineseWhy(r.Why, r.WhyMsg))
+}
+
+// statsOnce is a fake whose packet counters can be read once per link
+// and namespace.
+type statsOnce struct {
+	*kerneltest.Fake
+	read map[string]bool
+}
+
+func (s *statsOnce) LinkStats(ctx context.Context, ns, link string) (kernel.LinkStats, error) {
+	if s.read == nil {
+		s.read = map[string]bool{}
+	}
+	if s.read[ns+"/"+link] {
+		return kernel.LinkStats{}, errors.New("netlink: boom")
+	}
+	s.read[ns+"/"+link] = true
+	return s.Fake.LinkStats(ctx, ns, link)
 }
