@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,24 +75,42 @@ func TestEveryWhyIsChinese(t *testing.T) {
 	unsaid := map[string]string{} // why -> where it came from
 	whys := map[string]bool{}
 	ctx := context.Background()
-	nm := 0
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+		nm atomic.Int64
+	)
+	// One goroutine a fixture: each run has its own fake.
 	for _, fx := range fixtures {
-		for _, m := range sweepMutations(all[fx]()) {
-			nm++
-			for _, c := range cs {
-				k := m.apply(all[fx]())
-				r := c.c.Run(ctx, checks.Env{K: k, ProbeTimeout: 20 * time.Millisecond})
-				if r.Status == checks.Pass || whys[r.Why] {
-					continue
-				}
-				whys[r.Why] = true
-				if err := chineseWhy(r.Why, r.WhyMsg); err != nil {
-					unsaid[r.Why] = fmt.Sprintf("%s on %s, %s: %v", c.name, fx, m.name, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, m := range sweepMutations(all[fx]()) {
+				nm.Add(1)
+				for _, c := range cs {
+					k := m.apply(all[fx]())
+					r := c.c.Run(ctx, checks.Env{K: k, ProbeTimeout: 20 * time.Millisecond})
+					if r.Status == checks.Pass {
+						continue
+					}
+					mu.Lock()
+					seen := whys[r.Why]
+					whys[r.Why] = true
+					mu.Unlock()
+					if seen {
+						continue
+					}
+					if err := chineseWhy(r.Why, r.WhyMsg); err != nil {
+						mu.Lock()
+						unsaid[r.Why] = fmt.Sprintf("%s on %s, %s: %v", c.name, fx, m.name, err)
+						mu.Unlock()
+					}
 				}
 			}
-		}
+		}()
 	}
-	t.Logf("%d distinct whys, %d mutations of %d fixtures, %d checks", len(whys), nm, len(fixtures), len(cs))
+	wg.Wait()
+	t.Logf("%d distinct whys, %d mutations of %d fixtures, %d checks", len(whys), nm.Load(), len(fixtures), len(cs))
 	require.Greater(t, len(whys), 150, "the sweep found too few distinct whys: is it still breaking anything?")
 	var lines []string
 	for why, where := range unsaid {
