@@ -50,20 +50,34 @@ func (a *App) localizeCobra(root *cobra.Command) {
 }
 
 // localizeDefaults moves pflag's English " (default X)" into the flag's
-// help, in the run's language: pflag prints no default whose DefValue
-// reads as a zero value, and DefValue serves nothing but the help.
+// help, in the run's language: DefValue, which serves nothing but the
+// help, becomes a value pflag takes for its type's zero and prints no
+// default for. Whether pflag prints one is asked of pflag itself.
 func (a *App) localizeDefaults(fs *pflag.FlagSet) {
 	fs.VisitAll(func(f *pflag.Flag) {
-		switch f.DefValue {
-		case "", "0", "false", "<nil>", "[]", "0s":
+		const mark = "\x00"
+		usage, def := f.Usage, f.DefValue
+		f.Usage = mark
+		defer func() { f.Usage = usage }()
+		shown := func() bool {
+			one := pflag.NewFlagSet("", pflag.ContinueOnError)
+			one.AddFlag(f)
+			return !strings.HasSuffix(strings.TrimRight(one.FlagUsages(), "\n"), mark)
+		}
+		if !shown() {
 			return
 		}
-		v := f.DefValue
-		if f.Value.Type() == "string" {
-			v = fmt.Sprintf("%q", v)
+		for _, zero := range []string{"", "0", "0s", "false", "<nil>", "[]"} {
+			if f.DefValue = zero; !shown() {
+				v := def
+				if f.Value.Type() == "string" {
+					v = fmt.Sprintf("%q", def)
+				}
+				usage += a.t("cobra-flag-default", i18n.Data{"Value": v})
+				return
+			}
 		}
-		f.Usage += a.t("cobra-flag-default", i18n.Data{"Value": v})
-		f.DefValue = ""
+		f.DefValue = def // pflag's English default stays: better than none
 	})
 }
 
