@@ -172,6 +172,9 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	}
 
 	sess, err := guided.NewSession(self)
+	if sess != nil {
+		sess.Lang = a.lang()
+	}
 	if err != nil {
 		return a.usage("err-lesson-shell-prepare", i18n.Data{"Err": err})
 	}
@@ -365,6 +368,9 @@ func (a *App) shellCommand() *cobra.Command {
 				return a.usage("err-self-missing", i18n.Data{"Err": err})
 			}
 			sess, err := guided.NewSession(self)
+			if sess != nil {
+				sess.Lang = a.lang()
+			}
 			if err != nil {
 				return a.usage("err-shell-prepare", i18n.Data{"Err": err})
 			}
