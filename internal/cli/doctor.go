@@ -90,7 +90,7 @@ func (a *App) doctorCommand() *cobra.Command {
 			if a.Doctor != nil {
 				env = *a.Doctor
 			}
-			lines := doctor.Run(cmd.Context(), env)
+			lines := doctor.RunIn(cmd.Context(), env, a.lang())
 			if asJSON {
 				enc := json.NewEncoder(a.Stdout)
 				enc.SetIndent("", "  ")
@@ -98,7 +98,7 @@ func (a *App) doctorCommand() *cobra.Command {
 					return err
 				}
 			} else {
-				doctor.Write(a.Stdout, lines)
+				doctor.WriteIn(a.Stdout, lines, a.lang())
 			}
 			if doctor.Worst(lines) == doctor.Fail {
 				return &exitError{code: ExitFail}
