@@ -355,10 +355,11 @@ func Write(w io.Writer, lines []Line) { WriteIn(w, lines, i18n.EN) }
 // WriteIn is Write in lang (the lines come from RunIn in that language).
 func WriteIn(w io.Writer, lines []Line, lang i18n.Lang) {
 	fix := i18n.T(lang, "doctor-fix-label", nil)
+	sep := i18n.T(lang, "doctor-sep", nil)
 	for _, l := range lines {
 		fmt.Fprintf(w, "%-5s %s", l.Level, l.What)
 		if l.Detail != "" {
-			fmt.Fprintf(w, ": %s", l.Detail)
+			fmt.Fprintf(w, "%s%s", sep, l.Detail)
 		}
 		fmt.Fprintln(w)
 		if l.Fix != "" && l.Level != OK {

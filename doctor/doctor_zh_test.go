@@ -70,6 +70,7 @@ func TestDoctorInChinese(t *testing.T) {
 		doctor.WriteIn(&b, zh, i18n.ZH)
 		if doctor.Worst(zh) != doctor.OK {
 			require.Contains(t, b.String(), "      修复：")
+			require.Contains(t, b.String(), zh[0].What+"："+zh[0].Detail)
 			require.NotContains(t, b.String(), "fix:")
 		}
 	}
