@@ -127,9 +127,16 @@ func ExplainIn(lang i18n.Lang, err error) error {
 		id = "sandbox-denied"
 	}
 	return newError(err, lang, func(loc *i18n.Localizer) string {
-		return loc.T(id, i18n.Data{"Detail": detail})
+		d := detail
+		if errors.Is(err, errEndedEarly) {
+			d = loc.T("sandbox-ended-early", nil)
+		}
+		return loc.T(id, i18n.Data{"Detail": d})
 	})
 }
+
+// errEndedEarly is a sandbox whose init ended without a word.
+var errEndedEarly = errors.New("its first process ended before it was set up")
 
 // envLang is the language of a netlab that has no --lang of its own
 // (the sandbox's init): the NETLAB_LANG its parent set, else the locale.

@@ -60,7 +60,7 @@ func TestRefusalsInChinese(t *testing.T) {
 // very same error is said again in Chinese by ExplainIn, whichever of
 // its sentences this machine gives; ExplainIn in Chinese says so at once.
 func TestExplainInChinese(t *testing.T) {
-	for _, cause := range []error{syscall.ENOSPC, syscall.EPERM, errors.New("boom")} {
+	for _, cause := range []error{syscall.ENOSPC, syscall.EPERM, errors.New("boom"), errEndedEarly} {
 		en := Explain(cause)
 		var se *Error
 		require.ErrorAs(t, en, &se)
@@ -79,4 +79,15 @@ func TestDescribeInChinese(t *testing.T) {
 	r := Record{Label: "lesson 2 (veth)", PID: 42, TTY: "/dev/pts/3", Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.Local)}
 	require.Equal(t, "lesson 2 (veth) (pid 42, started 03:04:05 on /dev/pts/3)", r.Describe())
 	require.Equal(t, "lesson 2 (veth)（pid 42，03:04:05 启动，在 /dev/pts/3 上）", r.DescribeIn(i18n.ZH))
+}
+
+// A sandbox whose init ended without a word says so in the language
+// asked for, unless a kernel setting explains it first.
+func TestEndedEarlyInChinese(t *testing.T) {
+	if len(Refusals(os.ReadFile, os.Geteuid() == 0 && InitialUserNS())) > 0 {
+		require.Contains(t, ExplainIn(i18n.ZH, errEndedEarly).Error(), "解决办法")
+		return
+	}
+	require.Contains(t, ExplainIn(i18n.ZH, errEndedEarly).Error(), "它的第一个进程还没设置好就退出了")
+	require.Contains(t, Explain(errEndedEarly).Error(), "its first process ended before it was set up")
 }
