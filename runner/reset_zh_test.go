@@ -43,7 +43,7 @@ func TestResetLinesInChinese(t *testing.T) {
 	zh, en := outs[0], outs[1]
 	require.Contains(t, zh, "已删除命名空间 ns0\n")
 	require.Contains(t, zh, "已删除链路 br0\n")
-	require.Contains(t, zh, "保留命名空间 ns1：它里有链路 appbr，没有哪一课会创建这些；加 --force 会删除它\n")
+	require.Contains(t, zh, "保留命名空间 ns1：它里面有链路 appbr，没有哪一课会创建这些；加 --force 会删除它\n")
 	require.Contains(t, zh, "保留链路 wan0：它有端口 uplinkA，没有哪一课会这样做；加 --force 会删除它\n")
 	for _, w := range []string{"removed", "left ", "which no lesson", "--force removes"} {
 		require.NotContains(t, zh, w)
