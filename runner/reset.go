@@ -179,11 +179,13 @@ func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns st
 	case kernel.NSMissing:
 		return 0, nil
 	case kernel.NSForeign:
-		why, _ := kernel.ForeignReason(ns)
-		if why == "" {
-			why = loc.T("reset-not-lesson-ns", nil)
+		// The kernel's reason is English; a translation says what it
+		// means first and quotes it.
+		if why, _ := kernel.ForeignReason(ns); why != "" {
+			leave("reset-left-netns-file", i18n.Data{"NS": ns, "Why": why})
+		} else {
+			leave("reset-left-netns-file-plain", i18n.Data{"NS": ns})
 		}
-		leave("reset-left-netns-file", i18n.Data{"NS": ns, "Why": why})
 		return 0, nil
 	case kernel.NSPresent:
 		if rec != nil && !force {

@@ -25,10 +25,12 @@ func TestResetLinesInChinese(t *testing.T) {
 		f.NSs["ns0"].Links = append(f.NSs["ns0"].Links, kernel.Link{Name: "veth0", Type: "veth"})
 		f.Add("ns1")
 		f.NSs["ns1"].Links = append(f.NSs["ns1"].Links, kernel.Link{Name: "appbr", Type: "bridge"})
+		f.Add("ns9")
+		f.NSs["ns9"].Foreign = true
 		root := f.NSs[kernel.Root]
 		root.Links = append(root.Links, kernel.Link{Name: "br0", Type: "bridge", Index: 50},
 			kernel.Link{Name: "wan0", Type: "veth", Index: 52}, kernel.Link{Name: "uplinkA", Type: "veth", Index: 53, MasterIndex: 52})
-		return f, &lessons.Lesson{ID: 4, Owns: lessons.Owns{Namespaces: []string{"ns0", "ns1"}, Links: []string{"br0", "wan0"},
+		return f, &lessons.Lesson{ID: 4, Owns: lessons.Owns{Namespaces: []string{"ns0", "ns1", "ns9"}, Links: []string{"br0", "wan0"},
 			NSLinks: []string{"lo", "veth0"}, Ports: map[string][]string{"br0": {"veth-ns0"}}}}
 	}
 	var outs [2]string
@@ -44,6 +46,8 @@ func TestResetLinesInChinese(t *testing.T) {
 	require.Contains(t, zh, "已删除命名空间 ns0\n")
 	require.Contains(t, zh, "已删除链路 br0\n")
 	require.Contains(t, zh, "保留命名空间 ns1：它里面有链路 appbr，没有哪一课会创建这些；加 --force 会删除它\n")
+	require.Contains(t, zh, "保留 /run/netns/ns9：它不是课程的命名空间\n")
+	require.Contains(t, en, "left /run/netns/ns9: it is not a lesson namespace\n")
 	require.Contains(t, zh, "保留链路 wan0：它有端口 uplinkA，没有哪一课会这样做；加 --force 会删除它\n")
 	for _, w := range []string{"removed", "left ", "which no lesson", "--force removes"} {
 		require.NotContains(t, zh, w)
