@@ -79,3 +79,15 @@ func TestTroubleshootWithoutRoundsInChinese(t *testing.T) {
 		require.Contains(t, c.Why, "这个实验环境里还没有布置排错轮次")
 	}
 }
+
+// Setting up rounds where they cannot be kept is refused in the
+// solver's language.
+func TestSetupRoundsRefusedInChinese(t *testing.T) {
+	l, _, _ := troubleshootLesson(t)
+	var out bytes.Buffer
+	s := &runner.Solver{Grader: &runner.Grader{K: kerneltest.New(), Lang: i18n.ZH}, Out: &out}
+	err := s.SetupRounds(context.Background(), l, 1)
+	require.Error(t, err)
+	require.Contains(t, []string{i18n.T(i18n.ZH, "ts-err-no-lab", nil), i18n.T(i18n.ZH, "ts-err-no-state", nil)}, err.Error())
+	require.Empty(t, out.String())
+}

@@ -143,8 +143,8 @@ func lockUnlessHeld(ctx context.Context, lab Lab) (func(), error) {
 	return LockLab(ctx, lab)
 }
 
-// faultByID finds a catalogue entry.
-func faultByID(id string) (mistakes.Mistake, error) {
+// faultByID finds a catalogue entry; loc says why it cannot.
+func faultByID(loc *i18n.Localizer, id string) (mistakes.Mistake, error) {
 	all, err := mistakes.All()
 	if err != nil {
 		return mistakes.Mistake{}, err
@@ -154,7 +154,7 @@ func faultByID(id string) (mistakes.Mistake, error) {
 			return m, nil
 		}
 	}
-	return mistakes.Mistake{}, fmt.Errorf("the troubleshooting state names fault %q, which %s no longer has: start again with `netlab reset 8` and `netlab setup 8`", id, mistakes.File)
+	return mistakes.Mistake{}, loc.Errorf("ts-err-fault-gone", i18n.Data{"Fault": fmt.Sprintf("%q", id), "File": mistakes.File})
 }
 
 func allLessons(ls []*lessons.Lesson) []*lessons.Lesson {
@@ -194,10 +194,10 @@ func basesOf(l *lessons.Lesson, all []*lessons.Lesson) []*lessons.Lesson {
 func (s *Solver) SetupRounds(ctx context.Context, l *lessons.Lesson, seed int64) error {
 	lab, ok := s.Grader.K.(Lab)
 	if !ok {
-		return errors.New("this kernel cannot be changed: a troubleshooting lesson needs a real lab")
+		return s.loc().Errorf("ts-err-no-lab", nil)
 	}
 	if _, ok := lab.(stateful); !ok {
-		return errors.New("a troubleshooting lesson keeps its rounds in the lab's state directory, and this lab has none")
+		return s.loc().Errorf("ts-err-no-state", nil)
 	}
 	cat, err := mistakes.All()
 	if err != nil {
@@ -228,7 +228,7 @@ func (s *Solver) injectRound(ctx context.Context, lab Lab, l *lessons.Lesson, st
 	if err != nil {
 		return err
 	}
-	m, err := faultByID(rd.Fault)
+	m, err := faultByID(s.loc(), rd.Fault)
 	if err != nil {
 		return err
 	}
@@ -302,7 +302,7 @@ func (g *Grader) gradeRounds(ctx context.Context, l *lessons.Lesson) Report {
 func (g *Grader) advance(ctx context.Context, l *lessons.Lesson, st *Rounds, done int) (*Rounds, error) {
 	lab, ok := g.K.(Lab)
 	if !ok {
-		return st, errors.New("this kernel cannot be changed: the next round cannot be set up")
+		return st, i18n.For(g.lang()).Errorf("ts-err-no-lab-next", nil)
 	}
 	unlock, err := lockUnlessHeld(ctx, lab)
 	if err != nil {
@@ -483,7 +483,7 @@ func (s *Solver) awaitRound(ctx context.Context, g *Grader, l *lessons.Lesson, d
 
 // repairRound says what the current round's fault was and runs its repair.
 func (s *Solver) repairRound(ctx context.Context, l *lessons.Lesson, st *Rounds) error {
-	m, err := faultByID(st.Rounds[st.Done].Fault)
+	m, err := faultByID(s.loc(), st.Rounds[st.Done].Fault)
 	if err != nil {
 		return err
 	}
@@ -531,7 +531,7 @@ func resetRounds(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writ
 		return errors.Join(err, kernel.RemoveStateFile(roundsFile))
 	}
 	if st.Injected && st.Done < len(st.Rounds) {
-		if m, err := faultByID(st.Rounds[st.Done].Fault); err == nil && m.Where == "root" {
+		if m, err := faultByID(i18n.For(lang), st.Rounds[st.Done].Fault); err == nil && m.Where == "root" {
 			fmt.Fprintln(out, i18n.T(lang, "ts-undo-root", i18n.Data{"N": st.Done + 1}))
 			for _, cmd := range m.RepairCommands() {
 				if err := (SysShell{}).Run(ctx, cmd, io.Discard); err != nil {
@@ -561,7 +561,7 @@ func RoundHints(ctx context.Context, lab Lab, l *lessons.Lesson, all bool, lang 
 	if st == nil || st.Done >= len(st.Rounds) || st.Done >= len(l.Steps) {
 		return []lessons.Hint{{Text: loc.T("ts-hint-no-round", i18n.Data{"ID": l.ID})}}, nil
 	}
-	m, err := faultByID(st.Rounds[st.Done].Fault)
+	m, err := faultByID(loc, st.Rounds[st.Done].Fault)
 	if err != nil {
 		return nil, err
 	}
