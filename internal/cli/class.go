@@ -32,7 +32,7 @@ func (a *App) classCommand() *cobra.Command {
 			if o.html == "" && cmd.Flags().Changed("html") {
 				return a.usage("err-html-file", nil)
 			}
-			s := class.Load(args, class.Options{Version: buildinfo.Get().Version, AnyVersion: o.anyVersion})
+			s := class.Load(args, class.Options{Version: buildinfo.Get().Version, AnyVersion: o.anyVersion, Lang: a.lang()})
 			if len(s.Learners) == 0 {
 				return a.usage("err-class-none", i18n.Data{"File": s.Skipped[0].File, "Reason": s.Skipped[0].Reason})
 			}
@@ -41,7 +41,7 @@ func (a *App) classCommand() *cobra.Command {
 					return err
 				}
 			}
-			write := s.WriteText
+			write := func(w io.Writer) error { return s.WriteTextIn(w, a.lang()) }
 			if o.asJSON {
 				write = func(w io.Writer) error { return s.WriteJSON(w) }
 			}
