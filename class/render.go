@@ -22,40 +22,8 @@ func names(ns []string) string {
 	return strings.Join(out, ", ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// WriteText renders the summary for a terminal.
-func (s Summary) WriteText(w io.Writer) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Class of %s: %s\n", plural(len(s.Learners), "learner", "learners"), names(s.Learners))
-	for _, sk := range s.Skipped {
-		fmt.Fprintf(&b, "  skipped %s: %s\n", safe(sk.File), safe(sk.Reason))
-	}
-	for _, l := range s.Lessons {
-		fmt.Fprintf(&b, "\nLesson %d %s: %s\n", l.Lesson, l.Slug, l.Title)
-		fmt.Fprintf(&b, "  finished: %d/%d", l.Finished, l.Learners)
-		if l.Finished > 0 {
-			fmt.Fprintf(&b, " (%s)", names(l.FinishedBy))
-		}
-		b.WriteString("\n")
-		for _, st := range l.Stuck {
-			fmt.Fprintf(&b, "  stuck at step %d/%d, %s: %d (%s)\n", st.Step, l.Steps, st.Title, st.Count, names(st.Learners))
-		}
-		if len(l.Mistakes) > 0 {
-			b.WriteString("  most common mistakes:\n")
-			for _, m := range l.Mistakes {
-				fmt.Fprintf(&b, "    %-28s %d (%s)\n", m.ID, m.Count, names(m.Learners))
-			}
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
+// WriteText renders the summary for a terminal, in English (WriteTextIn).
+func (s Summary) WriteText(w io.Writer) error { return s.WriteTextIn(w, "") }
 
 // bar is one bar of a lesson's chart.
 type bar struct {
