@@ -50,3 +50,22 @@ func TestClassInChinese(t *testing.T) {
 	require.NoError(t, en.WriteText(&plain))
 	require.Contains(t, plain.String(), "Class of 3 learners")
 }
+
+// The HTML page speaks the language asked for too: its title, headings,
+// table heads and bar labels; the same bars as in English.
+func TestClassHTMLInChinese(t *testing.T) {
+	_, paths := writeClass(t, "1.2.3")
+	s := class.Load(paths, class.Options{Version: "1.2.3", Lang: i18n.ZH})
+	var zh, en bytes.Buffer
+	require.NoError(t, s.WriteHTMLIn(&zh, i18n.ZH))
+	require.NoError(t, s.WriteHTML(&en))
+	page := zh.String()
+	for _, w := range []string{`<html lang="zh-CN">`, "<title>netlab 班级汇总</title>", "班级共 3 名学员：", "卡在第 2 步", "<th>已完成</th>", "<th>错误</th>"} {
+		require.Contains(t, page, w)
+	}
+	for _, w := range []string{"class summary", "stuck at step", ">finished<", ">mistake<", "learners:"} {
+		require.NotContains(t, page, w)
+	}
+	require.Contains(t, en.String(), "stuck at step 2")
+	require.Equal(t, strings.Count(en.String(), "<rect"), strings.Count(page, "<rect"))
+}

@@ -37,7 +37,7 @@ func (a *App) classCommand() *cobra.Command {
 				return a.usage("err-class-none", i18n.Data{"File": s.Skipped[0].File, "Reason": s.Skipped[0].Reason})
 			}
 			if o.html != "" {
-				if err := a.writeFile(o.html, s.WriteHTML); err != nil {
+				if err := a.writeFile(o.html, func(w io.Writer) error { return s.WriteHTMLIn(w, a.lang()) }); err != nil {
 					return err
 				}
 			}
