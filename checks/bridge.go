@@ -48,6 +48,10 @@ func (c bridgePort) Describe() string {
 	return fmt.Sprintf("the other end of %s is a port of %s", inNS(c.link, c.ns), c.bridge)
 }
 
+func (c bridgePort) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-bridge-port", Data: D{"Link": inNSV(c.link, c.ns), "Bridge": c.bridge}}}
+}
+
 // port finds the bridge and the peer of link; r is set when either is wrong.
 func (c bridgePort) port(ctx context.Context, env Env) (br, peer kernel.Link, link kernel.Link, r *Result) {
 	fail := func(x Result) (kernel.Link, kernel.Link, kernel.Link, *Result) {
@@ -141,6 +145,10 @@ type fdbCheck struct{ bridgePort }
 
 func (c fdbCheck) Describe() string {
 	return fmt.Sprintf("%s has learned the MAC of %s", c.bridge, inNS(c.link, c.ns))
+}
+
+func (c fdbCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-fdb", Data: D{"Bridge": c.bridge, "Link": inNSV(c.link, c.ns)}}}
 }
 
 func (c fdbCheck) Run(ctx context.Context, env Env) Result {

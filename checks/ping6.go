@@ -134,6 +134,13 @@ func (c ping6Check) Describe() string {
 	return fmt.Sprintf("%s pings %s", nsName(c.from), c.target())
 }
 
+func (c ping6Check) DescribeMsgs() []Msg {
+	if c.noReply {
+		return []Msg{{ID: "title-ping-no-reply", Data: D{"From": nsV(c.from), "To": c.targetV()}}}
+	}
+	return []Msg{{ID: "title-ping", Data: D{"From": nsV(c.from), "To": c.targetV()}}}
+}
+
 func (c ping6Check) Run(ctx context.Context, env Env) Result {
 	dst := c.to
 	if !dst.IsValid() {
