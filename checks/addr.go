@@ -55,6 +55,10 @@ func (c addrCheck) cidr() string { return fmt.Sprintf("%s/%d", c.ip, c.ones) }
 
 func (c addrCheck) Describe() string { return fmt.Sprintf("%s has %s", inNS(c.link, c.ns), c.cidr()) }
 
+func (c addrCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-addr", Data: D{"Link": inNSV(c.link, c.ns), "CIDR": c.cidr()}}}
+}
+
 func (c addrCheck) Run(ctx context.Context, env Env) Result {
 	if _, ok, err := findLink(ctx, env.K, c.ns, c.link); err != nil {
 		return FromErr(err, c.ns)

@@ -84,6 +84,13 @@ func (c addr6Check) Describe() string {
 	return fmt.Sprintf("%s has %s, DAD done", inNS(c.link, c.ns), c.want)
 }
 
+func (c addr6Check) DescribeMsgs() []Msg {
+	if c.any {
+		return []Msg{{ID: "title-addr6-any", Data: D{"Link": inNSV(c.link, c.ns), "Prefix": c.want.String()}}}
+	}
+	return []Msg{{ID: "title-addr6", Data: D{"Link": inNSV(c.link, c.ns), "Prefix": c.want.String()}}}
+}
+
 func (c addr6Check) match(a kernel.Addr6) bool {
 	if c.any {
 		return c.want.Contains(a.Prefix.Addr()) && a.Prefix.Bits() == c.want.Bits()

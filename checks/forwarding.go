@@ -70,6 +70,10 @@ func (c forwardingCheck) Describe() string {
 	return fmt.Sprintf("%s forwards IPv4 packets (net.ipv4.ip_forward = 1)", nsName(c.ns))
 }
 
+func (c forwardingCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-forwarding", Data: D{"NS": nsV(c.ns)}}}
+}
+
 func (c forwardingCheck) Run(ctx context.Context, env Env) Result {
 	v, err := env.K.Sysctl(ctx, c.ns, keyIPForward)
 	if err != nil {

@@ -70,6 +70,14 @@ func (c hopsCheck) Describe() string {
 	return fmt.Sprintf("replies from %s reach %s across %s", c.to, nsName(c.from), plural(c.hops, "router"))
 }
 
+func (c hopsCheck) DescribeMsgs() []Msg {
+	id := "title-hops"
+	if c.hops == 1 {
+		id = "title-hops-one"
+	}
+	return []Msg{{ID: id, Data: D{"To": c.to.String(), "From": nsV(c.from), "N": c.hops}}}
+}
+
 func (c hopsCheck) Run(ctx context.Context, env Env) Result {
 	v := newLabView(ctx, env.K)
 	path, verdict := walkPath(ctx, v, c.from, c.to, false, false)

@@ -98,6 +98,8 @@ type netnsCheck struct{ ns string }
 
 func (c netnsCheck) Describe() string { return "namespace " + c.ns + " exists" }
 
+func (c netnsCheck) DescribeMsgs() []Msg { return []Msg{{ID: "title-netns", Data: D{"NS": c.ns}}} }
+
 func (c netnsCheck) Run(ctx context.Context, env Env) Result {
 	st, err := env.K.NamespaceState(ctx, c.ns)
 	if err != nil {
@@ -161,6 +163,13 @@ func (c linkExists) Describe() string {
 		return fmt.Sprintf("%s %s exists", c.typ, inNS(c.link, c.ns))
 	}
 	return inNS(c.link, c.ns) + " exists"
+}
+
+func (c linkExists) DescribeMsgs() []Msg {
+	if c.typ != "" {
+		return []Msg{{ID: "title-link-exists-type", Data: D{"Type": c.typ, "Link": inNSV(c.link, c.ns)}}}
+	}
+	return []Msg{{ID: "title-link-exists", Data: D{"Link": inNSV(c.link, c.ns)}}}
 }
 
 func (c linkExists) Run(ctx context.Context, env Env) Result {
@@ -227,6 +236,13 @@ func (c linkUp) Describe() string {
 		return inNS(c.link, c.ns) + " is up (operationally)"
 	}
 	return inNS(c.link, c.ns) + " is up"
+}
+
+func (c linkUp) DescribeMsgs() []Msg {
+	if c.oper {
+		return []Msg{{ID: "title-link-up-oper", Data: D{"Link": inNSV(c.link, c.ns)}}}
+	}
+	return []Msg{{ID: "title-link-up", Data: D{"Link": inNSV(c.link, c.ns)}}}
 }
 
 func (c linkUp) Run(ctx context.Context, env Env) Result {

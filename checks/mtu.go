@@ -45,6 +45,10 @@ func (c mtuCheck) Describe() string {
 	return fmt.Sprintf("%s has an MTU of at most %d", inNS(c.link, c.ns), c.max)
 }
 
+func (c mtuCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-mtu", Data: D{"Link": inNSV(c.link, c.ns), "Max": c.max}}}
+}
+
 func (c mtuCheck) Run(ctx context.Context, env Env) Result {
 	l, ok, err := findLink(ctx, env.K, c.ns, c.link)
 	if err != nil {

@@ -59,6 +59,10 @@ func (c neigh6Check) Describe() string {
 	return fmt.Sprintf("%s's neighbour table on %s resolves %s to its owner's MAC", nsName(c.ns), c.link, c.to)
 }
 
+func (c neigh6Check) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-neigh6", Data: D{"NS": nsV(c.ns), "Link": c.link, "IP": c.to.String()}}}
+}
+
 func (c neigh6Check) Run(ctx context.Context, env Env) Result {
 	ns, err := env.K.Neighbors6(ctx, c.ns)
 	if err != nil {

@@ -104,6 +104,10 @@ func (c nfRuleCheck) Describe() string {
 	return fmt.Sprintf("%s has a %s rule (%s)", nsName(c.ns), strings.ToUpper(c.verdict), strings.Join(parts, ", "))
 }
 
+func (c nfRuleCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-nfrule", Data: D{"NS": nsV(c.ns), "Want": Msg{ID: "why-nat-want", Data: c.wantData()}}}}
+}
+
 // want is the rule the lesson asks for: "a DROP rule (icmp, from
 // 10.0.1.10)".
 func (c nfRuleCheck) want() string {

@@ -134,6 +134,13 @@ func (c ping6Check) Describe() string {
 	return fmt.Sprintf("%s pings %s", nsName(c.from), c.target())
 }
 
+func (c ping6Check) DescribeMsgs() []Msg {
+	if c.noReply {
+		return []Msg{{ID: "title-ping-no-reply", Data: D{"From": nsV(c.from), "To": c.targetV()}}}
+	}
+	return []Msg{{ID: "title-ping", Data: D{"From": nsV(c.from), "To": c.targetV()}}}
+}
+
 func (c ping6Check) Run(ctx context.Context, env Env) Result {
 	dst := c.to
 	if !dst.IsValid() {
@@ -155,6 +162,7 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 		nss = append(nss, p.holder.ns)
 	}
 	before := countersAsync(ctx, env.K, nss)()
+	start := time.Now()
 	pingCtx, stopPing := context.WithCancel(ctx)
 	defer stopPing()
 	proof := c.proveDrop(pingCtx, env, p, before, stopPing)
@@ -183,7 +191,10 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 			Say("why-ping6-send-refused", D{"From": nsV(c.from), "To": c.targetV(), "Err": res.Err})
 	}
 	noReply := fmt.Sprintf("%s sent %d echo requests to %s and got no reply within %s", nsName(c.from), res.Sent, c.target(), probeTimeout(env))
-	after := snapshotRules(ctx, env.K, nss)
+	// Past the run's snapshot: its ruleset of a namespace may have been
+	// read before this probe sent anything (by another check, or by
+	// proveDrop), and only counters read after the probe explain it.
+	after := snapshotAfter(ctx, env.K, nss, start, probeTimeout(env))
 	r, rule := after6(ctx, env.K, p, before, after)
 	if c.filteredOK {
 		if rule == nil || r.Mistake != "dropped-by-rule" {

@@ -50,6 +50,10 @@ func (c pingMTUCheck) Describe() string {
 	return fmt.Sprintf("%s pings %s with full-size packets and don't-fragment", nsName(c.from), c.to)
 }
 
+func (c pingMTUCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-ping-mtu", Data: D{"From": nsV(c.from), "To": c.to.String()}}}
+}
+
 func (c pingMTUCheck) Run(ctx context.Context, env Env) Result {
 	v := newLabView(ctx, env.K)
 	path, verdict := walkPath(ctx, v, c.from, c.to, false, false)

@@ -110,6 +110,13 @@ func (c pingCheck) Describe() string {
 	return fmt.Sprintf("%s pings %s", nsName(c.from), c.to)
 }
 
+func (c pingCheck) DescribeMsgs() []Msg {
+	if c.noReply {
+		return []Msg{{ID: "title-ping-no-reply", Data: D{"From": nsV(c.from), "To": c.to.String()}}}
+	}
+	return []Msg{{ID: "title-ping", Data: D{"From": nsV(c.from), "To": c.to.String()}}}
+}
+
 func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	v := newLabView(ctx, env.K)
 	var counters func() nfCounts
@@ -307,6 +314,17 @@ func (c tcpCheck) Describe() string {
 		s += " from " + c.src.String()
 	}
 	return s
+}
+
+func (c tcpCheck) DescribeMsgs() []Msg {
+	out := []Msg{{ID: "title-tcp", Data: D{"From": nsV(c.from), "To": hostPort(c.to), "Server": nsV(c.server)}}}
+	if c.listen.String() != c.to.String() {
+		out = append(out, Msg{ID: "title-tcp-listen", Data: D{"Listen": hostPort(c.listen)}})
+	}
+	if c.src != nil {
+		out = append(out, Msg{ID: "title-tcp-src", Data: D{"IP": c.src.String()}})
+	}
+	return out
 }
 
 func hostPort(a net.TCPAddr) string {

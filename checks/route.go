@@ -90,6 +90,29 @@ func (c routeCheck) Describe() string {
 	return s
 }
 
+func (c routeCheck) DescribeMsgs() []Msg {
+	data := D{"NS": nsV(c.ns)}
+	var m Msg
+	switch {
+	case c.absent: // never default (Build refuses it)
+		data["Dst"] = c.dstText()
+		m = Msg{ID: "title-route-absent", Data: data}
+	case c.dst == nil:
+		m = Msg{ID: "title-route-default", Data: data}
+	default:
+		data["Dst"] = c.dst.String()
+		m = Msg{ID: "title-route", Data: data}
+	}
+	if c.absent {
+		return []Msg{m}
+	}
+	var via string
+	if c.via != nil {
+		via = c.via.String()
+	}
+	return append([]Msg{m}, routeTailMsgs(via, c.dev)...)
+}
+
 func sameNet(a, b *net.IPNet) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil

@@ -86,6 +86,18 @@ func (c route6Check) Describe() string {
 	return s
 }
 
+func (c route6Check) DescribeMsgs() []Msg {
+	var via string
+	if c.via != nil {
+		via = c.via.String()
+	}
+	m := Msg{ID: "title-route6-default", Data: D{"NS": nsV(c.ns)}}
+	if c.dst != nil {
+		m = Msg{ID: "title-route6", Data: D{"NS": nsV(c.ns), "Dst": c.dst.String()}}
+	}
+	return append([]Msg{m}, routeTailMsgs(via, c.dev)...)
+}
+
 func (c route6Check) Run(ctx context.Context, env Env) Result {
 	routes, err := env.K.Routes6(ctx, c.ns)
 	if err != nil {

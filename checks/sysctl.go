@@ -67,6 +67,10 @@ func (c sysctlCheck) Describe() string {
 	return fmt.Sprintf("%s = %s in %s", c.key, c.value, nsName(c.ns))
 }
 
+func (c sysctlCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-sysctl", Data: D{"Key": c.key, "Value": c.value, "NS": nsV(c.ns)}}}
+}
+
 func (c sysctlCheck) Run(ctx context.Context, env Env) Result {
 	v, err := env.K.Sysctl(ctx, c.ns, c.key)
 	if err != nil {

@@ -80,6 +80,10 @@ func (c tunnelCheck) Describe() string {
 	return fmt.Sprintf("%s pings %s through %s (%s to %s)", nsName(c.from), c.to, c.link, nsName(c.ns), nsName(c.peerNS))
 }
 
+func (c tunnelCheck) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-tunnel", Data: D{"From": nsV(c.from), "To": c.to.String(), "Link": c.link, "NS": nsV(c.ns), "Peer": nsV(c.peerNS)}}}
+}
+
 func (c tunnelCheck) Run(ctx context.Context, env Env) Result {
 	v := newLabView(ctx, env.K)
 	if _, verdict := walkPath(ctx, v, c.from, c.to, false, false); verdict != nil {

@@ -82,6 +82,10 @@ func (c vethPair) Describe() string {
 	return fmt.Sprintf("%s and %s are the two ends of one veth pair", where(c.link, c.ns), where(c.peer, c.peerNS))
 }
 
+func (c vethPair) DescribeMsgs() []Msg {
+	return []Msg{{ID: "title-veth-pair", Data: D{"Link": whereV(c.link, c.ns), "Peer": whereV(c.peer, c.peerNS)}}}
+}
+
 func (c vethPair) Run(ctx context.Context, env Env) Result {
 	nss := []string{c.ns}
 	if c.ns == "*" {

@@ -114,6 +114,26 @@ func (c vxlanCheck) Describe() string {
 	return s
 }
 
+func (c vxlanCheck) DescribeMsgs() []Msg {
+	out := []Msg{{ID: "title-vxlan", Data: D{"Link": inNSV(c.link, c.ns), "VNI": c.vni}}}
+	if c.port != 0 {
+		out = append(out, Msg{ID: "title-vxlan-port", Data: D{"Port": c.port}})
+	}
+	if c.dev != "" {
+		out = append(out, Msg{ID: "title-vxlan-dev", Data: D{"Dev": c.dev}})
+	}
+	if c.local != nil {
+		out = append(out, Msg{ID: "title-vxlan-local", Data: D{"IP": c.local.String()}})
+	}
+	if c.remote != nil {
+		out = append(out, Msg{ID: "title-vxlan-remote", Data: D{"IP": c.remote.String()}})
+	}
+	if c.bridge != "" {
+		out = append(out, Msg{ID: "title-vxlan-bridge", Data: D{"Bridge": c.bridge}})
+	}
+	return out
+}
+
 var zeroMAC = net.HardwareAddr{0, 0, 0, 0, 0, 0}
 
 // vxlanDsts are the endpoints a vxlan device is configured to send to:

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -78,12 +79,19 @@ type Options struct {
 	// skipped (its lessons may differ), unless AnyVersion.
 	Version    string
 	AnyVersion bool
+	// Lang is the language of the reasons a file is skipped (default
+	// English).
+	Lang i18n.Lang
 }
 
 // Load reads the files and summarises them. A broken file, a file that is
 // not a netlab report or a report of another version is named in Skipped,
 // never fatal; so is a second report of a learner already read.
 func Load(paths []string, o Options) Summary {
+	if o.Lang == "" {
+		o.Lang = i18n.EN
+	}
+	loc := i18n.For(o.Lang)
 	var files []File
 	var skipped []Skipped
 	seen := map[string]string{}
@@ -94,7 +102,7 @@ func Load(paths []string, o Options) Summary {
 			continue
 		}
 		if prev, dup := seen[f.Learner]; dup {
-			skipped = append(skipped, Skipped{File: p, Reason: fmt.Sprintf("learner %q was already read from %s", f.Learner, prev)})
+			skipped = append(skipped, Skipped{File: p, Reason: loc.T("class-reason-duplicate", i18n.Data{"Learner": fmt.Sprintf("%q", f.Learner), "Prev": prev})})
 			continue
 		}
 		seen[f.Learner] = p
@@ -109,42 +117,43 @@ func Load(paths []string, o Options) Summary {
 }
 
 func read(path string, o Options) (File, error) {
+	loc := i18n.For(o.Lang)
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return File{}, fmt.Errorf("cannot be read: %w", errors.Unwrap(err))
+		return File{}, loc.Errorf("class-reason-unreadable", i18n.Data{"Err": errors.Unwrap(err)})
 	}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return File{}, fmt.Errorf("is not JSON: %v", err)
+		return File{}, loc.Errorf("class-reason-not-json", i18n.Data{"Err": err})
 	}
 	var f File
 	switch {
 	case probe["lessons"] != nil:
 		if err := json.Unmarshal(b, &f); err != nil {
-			return File{}, fmt.Errorf("is not a netlab check report: %v", err)
+			return File{}, loc.Errorf("class-reason-not-report", i18n.Data{"Err": err})
 		}
 	case probe["lesson"] != nil && probe["steps"] != nil:
 		// One lesson: `netlab check N --json`.
 		var r runner.Report
 		if err := json.Unmarshal(b, &r); err != nil {
-			return File{}, fmt.Errorf("is not a netlab check report: %v", err)
+			return File{}, loc.Errorf("class-reason-not-report", i18n.Data{"Err": err})
 		}
 		_ = json.Unmarshal(b, &f) // learner and version, when present
 		f.Lessons = []runner.Report{r}
 	default:
-		return File{}, errors.New("is not a netlab check report (no lessons in it)")
+		return File{}, loc.Errorf("class-reason-no-lessons", nil)
 	}
 	for _, r := range f.Lessons {
 		if r.Lesson <= 0 || r.Slug == "" || len(r.Steps) == 0 {
-			return File{}, errors.New("is not a netlab check report (a lesson without number, name or steps)")
+			return File{}, loc.Errorf("class-reason-bad-lesson", nil)
 		}
 	}
 	if !o.AnyVersion && f.Version != o.Version {
 		v := f.Version
 		if v == "" {
-			v = "an unknown version"
+			v = loc.T("class-unknown-version", nil)
 		}
-		return File{}, fmt.Errorf("was written by netlab %s, not %s (--any-version reads it anyway)", v, o.Version)
+		return File{}, loc.Errorf("class-reason-version", i18n.Data{"Got": v, "Want": o.Version})
 	}
 	if f.Learner == "" {
 		f.Learner = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))

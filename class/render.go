@@ -2,6 +2,7 @@ package class
 
 import (
 	"fmt"
+	"github.com/netlab/netlab/i18n"
 	"html/template"
 	"io"
 	"strings"
@@ -22,40 +23,8 @@ func names(ns []string) string {
 	return strings.Join(out, ", ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// WriteText renders the summary for a terminal.
-func (s Summary) WriteText(w io.Writer) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Class of %s: %s\n", plural(len(s.Learners), "learner", "learners"), names(s.Learners))
-	for _, sk := range s.Skipped {
-		fmt.Fprintf(&b, "  skipped %s: %s\n", safe(sk.File), safe(sk.Reason))
-	}
-	for _, l := range s.Lessons {
-		fmt.Fprintf(&b, "\nLesson %d %s: %s\n", l.Lesson, l.Slug, l.Title)
-		fmt.Fprintf(&b, "  finished: %d/%d", l.Finished, l.Learners)
-		if l.Finished > 0 {
-			fmt.Fprintf(&b, " (%s)", names(l.FinishedBy))
-		}
-		b.WriteString("\n")
-		for _, st := range l.Stuck {
-			fmt.Fprintf(&b, "  stuck at step %d/%d, %s: %d (%s)\n", st.Step, l.Steps, st.Title, st.Count, names(st.Learners))
-		}
-		if len(l.Mistakes) > 0 {
-			b.WriteString("  most common mistakes:\n")
-			for _, m := range l.Mistakes {
-				fmt.Fprintf(&b, "    %-28s %d (%s)\n", m.ID, m.Count, names(m.Learners))
-			}
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
+// WriteText renders the summary for a terminal, in English (WriteTextIn).
+func (s Summary) WriteText(w io.Writer) error { return s.WriteTextIn(w, "") }
 
 // bar is one bar of a lesson's chart.
 type bar struct {
@@ -79,7 +48,7 @@ const (
 	barLabelW = 260
 )
 
-func charts(s Summary) []chart {
+func charts(s Summary, loc *i18n.Localizer) []chart {
 	var out []chart
 	for _, l := range s.Lessons {
 		c := chart{LessonSummary: l}
@@ -93,9 +62,9 @@ func charts(s Summary) []chart {
 			}
 			c.Bars = append(c.Bars, bar{Label: label, Count: n, Y: len(c.Bars) * (barH + barGap), W: w, Class: class})
 		}
-		add("finished", l.Finished, "done")
+		add(loc.T("class-html-finished", nil), l.Finished, "done")
 		for _, st := range l.Stuck {
-			add(fmt.Sprintf("stuck at step %d", st.Step), st.Count, "stuck")
+			add(loc.T("class-html-stuck-at", i18n.Data{"Step": st.Step}), st.Count, "stuck")
 		}
 		c.Height = len(c.Bars)*(barH+barGap) + barGap
 		out = append(out, c)
@@ -114,9 +83,13 @@ var page = sync.OnceValue(func() *template.Template {
 		"textY":    func(y int) int { return y + barH/2 + 5 },
 		"countX":   func(w int) int { return barLabelW + 16 + w },
 		"svgWidth": func() int { return barLabelW + barMaxW + 60 },
+		// t and tn say a message in the page's language: bound per page
+		// (see WriteHTMLIn).
+		"t":  func(id string, kv ...any) string { return id },
+		"tn": func(id string, n int, kv ...any) string { return id },
 	}).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>netlab class summary</title>
+<html lang="{{.HTMLLang}}"><head><meta charset="utf-8">
+<title>{{t "class-html-title"}}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}
@@ -126,19 +99,19 @@ svg .done{fill:#2e8b57} svg .stuck{fill:#d2691e} svg text{font-size:13px;fill:#2
 .skipped{color:#a00}
 </style></head>
 <body>
-<h1>netlab class summary</h1>
-<p>{{len .Learners}} learners: {{join .Learners}}</p>
-{{if .Skipped}}<ul class="skipped">{{range .Skipped}}<li>skipped {{.File}}: {{.Reason}}</li>{{end}}</ul>{{end}}
+<h1>{{t "class-html-title"}}</h1>
+<p>{{tn "class-heading" (len .Learners) "Names" (join .Learners)}}</p>
+{{if .Skipped}}<ul class="skipped">{{range .Skipped}}<li>{{t "class-skipped" "File" .File "Reason" .Reason}}</li>{{end}}</ul>{{end}}
 {{range .Charts}}
 <section class="lesson" id="lesson-{{.Lesson}}">
-<h2>Lesson {{.Lesson}} {{.Slug}}: {{.Title}}</h2>
-<svg class="chart" role="img" aria-label="lesson {{.Lesson}}: finished and stuck learners" width="{{svgWidth}}" height="{{.Height}}" viewBox="0 0 {{svgWidth}} {{.Height}}">
+<h2>{{t "class-lesson" "ID" .Lesson "Slug" .Slug "Title" .Title}}</h2>
+<svg class="chart" role="img" aria-label="{{t "class-html-aria" "ID" .Lesson}}" width="{{svgWidth}}" height="{{.Height}}" viewBox="0 0 {{svgWidth}} {{.Height}}">
 {{range .Bars}}<g class="bar"><text x="0" y="{{textY .Y}}">{{.Label}}</text><rect class="{{.Class}}" x="{{barX}}" y="{{.Y}}" width="{{.W}}" height="{{barH}}" data-count="{{.Count}}"></rect><text x="{{countX .W}}" y="{{textY .Y}}">{{.Count}}</text></g>
 {{end}}</svg>
-<table><tr><th>finished</th><td>{{.Finished}}/{{.Learners}}</td><td>{{join .FinishedBy}}</td></tr>
-{{range .Stuck}}<tr><th>stuck at step {{.Step}}</th><td>{{.Count}}</td><td>{{.Title}}: {{join .Learners}}</td></tr>
+<table><tr><th>{{t "class-html-finished"}}</th><td>{{.Finished}}/{{.Learners}}</td><td>{{join .FinishedBy}}</td></tr>
+{{range .Stuck}}<tr><th>{{t "class-html-stuck-at" "Step" .Step}}</th><td>{{.Count}}</td><td>{{.Title}}: {{join .Learners}}</td></tr>
 {{end}}</table>
-{{if .Mistakes}}<table><tr><th>mistake</th><th>learners</th><th>who</th></tr>
+{{if .Mistakes}}<table><tr><th>{{t "class-html-mistake"}}</th><th>{{t "class-html-learners"}}</th><th>{{t "class-html-who"}}</th></tr>
 {{range .Mistakes}}<tr><td><code>{{.ID}}</code></td><td>{{.Count}}</td><td>{{join .Learners}}</td></tr>
 {{end}}</table>{{end}}
 </section>
@@ -155,17 +128,45 @@ svg .done{fill:#2e8b57} svg .stuck{fill:#d2691e} svg text{font-size:13px;fill:#2
 
 // WriteHTML writes one self-contained page (no network: inline CSS, SVG
 // and script) with the same tables and a bar chart per lesson.
-func (s Summary) WriteHTML(w io.Writer) error {
-	return page().Execute(w, struct {
+func (s Summary) WriteHTML(w io.Writer) error { return s.WriteHTMLIn(w, i18n.EN) }
+
+// WriteHTMLIn is WriteHTML in lang; names, ids and titles stay as the
+// reports have them.
+func (s Summary) WriteHTMLIn(w io.Writer, lang i18n.Lang) error {
+	if lang == "" {
+		lang = i18n.EN
+	}
+	loc := i18n.For(lang)
+	data := func(kv []any) i18n.Data {
+		d := i18n.Data{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			d[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return d
+	}
+	p, err := page().Clone()
+	if err != nil {
+		return err
+	}
+	p.Funcs(template.FuncMap{
+		"t":  func(id string, kv ...any) string { return loc.T(id, data(kv)) },
+		"tn": func(id string, n int, kv ...any) string { return loc.TN(id, n, data(kv)) },
+	})
+	htmlLang := map[i18n.Lang]string{i18n.ZH: "zh-CN"}[lang]
+	if htmlLang == "" {
+		htmlLang = string(lang)
+	}
+	return p.Execute(w, struct {
 		Summary
-		Charts []chart
-	}{s, charts(s)})
+		Charts   []chart
+		HTMLLang string
+	}{s, charts(s, loc), htmlLang})
 }
 
 // Bars is how many non-empty bars the HTML page draws (for tests).
 func (s Summary) Bars() int {
 	n := 0
-	for _, c := range charts(s) {
+	for _, c := range charts(s, i18n.For(i18n.EN)) {
 		for _, b := range c.Bars {
 			if b.W > 0 {
 				n++

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/sandbox"
 )
@@ -53,11 +54,23 @@ const (
 var TryNames = []string{TryNamedNS, TryVeth, TryBridge, TryVLANBr, TryVLAN, TryVXLAN, TryNFT, TryICMP}
 
 // optional tries are needed only by later lessons: a failure there is a
-// warning, not a reason to stop.
+// warning, not a reason to stop (the message says why).
 var optional = map[string]string{
-	TryVLANBr: "no lesson of the course uses VLANs yet",
-	TryVLAN:   "no lesson of the course uses VLANs yet",
-	TryVXLAN:  "only the vxlan lesson needs it",
+	TryVLANBr: "doctor-optional-vlan",
+	TryVLAN:   "doctor-optional-vlan",
+	TryVXLAN:  "doctor-optional-vxlan",
+}
+
+// tryWhat names each try in a line (the keys of Tries stay English).
+var tryWhat = map[string]string{
+	TryNamedNS: "doctor-try-named-ns",
+	TryVeth:    "doctor-try-veth",
+	TryBridge:  "doctor-try-bridge",
+	TryVLAN:    "doctor-try-vlan",
+	TryVXLAN:   "doctor-try-vxlan",
+	TryVLANBr:  "doctor-try-vlanbr",
+	TryNFT:     "doctor-try-nft",
+	TryICMP:    "doctor-try-icmp",
 }
 
 // Env is how doctor sees the machine; tests replace every part.
@@ -77,8 +90,14 @@ type Env struct {
 	Try func(ctx context.Context) (Tries, error)
 }
 
-// Run makes every check and returns the lines in order.
-func Run(ctx context.Context, e Env) []Line {
+// Run makes every check and returns the lines in order, in English.
+func Run(ctx context.Context, e Env) []Line { return RunIn(ctx, e, i18n.EN) }
+
+// RunIn is Run with the lines said in lang (levels, commands and names
+// stay as they are).
+func RunIn(ctx context.Context, e Env, lang i18n.Lang) []Line {
+	loc := i18n.For(lang)
+	t := loc.T
 	var out []Line
 	add := func(l Line) { out = append(out, l) }
 
@@ -86,93 +105,100 @@ func Run(ctx context.Context, e Env) []Line {
 	netAdmin, sysAdmin := e.Caps()
 	switch {
 	case netAdmin && sysAdmin:
-		d := "running as root: lessons run in a sandbox where root is the learner (or nobody), and --host works"
+		d := t("doctor-root", nil)
 		if !root {
-			d = "not root, but with the capabilities"
+			d = t("doctor-caps", nil)
 		}
 		add(Line{Level: OK, What: "root / CAP_NET_ADMIN", Detail: d})
 	default:
-		add(Line{Level: OK, What: "root / CAP_NET_ADMIN", Detail: "not root: lessons, check, hint, solve, reset, watch and selftest run in a sandbox of your own (a user namespace); only --host needs sudo"})
+		add(Line{Level: OK, What: "root / CAP_NET_ADMIN", Detail: t("doctor-not-root", nil)})
 	}
-	out = append(out, userNamespaces(e, root)...)
+	out = append(out, userNamespaces(e, root, loc)...)
 
-	add(mountsVisible(e))
+	add(mountsVisible(e, loc))
 
-	for _, t := range []struct{ bin, pkg string }{{"ip", "iproute2"}, {"iptables", "iptables"}, {"nft", "nftables"}, {"ping", "iputils-ping"}} {
-		if p, err := e.LookPath(t.bin); err != nil {
+	for _, tool := range []struct{ bin, pkg string }{{"ip", "iproute2"}, {"iptables", "iptables"}, {"nft", "nftables"}, {"ping", "iputils-ping"}} {
+		if p, err := e.LookPath(tool.bin); err != nil {
 			lvl := Fail
-			if t.bin == "ping" {
+			if tool.bin == "ping" {
 				lvl = Warn // netlab pings by itself; the learner's ping is for the lessons' text
 			}
-			add(Line{Level: lvl, What: t.bin + " installed", Detail: "not found in PATH", Fix: "apt-get install " + t.pkg})
+			add(Line{Level: lvl, What: loc.T("doctor-what-installed", i18n.Data{"Bin": tool.bin}), Detail: loc.T("doctor-not-in-path", nil), Fix: "apt-get install " + tool.pkg})
 		} else {
-			add(Line{Level: OK, What: t.bin + " installed", Detail: p})
+			add(Line{Level: OK, What: loc.T("doctor-what-installed", i18n.Data{"Bin": tool.bin}), Detail: p})
 		}
 	}
 
-	out = append(out, backend(ctx, e)...)
-	out = append(out, bridgeNetfilter(ctx, e))
+	out = append(out, backend(ctx, e, loc)...)
+	out = append(out, bridgeNetfilter(ctx, e, loc))
 
 	tries, err := e.Try(ctx)
 	if err != nil {
-		add(Line{Level: Fail, What: "sandbox", Detail: "netlab could not start a sandbox to try the kernel's features: " + oneLine(err.Error()), Fix: "fix what the line \"user namespaces\" says; run netlab on a Linux host or VM (not in an unprivileged container)"})
+		add(Line{Level: Fail, What: t("doctor-what-sandbox", nil), Detail: t("doctor-sandbox-failed", i18n.Data{"Err": oneLine(err.Error())}), Fix: t("doctor-sandbox-fix", i18n.Data{"Line": t("doctor-what-userns", nil)})})
 		return out
 	}
 	for _, name := range TryNames {
 		msg, ok := tries[name]
+		what := t(tryWhat[name], nil)
+		var fix string
+		if id, ok := tryFix[name]; ok {
+			fix = t(id, nil)
+		}
 		switch {
 		case !ok:
-			add(Line{Level: Warn, What: name, Detail: "not tried"})
+			add(Line{Level: Warn, What: what, Detail: t("doctor-not-tried", nil)})
 		case msg == "":
-			add(Line{Level: OK, What: name, Detail: "tried in a sandbox: works"})
+			add(Line{Level: OK, What: what, Detail: t("doctor-tried-works", nil)})
 		case optional[name] != "":
-			add(Line{Level: Warn, What: name, Detail: "tried in a sandbox: " + oneLine(msg) + " (" + optional[name] + ")", Fix: tryFix[name]})
+			add(Line{Level: Warn, What: what, Detail: t("doctor-tried-optional", i18n.Data{"Err": oneLine(msg), "Why": t(optional[name], nil)}), Fix: fix})
 		default:
-			add(Line{Level: Fail, What: name, Detail: "tried in a sandbox: " + oneLine(msg), Fix: tryFix[name]})
+			add(Line{Level: Fail, What: what, Detail: t("doctor-tried-failed", i18n.Data{"Err": oneLine(msg)}), Fix: fix})
 		}
 	}
 	return out
 }
 
+// tryFix are the messages that say how to fix a failed try.
 var tryFix = map[string]string{
-	TryNamedNS: "the kernel needs CONFIG_NET_NS; in a container, run netlab on the host or a VM instead",
-	TryVeth:    "load the veth module: modprobe veth",
-	TryBridge:  "load the bridge module: modprobe bridge",
-	TryVLAN:    "load the 8021q module: modprobe 8021q",
-	TryVXLAN:   "load the vxlan module: modprobe vxlan",
-	TryVLANBr:  "a kernel with CONFIG_BRIDGE_VLAN_FILTERING is needed",
-	TryNFT:     "load nf_tables and the NAT modules (modprobe nf_tables nft_chain_nat), or install iptables",
-	TryICMP:    "netlab's pings need raw ICMP sockets in its sandbox (CAP_NET_RAW there); a security module that refuses them must allow netlab",
+	TryNamedNS: "doctor-fix-named-ns",
+	TryVeth:    "doctor-fix-veth",
+	TryBridge:  "doctor-fix-bridge",
+	TryVLAN:    "doctor-fix-vlan",
+	TryVXLAN:   "doctor-fix-vxlan",
+	TryVLANBr:  "doctor-fix-vlanbr",
+	TryNFT:     "doctor-fix-nft",
+	TryICMP:    "doctor-fix-icmp",
 }
 
 // userNamespaces reads every switch by which the kernel can refuse the
 // sandbox's user namespace, with the exact fix for each; and whether
 // nsenter (which check, hint and watch use to reach a running sandbox
 // from another terminal) is installed.
-func userNamespaces(e Env, root bool) []Line {
-	const what = "user namespaces"
+func userNamespaces(e Env, root bool, loc *i18n.Localizer) []Line {
+	what := loc.T("doctor-what-userns", nil)
 	var out []Line
 	for _, r := range sandbox.Refusals(e.ReadFile, false) {
 		lvl := Fail
-		detail := r.Why
+		detail, fix := r.In(loc.Lang())
 		if root && r.Setting != "user.max_user_namespaces" {
 			// Root may still make sandboxes; learners without sudo may not.
 			lvl = Warn
-			detail += " (with sudo lessons work; without it they are refused)"
+			detail += loc.T("doctor-userns-sudo", nil)
 		}
-		out = append(out, Line{Level: lvl, What: what + " (" + r.Setting + ")", Detail: detail, Fix: r.Fix})
+		out = append(out, Line{Level: lvl, What: loc.T("doctor-what-userns-setting", i18n.Data{"Setting": r.Setting}), Detail: detail, Fix: fix})
 	}
 	if len(out) == 0 {
-		d := "allowed: no kernel setting refuses them"
+		d := loc.T("doctor-userns-allowed", nil)
 		if v, err := e.ReadFile("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"); err == nil && strings.TrimSpace(string(v)) == "1" {
-			d = "AppArmor restricts unprivileged user namespaces; netlab's profile (" + sandbox.AppArmorProfile + ") is installed"
+			d = loc.T("doctor-userns-apparmor-ok", i18n.Data{"Profile": sandbox.AppArmorProfile})
 		}
 		out = append(out, Line{Level: OK, What: what, Detail: d})
 	}
+	nsenter := loc.T("doctor-what-installed", i18n.Data{"Bin": "nsenter"})
 	if p, err := e.LookPath("nsenter"); err != nil {
-		out = append(out, Line{Level: Warn, What: "nsenter installed", Detail: "not found: check, hint and watch from a second terminal cannot reach a running lesson sandbox", Fix: "apt-get install util-linux"})
+		out = append(out, Line{Level: Warn, What: nsenter, Detail: loc.T("doctor-nsenter-missing", nil), Fix: "apt-get install util-linux"})
 	} else {
-		out = append(out, Line{Level: OK, What: "nsenter installed", Detail: p})
+		out = append(out, Line{Level: OK, What: nsenter, Detail: p})
 	}
 	return out
 }
@@ -182,18 +208,18 @@ func userNamespaces(e Env, root bool) []Line {
 // (a container, a snap, systemd's PrivateMounts), the learner's `ip netns
 // add` makes mounts that netlab cannot see, and every namespace looks
 // like a leftover file.
-func mountsVisible(e Env) Line {
-	const what = "named namespaces (/run/netns)"
+func mountsVisible(e Env, loc *i18n.Localizer) Line {
+	what := loc.T("doctor-what-netns", nil)
 	names, err := e.ReadDir(kernel.NetnsDir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return Line{Level: OK, What: what, Detail: "no named namespace yet (ip netns add creates /run/netns)"}
+		return Line{Level: OK, What: what, Detail: loc.T("doctor-netns-none", nil)}
 	}
 	if err != nil {
-		return Line{Level: Warn, What: what, Detail: "cannot list /run/netns: " + err.Error()}
+		return Line{Level: Warn, What: what, Detail: loc.T("doctor-netns-list-failed", i18n.Data{"Err": err.Error()})}
 	}
 	mi, err := e.ReadFile("/proc/self/mountinfo")
 	if err != nil {
-		return Line{Level: Warn, What: what, Detail: "cannot read /proc/self/mountinfo: " + err.Error()}
+		return Line{Level: Warn, What: what, Detail: loc.T("doctor-mountinfo-failed", i18n.Data{"Err": err.Error()})}
 	}
 	mounted := nsfsMounts(string(mi))
 	var invisible []string
@@ -204,17 +230,10 @@ func mountsVisible(e Env) Line {
 	}
 	if len(invisible) > 0 {
 		return Line{Level: Warn, What: what,
-			Detail: fmt.Sprintf("%s in /run/netns %s no namespace mount seen from here: a leftover file, or a mount made in another mount namespace (netlab in a container or snap sees the learner's namespaces as missing)", strings.Join(invisible, ", "), isAre(len(invisible))),
-			Fix:    "remove leftovers with `ip netns delete NAME`; run netlab in the host's mount namespace (not in a container)"}
+			Detail: loc.TN("doctor-netns-invisible", len(invisible), i18n.Data{"Names": strings.Join(invisible, loc.T("doctor-list-sep", nil))}),
+			Fix:    loc.T("doctor-netns-invisible-fix", nil)}
 	}
-	return Line{Level: OK, What: what, Detail: fmt.Sprintf("%d named namespace(s), all visible as mounts from here", len(names))}
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
+	return Line{Level: OK, What: what, Detail: loc.T("doctor-netns-visible", i18n.Data{"N": len(names)})}
 }
 
 // nsfsMounts returns the mount points of nsfs mounts in a mountinfo text.
@@ -237,8 +256,8 @@ func nsfsMounts(mountinfo string) map[string]bool {
 // backend says which iptables the learner's `iptables` is, and warns when
 // both backends hold rules: packets then pass both rule sets, and rules
 // added with one tool are invisible to the other.
-func backend(ctx context.Context, e Env) []Line {
-	const what = "iptables backend"
+func backend(ctx context.Context, e Env, loc *i18n.Localizer) []Line {
+	what := loc.T("doctor-what-backend", nil)
 	var out []Line
 	if _, err := e.LookPath("iptables"); err != nil {
 		return nil
@@ -246,14 +265,14 @@ func backend(ctx context.Context, e Env) []Line {
 	v, err := e.Output(ctx, "iptables", "-V")
 	switch {
 	case err != nil:
-		out = append(out, Line{Level: Warn, What: what, Detail: "iptables -V failed: " + oneLine(err.Error())})
+		out = append(out, Line{Level: Warn, What: what, Detail: loc.T("doctor-backend-v-failed", i18n.Data{"Err": oneLine(err.Error())})})
 	case strings.Contains(string(v), "nf_tables"):
-		out = append(out, Line{Level: OK, What: what, Detail: "nf_tables (" + oneLine(string(v)) + "): nft sees the rules iptables makes"})
+		out = append(out, Line{Level: OK, What: what, Detail: loc.T("doctor-backend-nft", i18n.Data{"Version": oneLine(string(v))})})
 	case strings.Contains(string(v), "legacy"):
-		out = append(out, Line{Level: Warn, What: what, Detail: "legacy (" + oneLine(string(v)) + "): netlab reads these rules with iptables-legacy-save; nft does not see them",
-			Fix: "prefer the nf_tables backend: update-alternatives --set iptables /usr/sbin/iptables-nft"})
+		out = append(out, Line{Level: Warn, What: what, Detail: loc.T("doctor-backend-legacy", i18n.Data{"Version": oneLine(string(v))}),
+			Fix: loc.T("doctor-backend-legacy-fix", nil)})
 	default:
-		out = append(out, Line{Level: Warn, What: what, Detail: "unknown: " + oneLine(string(v))})
+		out = append(out, Line{Level: Warn, What: what, Detail: loc.T("doctor-backend-unknown", i18n.Data{"Version": oneLine(string(v))})})
 	}
 	legacy := legacyRules(ctx, e)
 	nftRules := 0
@@ -263,9 +282,9 @@ func backend(ctx context.Context, e Env) []Line {
 		}
 	}
 	if legacy > 0 && nftRules > 0 {
-		out = append(out, Line{Level: Warn, What: "iptables rules in both backends",
-			Detail: fmt.Sprintf("%d legacy rule(s) and %d nf_tables rule(s) on this host: packets pass both sets, and each tool shows only its own", legacy, nftRules),
-			Fix:    "keep to one backend: list the legacy rules with `iptables-legacy-save`, move what you need, then flush them"})
+		out = append(out, Line{Level: Warn, What: loc.T("doctor-what-both", nil),
+			Detail: loc.T("doctor-both", i18n.Data{"Legacy": legacy, "NFT": nftRules}),
+			Fix:    loc.T("doctor-both-fix", nil)})
 	}
 	return out
 }
@@ -291,14 +310,14 @@ func legacyRules(ctx context.Context, e Env) int {
 // and bridge-nf-call-iptables=1, frames crossing a bridge go through the
 // host's FORWARD chain; Docker sets its policy to DROP, so namespaces on
 // br0 cannot reach each other though everything looks right.
-func bridgeNetfilter(ctx context.Context, e Env) Line {
-	const what = "br_netfilter and FORWARD policy"
+func bridgeNetfilter(ctx context.Context, e Env, loc *i18n.Localizer) Line {
+	what := loc.T("doctor-what-brnf", nil)
 	v, err := e.ReadFile("/proc/sys/net/bridge/bridge-nf-call-iptables")
 	if err != nil {
-		return Line{Level: OK, What: what, Detail: "br_netfilter is not loaded: bridged frames skip iptables"}
+		return Line{Level: OK, What: what, Detail: loc.T("doctor-brnf-unloaded", nil)}
 	}
 	if strings.TrimSpace(string(v)) != "1" {
-		return Line{Level: OK, What: what, Detail: "br_netfilter is loaded, but bridge-nf-call-iptables=0"}
+		return Line{Level: OK, What: what, Detail: loc.T("doctor-brnf-off", nil)}
 	}
 	drop := ""
 	if e.Ruleset != nil {
@@ -314,11 +333,11 @@ func bridgeNetfilter(ctx context.Context, e Env) Line {
 		drop = "iptables-legacy filter FORWARD"
 	}
 	if drop == "" {
-		return Line{Level: OK, What: what, Detail: "bridge-nf-call-iptables=1, but no FORWARD chain drops by default"}
+		return Line{Level: OK, What: what, Detail: loc.T("doctor-brnf-no-drop", nil)}
 	}
 	return Line{Level: Warn, What: what,
-		Detail: fmt.Sprintf("bridge-nf-call-iptables=1 and the FORWARD policy of %s is DROP (Docker does this): pings between namespaces on a bridge in the host's namespace (lessons 3-4) are silently dropped", drop),
-		Fix:    "iptables -I FORWARD -i br0 -o br0 -j ACCEPT (or sysctl -w net.bridge.bridge-nf-call-iptables=0 where Docker does not need it)"}
+		Detail: loc.T("doctor-brnf-drop", i18n.Data{"Chain": drop}),
+		Fix:    loc.T("doctor-brnf-drop-fix", nil)}
 }
 
 func legacyForwardDrop(ctx context.Context, e Env) bool {
@@ -331,15 +350,20 @@ func legacyForwardDrop(ctx context.Context, e Env) bool {
 }
 
 // Write prints the lines, one a line, with the fix under each problem.
-func Write(w io.Writer, lines []Line) {
+func Write(w io.Writer, lines []Line) { WriteIn(w, lines, i18n.EN) }
+
+// WriteIn is Write in lang (the lines come from RunIn in that language).
+func WriteIn(w io.Writer, lines []Line, lang i18n.Lang) {
+	fix := i18n.T(lang, "doctor-fix-label", nil)
+	sep := i18n.T(lang, "doctor-sep", nil)
 	for _, l := range lines {
 		fmt.Fprintf(w, "%-5s %s", l.Level, l.What)
 		if l.Detail != "" {
-			fmt.Fprintf(w, ": %s", l.Detail)
+			fmt.Fprintf(w, "%s%s", sep, l.Detail)
 		}
 		fmt.Fprintln(w)
 		if l.Fix != "" && l.Level != OK {
-			fmt.Fprintf(w, "      fix: %s\n", l.Fix)
+			fmt.Fprintf(w, "      %s %s\n", fix, l.Fix)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/sandbox"
 )
 
@@ -46,6 +47,16 @@ const (
 type Session struct {
 	Dir  string
 	lock *os.File
+	// Lang is the language of the lines the shell says as it starts
+	// (default English).
+	Lang i18n.Lang
+}
+
+func (s *Session) t(id string, data i18n.Data) string {
+	if s.Lang == "" {
+		return i18n.T(i18n.EN, id, data)
+	}
+	return i18n.T(s.Lang, id, data)
 }
 
 // OpenSession is the session a guided shell's helpers run in (the

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 )
 
@@ -78,7 +79,7 @@ func (s *Session) Shell(l *lessons.Lesson, pre []ReplayStep, warn io.Writer) (ar
 		return []string{user}, env, nil
 	}
 	if l != nil && user != "" && base != "bash" {
-		fmt.Fprintf(warn, "netlab: live grading hooks into bash and zsh; this lesson uses bash instead of %s.\n", base)
+		fmt.Fprintln(warn, s.t("guided-bash-instead", i18n.Data{"Shell": base}))
 	}
 	var b strings.Builder
 	b.WriteString("# netlab guided shell: the learner's own rc first, then netlab's hook.\n")
@@ -115,7 +116,7 @@ func (s *Session) writePre(b *strings.Builder, pre []ReplayStep) {
 	for _, p := range pre {
 		fmt.Fprintf(b, "echo %s\n", shq("netlab: "+p.Say+" ("+p.Cmd+")"))
 		fmt.Fprintf(b, "if ! %s >>%s 2>&1; then echo %s; tail -n 8 %s; fi\n",
-			p.Cmd, log, shq("netlab: that failed; the end of its output:"), log)
+			p.Cmd, log, shq(s.t("guided-replay-failed", nil)), log)
 	}
 }
 

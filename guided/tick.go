@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
@@ -80,7 +81,7 @@ func (t *Ticker) Tick(ctx context.Context) string {
 	}
 	if first || c.Changed() {
 		if err := s.setPos(c.To); err != nil {
-			fmt.Fprintf(p.Out, "netlab: warning: cannot save your position: %v\n", err)
+			fmt.Fprintln(p.Out, p.t("guided-warn-position", i18n.Data{"Err": err}))
 		}
 	}
 	why := c.Why()

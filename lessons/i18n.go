@@ -53,6 +53,16 @@ type StepTranslation struct {
 	Text     string            `yaml:"text"`
 	Hints    []HintTranslation `yaml:"hints"`
 	Solution string            `yaml:"solution"`
+	// Checks gives, by position, the name of each of the step's checks
+	// that the lesson names (name:); "" for the others, which are titled
+	// from netlab's catalogue (checks.Titled). Left out when the lesson
+	// names none of the step's checks.
+	Checks []CheckTranslation `yaml:"checks"`
+}
+
+// CheckTranslation is a named check's name.
+type CheckTranslation struct {
+	Name string `yaml:"name"`
 }
 
 // HintTranslation is a hint: a plain string, or {text, when}.
@@ -189,16 +199,40 @@ func localize(l *Lesson, t *Translation) *Lesson {
 			hints[j] = h
 		}
 		s.Hints = hints
+		if len(ts.Checks) == len(s.Checks) {
+			s.Checks = namedChecks(s.Checks, ts.Checks)
+		}
 		c.Steps[i] = s
 	}
 	return &c
+}
+
+// namedChecks are cs with the names the lesson gives translated by ts (of
+// the same length); cs itself when there is nothing to translate, so that
+// the checks stay shared with the English lesson.
+func namedChecks(cs []CheckSpec, ts []CheckTranslation) []CheckSpec {
+	var out []CheckSpec
+	for j, c := range cs {
+		if c.Name == "" || ts[j].Name == "" {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(cs)
+		}
+		out[j].Name = ts[j].Name
+	}
+	if out == nil {
+		return cs
+	}
+	return out
 }
 
 // Verify lists every difference in structure between the lessons and
 // their translations in lang: a lesson, step, hint or solution comment
 // that exists in one language and not the other, a hint whose when
 // differs, a translated solution whose commands are not the English
-// ones, and a translation of no lesson.
+// ones, a check named (name:) in one language only, and a translation of
+// no lesson.
 func Verify(ls []*Lesson, lang i18n.Lang) error {
 	if lang == i18n.EN {
 		return nil
@@ -258,6 +292,19 @@ func verify(ls []*Lesson, ts map[string]*Translation, lang i18n.Lang) error {
 					}
 					if st.Hints[j].Text == "" {
 						bad("%s: hint %d has no text", sw, j+1)
+					}
+				}
+			}
+			named := slices.ContainsFunc(s.Checks, func(c CheckSpec) bool { return c.Name != "" })
+			switch {
+			case named && len(st.Checks) != len(s.Checks):
+				bad("%s: the English step names its checks (name:); give checks: with %d entries, a name for each named one", sw, len(s.Checks))
+			case !named && len(st.Checks) > 0:
+				bad("%s: checks: given, but the English step names none of its checks", sw)
+			default:
+				for j, c := range st.Checks {
+					if (c.Name == "") != (s.Checks[j].Name == "") {
+						bad("%s: check %d is named in one language only", sw, j+1)
 					}
 				}
 			}

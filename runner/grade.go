@@ -156,7 +156,7 @@ func NewReport(l *lessons.Lesson, results [][]checks.Result) Report {
 			r := results[i][j]
 			sr.Checks = append(sr.Checks, CheckReport{
 				Name: c.Title(), Kind: c.Kind, Status: r.Status, Message: r.Message, Why: r.Why, Fix: r.Fix, Mistake: r.Mistake,
-				WhyMsg: r.WhyMsg,
+				WhyMsg: r.WhyMsg, NameMsg: titleMsgs(c),
 			})
 			switch r.Status {
 			case checks.Fail:

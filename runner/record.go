@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 )
@@ -305,34 +306,31 @@ func (v *labView) readRules(ctx context.Context, lab Lab) error {
 	return nil
 }
 
-// foreignLink says what a lesson-named root link carries that no lesson
-// puts there, or "".
-func (v *labView) foreignLink(k kernel.Link) string {
+// foreignLink says, in loc's language, what a lesson-named root link
+// carries that no lesson puts there, or "".
+func (v *labView) foreignLink(k kernel.Link, loc *i18n.Localizer) string {
 	var extra []string
 	for _, a := range v.addrs[k.Name] {
 		if !v.owned.addrs[k.Name][a] {
-			extra = append(extra, "holds "+a)
+			extra = append(extra, loc.T("reset-why-holds", i18n.Data{"Addr": a}))
 		}
 	}
 	for _, p := range v.links {
 		if p.MasterIndex == k.Index && !v.owned.ports[k.Name][p.Name] {
-			extra = append(extra, "has port "+p.Name)
+			extra = append(extra, loc.T("reset-why-has-port", i18n.Data{"Port": p.Name}))
 		}
 	}
 	if k.MasterIndex != 0 {
 		if m := v.byIdx[k.MasterIndex]; !v.owned.ports[m][k.Name] {
-			extra = append(extra, "is a port of "+m)
+			extra = append(extra, loc.T("reset-why-port-of", i18n.Data{"Master": m}))
 		}
 	}
-	if len(extra) == 0 {
-		return ""
-	}
-	return strings.Join(extra, ", ") + ", which no lesson does"
+	return strings.Join(extra, loc.T("reset-why-sep", nil))
 }
 
-// foreignNamespace says what a lesson-named namespace holds that no lesson
-// creates, or "".
-func (v *labView) foreignNamespace(ctx context.Context, lab Lab, ns string) (string, error) {
+// foreignNamespace says, in loc's language, what a lesson-named namespace
+// holds that no lesson creates, or "".
+func (v *labView) foreignNamespace(ctx context.Context, lab Lab, ns string, loc *i18n.Localizer) (string, error) {
 	links, err := lab.Links(ctx, ns)
 	if err != nil {
 		return "", err
@@ -340,7 +338,7 @@ func (v *labView) foreignNamespace(ctx context.Context, lab Lab, ns string) (str
 	var extra []string
 	for _, k := range links {
 		if !v.owned.nsLinks[k.Name] {
-			extra = append(extra, "holds link "+k.Name)
+			extra = append(extra, loc.T("reset-why-holds-link", i18n.Data{"Link": k.Name}))
 		}
 	}
 	addrs, err := lab.Addrs(ctx, ns)
@@ -349,13 +347,10 @@ func (v *labView) foreignNamespace(ctx context.Context, lab Lab, ns string) (str
 	}
 	for _, a := range addrs {
 		if s, ok := addrText(a); ok && !v.owned.nsAddrs[s] {
-			extra = append(extra, "holds address "+s)
+			extra = append(extra, loc.T("reset-why-holds-address", i18n.Data{"Addr": s}))
 		}
 	}
-	if len(extra) == 0 {
-		return "", nil
-	}
-	return strings.Join(extra, ", ") + ", which no lesson creates", nil
+	return strings.Join(extra, loc.T("reset-why-sep", nil)), nil
 }
 
 // OwnedRules lists the rules of the lab's root namespace whose meaning is

@@ -26,6 +26,9 @@ type CheckReport struct {
 	// WhyMsg is the check's why as catalogue messages (checks.Result),
 	// from which Localized says it in another language.
 	WhyMsg []checks.Msg `json:"-"`
+	// NameMsg is the check's title (Name) as catalogue messages
+	// (checks.Titled), from which Localized says it in another language.
+	NameMsg []checks.Msg `json:"-"`
 }
 
 // SupersededBy names the later lesson's step that changed a check's state.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 )
@@ -24,6 +25,8 @@ type ResetOptions struct {
 	// state or were recorded before netlab changed the lab. Rules are
 	// never forced: only a rule that means a lesson's goes.
 	Force bool
+	// Lang is the language of the lines reset writes (default English).
+	Lang i18n.Lang
 }
 
 // Reset removes what the lessons create and nothing else (SPEC section 4).
@@ -38,6 +41,11 @@ func Reset(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writer) er
 // that were not there before. What it leaves, it names, with the reason.
 // The caller holds LockLab.
 func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) error {
+	lang := o.Lang
+	if lang == "" {
+		lang = i18n.EN
+	}
+	loc := i18n.For(lang)
 	all := o.All
 	if len(all) == 0 {
 		// Foreign means "made by no lesson": judge against every
@@ -47,7 +55,7 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 		}
 		all = append(all[:len(all):len(all)], o.Lessons...)
 	}
-	if err := resetRounds(ctx, lab, o.Lessons, out); err != nil {
+	if err := resetRounds(ctx, lab, o.Lessons, out, lang); err != nil {
 		return err
 	}
 	rec, err := loadRecord(lab)
@@ -61,8 +69,9 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 	mine := ownedBy(o.Lessons)
 	var errs []error
 	removed, left := 0, 0
-	leave := func(format string, a ...any) {
-		fmt.Fprintf(out, "left "+format+"\n", a...)
+	say := func(id string, d i18n.Data) { fmt.Fprintln(out, loc.T(id, d)) }
+	leave := func(id string, d i18n.Data) {
+		say(id, d)
 		left++
 	}
 
@@ -75,11 +84,11 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 			continue
 		}
 		if idx, ok := rec.recordedLink(name); ok && idx == k.Index && !o.Force {
-			leave("link %s: it was there before netlab first changed this lab (recorded %s); --force removes it", name, rec.Taken.Format("2006-01-02 15:04"))
+			leave("reset-left-recorded-link", i18n.Data{"Link": name, "When": rec.Taken.Format("2006-01-02 15:04")})
 			continue
 		}
-		if why := v.foreignLink(k); why != "" && !o.Force {
-			leave("link %s: it %s; --force removes it", name, why)
+		if why := v.foreignLink(k, loc); why != "" && !o.Force {
+			leave("reset-left-foreign-link", i18n.Data{"Link": name, "Why": why})
 			// The lesson's own addresses on it still go.
 			for _, a := range v.addrs[name] {
 				if !mine.addrs[name][a] {
@@ -89,7 +98,7 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 					errs = append(errs, err)
 					continue
 				}
-				fmt.Fprintf(out, "removed address %s from %s\n", a, name)
+				say("reset-removed-addr", i18n.Data{"Addr": a, "Link": name})
 				removed++
 			}
 			continue
@@ -97,7 +106,7 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 		del = append(del, name)
 	}
 	for _, name := range sortedKeys(mine.namespaces) {
-		n, err := resetNamespace(ctx, lab, v, rec, name, o.Force, out, leave)
+		n, err := resetNamespace(ctx, lab, v, rec, name, o.Force, loc, say, leave)
 		removed += n
 		if err != nil {
 			errs = append(errs, err)
@@ -108,18 +117,18 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(out, "removed link %s\n", name)
+		say("reset-removed-link", i18n.Data{"Link": name})
 		removed++
 	}
 
-	n, err := resetRules(ctx, lab, v, mine, rec, out, leave)
+	n, err := resetRules(ctx, lab, v, mine, rec, say, leave)
 	removed += n
 	if err != nil {
 		errs = append(errs, err)
 	}
 
 	if removed == 0 && left == 0 && len(errs) == 0 {
-		fmt.Fprintln(out, "nothing to remove: no lesson object is left")
+		say("reset-nothing", nil)
 	}
 	seen := map[string]bool{}
 	for _, l := range o.Lessons {
@@ -130,9 +139,9 @@ func ResetWith(ctx context.Context, lab Lab, o ResetOptions, out io.Writer) erro
 			seen[key] = true
 			now := ""
 			if val, err := lab.Sysctl(ctx, kernel.Root, key); err == nil {
-				now = " (now " + val + ")"
+				now = loc.T("reset-sysctl-now", i18n.Data{"Value": val})
 			}
-			fmt.Fprintf(out, "left %s as it is%s: it is a setting of the whole namespace, and reset never changes it\n", key, now)
+			say("reset-left-sysctl", i18n.Data{"Key": key, "Now": now})
 		}
 	}
 	if len(errs) == 0 && left == 0 && hasState(lab) && len(o.All) > 0 && len(o.Lessons) == len(o.All) {
@@ -161,7 +170,7 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns string, force bool, out io.Writer, leave func(string, ...any)) (int, error) {
+func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns string, force bool, loc *i18n.Localizer, say, leave func(string, i18n.Data)) (int, error) {
 	st, err := lab.NamespaceState(ctx, ns)
 	if err != nil {
 		return 0, err
@@ -170,26 +179,28 @@ func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns st
 	case kernel.NSMissing:
 		return 0, nil
 	case kernel.NSForeign:
-		why, _ := kernel.ForeignReason(ns)
-		if why == "" {
-			why = "it is not a lesson namespace"
+		// The kernel's reason is English; a translation says what it
+		// means first and quotes it.
+		if why, _ := kernel.ForeignReason(ns); why != "" {
+			leave("reset-left-netns-file", i18n.Data{"NS": ns, "Why": why})
+		} else {
+			leave("reset-left-netns-file-plain", i18n.Data{"NS": ns})
 		}
-		leave("/run/netns/%s: %s", ns, why)
 		return 0, nil
 	case kernel.NSPresent:
 		if rec != nil && !force {
 			if ino, err := kernel.NamespaceInode(ns); err == nil && ino != 0 && rec.Namespaces[ns] == ino {
-				leave("namespace %s: it was there before netlab first changed this lab (recorded %s); --force removes it", ns, rec.Taken.Format("2006-01-02 15:04"))
+				leave("reset-left-recorded-ns", i18n.Data{"NS": ns, "When": rec.Taken.Format("2006-01-02 15:04")})
 				return 0, nil
 			}
 		}
 		if !force {
-			why, err := v.foreignNamespace(ctx, lab, ns)
+			why, err := v.foreignNamespace(ctx, lab, ns, loc)
 			if err != nil {
 				return 0, err
 			}
 			if why != "" {
-				leave("namespace %s: it %s; --force removes it", ns, why)
+				leave("reset-left-foreign-ns", i18n.Data{"NS": ns, "Why": why})
 				return 0, nil
 			}
 		}
@@ -210,14 +221,14 @@ func resetNamespace(ctx context.Context, lab Lab, v *labView, rec *record, ns st
 		return 0, err
 	}
 	if st == kernel.NSStale {
-		fmt.Fprintf(out, "removed leftover file /run/netns/%s\n", ns)
+		say("reset-removed-stale", i18n.Data{"NS": ns})
 	} else {
-		fmt.Fprintf(out, "removed namespace %s\n", ns)
+		say("reset-removed-ns", i18n.Data{"NS": ns})
 	}
 	return 1, nil
 }
 
-func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *record, out io.Writer, leave func(string, ...any)) (int, error) {
+func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *record, say, leave func(string, i18n.Data)) (int, error) {
 	if v.rulesErr != nil {
 		if len(mine.rules) == 0 {
 			return 0, nil // these lessons make no rule: nothing to look for
@@ -232,7 +243,7 @@ func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *reco
 			continue
 		}
 		if rec.hasRule(r.Key()) {
-			leave("firewall rule %s %s %s: %s: it was there before netlab first changed this lab", r.Family, r.Table, r.Chain, r.Text)
+			leave("reset-left-recorded-rule", i18n.Data{"Family": r.Family, "Table": r.Table, "Chain": r.Chain, "Rule": r.Text})
 			continue
 		}
 		if r.Legacy {
@@ -241,7 +252,7 @@ func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *reco
 				errs = append(errs, err)
 				continue
 			}
-			fmt.Fprintf(out, "removed iptables-legacy rule: %s\n", r.Text)
+			say("reset-removed-legacy-rule", i18n.Data{"Rule": r.Text})
 			n++
 			continue
 		}
@@ -249,7 +260,7 @@ func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *reco
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(out, "removed firewall rule %s %s %s: %s\n", r.Family, r.Table, r.Chain, r.Text)
+		say("reset-removed-rule", i18n.Data{"Family": r.Family, "Table": r.Table, "Chain": r.Chain, "Rule": r.Text})
 		touched[r.Family+"/"+r.Table] = true
 		n++
 	}
@@ -271,14 +282,14 @@ func resetRules(ctx context.Context, lab Lab, v *labView, mine *owned, rec *reco
 			continue
 		}
 		if rec.hasTable(t.Key()) {
-			leave("empty table %s %s: it was there before netlab first changed this lab", t.Family, t.Name)
+			leave("reset-left-recorded-table", i18n.Data{"Family": t.Family, "Table": t.Name})
 			continue
 		}
 		if _, err := lab.Exec(ctx, kernel.Root, "nft", "delete", "table", t.Family, t.Name); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(out, "removed table %s %s: it is empty now\n", t.Family, t.Name)
+		say("reset-removed-table", i18n.Data{"Family": t.Family, "Table": t.Name})
 	}
 	return n, errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 )
 
@@ -15,14 +16,14 @@ func (s *Solver) Setup(ctx context.Context, l *lessons.Lesson) error {
 		return s.SetupRounds(ctx, l, RandomSeed())
 	}
 	if l.Requires == "" {
-		fmt.Fprintf(s.Out, "lesson %d (%s) starts from an empty lab: nothing to build.\n", l.ID, l.Slug)
+		fmt.Fprintln(s.Out, s.t("setup-empty", i18n.Data{"ID": l.ID, "Slug": l.Slug}))
 		return nil
 	}
 	pre, err := lessons.Find(s.Lessons, l.Requires)
 	if err != nil {
 		return fmt.Errorf("lesson %d requires %q: %w", l.ID, l.Requires, err)
 	}
-	fmt.Fprintf(s.Out, "# lesson %d (%s) starts from lesson %d's (%s) finished network\n", l.ID, l.Slug, pre.ID, pre.Slug)
+	fmt.Fprintln(s.Out, s.t("setup-from", i18n.Data{"ID": l.ID, "Slug": l.Slug, "Req": pre.ID, "ReqSlug": pre.Slug}))
 	if err := s.Solve(ctx, pre, 0); err != nil {
 		return fmt.Errorf("building lesson %d's network: %w", pre.ID, err)
 	}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
@@ -142,8 +143,8 @@ func lockUnlessHeld(ctx context.Context, lab Lab) (func(), error) {
 	return LockLab(ctx, lab)
 }
 
-// faultByID finds a catalogue entry.
-func faultByID(id string) (mistakes.Mistake, error) {
+// faultByID finds a catalogue entry; loc says why it cannot.
+func faultByID(loc *i18n.Localizer, id string) (mistakes.Mistake, error) {
 	all, err := mistakes.All()
 	if err != nil {
 		return mistakes.Mistake{}, err
@@ -153,7 +154,7 @@ func faultByID(id string) (mistakes.Mistake, error) {
 			return m, nil
 		}
 	}
-	return mistakes.Mistake{}, fmt.Errorf("the troubleshooting state names fault %q, which %s no longer has: start again with `netlab reset 8` and `netlab setup 8`", id, mistakes.File)
+	return mistakes.Mistake{}, loc.Errorf("ts-err-fault-gone", i18n.Data{"Fault": fmt.Sprintf("%q", id), "File": mistakes.File})
 }
 
 func allLessons(ls []*lessons.Lesson) []*lessons.Lesson {
@@ -193,10 +194,10 @@ func basesOf(l *lessons.Lesson, all []*lessons.Lesson) []*lessons.Lesson {
 func (s *Solver) SetupRounds(ctx context.Context, l *lessons.Lesson, seed int64) error {
 	lab, ok := s.Grader.K.(Lab)
 	if !ok {
-		return errors.New("this kernel cannot be changed: a troubleshooting lesson needs a real lab")
+		return s.loc().Errorf("ts-err-no-lab", nil)
 	}
 	if _, ok := lab.(stateful); !ok {
-		return errors.New("a troubleshooting lesson keeps its rounds in the lab's state directory, and this lab has none")
+		return s.loc().Errorf("ts-err-no-state", nil)
 	}
 	cat, err := mistakes.All()
 	if err != nil {
@@ -206,7 +207,7 @@ func (s *Solver) SetupRounds(ctx context.Context, l *lessons.Lesson, seed int64)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "# lesson %d (%s), seed %d: `netlab setup %d --seed %d` gives the same faults\n", l.ID, l.Slug, seed, l.ID, seed)
+	fmt.Fprintln(s.Out, s.loc().T("ts-setup-seed", i18n.Data{"ID": l.ID, "Slug": l.Slug, "Seed": seed}))
 	if err := kernel.RemoveStateFile(roundsFile); err != nil {
 		return err
 	}
@@ -227,28 +228,29 @@ func (s *Solver) injectRound(ctx context.Context, lab Lab, l *lessons.Lesson, st
 	if err != nil {
 		return err
 	}
-	m, err := faultByID(rd.Fault)
+	m, err := faultByID(s.loc(), rd.Fault)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "# round %d of %d: lesson %d's (%s) network, built fresh\n", st.Done+1, len(st.Rounds), base.ID, base.Slug)
-	if err := ResetWith(ctx, lab, ResetOptions{Lessons: basesOf(l, all), All: all}, s.Out); err != nil {
-		return fmt.Errorf("round %d: clearing the lab first: %w", st.Done+1, err)
+	loc := s.loc()
+	fmt.Fprintln(s.Out, loc.T("ts-round-built", i18n.Data{"N": st.Done + 1, "Total": len(st.Rounds), "Base": base.ID, "Slug": base.Slug}))
+	if err := ResetWith(ctx, lab, ResetOptions{Lessons: basesOf(l, all), All: all, Lang: loc.Lang()}, s.Out); err != nil {
+		return fmt.Errorf("%s: %w", loc.T("ts-err-clearing", i18n.Data{"N": st.Done + 1}), err)
 	}
 	sub := &Solver{Grader: s.Grader, Shell: s.Shell, Out: s.Out, Lessons: all}
 	if err := sub.Solve(ctx, base, 0); err != nil {
-		return fmt.Errorf("round %d: building lesson %d's network: %w", st.Done+1, base.ID, err)
+		return fmt.Errorf("%s: %w", loc.T("ts-err-building", i18n.Data{"N": st.Done + 1, "Base": base.ID}), err)
 	}
 	for _, cmd := range m.Commands() {
 		if err := s.Shell.Run(ctx, cmd, io.Discard); err != nil {
-			return fmt.Errorf("round %d: breaking the network failed (%v); `netlab reset %d` and `netlab setup %d` start again", st.Done+1, err, l.ID, l.ID)
+			return loc.Errorf("ts-err-breaking", i18n.Data{"N": st.Done + 1, "Err": err, "ID": l.ID})
 		}
 	}
 	st.Injected = true
 	if err := saveRounds(st); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "# round %d: something in this network is broken now. Find it: netlab check %d, netlab hint %d\n", st.Done+1, l.ID, l.ID)
+	fmt.Fprintln(s.Out, loc.T("ts-round-broken", i18n.Data{"N": st.Done + 1, "ID": l.ID}))
 	return nil
 }
 
@@ -268,7 +270,7 @@ func (g *Grader) gradeRounds(ctx context.Context, l *lessons.Lesson) Report {
 		last = max(last, s.Round)
 	}
 	if err == nil && st != nil && (st.Lesson != l.ID || last > len(st.Rounds)) {
-		err = fmt.Errorf("the lab's troubleshooting rounds belong to another lesson: start again with `netlab reset %d` and `netlab setup %d`", l.ID, l.ID)
+		err = i18n.For(g.lang()).Errorf("ts-err-other-lesson", i18n.Data{"ID": l.ID})
 	}
 	for err == nil && st != nil && st.Done < len(st.Rounds) && st.Done < last {
 		if !st.Injected {
@@ -300,7 +302,7 @@ func (g *Grader) gradeRounds(ctx context.Context, l *lessons.Lesson) Report {
 func (g *Grader) advance(ctx context.Context, l *lessons.Lesson, st *Rounds, done int) (*Rounds, error) {
 	lab, ok := g.K.(Lab)
 	if !ok {
-		return st, errors.New("this kernel cannot be changed: the next round cannot be set up")
+		return st, i18n.For(g.lang()).Errorf("ts-err-no-lab-next", nil)
 	}
 	unlock, err := lockUnlessHeld(ctx, lab)
 	if err != nil {
@@ -339,6 +341,8 @@ func (g *Grader) shell() Shell {
 // base report (when it failed); err says why the rounds could not be
 // graded.
 func (g *Grader) roundsReport(rep Report, l *lessons.Lesson, st *Rounds, cur *Report, base *lessons.Lesson, err error) Report {
+	loc := i18n.For(g.lang())
+	setUp := loc.T("ts-check-set-up", nil)
 	for idx, s := range l.Steps {
 		i := s.Round - 1 // the round's index
 		sr := StepReport{Step: idx + 1, Title: s.Title, Points: s.PointsOrDefault()}
@@ -348,19 +352,19 @@ func (g *Grader) roundsReport(rep Report, l *lessons.Lesson, st *Rounds, cur *Re
 			sr.Checks = []CheckReport{{Name: "the round is set up", Kind: RoundKind, Status: checks.Error, Message: "this step is no round of the lesson (not loaded by lessons.Load)", Why: "this step is no round of the lesson"}}
 		case err != nil && (st == nil || i >= st.Done):
 			sr.Status = checks.Error
-			sr.Checks = []CheckReport{{Name: "the round is set up", Kind: RoundKind, Status: checks.Error, Message: err.Error(), Why: err.Error()}}
+			sr.Checks = []CheckReport{{Name: setUp, Kind: RoundKind, Status: checks.Error, Message: err.Error(), Why: err.Error()}}
 		case st == nil:
-			why := fmt.Sprintf("no troubleshooting round is set up in this lab: `netlab setup %d` builds one (`netlab lesson %d` does it for you)", l.ID, l.ID)
+			why := loc.T("ts-no-round", i18n.Data{"ID": l.ID})
 			sr.Status = checks.Fail
-			sr.Checks = []CheckReport{{Name: "the round is set up", Kind: RoundKind, Status: checks.Fail, Message: why, Why: why}}
+			sr.Checks = []CheckReport{{Name: setUp, Kind: RoundKind, Status: checks.Fail, Message: why, Why: why}}
 		case i < st.Done:
 			sr.Passed, sr.Status = true, checks.Pass
-			sr.Title = roundTitle(s.Title, st.Rounds[i].Base, g.Lessons)
-			sr.Checks = []CheckReport{{Name: "the network passes all its lesson's checks again", Kind: RoundKind, Status: checks.Pass, Message: "repaired"}}
+			sr.Title = roundTitle(loc, s.Title, st.Rounds[i].Base, g.Lessons)
+			sr.Checks = []CheckReport{{Name: loc.T("ts-check-repaired", nil), Kind: RoundKind, Status: checks.Pass, Message: loc.T("ts-repaired", nil)}}
 		case i == st.Done && cur != nil:
 			sr.Status = checks.Fail
-			sr.Title = roundTitle(s.Title, base.Slug, g.Lessons)
-			sr.Checks = hideDiagnosis(*cur)
+			sr.Title = roundTitle(loc, s.Title, base.Slug, g.Lessons)
+			sr.Checks = hideDiagnosis(loc, *cur)
 			for _, c := range sr.Checks {
 				if c.Status == checks.Error {
 					sr.Status = checks.Error
@@ -370,9 +374,9 @@ func (g *Grader) roundsReport(rep Report, l *lessons.Lesson, st *Rounds, cur *Re
 				sr.Status = checks.Fail
 			}
 		default:
-			why := fmt.Sprintf("round %d begins when round %d passes", i+1, i)
+			why := loc.T("ts-round-waits", i18n.Data{"N": i + 1, "Prev": i})
 			sr.Status = checks.Fail
-			sr.Checks = []CheckReport{{Name: "the round has begun", Kind: RoundKind, Status: checks.Fail, Message: why, Why: why}}
+			sr.Checks = []CheckReport{{Name: loc.T("ts-check-begun", nil), Kind: RoundKind, Status: checks.Fail, Message: why, Why: why}}
 		}
 		if sr.Passed {
 			rep.Score++
@@ -383,9 +387,9 @@ func (g *Grader) roundsReport(rep Report, l *lessons.Lesson, st *Rounds, cur *Re
 	return rep
 }
 
-func roundTitle(title, slug string, ls []*lessons.Lesson) string {
+func roundTitle(loc *i18n.Localizer, title, slug string, ls []*lessons.Lesson) string {
 	if b, err := lessons.Find(allLessons(ls), slug); err == nil {
-		return fmt.Sprintf("%s (lesson %d, %s)", title, b.ID, b.Slug)
+		return loc.T("ts-round-title", i18n.Data{"Title": title, "ID": b.ID, "Slug": b.Slug})
 	}
 	return title
 }
@@ -393,14 +397,14 @@ func roundTitle(title, slug string, ls []*lessons.Lesson) string {
 // hideDiagnosis turns the base lesson's report into the round's checks:
 // each check named by its lesson step, with its status, but a failure
 // without its why, fix or mistake id (they would name the fault).
-func hideDiagnosis(base Report) []CheckReport {
+func hideDiagnosis(loc *i18n.Localizer, base Report) []CheckReport {
 	var out []CheckReport
 	for _, s := range base.Steps {
 		for _, c := range s.Checks {
-			c.Name = fmt.Sprintf("lesson %d step %d: %s", base.Lesson, s.Step, c.Name)
+			c.Name = loc.T("ts-check-name", i18n.Data{"ID": base.Lesson, "Step": s.Step, "Name": c.Name})
 			c.Mistake, c.Fix = "", ""
 			if c.Status == checks.Fail {
-				c.Message = "fails (finding out why is the exercise: netlab hint shows how to look)"
+				c.Message = loc.T("ts-fails-hidden", nil)
 				c.Why = ""
 			}
 			out = append(out, c)
@@ -433,10 +437,10 @@ func (s *Solver) solveRounds(ctx context.Context, l *lessons.Lesson, upTo int) e
 		// round that a failed build left half-done).
 		g.Grade(ctx, l)
 		if st, err = LoadRounds(s.Grader.K); err != nil || st == nil {
-			return errors.Join(err, errors.New("the troubleshooting rounds are gone"))
+			return errors.Join(err, s.loc().Errorf("ts-err-gone", nil))
 		}
 		if st.Done >= upTo {
-			fmt.Fprintf(s.Out, "# lesson %d: rounds 1-%d are repaired\n", l.ID, st.Done)
+			fmt.Fprintln(s.Out, s.loc().T("ts-rounds-repaired", i18n.Data{"ID": l.ID, "N": st.Done}))
 			return nil
 		}
 		if err := s.repairRound(ctx, l, st); err != nil {
@@ -447,7 +451,7 @@ func (s *Solver) solveRounds(ctx context.Context, l *lessons.Lesson, upTo int) e
 			return err
 		}
 		if now.Done == st.Done {
-			return fmt.Errorf("round %d still fails after its repair: something else in the network is broken too (netlab check %d shows what); `netlab reset %d` and `netlab setup %d` start again", st.Done+1, l.ID, l.ID, l.ID)
+			return s.loc().Errorf("ts-err-still-fails", i18n.Data{"N": st.Done + 1, "ID": l.ID})
 		}
 	}
 }
@@ -479,18 +483,22 @@ func (s *Solver) awaitRound(ctx context.Context, g *Grader, l *lessons.Lesson, d
 
 // repairRound says what the current round's fault was and runs its repair.
 func (s *Solver) repairRound(ctx context.Context, l *lessons.Lesson, st *Rounds) error {
-	m, err := faultByID(st.Rounds[st.Done].Fault)
+	m, err := faultByID(s.loc(), st.Rounds[st.Done].Fault)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "# round %d: the fault was %s (catalogue entry %s of lesson %s, step %d)\n", st.Done+1, strings.TrimSpace(m.Title), m.ID, m.Lesson, m.Step)
+	loc := s.loc()
+	if ms, err := mistakes.Localize([]mistakes.Mistake{m}, loc.Lang()); err == nil && len(ms) == 1 {
+		m = ms[0] // its title and story in the learner's language
+	}
+	fmt.Fprintln(s.Out, loc.T("ts-fault-was", i18n.Data{"N": st.Done + 1, "Title": strings.TrimSpace(m.Title), "ID": m.ID, "Lesson": m.Lesson, "Step": m.Step}))
 	for _, line := range strings.Split(strings.TrimSpace(m.Story), "\n") {
 		fmt.Fprintf(s.Out, "#   %s\n", line)
 	}
 	for _, cmd := range m.RepairCommands() {
 		fmt.Fprintf(s.Out, "$ %s\n", cmd)
 		if err := s.Shell.Run(ctx, cmd, s.Out); err != nil {
-			return fmt.Errorf("round %d: `%s` failed (%v): `netlab reset %d` and `netlab setup %d` start again", st.Done+1, cmd, err, l.ID, l.ID)
+			return loc.Errorf("ts-err-repair", i18n.Data{"N": st.Done + 1, "Cmd": cmd, "Err": err, "ID": l.ID})
 		}
 	}
 	return nil
@@ -514,7 +522,7 @@ func (s *Solver) SolveCurrentRound(ctx context.Context, l *lessons.Lesson) error
 // of a fault still in the lab's root namespace (a setting there would
 // outlive the lesson's namespaces and links), then removes the round
 // state. The caller holds LockLab.
-func resetRounds(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writer) error {
+func resetRounds(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writer, lang i18n.Lang) error {
 	if !hasState(lab) || !slices.ContainsFunc(ls, (*lessons.Lesson).Troubleshoot) {
 		return nil
 	}
@@ -523,11 +531,11 @@ func resetRounds(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writ
 		return errors.Join(err, kernel.RemoveStateFile(roundsFile))
 	}
 	if st.Injected && st.Done < len(st.Rounds) {
-		if m, err := faultByID(st.Rounds[st.Done].Fault); err == nil && m.Where == "root" {
-			fmt.Fprintf(out, "undoing round %d's fault in the lab's root namespace\n", st.Done+1)
+		if m, err := faultByID(i18n.For(lang), st.Rounds[st.Done].Fault); err == nil && m.Where == "root" {
+			fmt.Fprintln(out, i18n.T(lang, "ts-undo-root", i18n.Data{"N": st.Done + 1}))
 			for _, cmd := range m.RepairCommands() {
 				if err := (SysShell{}).Run(ctx, cmd, io.Discard); err != nil {
-					fmt.Fprintf(out, "left round %d's fault: `%s` failed (%v)\n", st.Done+1, cmd, err)
+					fmt.Fprintln(out, i18n.T(lang, "ts-left-fault", i18n.Data{"N": st.Done + 1, "Cmd": cmd, "Err": err}))
 				}
 			}
 		}
@@ -535,7 +543,7 @@ func resetRounds(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writ
 	if err := kernel.RemoveStateFile(roundsFile); err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "removed the troubleshooting rounds (seed and progress)")
+	fmt.Fprintln(out, i18n.T(lang, "ts-removed-rounds", nil))
 	return nil
 }
 
@@ -544,19 +552,20 @@ func resetRounds(ctx context.Context, lab Lab, ls []*lessons.Lesson, out io.Writ
 // the fault is (its namespace), then its layer; never the fault itself.
 // Without all it is the next hint not yet shown (the state counts them;
 // the last one repeats), with all every hint up to that one.
-func RoundHints(ctx context.Context, lab Lab, l *lessons.Lesson, all bool) ([]lessons.Hint, error) {
+func RoundHints(ctx context.Context, lab Lab, l *lessons.Lesson, all bool, lang i18n.Lang) ([]lessons.Hint, error) {
+	loc := i18n.For(lang)
 	st, err := LoadRounds(lab)
 	if err != nil {
 		return nil, err
 	}
 	if st == nil || st.Done >= len(st.Rounds) || st.Done >= len(l.Steps) {
-		return []lessons.Hint{{Text: fmt.Sprintf("No round is under way: `netlab setup %d` breaks a network for you to repair.", l.ID)}}, nil
+		return []lessons.Hint{{Text: loc.T("ts-hint-no-round", i18n.Data{"ID": l.ID})}}, nil
 	}
-	m, err := faultByID(st.Rounds[st.Done].Fault)
+	m, err := faultByID(loc, st.Rounds[st.Done].Fault)
 	if err != nil {
 		return nil, err
 	}
-	hints := append(slices.Clone(l.Steps[st.Done].Hints), narrowHints(m)...)
+	hints := append(slices.Clone(l.Steps[st.Done].Hints), narrowHints(loc, m)...)
 	if all {
 		return hints, nil
 	}
@@ -576,27 +585,39 @@ func RoundHints(ctx context.Context, lab Lab, l *lessons.Lesson, all bool) ([]le
 	return hints[n : n+1], nil
 }
 
-// narrowHints say where a fault is: its namespace, then its layer.
-func narrowHints(m mistakes.Mistake) []lessons.Hint {
-	ns := "inside namespace " + m.Where
-	look := fmt.Sprintf("`ip -n %[1]s -br link`, `ip -n %[1]s -br addr`, `ip -n %[1]s route`, `ip -n %[1]s neigh`, `ip netns exec %[1]s sysctl net.ipv4`, `ip netns exec %[1]s iptables -S`", m.Where)
+// narrowHints say, in loc's language, where a fault is: its namespace,
+// then its layer.
+func narrowHints(loc *i18n.Localizer, m mistakes.Mistake) []lessons.Hint {
+	where := loc.T("ts-where-ns", i18n.Data{"NS": m.Where})
+	look := loc.T("ts-look-ns", i18n.Data{"NS": m.Where})
 	if m.Where == "root" {
-		ns = "in the lab's root namespace (where the bridge, the host's ends of the cables and the host's own settings live)"
-		look = "`ip -br link`, `ip -br addr`, `bridge link`, `ip route`, `sysctl net.ipv4.ip_forward`, `iptables -S`"
+		where = loc.T("ts-where-root", nil)
+		look = loc.T("ts-look-root", nil)
 	}
-	layer := map[string]string{
-		"links": "It is a link: one that is down, has no carrier (its other end is down) or is not plugged where it belongs. " +
-			"In `ip -br link` every end must say UP with LOWER_UP; `bridge link` lists the ports of a bridge.",
-		"addresses": "It is an address: compare each address and its prefix length with the lesson's plan. " +
-			"An address that is missing, on the wrong link or with /32 instead of /24 takes the connected route with it.",
-		"routes": "It is a route: every host needs a route there and a route back. " +
-			"`ip route get ADDRESS` says which route a packet takes; a default route's gateway must be an address on the host's own network that someone really has.",
-		"neighbours": "It is a neighbour entry: `ip neigh` shows which MAC address each IP address resolves to; a wrong static entry sends everything to the wrong machine.",
-		"rules": "It is the kernel's policy, not the cabling: forwarding (`sysctl net.ipv4.ip_forward`, `net.ipv4.conf.DEVICE.forwarding`) or the firewall " +
-			"(`iptables -S`, chain policies such as `-P FORWARD DROP`, `nft list ruleset`).",
-	}[m.Layer]
+	var layer string
+	if id, ok := layerHints[m.Layer]; ok {
+		layer = loc.T(id, nil)
+	}
 	return []lessons.Hint{
-		{Text: fmt.Sprintf("Narrow it down: the fault is %s. Look there first: %s.", ns, look)},
+		{Text: loc.T("ts-hint-narrow", i18n.Data{"Where": where, "Look": look})},
 		{Text: layer},
 	}
+}
+
+// layerHints are the messages that say, by a fault's layer, what to
+// look at.
+var layerHints = map[string]string{
+	"links":      "ts-layer-links",
+	"addresses":  "ts-layer-addresses",
+	"routes":     "ts-layer-routes",
+	"neighbours": "ts-layer-neighbours",
+	"rules":      "ts-layer-rules",
+}
+
+// loc says the solver's lines in its grader's language.
+func (s *Solver) loc() *i18n.Localizer {
+	if s.Grader == nil {
+		return i18n.For(i18n.EN)
+	}
+	return i18n.For(s.Grader.lang())
 }

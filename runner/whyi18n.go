@@ -8,11 +8,14 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/lessons"
 )
 
 // Localized is a copy of the report in lang: each why that the check
 // gave as catalogue messages (CheckReport.WhyMsg) is said in lang, and so
-// is its message when it was the why too. A why without messages, with a
+// is its message when it was the why too; so is each check's name
+// (CheckReport.NameMsg, its title), and its message when that was the
+// name (a passing check often says just what it asked). A why without messages, with a
 // message lang lacks, or whose messages no longer say the English why
 // exactly (a check that changed its Why and not its WhyMsg), stays
 // English. English returns the report as it is, with Lang set.
@@ -25,11 +28,18 @@ func (r Report) Localized(lang i18n.Lang) Report {
 	for i, s := range r.Steps {
 		cs := make([]CheckReport, len(s.Checks))
 		for j, c := range s.Checks {
-			if why, ok := SayWhy(lang, c.Why, c.WhyMsg); ok {
-				if c.Message == c.Why {
+			en := c
+			if why, ok := SayWhy(lang, en.Why, en.WhyMsg); ok {
+				if en.Message == en.Why {
 					c.Message = why
 				}
 				c.Why = why
+			}
+			if name, ok := SayWhy(lang, en.Name, en.NameMsg); ok {
+				if en.Message == en.Name {
+					c.Message = name
+				}
+				c.Name = name
 			}
 			cs[j] = c
 		}
@@ -38,6 +48,27 @@ func (r Report) Localized(lang i18n.Lang) Report {
 	}
 	r.Steps = steps
 	return r
+}
+
+// titleMsgs is a check's title (lessons.CheckSpec.Title) as catalogue
+// messages: its kind's description, unless the lesson names the check
+// (SayWhy then keeps the lesson's name, which they do not say).
+func titleMsgs(c lessons.CheckSpec) []checks.Msg {
+	if c.Name != "" || c.Check == nil {
+		return nil
+	}
+	return checks.DescribeMsgs(c.Check)
+}
+
+// CheckTitle is a check's title (lessons.CheckSpec.Title) in lang: its
+// description said in lang when every message of it can be, else the
+// English title.
+func CheckTitle(lang i18n.Lang, c lessons.CheckSpec) string {
+	en := c.Title()
+	if s, ok := SayWhy(lang, en, titleMsgs(c)); ok {
+		return s
+	}
+	return en
 }
 
 // SayWhy says a why given as catalogue messages in lang, and whether it

@@ -15,6 +15,8 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/i18n"
 )
 
 // Init must be called first in main and in TestMain. Everywhere but in a
@@ -69,7 +71,7 @@ func runInit(h handshake) int {
 		if h.Status {
 			report(msg)
 		} else {
-			fmt.Fprintln(os.Stderr, Explain(err))
+			fmt.Fprintln(os.Stderr, ExplainIn(envLang(), err))
 		}
 		return 125
 	}
@@ -77,7 +79,7 @@ func runInit(h handshake) int {
 	if h.Label != "" {
 		var err error
 		if unregister, err = register(h, hostPID, tty); err != nil {
-			fmt.Fprintf(os.Stderr, "netlab: warning: other terminals will not find this sandbox: %v\n", err)
+			fmt.Fprintln(os.Stderr, i18n.T(envLang(), "sandbox-warn-unregistered", i18n.Data{"Err": err}))
 			unregister = func() {}
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/i18n"
 )
 
 // Record describes a running lesson sandbox, as its init registered it in
@@ -34,12 +36,15 @@ type Record struct {
 }
 
 // Describe names the sandbox for the learner.
-func (r Record) Describe() string {
-	s := fmt.Sprintf("%s (pid %d, started %s", r.Label, r.PID, r.Started.Local().Format("15:04:05"))
+func (r Record) Describe() string { return r.DescribeIn(i18n.EN) }
+
+// DescribeIn is Describe in lang.
+func (r Record) DescribeIn(lang i18n.Lang) string {
+	on := ""
 	if r.TTY != "" && strings.HasPrefix(r.TTY, "/dev/") {
-		s += " on " + r.TTY
+		on = i18n.T(lang, "sandbox-describe-tty", i18n.Data{"TTY": r.TTY})
 	}
-	return s + ")"
+	return i18n.T(lang, "sandbox-describe", i18n.Data{"Label": r.Label, "PID": r.PID, "Time": r.Started.Local().Format("15:04:05"), "On": on})
 }
 
 // registryDir is where the sandboxes of the current user are registered:

@@ -283,7 +283,7 @@ func (s *Sandbox) Start() error {
 	}
 	_ = s.Cmd.Wait()
 	if msg == "" {
-		msg = "its first process ended before it was set up"
+		return Explain(errEndedEarly)
 	}
 	return Explain(errors.New(msg))
 }

@@ -185,12 +185,12 @@ func (a *App) rootCommand() *cobra.Command {
 		Long:          a.t("cmd-root-long", nil),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          a.noArgs,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
 	}
-	withVersionAndCompletion(root)
-	root.PersistentFlags().BoolVar(&a.NoColor, "no-color", false, "no colour, even on a terminal (NO_COLOR and TERM=dumb do the same)")
-	root.PersistentFlags().String(langFlag, "", "language: en or zh (default: LC_ALL, LC_MESSAGES or LANG starting with zh means zh)")
+	a.withVersionAndCompletion(root)
+	root.PersistentFlags().BoolVar(&a.NoColor, "no-color", false, a.t("flag-no-color", nil))
+	root.PersistentFlags().String(langFlag, "", a.t("flag-lang", nil))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return a.flagError(err) })
 	root.AddCommand(
 		a.listCommand(),
@@ -211,6 +211,9 @@ func (a *App) rootCommand() *cobra.Command {
 		a.versionCommand(),
 		a.classCommand(),
 	)
+	if a.lang() != i18n.EN {
+		a.localizeCobra(root)
+	}
 	return root
 }
 

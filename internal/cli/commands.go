@@ -19,7 +19,7 @@ func (a *App) listCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: a.t("cmd-list", nil),
-		Args:  cobra.NoArgs,
+		Args:  a.noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return a.list(cmd.Context()) },
 	}
 }
@@ -102,13 +102,13 @@ func (a *App) checkCommand() *cobra.Command {
 			return a.runCheck(cmd, args, opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print one JSON object (SPEC §3)")
-	cmd.Flags().BoolVar(&opts.all, "all", false, "grade every lesson (exit code: the worst of them)")
-	cmd.Flags().StringVar(&opts.junit, "junit", "", "also write a JUnit XML report to `FILE` (one testcase per check)")
-	cmd.Flags().StringVar(&opts.classroom, "classroom", "", "also write a result for the sunset GitHub Classroom autograder to `FILE` (legacy format, points per step)")
-	cmd.Flags().StringVar(&opts.classroom50, "classroom50", "", "also write a Classroom 50 result (classroom50/result/v1) to `FILE`; a failing grade then exits 0, only an error grading exits 2")
-	cmd.Flags().StringVar(&opts.learner, "learner", "", "with --json: name the learner in the report (netlab class reads it)")
-	cmd.Flags().Var(minDuration{p: &a.ProbeTimeout, min: minProbeTimeout}, "probe-timeout", "how long one ping or TCP probe may wait (at least 10ms)")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, a.t("flag-check-json", nil))
+	cmd.Flags().BoolVar(&opts.all, "all", false, a.t("flag-check-all", nil))
+	cmd.Flags().StringVar(&opts.junit, "junit", "", a.t("flag-junit", nil))
+	cmd.Flags().StringVar(&opts.classroom, "classroom", "", a.t("flag-classroom", nil))
+	cmd.Flags().StringVar(&opts.classroom50, "classroom50", "", a.t("flag-classroom50", nil))
+	cmd.Flags().StringVar(&opts.learner, "learner", "", a.t("flag-learner", nil))
+	cmd.Flags().Var(minDuration{p: &a.ProbeTimeout, min: minProbeTimeout}, "probe-timeout", a.t("flag-probe-timeout", nil))
 	return cmd
 }
 
@@ -151,7 +151,7 @@ func (a *App) hintCommand() *cobra.Command {
 			hints := runner.HintsFor(l.Steps[i], rep.Steps[i])
 			if l.Troubleshoot() {
 				// The method first, then narrower, one more each time.
-				if hints, err = runner.RoundHints(cmd.Context(), lab, l, all); err != nil {
+				if hints, err = runner.RoundHints(cmd.Context(), lab, l, all, a.lang()); err != nil {
 					return &exitError{code: ExitFail, msg: err.Error()}
 				}
 				all = true
@@ -167,7 +167,7 @@ func (a *App) hintCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&all, "all", false, "show every hint of the step")
+	cmd.Flags().BoolVar(&all, "all", false, a.t("flag-hint-all", nil))
 	return cmd
 }
 
@@ -208,7 +208,7 @@ func (a *App) solveCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&step, "step", 0, "stop after step K")
+	cmd.Flags().IntVar(&step, "step", 0, a.t("flag-solve-step", nil))
 	return cmd
 }
 
@@ -244,7 +244,7 @@ func (a *App) recordHost(ctx context.Context) {
 		release()
 	}
 	if err != nil {
-		fmt.Fprintf(a.Stderr, "netlab: warning: could not record the host's state before the lesson (%v); reset still leaves what is not a lesson's\n", err)
+		fmt.Fprintln(a.Stderr, a.t("warn-record-host", i18n.Data{"Err": err}))
 	}
 }
 
@@ -276,14 +276,14 @@ func (a *App) resetCommand() *cobra.Command {
 			// from the kernel.
 			out := &termsafe.Writer{W: a.Stdout}
 			defer out.Flush()
-			if err := runner.ResetWith(cmd.Context(), lab, runner.ResetOptions{Lessons: ls, All: a.Lessons, Force: force}, out); err != nil {
+			if err := runner.ResetWith(cmd.Context(), lab, runner.ResetOptions{Lessons: ls, All: a.Lessons, Force: force, Lang: a.lang()}, out); err != nil {
 				return &exitError{code: ExitFail, msg: a.t("err-reset-failed", i18n.Data{"Err": firstLine(err.Error())})}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&all, "all", false, "reset every lesson")
-	cmd.Flags().BoolVar(&force, "force", false, "also remove lesson-named objects that carry foreign state or were there before")
+	cmd.Flags().BoolVar(&all, "all", false, a.t("flag-reset-all", nil))
+	cmd.Flags().BoolVar(&force, "force", false, a.t("flag-reset-force", nil))
 	return cmd
 }
 
@@ -322,6 +322,6 @@ func (a *App) setupCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().Int64Var(&seed, "seed", 0, "choose the faults of a troubleshooting lesson (the same seed gives the same faults)")
+	cmd.Flags().Int64Var(&seed, "seed", 0, a.t("flag-setup-seed", nil))
 	return cmd
 }

@@ -83,16 +83,14 @@ func (a *App) doctorCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: a.t("cmd-doctor", nil),
-		Long: `doctor reads this machine's state (it changes nothing) and tries the kernel
-features the lessons need for real, inside a throwaway sandbox. Each line is
-ok, warn (works, but read the note) or fail (fix it before the lessons).`,
-		Args: cobra.NoArgs,
+		Long:  a.t("cmd-doctor-long", nil),
+		Args:  a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env := DoctorEnv()
 			if a.Doctor != nil {
 				env = *a.Doctor
 			}
-			lines := doctor.Run(cmd.Context(), env)
+			lines := doctor.RunIn(cmd.Context(), env, a.lang())
 			if asJSON {
 				enc := json.NewEncoder(a.Stdout)
 				enc.SetIndent("", "  ")
@@ -100,7 +98,7 @@ ok, warn (works, but read the note) or fail (fix it before the lessons).`,
 					return err
 				}
 			} else {
-				doctor.Write(a.Stdout, lines)
+				doctor.WriteIn(a.Stdout, lines, a.lang())
 			}
 			if doctor.Worst(lines) == doctor.Fail {
 				return &exitError{code: ExitFail}
@@ -108,7 +106,7 @@ ok, warn (works, but read the note) or fail (fix it before the lessons).`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lines as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, a.t("flag-doctor-json", nil))
 	return cmd
 }
 
@@ -117,7 +115,7 @@ func (a *App) doctorTryCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:    doctorTryCmd,
 		Hidden: true,
-		Args:   cobra.NoArgs,
+		Args:   a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			k, err := kernel.New()
 			if err != nil {

@@ -40,9 +40,9 @@ type guidedOpts struct {
 
 func (a *App) addGuidedFlags(cmd *cobra.Command) *guidedOpts {
 	o := &guidedOpts{}
-	cmd.Flags().BoolVar(&o.host, "host", false, "run the guided lesson in this machine's own namespaces (no sandbox: it changes the host's network)")
-	cmd.Flags().IntVar(&o.fromStep, "from-step", 0, "start at step K: replay the reference solutions of steps 1..K-1 first")
-	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "accept netlab's offers (replay done steps, build a required lesson) without asking")
+	cmd.Flags().BoolVar(&o.host, "host", false, a.t("flag-lesson-host", nil))
+	cmd.Flags().IntVar(&o.fromStep, "from-step", 0, a.t("flag-lesson-from-step", nil))
+	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, a.t("flag-lesson-yes", nil))
 	return o
 }
 
@@ -172,6 +172,9 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 	}
 
 	sess, err := guided.NewSession(self)
+	if sess != nil {
+		sess.Lang = a.lang()
+	}
 	if err != nil {
 		return a.usage("err-lesson-shell-prepare", i18n.Data{"Err": err})
 	}
@@ -184,7 +187,7 @@ func (a *App) guidedLesson(ctx context.Context, l *lessons.Lesson, o *guidedOpts
 		// A troubleshooting lesson starts from a broken network: build
 		// round 1 (a random seed, printed; `netlab setup N --seed S` in
 		// the shell starts over with a given one).
-		pre = append(pre, guided.ReplayStep{Say: "building a network and breaking it for you to repair", Cmd: fmt.Sprintf("netlab setup %d", l.ID)})
+		pre = append(pre, guided.ReplayStep{Say: a.t("guided-say-break", nil), Cmd: fmt.Sprintf("netlab setup %d", l.ID)})
 	}
 	if replayTo > 0 {
 		pre = append(pre, guided.ReplayStep{Say: a.t("guided-say-replay", i18n.Data{"Upto": replayTo}),
@@ -255,7 +258,7 @@ func (a *App) runShell(ctx context.Context, r shellRun, argv, env []string) erro
 		}
 		var err error
 		if sb, err = sandbox.New(sctx, o); err != nil {
-			return usageErr("%v", sandbox.Explain(err))
+			return usageErr("%v", sandbox.ExplainIn(a.lang(), err))
 		}
 		cmd = sb.Cmd
 	} else {
@@ -299,7 +302,7 @@ func (a *App) tickCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:    "__tick",
 		Hidden: true,
-		Args:   cobra.NoArgs,
+		Args:   a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			t, closeFn, err := a.ticker(false)
 			if err != nil {
@@ -358,13 +361,16 @@ func (a *App) shellCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "shell",
 		Short: a.t("cmd-shell", nil),
-		Args:  cobra.NoArgs,
+		Args:  a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			self, err := os.Executable()
 			if err != nil {
 				return a.usage("err-self-missing", i18n.Data{"Err": err})
 			}
 			sess, err := guided.NewSession(self)
+			if sess != nil {
+				sess.Lang = a.lang()
+			}
 			if err != nil {
 				return a.usage("err-shell-prepare", i18n.Data{"Err": err})
 			}
@@ -374,7 +380,7 @@ func (a *App) shellCommand() *cobra.Command {
 			if err != nil {
 				return a.usage("err-shell-prepare", i18n.Data{"Err": err})
 			}
-			fmt.Fprintln(a.Stdout, "netlab sandbox: your own user, PID, network and mount namespaces (root here, not on the host). Lessons and checks work here; exit leaves no trace.")
+			fmt.Fprintln(a.Stdout, a.t("shell-banner", nil))
 			return a.runShell(cmd.Context(), shellRun{self: self, sandbox: true, sess: sess}, argv, env)
 		},
 	}

@@ -106,6 +106,9 @@ func (a *App) flagError(err error) error {
 		}
 		return a.usage("err-flag-value", d)
 	}
+	if perr, ok := a.pflagError(err); ok {
+		return perr
+	}
 	return a.usage("err-flag-other", i18n.Data{"Err": err})
 }
 

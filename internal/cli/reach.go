@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/sandbox"
 )
 
@@ -54,20 +55,21 @@ func (a *App) redirect(ctx context.Context, root *cobra.Command, args []string) 
 		}
 		want = l.ID
 	}
-	fail := func(format string, v ...any) (int, bool) {
-		fmt.Fprintf(a.Stderr, format+"\n", v...)
+	fail := func(id string, d i18n.Data) (int, bool) {
+		fmt.Fprintln(a.Stderr, a.t(id, d))
 		return ExitUsage, true
 	}
+	describe := func(r sandbox.Record) string { return r.DescribeIn(a.lang()) }
 	recs, err := a.Sandboxes()
 	if err != nil {
-		return fail("netlab cannot look for your running lesson sandbox: %v", err)
+		return fail("reach-look-failed", i18n.Data{"Err": err})
 	}
 	start := "netlab lesson N"
 	if want > 0 {
 		start = fmt.Sprintf("netlab lesson %d", want)
 	}
 	if len(recs) == 0 {
-		return fail("netlab: no lesson sandbox of yours is running, so there is nothing to %s: start one with `%s` and use `netlab %s` from another terminal while it runs (or grade this machine's own namespaces with sudo)", cmd.Name(), start, cmd.Name())
+		return fail("reach-none", i18n.Data{"Cmd": cmd.Name(), "Start": start})
 	}
 	pick := recs
 	if want > 0 {
@@ -83,25 +85,25 @@ func (a *App) redirect(ctx context.Context, root *cobra.Command, args []string) 
 	}
 	r := pick[0] // the newest
 	if r.Foreign {
-		return fail("netlab: your lesson sandbox %s was started with sudo, so only root can enter it: start lessons without sudo (`%s`) to %s them from another terminal", r.Describe(), start, cmd.Name())
+		return fail("reach-foreign", i18n.Data{"Sandbox": describe(r), "Start": start, "Cmd": cmd.Name()})
 	}
-	note := "netlab: in your lesson sandbox " + r.Describe()
+	note := a.t("reach-in", i18n.Data{"Sandbox": describe(r)})
 	if want > 0 && r.Lesson != want {
-		note = fmt.Sprintf("netlab: no sandbox of lesson %d runs; in your sandbox %s", want, r.Describe())
+		note = a.t("reach-in-other", i18n.Data{"ID": want, "Sandbox": describe(r)})
 	}
 	if len(recs) > 1 {
 		var others []string
 		for _, o := range recs {
 			if o.PID != r.PID {
-				others = append(others, o.Describe())
+				others = append(others, describe(o))
 			}
 		}
-		note += fmt.Sprintf(" (the newest; also running: %s)", strings.Join(others, ", "))
+		note += a.t("reach-also", i18n.Data{"Others": strings.Join(others, a.t("why-list-sep", nil))})
 	}
 	fmt.Fprintln(a.Stderr, note)
 	code, err = a.EnterSandbox(ctx, r, args)
 	if err != nil {
-		return fail("netlab cannot enter your lesson sandbox %s: %v", r.Describe(), err)
+		return fail("reach-enter-failed", i18n.Data{"Sandbox": describe(r), "Err": err})
 	}
 	return code, true
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
+	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/selftest"
 )
 
@@ -28,15 +29,7 @@ func (a *App) selftestCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "selftest [N ...]",
 		Short: a.t("cmd-selftest", nil),
-		Long: `selftest runs, for every lesson (or the ones named), in throwaway sandboxes:
-a fresh state must fail every step; after the reference solution of step K,
-steps 1..K pass and step K+1 does not (unless marked passes_early); a
-catalogued mistake per step (every one with --all-mistakes) makes its step
-fail with the expected diagnosis; every check is seen passing and failing;
-reset
-leaves no lesson object; and the host is unchanged afterwards.
-A step with no catalogued mistake is a warning, a failure with --strict
-(the default when CI=true).`,
+		Long:  a.t("cmd-selftest-long", nil),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ls []*lessons.Lesson
 			for _, arg := range args {
@@ -50,7 +43,7 @@ A step with no catalogued mistake is a warning, a failure with --strict
 			// only a kernel that lets this user make one.
 			if a.SandboxAvailable != nil {
 				if err := a.SandboxAvailable(); err != nil {
-					return usageErr("%v", err)
+					return usageErr("%v", sandbox.ExplainIn(a.lang(), err))
 				}
 			}
 			cat, err := mistakes.Catalog()
@@ -88,13 +81,13 @@ A step with no catalogued mistake is a warning, a failure with --strict
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
-	cmd.Flags().BoolVar(&strict, "strict", os.Getenv("CI") == "true", "a step without a catalogued mistake fails the self-test")
-	cmd.Flags().IntVar(&parallel, "parallel", 0, "sandboxes at once (default 4 per CPU)")
-	cmd.Flags().BoolVar(&all, "all-mistakes", false, "inject every catalogued mistake (default: the first of each step)")
-	cmd.Flags().IntVar(&chunk, "chunk", 0, "states of a lesson's progression per sandbox (0: all in one; smaller runs more in parallel but rebuilds more)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, a.t("flag-json-one", nil))
+	cmd.Flags().BoolVar(&strict, "strict", os.Getenv("CI") == "true", a.t("flag-selftest-strict", nil))
+	cmd.Flags().IntVar(&parallel, "parallel", 0, a.t("flag-selftest-parallel", nil))
+	cmd.Flags().BoolVar(&all, "all-mistakes", false, a.t("flag-selftest-all-mistakes", nil))
+	cmd.Flags().IntVar(&chunk, "chunk", 0, a.t("flag-selftest-chunk", nil))
 	probe = 500 * time.Millisecond
-	cmd.Flags().Var(minDuration{p: &probe, min: minProbeTimeout}, "probe-timeout", "how long one probe may wait inside the sandboxes (at least 10ms)")
+	cmd.Flags().Var(minDuration{p: &probe, min: minProbeTimeout}, "probe-timeout", a.t("flag-selftest-probe-timeout", nil))
 	return cmd
 }
 
@@ -103,7 +96,7 @@ func (a *App) selftestUnitCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:    selftestUnitCmd + " UNIT-JSON",
 		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+		Args:   a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// a.Lessons were loaded with checks.Default().
 			if err := selftest.UnitMainLessons(cmd.Context(), a.Lessons, args[0], a.Stdout); err != nil {

@@ -33,3 +33,13 @@ func TestSetupBuildsTheRequiredLesson(t *testing.T) {
 	require.Contains(t, out.String(), "starts from lesson 3's (bridge) finished network")
 	require.Contains(t, errb.String(), "ip link add br0 type bridge")
 }
+
+// setup says where a lesson starts from in the run's language.
+func TestSetupSaysItInChinese(t *testing.T) {
+	a, out, errb := app(kerneltest.New(), true)
+	require.Equal(t, cli.ExitOK, a.Run([]string{"setup", "5", "--lang", "zh"}), errb.String())
+	require.Equal(t, "第 5 课（router）从空的实验环境开始：没有什么要搭建的。\n", out.String())
+	a, out, _ = app(kerneltest.New(), true)
+	require.Equal(t, cli.ExitFail, a.Run([]string{"setup", "ipv6", "--lang", "zh"}))
+	require.Contains(t, out.String(), "# 第 7 课（ipv6）从第 3 课（bridge）完成后的网络开始\n")
+}

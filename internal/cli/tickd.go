@@ -17,7 +17,7 @@ func (a *App) tickdCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:    "__tickd SHELLPID",
 		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+		Args:   a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pid, err := strconv.Atoi(args[0])
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/buildinfo"
 	"github.com/netlab/netlab/internal/style"
 )
@@ -17,25 +18,25 @@ func (a *App) versionCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: a.t("cmd-version", nil),
-		Args:  cobra.NoArgs,
+		Args:  a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			i := buildinfo.Get()
 			if asJSON {
 				return json.NewEncoder(a.Stdout).Encode(i)
 			}
-			_, err := fmt.Fprintf(a.Stdout, "netlab %s\ncommit %s\n%s\n", i.Version, i.Commit, i.GoVersion)
+			_, err := fmt.Fprintln(a.Stdout, a.t("version-text", i18n.Data{"Version": i.Version, "Commit": i.Commit, "Go": i.GoVersion}))
 			return err
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&asJSON, "json", false, a.t("flag-json-one", nil))
 	return cmd
 }
 
 // withVersionAndCompletion gives the root command --version and cobra's
 // `completion bash|zsh|fish|powershell` command (the packages install its
 // output in the shells' standard places).
-func withVersionAndCompletion(root *cobra.Command) {
-	root.Version = buildinfo.Get().String()
+func (a *App) withVersionAndCompletion(root *cobra.Command) {
+	root.Version = a.versionLine(buildinfo.Get())
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = false
 	root.CompletionOptions.HiddenDefaultCmd = false
@@ -52,3 +53,12 @@ func (a *App) Command() *cobra.Command {
 // styled colours marks and headings written to w when w is a terminal
 // and colour is not turned off (internal/style).
 func (a *App) styled(w io.Writer) io.Writer { return style.Writer(w, a.NoColor) }
+
+// versionLine is buildinfo.Info.String in the run's language.
+func (a *App) versionLine(i buildinfo.Info) string {
+	c := i.Commit
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	return a.t("version-line", i18n.Data{"Version": i.Version, "Commit": c, "Go": i.GoVersion})
+}

@@ -21,12 +21,8 @@ func (a *App) watchCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "watch N",
 		Short: a.t("cmd-watch", nil),
-		Long: `watch subscribes to the kernel's change notifications (links, addresses,
-routes, neighbours, nftables) in the lab's root namespace and in every named
-namespace, including namespaces created later, and prints a line each time
-a step is completed or stops passing. Work in another terminal; Ctrl-C ends
-watch.`,
-		Args: a.exactlyOneLesson,
+		Long:  a.t("cmd-watch-long", nil),
+		Args:  a.exactlyOneLesson,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.lesson(args[0])
 			if err != nil {
@@ -64,7 +60,7 @@ watch.`,
 			if a.out != nil {
 				a.out.notify(cancel)
 			}
-			fmt.Fprintf(a.Stdout, "watching lesson %d (%s): changes appear here as you work in another terminal; Ctrl-C to stop\n", l.ID, l.Slug)
+			fmt.Fprintln(a.Stdout, a.t("watch-start", i18n.Data{"ID": l.ID, "Slug": l.Slug}))
 			err = w.Run(ctx)
 			if errors.Is(err, guided.ErrEventsClosed) {
 				return a.usage("err-events-stopped", nil)
@@ -72,6 +68,6 @@ watch.`,
 			return err
 		},
 	}
-	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the next step's whole text, not only its title")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, a.t("flag-watch-verbose", nil))
 	return cmd
 }

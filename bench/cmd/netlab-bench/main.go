@@ -180,6 +180,14 @@ func inner(scenario string) error {
 	case "grade1", "grade2", "grade3", "grade4", "grade5", "grade6", "grade7", "grade8":
 		l := strings.TrimPrefix(scenario, "grade")
 		must(nl, "solve", l)
+		if l == "8" {
+			// solve 8 repairs the current round; the next round begins
+			// when check 8 sees the previous one pass: three rounds.
+			for i := 0; i < 2; i++ {
+				_ = exec.Command(nl, "check", l).Run()
+				must(nl, "solve", l)
+			}
+		}
 		for i := 0; i < n; i++ {
 			out, err := exec.Command(nl, "check", l, "--json").Output()
 			if err != nil {
