@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"net"
+	"strconv"
 	"sync"
 )
 
@@ -158,4 +159,73 @@ func Fresh(k Kernel) Kernel {
 		}
 		k = s.Kernel
 	}
+}
+
+var _ LinkGetter = (*Snapshot)(nil)
+
+// cachedLinks returns ns's links when this run has read them all already.
+func (s *Snapshot) cachedLinks(ns string) ([]Link, bool) {
+	s.mu.Lock()
+	c, ok := s.calls[snapKey{op: "links", ns: ns}]
+	s.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	select {
+	case <-c.done:
+		if c.err == nil {
+			return c.v.([]Link), true
+		}
+	default:
+	}
+	return nil, false
+}
+
+type foundLink struct {
+	l  Link
+	ok bool
+}
+
+// LinkByName reads one link once per run: from the run's list of ns's
+// links when it has one, else alone (see LinkGetter).
+func (s *Snapshot) LinkByName(ctx context.Context, ns, name string) (Link, bool, error) {
+	if links, ok := s.cachedLinks(ns); ok {
+		return findIn(links, func(l Link) bool { return l.Name == name })
+	}
+	f, err := once(ctx, s, snapKey{op: "linkname", ns: ns, arg: name}, func() (foundLink, error) {
+		l, ok, err := LinkByName(ctx, s.Kernel, ns, name)
+		return foundLink{l, ok}, err
+	})
+	return f.l, f.ok, err
+}
+
+// LinkByIndex is LinkByName by ifindex.
+func (s *Snapshot) LinkByIndex(ctx context.Context, ns string, index int) (Link, bool, error) {
+	if links, ok := s.cachedLinks(ns); ok {
+		return findIn(links, func(l Link) bool { return l.Index == index })
+	}
+	f, err := once(ctx, s, snapKey{op: "linkindex", ns: ns, arg: strconv.Itoa(index)}, func() (foundLink, error) {
+		l, ok, err := LinkByIndex(ctx, s.Kernel, ns, index)
+		return foundLink{l, ok}, err
+	})
+	return f.l, f.ok, err
+}
+
+// BridgePorts reads a bridge's ports once per run.
+func (s *Snapshot) BridgePorts(ctx context.Context, ns string, bridge int) ([]Link, error) {
+	if links, ok := s.cachedLinks(ns); ok {
+		return portsOf(links, bridge), nil
+	}
+	return once(ctx, s, snapKey{op: "ports", ns: ns, arg: strconv.Itoa(bridge)}, func() ([]Link, error) {
+		return BridgePorts(ctx, s.Kernel, ns, bridge)
+	})
+}
+
+func findIn(links []Link, match func(Link) bool) (Link, bool, error) {
+	for _, l := range links {
+		if match(l) {
+			return l, true, nil
+		}
+	}
+	return Link{}, false, nil
 }
