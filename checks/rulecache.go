@@ -187,24 +187,9 @@ func countersBefore(ctx context.Context, k kernel.Kernel, nss []string) func() n
 	go func() {
 		ch <- perNS(nss, func(ns string) (map[string]uint64, error) {
 			return readOnce(ctx, &s.mu, s.counters, ns, func(ctx context.Context) (map[string]uint64, error) {
-				rs, err := k.Ruleset(ctx, ns)
-				if err != nil {
-					return nil, err
-				}
-				return countersOf(rs), nil
+				return kernel.RuleCounters(ctx, k, ns)
 			})
 		})
 	}()
 	return func() nfCounts { return <-ch }
-}
-
-// countersOf is what NFCounters would have read at the moment rs was
-// read: the packet counter of every nftables rule, keyed by RuleKey
-// (iptables-legacy rules have none).
-func countersOf(rs kernel.Ruleset) map[string]uint64 {
-	out := make(map[string]uint64, len(rs.Rules))
-	for _, r := range rs.Rules {
-		out[kernel.RuleKey(r.Family, r.Table, r.Chain, r.Handle)] = r.Packets
-	}
-	return out
 }

@@ -26,35 +26,17 @@ import (
 // errUnrendered marks a rule nativeRuleset cannot render as nft would.
 var errUnrendered = errors.New("expression not rendered natively")
 
-// nativeRuleset reads ns's chains and rules over netlink.
+// nativeRuleset reads ns's chains and rules over netlink; ok is false
+// when a rule cannot be rendered as nft would.
 func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, error) {
-	var rs Ruleset
-	chains, err := l.dumpChains(ctx, ns)
+	d, err := l.ReadRules(ctx, ns)
 	if err != nil {
-		return rs, false, err
+		return Ruleset{}, false, err
 	}
-	rs.Chains = chains
-	unrendered := false
-	rr := newRuleRenderer()
-	err = l.dumpRules(ctx, ns, func(fam byte, b []byte) error {
-		r, err := rr.render(fam, b)
-		if errors.Is(err, errUnrendered) {
-			unrendered = true
-			return err
-		}
-		if err != nil {
-			return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
-		}
-		rs.Rules = append(rs.Rules, r)
-		return nil
-	})
-	if unrendered {
-		return rs, false, nil
-	}
-	if err != nil {
-		return rs, false, err
-	}
-	return rs, true, nil
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	rs, ok := d.native()
+	return rs, ok, nil
 }
 
 // dumpChains lists ns's chains (every table, every family) with one

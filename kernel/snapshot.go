@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strconv"
 	"sync"
@@ -145,9 +146,38 @@ func (s *Snapshot) Sysctl(ctx context.Context, ns, key string) (string, error) {
 	return once(ctx, s, snapKey{op: "sysctl", ns: ns, arg: key}, func() (string, error) { return s.Kernel.Sysctl(ctx, ns, key) })
 }
 
+// Ruleset renders the run's one read of ns's rules (see RuleDump), where
+// the kernel underneath reads RuleDumps.
 func (s *Snapshot) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
-	return once(ctx, s, snapKey{op: "ruleset", ns: ns}, func() (Ruleset, error) { return s.Kernel.Ruleset(ctx, ns) })
+	return once(ctx, s, snapKey{op: "ruleset", ns: ns}, func() (Ruleset, error) {
+		if d, ok, err := s.readRules(ctx, ns); ok && err == nil {
+			return d.Ruleset(ctx)
+		}
+		return s.Kernel.Ruleset(ctx, ns)
+	})
 }
+
+// readRules is the run's one RuleDump of ns.
+func (s *Snapshot) readRules(ctx context.Context, ns string) (*RuleDump, bool, error) {
+	r, ok := s.Kernel.(ruleReader)
+	if !ok {
+		return nil, false, nil
+	}
+	d, err := once(ctx, s, snapKey{op: "rules", ns: ns}, func() (*RuleDump, error) {
+		d, ok, err := r.readRules(ctx, ns)
+		if !ok {
+			err = errNoRuleDump
+		}
+		return d, err
+	})
+	if errors.Is(err, errNoRuleDump) {
+		return nil, false, nil
+	}
+	return d, true, err
+}
+
+// errNoRuleDump: the kernel under a snapshot reads no RuleDump.
+var errNoRuleDump = errors.New("no rule dump")
 
 // Fresh returns the kernel under k's snapshot (k itself when k is none):
 // for reads that must see what a probe just did.
