@@ -38,7 +38,7 @@ type RuleDump struct {
 	rr       *ruleRenderer
 	rendered []NFRule
 	full     *Ruleset
-	saved    bool     // save holds iptables-save's rules (explained)
+	saved    bool // save holds iptables-save's rules (explained)
 	save     []NFRule
 }
 
