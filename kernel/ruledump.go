@@ -100,45 +100,93 @@ func FirstRule(ctx context.Context, k Kernel, ns string, match func(r NFRule, ho
 	return r, hook, found, known, nil
 }
 
-// ReadRules dumps ns's chains and rules.
+// ReadRules dumps ns's chains and rules. The chains are dumped on a
+// socket of their own while the rules are; the rules' counters are parsed
+// by a goroutine of their own while the kernel fills the next part of the
+// dump: on a 2-core machine a big ruleset's read takes about the kernel's
+// time alone.
 func (l *Linux) ReadRules(ctx context.Context, ns string) (*RuleDump, error) {
-	chains, err := l.dumpChains(ctx, ns)
-	if err != nil {
+	if _, err := l.entry(ctx, ns); err != nil {
 		return nil, err
 	}
-	d := &RuleDump{l: l, ns: ns, chains: chains, rr: newRuleRenderer()}
+	type chainsRead struct {
+		c   []NFChain
+		err error
+	}
+	chainsCh := make(chan chainsRead, 1)
+	go func() {
+		c, err := l.dumpChains(ctx, ns)
+		chainsCh <- chainsRead{c, err}
+	}()
+	d := &RuleDump{l: l, ns: ns, rr: newRuleRenderer()}
+	var err error
 	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		d.Counters, d.fams, d.msgs = map[string]uint64{}, d.fams[:0], d.msgs[:0]
-		var arena []byte
-		err = l.dumpRules(ctx, ns, func(fam byte, b []byte) error {
-			r, err := parseRuleCounter(b)
-			if err != nil {
-				return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
-			}
-			d.Counters[RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))] = r.packets
-			// The receive buffer is reused: keep a copy, in few
-			// allocations.
-			if cap(arena)-len(arena) < len(b) {
-				arena = make([]byte, 0, max(256<<10, len(b)))
-			}
-			start := len(arena)
-			arena = append(arena, b...)
-			d.fams = append(d.fams, fam)
-			d.msgs = append(d.msgs, arena[start:len(arena):len(arena)])
-			return nil
-		})
-		if !errors.Is(err, unix.EINTR) {
+		if err = d.dumpOnce(ctx); !errors.Is(err, unix.EINTR) {
 			break
 		}
 	}
+	chains := <-chainsCh
+	if err == nil {
+		err = chains.err
+	}
 	if err != nil {
 		return nil, err
 	}
-	d.hooks = make(map[string]string, len(chains))
-	for _, c := range chains {
+	d.chains = chains.c
+	d.hooks = make(map[string]string, len(d.chains))
+	for _, c := range d.chains {
 		d.hooks[c.Family+"/"+c.Table+"/"+c.Name] = c.Hook
 	}
 	return d, nil
+}
+
+type ruleMsg struct {
+	fam byte
+	b   []byte
+}
+
+// dumpOnce runs one rule dump into d: the messages kept, their counters
+// parsed alongside.
+func (d *RuleDump) dumpOnce(ctx context.Context) error {
+	d.fams, d.msgs = d.fams[:0], d.msgs[:0]
+	counters := map[string]uint64{}
+	msgs := make(chan ruleMsg, 512)
+	parsed := make(chan error, 1)
+	go func() {
+		var perr error
+		for m := range msgs {
+			if perr != nil {
+				continue
+			}
+			r, err := parseRuleCounter(m.b)
+			if err != nil {
+				perr = fmt.Errorf("nftables rules in %s: %w", nsLabel(d.ns), err)
+				continue
+			}
+			counters[RuleKey(familyName(nftables.TableFamily(m.fam)), r.table, r.chain, int(r.handle))] = r.packets
+		}
+		parsed <- perr
+	}()
+	var arena []byte
+	err := d.l.dumpRules(ctx, d.ns, func(fam byte, b []byte) error {
+		// The receive buffer is reused: keep a copy, in few allocations.
+		if cap(arena)-len(arena) < len(b) {
+			arena = make([]byte, 0, max(256<<10, len(b)))
+		}
+		start := len(arena)
+		arena = append(arena, b...)
+		m := arena[start:len(arena):len(arena)]
+		d.fams = append(d.fams, fam)
+		d.msgs = append(d.msgs, m)
+		msgs <- ruleMsg{fam, m}
+		return nil
+	})
+	close(msgs)
+	if perr := <-parsed; err == nil {
+		err = perr
+	}
+	d.Counters = counters
+	return err
 }
 
 // Ruleset is the namespace's whole ruleset, as Linux.Ruleset reads it:
