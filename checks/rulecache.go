@@ -173,7 +173,7 @@ func readOnce[T any](ctx context.Context, mu *sync.Mutex, m map[string]*onceRead
 
 // countersBefore returns the rule counters of nss as a baseline for a
 // probe about to be sent: shared within a grading run. They come from the
-// run's one read of each namespace's ruleset (kernel.Snapshot), the read
+// run's one read of each namespace's rules (kernel.RuleCounters), the read
 // that also gives the run's checks their rule texts: on a host with
 // thousands of rules, reading them twice (texts, then counters) was half
 // the cost of a grade. That read finishes before any probe that waits

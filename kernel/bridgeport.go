@@ -67,12 +67,13 @@ func (p bridgePort) fill(l *Link) {
 	l.BridgePort = p.flags
 }
 
-// bridgePortStates reads the STP state and the learning flag of every
-// bridge port in ns: an AF_BRIDGE link dump, whose IFLA_PROTINFO carries
-// IFLA_BRPORT_STATE and IFLA_BRPORT_LEARNING.
-// vishvananda/netlink parses protinfo but drops the state, so the dump is
-// done here on a socket opened inside ns (through InNS, the one sanctioned
-// way to enter a namespace).
+// bridgePortStates reads the STP state, learning flag and options of
+// every bridge port in ns: an AF_BRIDGE link dump, whose IFLA_PROTINFO
+// carries the IFLA_BRPORT_* attributes (vishvananda/netlink parses
+// protinfo but drops the state, so the dump is done here, on a socket
+// opened inside ns through InNS). Links reads the same attributes from
+// each port's own message (IFLA_INFO_SLAVE_DATA, parseLinkMsg); this
+// second source stays for the tests, which check that both agree.
 func (l *Linux) bridgePortStates(e *nsEntry) (map[int]bridgePort, error) {
 	msgs, err := l.linkDump(e, unix.AF_BRIDGE)
 	if err != nil {

@@ -217,10 +217,14 @@ type foundLink struct {
 }
 
 // LinkByName reads one link once per run: from the run's list of ns's
-// links when it has one, else alone (see LinkGetter).
+// links when it has one, else alone (see LinkGetter); a kernel that reads
+// only whole lists is read through the run's one list.
 func (s *Snapshot) LinkByName(ctx context.Context, ns, name string) (Link, bool, error) {
 	if links, ok := s.cachedLinks(ns); ok {
 		return findIn(links, func(l Link) bool { return l.Name == name })
+	}
+	if _, ok := s.Kernel.(LinkGetter); !ok {
+		return scanLinks(ctx, s, ns, func(l Link) bool { return l.Name == name })
 	}
 	f, err := once(ctx, s, snapKey{op: "linkname", ns: ns, arg: name}, func() (foundLink, error) {
 		l, ok, err := LinkByName(ctx, s.Kernel, ns, name)
@@ -234,6 +238,9 @@ func (s *Snapshot) LinkByIndex(ctx context.Context, ns string, index int) (Link,
 	if links, ok := s.cachedLinks(ns); ok {
 		return findIn(links, func(l Link) bool { return l.Index == index })
 	}
+	if _, ok := s.Kernel.(LinkGetter); !ok {
+		return scanLinks(ctx, s, ns, func(l Link) bool { return l.Index == index })
+	}
 	f, err := once(ctx, s, snapKey{op: "linkindex", ns: ns, arg: strconv.Itoa(index)}, func() (foundLink, error) {
 		l, ok, err := LinkByIndex(ctx, s.Kernel, ns, index)
 		return foundLink{l, ok}, err
@@ -244,6 +251,13 @@ func (s *Snapshot) LinkByIndex(ctx context.Context, ns string, index int) (Link,
 // BridgePorts reads a bridge's ports once per run.
 func (s *Snapshot) BridgePorts(ctx context.Context, ns string, bridge int) ([]Link, error) {
 	if links, ok := s.cachedLinks(ns); ok {
+		return portsOf(links, bridge), nil
+	}
+	if _, ok := s.Kernel.(LinkGetter); !ok {
+		links, err := s.Links(ctx, ns)
+		if err != nil {
+			return nil, err
+		}
 		return portsOf(links, bridge), nil
 	}
 	return once(ctx, s, snapKey{op: "ports", ns: ns, arg: strconv.Itoa(bridge)}, func() ([]Link, error) {
