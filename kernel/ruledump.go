@@ -21,7 +21,8 @@ import (
 // rendered when, and as far as, someone reads them. A check that finds
 // its rule among the first tables renders those alone.
 
-// RuleDump is one read of a namespace's nftables chains and rules.
+// RuleDump is one read of a namespace's nftables rules (and, once they
+// are rendered, its chains).
 type RuleDump struct {
 	// Counters is the packet counter of every rule, keyed by RuleKey, as
 	// NFCounters reads it.
@@ -100,24 +101,15 @@ func FirstRule(ctx context.Context, k Kernel, ns string, match func(r NFRule, ho
 	return r, hook, found, known, nil
 }
 
-// ReadRules dumps ns's chains and rules. The chains are dumped on a
-// socket of their own while the rules are; the rules' counters are parsed
-// by a goroutine of their own while the kernel fills the next part of the
-// dump: on a 2-core machine a big ruleset's read takes about the kernel's
-// time alone.
+// ReadRules dumps ns's rules; their counters are parsed by a goroutine
+// of their own while the kernel fills the next part of the dump (on a
+// 2-core machine a big ruleset's read takes about the kernel's time
+// alone). The chains are dumped when the rules are first rendered: the
+// probes' counters do not need them.
 func (l *Linux) ReadRules(ctx context.Context, ns string) (*RuleDump, error) {
 	if _, err := l.entry(ctx, ns); err != nil {
 		return nil, err
 	}
-	type chainsRead struct {
-		c   []NFChain
-		err error
-	}
-	chainsCh := make(chan chainsRead, 1)
-	go func() {
-		c, err := l.dumpChains(ctx, ns)
-		chainsCh <- chainsRead{c, err}
-	}()
 	d := &RuleDump{l: l, ns: ns, rr: newRuleRenderer()}
 	var err error
 	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
@@ -125,19 +117,27 @@ func (l *Linux) ReadRules(ctx context.Context, ns string) (*RuleDump, error) {
 			break
 		}
 	}
-	chains := <-chainsCh
-	if err == nil {
-		err = chains.err
-	}
 	if err != nil {
 		return nil, err
 	}
-	d.chains = chains.c
-	d.hooks = make(map[string]string, len(d.chains))
-	for _, c := range d.chains {
+	return d, nil
+}
+
+// loadChains dumps the chains once (d.mu held).
+func (d *RuleDump) loadChains(ctx context.Context) error {
+	if d.hooks != nil {
+		return nil
+	}
+	chains, err := d.l.dumpChains(ctx, d.ns)
+	if err != nil {
+		return err
+	}
+	d.chains = chains
+	d.hooks = make(map[string]string, len(chains))
+	for _, c := range chains {
 		d.hooks[c.Family+"/"+c.Table+"/"+c.Name] = c.Hook
 	}
-	return d, nil
+	return nil
 }
 
 type ruleMsg struct {
@@ -202,7 +202,11 @@ func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
 	if d.full != nil {
 		return *d.full, nil
 	}
-	rs, ok := d.native()
+	var rs Ruleset
+	ok := false
+	if d.loadChains(ctx) == nil {
+		rs, ok = d.native()
+	}
 	if !ok {
 		var err error
 		// A rule netlab cannot render as nft would: let nft itself print
@@ -248,6 +252,9 @@ func (d *RuleDump) renderUpTo(n int) bool {
 func (d *RuleDump) First(ctx context.Context, match func(r NFRule, hook string) bool) (r NFRule, hook string, found, known bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.loadChains(ctx) != nil {
+		return NFRule{}, "", false, false
+	}
 	for i := range d.msgs {
 		if !d.renderUpTo(i + 1) {
 			return NFRule{}, "", false, false
