@@ -2,6 +2,7 @@ package kernel_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -127,4 +128,64 @@ func TestLinkGettersFallBackToLinks(t *testing.T) {
 		require.Equal(t, []string{"p0", "p1"}, []string{ports[0].Name, ports[1].Name})
 		require.Len(t, ports, 2)
 	}
+}
+
+// getterFake is a fake that reads single links too, and counts reads.
+type getterFake struct {
+	*kerneltest.Fake
+	mu          sync.Mutex
+	lists, gets map[string]int
+}
+
+func (g *getterFake) count(m map[string]int, ns string) {
+	g.mu.Lock()
+	m[ns]++
+	g.mu.Unlock()
+}
+
+func (g *getterFake) Links(ctx context.Context, ns string) ([]kernel.Link, error) {
+	g.count(g.lists, ns)
+	return g.Fake.Links(ctx, ns)
+}
+
+func (g *getterFake) LinkByName(ctx context.Context, ns, name string) (kernel.Link, bool, error) {
+	g.count(g.gets, ns)
+	return kernel.LinkByName(ctx, g.Fake, ns, name)
+}
+
+func (g *getterFake) LinkByIndex(ctx context.Context, ns string, index int) (kernel.Link, bool, error) {
+	g.count(g.gets, ns)
+	return kernel.LinkByIndex(ctx, g.Fake, ns, index)
+}
+
+func (g *getterFake) BridgePorts(ctx context.Context, ns string, bridge int) ([]kernel.Link, error) {
+	g.count(g.gets, ns)
+	return kernel.BridgePorts(ctx, g.Fake, ns, bridge)
+}
+
+// A grading run reads the links of the lab's root namespace (a host's,
+// with thousands of foreign links) one by one, once each, and those of a
+// lesson's namespace in one list.
+func TestSnapshotReadsRootLinksAlone(t *testing.T) {
+	f := kerneltest.New()
+	f.Add("ns0")
+	f.NSs[kernel.Root].Links = append(f.NSs[kernel.Root].Links,
+		kernel.Link{Name: "br0", Index: 2, Type: "bridge"}, kernel.Link{Name: "p0", Index: 3, Type: "veth", MasterIndex: 2})
+	g := &getterFake{Fake: f, lists: map[string]int{}, gets: map[string]int{}}
+	snap := kernel.NewSnapshot(g)
+	defer snap.Close()
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		for _, ns := range []string{kernel.Root, "ns0"} {
+			_, ok, err := kernel.FindLink(ctx, snap, ns, "lo")
+			require.NoError(t, err)
+			require.True(t, ok)
+			_, _, err = kernel.LinkByIndex(ctx, snap, ns, 3)
+			require.NoError(t, err)
+			_, err = kernel.BridgePorts(ctx, snap, ns, 2)
+			require.NoError(t, err)
+		}
+	}
+	require.Equal(t, map[string]int{"ns0": 1}, g.lists)
+	require.Equal(t, map[string]int{kernel.Root: 3}, g.gets)
 }

@@ -216,6 +216,16 @@ type foundLink struct {
 	ok bool
 }
 
+// readsAlone says whether single links of ns are read alone: in the lab's
+// root namespace, which may be a busy host's with thousands of links no
+// lesson made, by a kernel that can. A lesson's namespace holds the
+// lesson's few links: one list of them serves the whole run, in one
+// round trip.
+func (s *Snapshot) readsAlone(ns string) bool {
+	_, ok := s.Kernel.(LinkGetter)
+	return ok && ns == Root
+}
+
 // LinkByName reads one link once per run: from the run's list of ns's
 // links when it has one, else alone (see LinkGetter); a kernel that reads
 // only whole lists is read through the run's one list.
@@ -223,7 +233,7 @@ func (s *Snapshot) LinkByName(ctx context.Context, ns, name string) (Link, bool,
 	if links, ok := s.cachedLinks(ns); ok {
 		return findIn(links, func(l Link) bool { return l.Name == name })
 	}
-	if _, ok := s.Kernel.(LinkGetter); !ok {
+	if !s.readsAlone(ns) {
 		return scanLinks(ctx, s, ns, func(l Link) bool { return l.Name == name })
 	}
 	f, err := once(ctx, s, snapKey{op: "linkname", ns: ns, arg: name}, func() (foundLink, error) {
@@ -238,7 +248,7 @@ func (s *Snapshot) LinkByIndex(ctx context.Context, ns string, index int) (Link,
 	if links, ok := s.cachedLinks(ns); ok {
 		return findIn(links, func(l Link) bool { return l.Index == index })
 	}
-	if _, ok := s.Kernel.(LinkGetter); !ok {
+	if !s.readsAlone(ns) {
 		return scanLinks(ctx, s, ns, func(l Link) bool { return l.Index == index })
 	}
 	f, err := once(ctx, s, snapKey{op: "linkindex", ns: ns, arg: strconv.Itoa(index)}, func() (foundLink, error) {
@@ -253,7 +263,7 @@ func (s *Snapshot) BridgePorts(ctx context.Context, ns string, bridge int) ([]Li
 	if links, ok := s.cachedLinks(ns); ok {
 		return portsOf(links, bridge), nil
 	}
-	if _, ok := s.Kernel.(LinkGetter); !ok {
+	if !s.readsAlone(ns) {
 		links, err := s.Links(ctx, ns)
 		if err != nil {
 			return nil, err
