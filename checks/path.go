@@ -53,22 +53,48 @@ func (v *labView) Addrs(ctx context.Context, ns string) []kernel.Addr {
 	return a
 }
 
+// link and byIndex find one link: in the view's list of ns's links when
+// it has one, else read alone (a busy host's root namespace holds
+// thousands of links the walk never looks at).
 func (v *labView) link(ctx context.Context, ns, name string) (kernel.Link, bool) {
-	for _, l := range v.Links(ctx, ns) {
-		if l.Name == name {
-			return l, true
+	if links, ok := v.links[ns]; ok {
+		for _, l := range links {
+			if l.Name == name {
+				return l, true
+			}
 		}
+		return kernel.Link{}, false
 	}
-	return kernel.Link{}, false
+	l, ok, _ := kernel.LinkByName(ctx, v.k, ns, name)
+	return l, ok
 }
 
 func (v *labView) byIndex(ctx context.Context, ns string, idx int) (kernel.Link, bool) {
-	for _, l := range v.Links(ctx, ns) {
-		if l.Index == idx {
-			return l, true
+	if links, ok := v.links[ns]; ok {
+		for _, l := range links {
+			if l.Index == idx {
+				return l, true
+			}
 		}
+		return kernel.Link{}, false
 	}
-	return kernel.Link{}, false
+	l, ok, _ := kernel.LinkByIndex(ctx, v.k, ns, idx)
+	return l, ok
+}
+
+// ports lists the ports of bridge br in ns.
+func (v *labView) ports(ctx context.Context, ns string, br kernel.Link) []kernel.Link {
+	if links, ok := v.links[ns]; ok {
+		var out []kernel.Link
+		for _, l := range links {
+			if l.MasterIndex == br.Index {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	ports, _ := kernel.BridgePorts(ctx, v.k, ns, br.Index)
+	return ports
 }
 
 // place is an address on a link in a namespace.
@@ -531,7 +557,7 @@ func crossBridge(ctx context.Context, v *labView, p *pathInfo, ns string, br, in
 	if _, ok := v.holds(ctx, ns, nh); ok && in.Name != "" {
 		return ns, br.Name, true, nil
 	}
-	for _, port := range v.Links(ctx, ns) {
+	for _, port := range v.ports(ctx, ns, br) {
 		if port.MasterIndex != br.Index || port.Index == in.Index || port.Type != "veth" {
 			continue
 		}

@@ -172,7 +172,12 @@ func readOnce[T any](ctx context.Context, mu *sync.Mutex, m map[string]*onceRead
 }
 
 // countersBefore returns the rule counters of nss as a baseline for a
-// probe about to be sent: shared within a grading run.
+// probe about to be sent: shared within a grading run. They come from the
+// run's one read of each namespace's rules (kernel.RuleCounters), the read
+// that also gives the run's checks their rule texts: on a host with
+// thousands of rules, reading them twice (texts, then counters) was half
+// the cost of a grade. That read finishes before any probe that waits
+// for it sends, so it is a valid "before" for each.
 func countersBefore(ctx context.Context, k kernel.Kernel, nss []string) func() nfCounts {
 	s := sharedFor(k)
 	if s == nil {
@@ -181,7 +186,9 @@ func countersBefore(ctx context.Context, k kernel.Kernel, nss []string) func() n
 	ch := make(chan nfCounts, 1)
 	go func() {
 		ch <- perNS(nss, func(ns string) (map[string]uint64, error) {
-			return readOnce(ctx, &s.mu, s.counters, ns, func(ctx context.Context) (map[string]uint64, error) { return k.NFCounters(ctx, ns) })
+			return readOnce(ctx, &s.mu, s.counters, ns, func(ctx context.Context) (map[string]uint64, error) {
+				return kernel.RuleCounters(ctx, k, ns)
+			})
 		})
 	}()
 	return func() nfCounts { return <-ch }

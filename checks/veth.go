@@ -32,14 +32,10 @@ func resolvePeer(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link)
 		}
 	}
 	for _, pns := range candidates {
-		links, err := k.Links(ctx, pns)
-		if err != nil {
-			continue
-		}
-		for _, p := range links {
-			if p.Index == l.ParentIndex && p.Type == "veth" {
-				return pns, p, true, nil
-			}
+		// The peer alone, by its index: not every link of pns.
+		p, ok, err := kernel.LinkByIndex(ctx, k, pns, l.ParentIndex)
+		if err == nil && ok && p.Type == "veth" {
+			return pns, p, true, nil
 		}
 	}
 	return "", kernel.Link{}, false, nil

@@ -25,17 +25,55 @@ type bridgePort struct {
 	flags      BridgePortFlags
 }
 
+// set reads one IFLA_BRPORT_* attribute (of IFLA_PROTINFO in an
+// AF_BRIDGE dump, or of IFLA_INFO_SLAVE_DATA in a link's own message: the
+// kernel fills both with the same attributes).
+func (p *bridgePort) set(typ uint16, v []byte) {
+	if len(v) == 0 {
+		return
+	}
+	switch typ {
+	case unix.IFLA_BRPORT_STATE:
+		s, ok := stpStates[v[0]]
+		if !ok {
+			s = fmt.Sprintf("state%d", v[0])
+		}
+		p.state = s
+	case unix.IFLA_BRPORT_LEARNING:
+		p.noLearning = v[0] == 0
+	case unix.IFLA_BRPORT_UNICAST_FLOOD:
+		p.flags.NoFlood = v[0] == 0
+	case unix.IFLA_BRPORT_BCAST_FLOOD:
+		p.flags.NoBcastFlood = v[0] == 0
+	case unix.IFLA_BRPORT_MCAST_FLOOD:
+		p.flags.NoMcastFlood = v[0] == 0
+	case unix.IFLA_BRPORT_NEIGH_SUPPRESS:
+		p.flags.NeighSuppress = v[0] != 0
+	case unix.IFLA_BRPORT_ISOLATED:
+		p.flags.Isolated = v[0] != 0
+	case unix.IFLA_BRPORT_LOCKED:
+		p.flags.Locked = v[0] != 0
+	case unix.IFLA_BRPORT_MAB:
+		p.flags.MAB = v[0] != 0
+	case unix.IFLA_BRPORT_PROXYARP:
+		p.flags.ProxyARP = v[0] != 0
+	case unix.IFLA_BRPORT_MODE:
+		p.flags.Hairpin = v[0] != 0
+	}
+}
+
 // fill copies what the dump said of a port onto its Link.
 func (p bridgePort) fill(l *Link) {
 	l.BridgePort = p.flags
 }
 
-// bridgePortStates reads the STP state and the learning flag of every
-// bridge port in ns: an AF_BRIDGE link dump, whose IFLA_PROTINFO carries
-// IFLA_BRPORT_STATE and IFLA_BRPORT_LEARNING.
-// vishvananda/netlink parses protinfo but drops the state, so the dump is
-// done here on a socket opened inside ns (through InNS, the one sanctioned
-// way to enter a namespace).
+// bridgePortStates reads the STP state, learning flag and options of
+// every bridge port in ns: an AF_BRIDGE link dump, whose IFLA_PROTINFO
+// carries the IFLA_BRPORT_* attributes (vishvananda/netlink parses
+// protinfo but drops the state, so the dump is done here, on a socket
+// opened inside ns through InNS). Links reads the same attributes from
+// each port's own message (IFLA_INFO_SLAVE_DATA, parseLinkMsg); this
+// second source stays for the tests, which check that both agree.
 func (l *Linux) bridgePortStates(e *nsEntry) (map[int]bridgePort, error) {
 	msgs, err := l.linkDump(e, unix.AF_BRIDGE)
 	if err != nil {
@@ -58,110 +96,13 @@ func (l *Linux) bridgePortStates(e *nsEntry) (map[int]bridgePort, error) {
 			}
 			port := out[int(info.Index)]
 			for _, in := range inner {
-				if len(in.Value) == 0 {
-					continue
-				}
-				switch in.Attr.Type {
-				case nl.IFLA_BRPORT_STATE:
-					s, ok := stpStates[in.Value[0]]
-					if !ok {
-						s = fmt.Sprintf("state%d", in.Value[0])
-					}
-					port.state = s
-				case nl.IFLA_BRPORT_LEARNING:
-					port.noLearning = in.Value[0] == 0
-				case nl.IFLA_BRPORT_UNICAST_FLOOD:
-					port.flags.NoFlood = in.Value[0] == 0
-				case nl.IFLA_BRPORT_BCAST_FLOOD:
-					port.flags.NoBcastFlood = in.Value[0] == 0
-				case nl.IFLA_BRPORT_MCAST_FLOOD:
-					port.flags.NoMcastFlood = in.Value[0] == 0
-				case nl.IFLA_BRPORT_NEIGH_SUPPRESS:
-					port.flags.NeighSuppress = in.Value[0] != 0
-				case nl.IFLA_BRPORT_ISOLATED:
-					port.flags.Isolated = in.Value[0] != 0
-				case nl.IFLA_BRPORT_LOCKED:
-					port.flags.Locked = in.Value[0] != 0
-				case nl.IFLA_BRPORT_MAB:
-					port.flags.MAB = in.Value[0] != 0
-				case nl.IFLA_BRPORT_PROXYARP:
-					port.flags.ProxyARP = in.Value[0] != 0
-				case nl.IFLA_BRPORT_MODE:
-					port.flags.Hairpin = in.Value[0] != 0
-				}
+				port.set(in.Attr.Type, in.Value)
 			}
 			out[int(info.Index)] = port
 		}
 	}
 	return out, nil
 }
-
-// fillBridgeSettings reads the bridge-wide options that vishvananda/netlink
-// does not parse (stp_state, nf_call_iptables) from IFLA_INFO_DATA of a
-// link dump in ns, for the bridges among links. Best effort: on a failed
-// read the fields stay false.
-func (l *Linux) fillBridgeSettings(e *nsEntry, links []Link) {
-	has := false
-	for _, lk := range links {
-		has = has || lk.Type == "bridge"
-	}
-	if !has {
-		return
-	}
-	msgs, err := l.linkDump(e, unix.AF_UNSPEC)
-	if err != nil {
-		return
-	}
-	byIndex := map[int]*Link{}
-	for i := range links {
-		if links[i].Type == "bridge" {
-			byIndex[links[i].Index] = &links[i]
-		}
-	}
-	for _, m := range msgs {
-		info := nl.DeserializeIfInfomsg(m)
-		lk := byIndex[int(info.Index)]
-		if lk == nil {
-			continue
-		}
-		attrs, err := nl.ParseRouteAttr(m[info.Len():])
-		if err != nil {
-			continue
-		}
-		for _, a := range attrs {
-			if a.Attr.Type&^unix.NLA_F_NESTED != unix.IFLA_LINKINFO {
-				continue
-			}
-			infos, err := nl.ParseRouteAttr(a.Value)
-			if err != nil {
-				continue
-			}
-			for _, in := range infos {
-				if in.Attr.Type&^unix.NLA_F_NESTED != unix.IFLA_INFO_DATA {
-					continue
-				}
-				data, err := nl.ParseRouteAttr(in.Value)
-				if err != nil {
-					continue
-				}
-				for _, d := range data {
-					switch d.Attr.Type {
-					case unix.IFLA_BR_STP_STATE:
-						if len(d.Value) >= 4 {
-							lk.BridgeSTP = native.Uint32(d.Value) != 0
-						}
-					case unix.IFLA_BR_NF_CALL_IPTABLES:
-						if len(d.Value) >= 1 {
-							lk.BridgeNFCallIPTables = d.Value[0] != 0
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-var native = nl.NativeEndian()
 
 // linkDump is a raw RTM_GETLINK dump of family in e's namespace, for the
 // attributes vishvananda/netlink does not parse. The socket is opened

@@ -11,7 +11,8 @@ func (l *Linux) NFTRuleset(ctx context.Context, ns string) (Ruleset, error) {
 	return l.nftRuleset(ctx, ns)
 }
 
-// LibLinks reads ns's links through the netlink library, as Links did
+// LibLinks reads ns's links through the netlink library, and the bridge
+// ports' states and options through an AF_BRIDGE dump, as Links did
 // before it parsed the dump itself.
 func (l *Linux) LibLinks(ctx context.Context, ns string) ([]Link, error) {
 	e, err := l.entry(ctx, ns)
@@ -24,12 +25,27 @@ func (l *Linux) LibLinks(ctx context.Context, ns string) ([]Link, error) {
 	}
 	var out []Link
 	for _, r := range raw {
-		out = append(out, convertLink(r))
+		k := convertLink(r)
+		if k.OperState == "lower-layer-down" {
+			k.OperState = "lowerlayerdown" // the library's spelling; Link's is iproute2's
+		}
+		out = append(out, k)
+	}
+	// Bridge ports as the AF_BRIDGE dump (IFLA_PROTINFO) describes them.
+	st, err := l.bridgePortStates(e)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if p, ok := st[out[i].Index]; ok && out[i].MasterIndex != 0 {
+			out[i].BridgePortState, out[i].BridgePortNoLearning = p.state, p.noLearning
+			p.fill(&out[i])
+		}
 	}
 	return out, nil
 }
 
-// DumpLinks is Links without the bridge port states.
+// DumpLinks is Links without the pending carrier changes applied.
 func (l *Linux) DumpLinks(ctx context.Context, ns string) ([]Link, error) {
 	return l.dumpLinks(ctx, ns)
 }

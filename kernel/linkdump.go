@@ -94,17 +94,32 @@ func parseLinkMsg(b []byte) (Link, error) {
 				k.OperState = operStates[d[0]]
 			}
 		case unix.IFLA_LINKINFO:
-			kind := ""
-			var data []byte
+			kind, slaveKind := "", ""
+			var data, slaveData []byte
 			_ = attrs(d, func(typ uint16, d []byte) error {
 				switch typ {
 				case unix.IFLA_INFO_KIND:
 					kind = cstring(d)
 				case unix.IFLA_INFO_DATA:
 					data = d
+				case unix.IFLA_INFO_SLAVE_KIND:
+					slaveKind = cstring(d)
+				case unix.IFLA_INFO_SLAVE_DATA:
+					slaveData = d
 				}
 				return nil
 			})
+			if slaveKind == "bridge" {
+				// A bridge port's STP state and options, the same
+				// attributes an AF_BRIDGE dump carries in IFLA_PROTINFO.
+				var port bridgePort
+				_ = attrs(slaveData, func(typ uint16, d []byte) error {
+					port.set(typ, d)
+					return nil
+				})
+				k.BridgePortState, k.BridgePortNoLearning = port.state, port.noLearning
+				port.fill(&k)
+			}
 			switch kind {
 			case "":
 			case "tun":
@@ -113,9 +128,22 @@ func parseLinkMsg(b []byte) (Link, error) {
 				k.Type = kind
 			}
 			if kind == "bridge" {
+				// The bridge-wide options netlab grades come with the
+				// link itself: no second dump of the namespace for them.
 				_ = attrs(data, func(typ uint16, d []byte) error {
-					if typ == unix.IFLA_BR_AGEING_TIME && len(d) >= 4 {
-						k.BridgeAgeingZero = u32(d) == 0
+					switch typ {
+					case unix.IFLA_BR_AGEING_TIME:
+						if len(d) >= 4 {
+							k.BridgeAgeingZero = u32(d) == 0
+						}
+					case unix.IFLA_BR_STP_STATE:
+						if len(d) >= 4 {
+							k.BridgeSTP = u32(d) != 0
+						}
+					case unix.IFLA_BR_NF_CALL_IPTABLES:
+						if len(d) >= 1 {
+							k.BridgeNFCallIPTables = d[0] != 0
+						}
 					}
 					return nil
 				})

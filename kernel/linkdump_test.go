@@ -23,6 +23,10 @@ ip netns add ns0
 ip link add vb0 type veth peer name eth0 netns ns0
 ip link set vb0 master br0
 ip link set vb0 up
+ip link add vb1 type veth peer name vc1
+ip link set vb1 master br0
+bridge link set dev vb1 learning off flood off isolated on
+ip link set vb1 up
 ip -n ns0 link set eth0 up
 ip -n ns0 link set lo up
 ip link add va type veth peer name vb
@@ -68,4 +72,22 @@ ip link set vb down`)
 		}
 		sh(t, `ip link del va`)
 	}
+}
+
+// A bridge's own options come with its link (no second dump for them).
+func TestLinksReadBridgeOptions(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	sh(t, `ip link add br0 type bridge stp_state 1 nf_call_iptables 1
+ip link add br1 type bridge`)
+	k := open(t)
+	links, err := k.Links(context.Background(), kernel.Root)
+	require.NoError(t, err)
+	got := map[string][2]bool{}
+	for _, l := range links {
+		got[l.Name] = [2]bool{l.BridgeSTP, l.BridgeNFCallIPTables}
+	}
+	require.Equal(t, [2]bool{true, true}, got["br0"])
+	require.Equal(t, [2]bool{false, false}, got["br1"])
 }

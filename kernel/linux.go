@@ -160,46 +160,16 @@ func (l *Linux) NamespaceState(ctx context.Context, ns string) (NSState, error) 
 }
 
 func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
-	e, err := l.entry(ctx, ns)
-	if err != nil {
+	if _, err := l.entry(ctx, ns); err != nil {
 		return nil, err
 	}
 	out, err := l.dumpLinks(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
-	// The kernel applies a carrier change (operstate, and a bridge port's
-	// STP state) in its link watch, up to a second later on a busy host;
-	// a dump shows the old state meanwhile. Asking for one link by index
-	// makes the kernel apply its pending change first (rtnl_getlink syncs
-	// the link watch): do so for the links whose carrier and operstate
-	// disagree, and grade what the learner will see.
-	for i, k := range out {
-		if !k.AdminUp || k.OperState == "unknown" || k.LowerUp == (k.OperState == "up") {
-			continue
-		}
-		if r, err := e.h.LinkByIndex(k.Index); err == nil {
-			out[i] = convertLink(r)
-		}
-	}
-
-	ports := false
-	for _, k := range out {
-		ports = ports || k.MasterIndex != 0
-	}
-	// Bridge ports carry an STP state; ask for it only when there are any.
-	if ports {
-		if st, err := l.bridgePortStates(e); err == nil {
-			for i := range out {
-				if out[i].MasterIndex != 0 {
-					out[i].BridgePortState = st[out[i].Index].state
-					out[i].BridgePortNoLearning = st[out[i].Index].noLearning
-					st[out[i].Index].fill(&out[i])
-				}
-			}
-		}
-	}
-	l.fillBridgeSettings(e, out)
+	// Bridge ports carry their STP state and options, and bridges their
+	// own options, in the link's message itself (parseLinkMsg).
+	l.syncPending(ctx, ns, out)
 	return out, nil
 }
 

@@ -39,6 +39,13 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 // type, flags, sequence) on a socket of protocol proto opened in ns, and
 // calls fn with every message of the answer until the dump is done.
 func (l *Linux) dump(ctx context.Context, ns string, proto int, typ uint16, req []byte, fn func(m syscall.NetlinkMessage) error) error {
+	return l.ask(ctx, ns, proto, typ, unix.NLM_F_DUMP, req, fn)
+}
+
+// ask sends req with flags (NLM_F_DUMP for a dump, 0 for a request about
+// one object) and calls fn with every message of the answer: until
+// NLMSG_DONE for a dump, the one answer otherwise.
+func (l *Linux) ask(ctx context.Context, ns string, proto int, typ uint16, flags uint16, req []byte, fn func(m syscall.NetlinkMessage) error) error {
 	e, err := l.entry(ctx, ns)
 	if err != nil {
 		return err
@@ -74,7 +81,7 @@ func (l *Linux) dump(ctx context.Context, ns string, proto int, typ uint16, req 
 	const seq = 1
 	binary.NativeEndian.PutUint32(req[0:], uint32(len(req)))
 	binary.NativeEndian.PutUint16(req[4:], typ)
-	binary.NativeEndian.PutUint16(req[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
+	binary.NativeEndian.PutUint16(req[6:], unix.NLM_F_REQUEST|flags)
 	binary.NativeEndian.PutUint32(req[8:], seq)
 	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		return err
@@ -112,6 +119,9 @@ func (l *Linux) dump(ctx context.Context, ns string, proto int, typ uint16, req 
 			}
 			if err := fn(m); err != nil {
 				return err
+			}
+			if flags&unix.NLM_F_DUMP == 0 {
+				return nil // the one answer
 			}
 		}
 	}

@@ -65,21 +65,17 @@ func (l *Linux) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
 	if _, err := exec.LookPath("nft"); err != nil {
 		return Ruleset{}, MissingTool("nft")
 	}
-	rs, ok, err := l.nativeRuleset(ctx, ns)
-	if err != nil || !ok {
-		// A rule netlab cannot render as nft would (or netlink trouble):
-		// let nft itself print the ruleset.
-		if rs, err = l.nftRuleset(ctx, ns); err != nil {
+	d, err := l.ReadRules(ctx, ns)
+	if err != nil {
+		// Netlink trouble: let nft itself print the ruleset.
+		rs, err := l.nftRuleset(ctx, ns)
+		if err != nil {
 			return rs, err
 		}
+		l.finish(ctx, ns, &rs)
+		return rs, nil
 	}
-	explainXT(ctx, l, ns, &rs)
-	if _, lerr := exec.LookPath("iptables-legacy-save"); lerr == nil && l.hasLegacyTables(ctx, ns) {
-		if lout, err := l.Exec(ctx, ns, "iptables-legacy-save", "-c"); err == nil {
-			rs.Legacy = ParseIptablesSave(lout)
-		}
-	}
-	return rs, nil
+	return d.Ruleset(ctx)
 }
 
 // nftRuleset reads ns's nftables state with `nft -j list ruleset`.

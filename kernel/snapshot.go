@@ -2,7 +2,9 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"net"
+	"strconv"
 	"sync"
 )
 
@@ -144,9 +146,38 @@ func (s *Snapshot) Sysctl(ctx context.Context, ns, key string) (string, error) {
 	return once(ctx, s, snapKey{op: "sysctl", ns: ns, arg: key}, func() (string, error) { return s.Kernel.Sysctl(ctx, ns, key) })
 }
 
+// Ruleset renders the run's one read of ns's rules (see RuleDump), where
+// the kernel underneath reads RuleDumps.
 func (s *Snapshot) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
-	return once(ctx, s, snapKey{op: "ruleset", ns: ns}, func() (Ruleset, error) { return s.Kernel.Ruleset(ctx, ns) })
+	return once(ctx, s, snapKey{op: "ruleset", ns: ns}, func() (Ruleset, error) {
+		if d, ok, err := s.readRules(ctx, ns); ok && err == nil {
+			return d.Ruleset(ctx)
+		}
+		return s.Kernel.Ruleset(ctx, ns)
+	})
 }
+
+// readRules is the run's one RuleDump of ns.
+func (s *Snapshot) readRules(ctx context.Context, ns string) (*RuleDump, bool, error) {
+	r, ok := s.Kernel.(ruleReader)
+	if !ok {
+		return nil, false, nil
+	}
+	d, err := once(ctx, s, snapKey{op: "rules", ns: ns}, func() (*RuleDump, error) {
+		d, ok, err := r.readRules(ctx, ns)
+		if !ok {
+			err = errNoRuleDump
+		}
+		return d, err
+	})
+	if errors.Is(err, errNoRuleDump) {
+		return nil, false, nil
+	}
+	return d, true, err
+}
+
+// errNoRuleDump: the kernel under a snapshot reads no RuleDump.
+var errNoRuleDump = errors.New("no rule dump")
 
 // Fresh returns the kernel under k's snapshot (k itself when k is none):
 // for reads that must see what a probe just did.
@@ -158,4 +189,97 @@ func Fresh(k Kernel) Kernel {
 		}
 		k = s.Kernel
 	}
+}
+
+var _ LinkGetter = (*Snapshot)(nil)
+
+// cachedLinks returns ns's links when this run has read them all already.
+func (s *Snapshot) cachedLinks(ns string) ([]Link, bool) {
+	s.mu.Lock()
+	c, ok := s.calls[snapKey{op: "links", ns: ns}]
+	s.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	select {
+	case <-c.done:
+		if c.err == nil {
+			return c.v.([]Link), true
+		}
+	default:
+	}
+	return nil, false
+}
+
+type foundLink struct {
+	l  Link
+	ok bool
+}
+
+// readsAlone says whether single links of ns are read alone: in the lab's
+// root namespace, which may be a busy host's with thousands of links no
+// lesson made, by a kernel that can. A lesson's namespace holds the
+// lesson's few links: one list of them serves the whole run, in one
+// round trip.
+func (s *Snapshot) readsAlone(ns string) bool {
+	_, ok := s.Kernel.(LinkGetter)
+	return ok && ns == Root
+}
+
+// LinkByName reads one link once per run: from the run's list of ns's
+// links when it has one, else alone (see LinkGetter); a kernel that reads
+// only whole lists is read through the run's one list.
+func (s *Snapshot) LinkByName(ctx context.Context, ns, name string) (Link, bool, error) {
+	if links, ok := s.cachedLinks(ns); ok {
+		return findIn(links, func(l Link) bool { return l.Name == name })
+	}
+	if !s.readsAlone(ns) {
+		return scanLinks(ctx, s, ns, func(l Link) bool { return l.Name == name })
+	}
+	f, err := once(ctx, s, snapKey{op: "linkname", ns: ns, arg: name}, func() (foundLink, error) {
+		l, ok, err := LinkByName(ctx, s.Kernel, ns, name)
+		return foundLink{l, ok}, err
+	})
+	return f.l, f.ok, err
+}
+
+// LinkByIndex is LinkByName by ifindex.
+func (s *Snapshot) LinkByIndex(ctx context.Context, ns string, index int) (Link, bool, error) {
+	if links, ok := s.cachedLinks(ns); ok {
+		return findIn(links, func(l Link) bool { return l.Index == index })
+	}
+	if !s.readsAlone(ns) {
+		return scanLinks(ctx, s, ns, func(l Link) bool { return l.Index == index })
+	}
+	f, err := once(ctx, s, snapKey{op: "linkindex", ns: ns, arg: strconv.Itoa(index)}, func() (foundLink, error) {
+		l, ok, err := LinkByIndex(ctx, s.Kernel, ns, index)
+		return foundLink{l, ok}, err
+	})
+	return f.l, f.ok, err
+}
+
+// BridgePorts reads a bridge's ports once per run.
+func (s *Snapshot) BridgePorts(ctx context.Context, ns string, bridge int) ([]Link, error) {
+	if links, ok := s.cachedLinks(ns); ok {
+		return portsOf(links, bridge), nil
+	}
+	if !s.readsAlone(ns) {
+		links, err := s.Links(ctx, ns)
+		if err != nil {
+			return nil, err
+		}
+		return portsOf(links, bridge), nil
+	}
+	return once(ctx, s, snapKey{op: "ports", ns: ns, arg: strconv.Itoa(bridge)}, func() ([]Link, error) {
+		return BridgePorts(ctx, s.Kernel, ns, bridge)
+	})
+}
+
+func findIn(links []Link, match func(Link) bool) (Link, bool, error) {
+	for _, l := range links {
+		if match(l) {
+			return l, true, nil
+		}
+	}
+	return Link{}, false, nil
 }

@@ -1,0 +1,333 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+
+	"github.com/google/nftables"
+	"golang.org/x/sys/unix"
+)
+
+// A grade needs two things of a namespace's rules: the counters, as the
+// "before" of every probe, and the rules that mean what a check asks for
+// (nf_rule). On a host with thousands of rules, dumping them is the
+// kernel's cost and rendering each as nft would is netlab's. RuleDump
+// makes the one dump of a grade serve both: the counters are parsed
+// while the dump is read, the rules are kept as the kernel sent them and
+// rendered when, and as far as, someone reads them. A check that finds
+// its rule among the first tables renders those alone.
+
+// RuleDump is one read of a namespace's nftables rules (and, once they
+// are rendered, its chains).
+type RuleDump struct {
+	// Counters is the packet counter of every rule, keyed by RuleKey, as
+	// NFCounters reads it.
+	Counters map[string]uint64
+
+	l      *Linux
+	ns     string
+	chains []NFChain
+	hooks  map[string]string
+	fams   []byte
+	msgs   [][]byte
+
+	mu       sync.Mutex
+	rr       *ruleRenderer
+	rendered []NFRule
+	full     *Ruleset
+	saved    bool // save holds iptables-save's rules (explained)
+	save     []NFRule
+}
+
+// ruleReader is a Kernel that can read a namespace's rules as a RuleDump:
+// Linux, and a Snapshot of it (once per grading run). ok is false when it
+// cannot (a Snapshot of a fake).
+type ruleReader interface {
+	readRules(ctx context.Context, ns string) (d *RuleDump, ok bool, err error)
+}
+
+func (l *Linux) readRules(ctx context.Context, ns string) (*RuleDump, bool, error) {
+	d, err := l.ReadRules(ctx, ns)
+	return d, true, err
+}
+
+// RuleCounters returns the packet counter of every nftables rule of ns,
+// keyed by RuleKey: from the grading run's one read of ns's rules when k
+// is a Snapshot (the read that also serves its Ruleset), else from k's
+// Ruleset. The read finished before RuleCounters returns: it is a valid
+// "before" for a probe sent afterwards.
+func RuleCounters(ctx context.Context, k Kernel, ns string) (map[string]uint64, error) {
+	if r, ok := k.(ruleReader); ok {
+		if d, ok, err := r.readRules(ctx, ns); ok {
+			if err != nil {
+				return nil, err
+			}
+			return d.Counters, nil
+		}
+	}
+	rs, err := k.Ruleset(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]uint64, len(rs.Rules))
+	for _, r := range rs.Rules {
+		out[RuleKey(r.Family, r.Table, r.Chain, r.Handle)] = r.Packets
+	}
+	return out, nil
+}
+
+// FirstRule returns the first nftables rule of ns's Ruleset for which
+// match is true, with its chain's hook, reading (rendering) only as much
+// of the ruleset as it must. known is false when the answer needs k's
+// whole Ruleset (see RuleDump.First, or k reads no RuleDump): the caller
+// reads that instead.
+func FirstRule(ctx context.Context, k Kernel, ns string, match func(r NFRule, hook string) bool) (r NFRule, hook string, found, known bool, err error) {
+	rd, ok := k.(ruleReader)
+	if !ok {
+		return NFRule{}, "", false, false, nil
+	}
+	if _, err := exec.LookPath("nft"); err != nil {
+		return NFRule{}, "", false, false, nil // Ruleset says it
+	}
+	d, ok, err := rd.readRules(ctx, ns)
+	if !ok || err != nil {
+		return NFRule{}, "", false, false, nil // Ruleset reads (or says why not)
+	}
+	r, hook, found, known = d.First(ctx, match)
+	return r, hook, found, known, nil
+}
+
+// ReadRules dumps ns's rules; their counters are parsed by a goroutine
+// of their own while the kernel fills the next part of the dump (on a
+// 2-core machine a big ruleset's read takes about the kernel's time
+// alone). The chains are dumped when the rules are first rendered: the
+// probes' counters do not need them.
+func (l *Linux) ReadRules(ctx context.Context, ns string) (*RuleDump, error) {
+	if _, err := l.entry(ctx, ns); err != nil {
+		return nil, err
+	}
+	d := &RuleDump{l: l, ns: ns, rr: newRuleRenderer()}
+	var err error
+	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
+		if err = d.dumpOnce(ctx); !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// loadChains dumps the chains once (d.mu held).
+func (d *RuleDump) loadChains(ctx context.Context) error {
+	if d.hooks != nil {
+		return nil
+	}
+	chains, err := d.l.dumpChains(ctx, d.ns)
+	if err != nil {
+		return err
+	}
+	d.chains = chains
+	d.hooks = make(map[string]string, len(chains))
+	for _, c := range chains {
+		d.hooks[c.Family+"/"+c.Table+"/"+c.Name] = c.Hook
+	}
+	return nil
+}
+
+type ruleMsg struct {
+	fam byte
+	b   []byte
+}
+
+// dumpOnce runs one rule dump into d: the messages kept, their counters
+// parsed alongside.
+func (d *RuleDump) dumpOnce(ctx context.Context) error {
+	d.fams, d.msgs = d.fams[:0], d.msgs[:0]
+	counters := map[string]uint64{}
+	msgs := make(chan ruleMsg, 512)
+	parsed := make(chan error, 1)
+	go func() {
+		var perr error
+		for m := range msgs {
+			if perr != nil {
+				continue
+			}
+			r, err := parseRuleCounter(m.b)
+			if err != nil {
+				perr = fmt.Errorf("nftables rules in %s: %w", nsLabel(d.ns), err)
+				continue
+			}
+			counters[RuleKey(familyName(nftables.TableFamily(m.fam)), r.table, r.chain, int(r.handle))] = r.packets
+		}
+		parsed <- perr
+	}()
+	var arena []byte
+	err := d.l.dumpRules(ctx, d.ns, func(fam byte, b []byte) error {
+		// The receive buffer is reused: keep a copy, in few allocations.
+		if cap(arena)-len(arena) < len(b) {
+			arena = make([]byte, 0, max(256<<10, len(b)))
+		}
+		start := len(arena)
+		arena = append(arena, b...)
+		m := arena[start:len(arena):len(arena)]
+		d.fams = append(d.fams, fam)
+		d.msgs = append(d.msgs, m)
+		msgs <- ruleMsg{fam, m}
+		return nil
+	})
+	close(msgs)
+	if perr := <-parsed; err == nil {
+		err = perr
+	}
+	d.Counters = counters
+	return err
+}
+
+// Ruleset is the namespace's whole ruleset, as Linux.Ruleset reads it:
+// every rule rendered (by nft itself when netlab cannot render one
+// exactly), iptables' text added to iptables-nft's compat rules, and
+// iptables-legacy's rules.
+func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
+	if _, err := exec.LookPath("nft"); err != nil {
+		return Ruleset{}, MissingTool("nft")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.full != nil {
+		return *d.full, nil
+	}
+	var rs Ruleset
+	ok := false
+	if d.loadChains(ctx) == nil {
+		rs, ok = d.native()
+	}
+	if !ok {
+		var err error
+		// A rule netlab cannot render as nft would: let nft itself print
+		// the ruleset.
+		if rs, err = d.l.nftRuleset(ctx, d.ns); err != nil {
+			return rs, err
+		}
+	}
+	d.l.finish(ctx, d.ns, &rs)
+	d.full = &rs
+	return rs, nil
+}
+
+// native renders every rule; false when one cannot be rendered exactly.
+func (d *RuleDump) native() (Ruleset, bool) {
+	if !d.renderUpTo(len(d.msgs)) {
+		return Ruleset{}, false
+	}
+	return Ruleset{Chains: d.chains, Rules: append([]NFRule(nil), d.rendered...)}, true
+}
+
+// renderUpTo renders the first n rules (d.mu held).
+func (d *RuleDump) renderUpTo(n int) bool {
+	for len(d.rendered) < n {
+		i := len(d.rendered)
+		r, err := d.rr.render(d.fams[i], d.msgs[i])
+		if err != nil {
+			return false // errUnrendered, or a message netlab cannot read
+		}
+		d.rendered = append(d.rendered, r)
+	}
+	return true
+}
+
+// First returns the first rule of the ruleset (in Ruleset's order: the
+// kernel's order of tables, chains and rules) for which match is true,
+// with the hook of its chain, rendering rules only as far as that one
+// (and the rest of its chain). known is false when the answer needs the
+// whole ruleset: a rule before it that netlab does not render exactly.
+// A rule that iptables-nft wrote with a compat target gets iptables'
+// text as Ruleset gives it (explainXT). Rules of iptables-legacy are not
+// looked at.
+func (d *RuleDump) First(ctx context.Context, match func(r NFRule, hook string) bool) (r NFRule, hook string, found, known bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.loadChains(ctx) != nil {
+		return NFRule{}, "", false, false
+	}
+	for i := range d.msgs {
+		if !d.renderUpTo(i + 1) {
+			return NFRule{}, "", false, false
+		}
+		r := d.rendered[i]
+		if r.Family == "ip" && strings.Contains(r.Text, "xt target") {
+			var ok bool
+			if r, ok = d.explained(ctx, i); !ok {
+				return NFRule{}, "", false, false
+			}
+		}
+		h := d.hooks[r.Family+"/"+r.Table+"/"+r.Chain]
+		if match(r, h) {
+			return r, h, true, true
+		}
+	}
+	return NFRule{}, "", false, true
+}
+
+// explained is rule i (an ip rule with a compat target) with iptables'
+// text added as explainXT adds it: by its position in its chain, when
+// iptables-save lists as many rules there as nft does. The rules of a
+// chain come one after the other in the dump. d.mu is held.
+func (d *RuleDump) explained(ctx context.Context, i int) (NFRule, bool) {
+	r := d.rendered[i]
+	same := func(x NFRule) bool { return x.Family == "ip" && x.Table == r.Table && x.Chain == r.Chain }
+	start := i
+	for start > 0 && same(d.rendered[start-1]) {
+		start--
+	}
+	end := i + 1
+	for end < len(d.msgs) {
+		if !d.renderUpTo(end + 1) {
+			return NFRule{}, false
+		}
+		if !same(d.rendered[end]) {
+			break
+		}
+		end++
+	}
+	if !d.saved {
+		d.saved = true
+		tool := "iptables-nft-save"
+		if _, err := exec.LookPath(tool); err != nil {
+			tool = "iptables-save"
+		}
+		if out, err := d.l.Exec(ctx, d.ns, tool); err == nil {
+			d.save = ParseIptablesSave(out)
+		}
+	}
+	var chain []NFRule
+	for _, s := range d.save {
+		if s.Table == r.Table && s.Chain == r.Chain {
+			chain = append(chain, s)
+		}
+	}
+	if len(chain) == end-start {
+		s := chain[i-start]
+		r.Text += " " + s.Text
+		if s.Verdict != "" {
+			r.Verdict = s.Verdict
+		}
+	}
+	return r, true
+}
+
+// finish completes a ruleset read from the kernel: iptables' text for
+// iptables-nft's compat rules, and iptables-legacy's rules.
+func (l *Linux) finish(ctx context.Context, ns string, rs *Ruleset) {
+	explainXT(ctx, l, ns, rs)
+	if _, lerr := exec.LookPath("iptables-legacy-save"); lerr == nil && l.hasLegacyTables(ctx, ns) {
+		if lout, err := l.Exec(ctx, ns, "iptables-legacy-save", "-c"); err == nil {
+			rs.Legacy = ParseIptablesSave(lout)
+		}
+	}
+}
