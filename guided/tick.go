@@ -170,7 +170,8 @@ func errorResults(l *lessons.Lesson, err error) [][]checks.Result {
 	out := make([][]checks.Result, len(l.Steps))
 	for i, s := range l.Steps {
 		for range s.Checks {
-			out[i] = append(out[i], checks.Errorf("netlab cannot open the kernel's network state: %v", err))
+			out[i] = append(out[i], checks.Errorf("netlab cannot open the kernel's network state: %v", err).
+				Say("why-kernel-open", i18n.Data{"Err": err}))
 		}
 	}
 	return out

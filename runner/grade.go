@@ -84,7 +84,8 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.En
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				done <- checks.Errorf("netlab's %s check crashed: %v (please report this)", c.Kind, r)
+				done <- checks.Errorf("netlab's %s check crashed: %v (please report this)", c.Kind, r).
+					Say("why-check-crashed", i18n.Data{"Kind": c.Kind, "Err": r})
 			}
 		}()
 		done <- c.Check.Run(ctx, env)
@@ -93,7 +94,8 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.En
 	case r := <-done:
 		return r
 	case <-ctx.Done():
-		return checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit)
+		return checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit).
+			Say("why-check-gave-up", i18n.Data{"Limit": limit})
 	}
 }
 

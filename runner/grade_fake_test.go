@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/netlab/netlab/i18n"
 	"io"
 	"strings"
 	"sync"
@@ -68,6 +69,11 @@ func TestGradeBoundsHangsAndPanics(t *testing.T) {
 	require.Contains(t, rep.Steps[2].Checks[0].Why, "crashed")
 	require.Equal(t, checks.Fail, rep.Steps[3].Status)
 	require.Equal(t, 1, rep.FirstUnfinished())
+
+	// Said in the learner's language too.
+	zh := rep.Localized(i18n.ZH)
+	require.Equal(t, "netlab 等了 50ms 后放弃了这项检查（内核没有应答）", zh.Steps[1].Checks[0].Why)
+	require.Equal(t, "netlab 的 boom 检查崩溃了：kaboom（请报告这个问题）", zh.Steps[2].Checks[0].Why)
 }
 
 func TestGradeRunsProbesConcurrentlyAndAfterPhaseLast(t *testing.T) {
