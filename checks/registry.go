@@ -79,7 +79,7 @@ type Kind struct {
 	params reflect.Type
 	fields func() []Field
 	build  func(p any) (Check, error)
-	cases  []KindCase
+	cases  func() []KindCase
 }
 
 // KindCase is a Case without its parameter type (see Kind.Cases).
@@ -152,8 +152,16 @@ func Define[P any](s Spec[P]) *Kind {
 		if c.Mistake != "" && !slices.Contains(s.Mistakes, c.Mistake) {
 			panic(fmt.Sprintf("checks: kind %s: case %q expects mistake %s, which the kind does not declare", s.Name, c.Name, c.Mistake))
 		}
-		k.cases = append(k.cases, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
 	}
+	// The cases are the tests' (one allocation each): made on first use,
+	// not at every start.
+	k.cases = sync.OnceValue(func() []KindCase {
+		var out []KindCase
+		for _, c := range s.Cases {
+			out = append(out, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
+		}
+		return out
+	})
 	return k
 }
 
@@ -201,7 +209,7 @@ func (k *Kind) SetParam(params any, name string, v any) error {
 func (k *Kind) Build(p any) (Check, error) { return k.build(p) }
 
 // Cases are the kind's fake-kernel cases.
-func (k *Kind) Cases() []KindCase { return k.cases }
+func (k *Kind) Cases() []KindCase { return k.cases() }
 
 // Reports says whether the kind declares mistake id.
 func (k *Kind) Reports(id string) bool { return slices.Contains(k.Mistakes, id) }

@@ -148,6 +148,7 @@ func (a *App) Run(args []string) int {
 		}
 		return a.loadLessons()
 	}
+	a.versionAsked(root, args)
 	root.SetArgs(args)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)

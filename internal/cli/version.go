@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -36,7 +37,11 @@ func (a *App) versionCommand() *cobra.Command {
 // `completion bash|zsh|fish|powershell` command (the packages install its
 // output in the shells' standard places).
 func (a *App) withVersionAndCompletion(root *cobra.Command) {
-	root.Version = a.versionLine(buildinfo.Get())
+	// The line itself is made only when --version is asked for (see
+	// versionAsked): reading the build information costs every start
+	// (`netlab --help`, a prompt's grade) a tenth of a millisecond. cobra
+	// needs a non-empty Version to give the root its --version flag.
+	root.Version = "netlab"
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = false
 	root.CompletionOptions.HiddenDefaultCmd = false
@@ -46,6 +51,7 @@ func (a *App) withVersionAndCompletion(root *cobra.Command) {
 // completions (packaging/gendocs).
 func (a *App) Command() *cobra.Command {
 	root := a.rootCommand()
+	root.Version = a.versionLine(buildinfo.Get())
 	root.InitDefaultCompletionCmd()
 	return root
 }
@@ -53,6 +59,20 @@ func (a *App) Command() *cobra.Command {
 // styled colours marks and headings written to w when w is a terminal
 // and colour is not turned off (internal/style).
 func (a *App) styled(w io.Writer) io.Writer { return style.Writer(w, a.NoColor) }
+
+// versionAsked fills in the root's version line when args ask for it
+// (the root's --version or -v; cobra gives no subcommand that flag).
+func (a *App) versionAsked(root *cobra.Command, args []string) {
+	for _, arg := range args {
+		if arg == "--" {
+			return
+		}
+		if arg == "--version" || arg == "-v" || strings.HasPrefix(arg, "--version=") {
+			root.Version = a.versionLine(buildinfo.Get())
+			return
+		}
+	}
+}
 
 // versionLine is buildinfo.Info.String in the run's language.
 func (a *App) versionLine(i buildinfo.Info) string {
