@@ -120,8 +120,13 @@ var errNotRoot = &exitError{code: ExitUsage, msg: "netlab changes this machine's
 
 // Run executes netlab with args and returns the exit code.
 func (a *App) Run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Ctrl-C and SIGTERM end a command that runs (see PersistentPreRunE):
+	// catching them costs a thread, which `--help` and usage errors need
+	// not pay for.
+	stopSignals := func() {}
+	defer func() { stopSignals() }()
 	// The language first: the commands' help and every message below
 	// are said in it.
 	if code := a.useLang(args); code >= 0 {
@@ -143,6 +148,9 @@ func (a *App) Run(args []string) int {
 	// Lessons are decoded only by commands that run: `--help`, `help` and
 	// usage errors never pay for it.
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		sctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+		cmd.SetContext(sctx)
+		stopSignals = stop
 		if cmd.Name() == "help" {
 			return nil
 		}

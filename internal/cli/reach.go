@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -101,6 +104,10 @@ func (a *App) redirect(ctx context.Context, root *cobra.Command, args []string) 
 		note += a.t("reach-also", i18n.Data{"Others": strings.Join(others, a.t("why-list-sep", nil))})
 	}
 	fmt.Fprintln(a.Stderr, note)
+	// The terminal's Ctrl-C is for the netlab inside: this one catches it
+	// (instead of dying of it) and waits for that one's end.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	code, err = a.EnterSandbox(ctx, r, args)
 	if err != nil {
 		return fail("reach-enter-failed", i18n.Data{"Sandbox": describe(r), "Err": err})
