@@ -519,7 +519,11 @@ func restRows(ctx context.Context, r *report, class []string, start time.Time) e
 			if err != nil {
 				return err
 			}
-			r.line("| %s | %s |", l, ms(median(g.S["grade "+l])))
+			label := l
+			if l == "8" {
+				label = "8 (its three rounds repaired: the grade reads their record)"
+			}
+			r.line("| %s | %s |", label, ms(median(g.S["grade "+l])))
 		}
 	}
 
