@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
@@ -92,13 +93,17 @@ func FromErr(err error, ns string) Result {
 
 // toolMissingRE is kernel.MissingTool's text: "nft: tool not installed",
 // then the install command when one is known.
-var toolMissingRE = regexp.MustCompile("^([^ :]+): " + regexp.QuoteMeta(kernel.ErrToolMissing.Error()) + "(?:: install it with `([^`]+)`)?$")
+// Compiled on first use: a regexp compiled at package init is paid by
+// every start of netlab.
+var toolMissingRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^([^ :]+): " + regexp.QuoteMeta(kernel.ErrToolMissing.Error()) + "(?:: install it with `([^`]+)`)?$")
+})
 
 // toolMissing says a missing tool; a text other than kernel.MissingTool's
 // (a wrapped error) stays as it is, in English.
 func toolMissing(err error) Result {
 	r := Errorf("%v", err)
-	m := toolMissingRE.FindStringSubmatch(err.Error())
+	m := toolMissingRE().FindStringSubmatch(err.Error())
 	switch {
 	case m == nil:
 		return r

@@ -3,6 +3,7 @@ package i18n
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -28,21 +29,23 @@ import (
 // Data is the template data of a message.
 type Data = map[string]any
 
-// catalogue is every language's messages by id.
-type catalogue map[Lang]map[string]*goi18n.Message
+// catalogue is every language's messages, sorted by id (as
+// catalog_gen.go lists them): a message is found by binary search, so
+// that nothing is indexed at start-up.
+type catalogue map[Lang][]goi18n.Message
 
-// compiledCatalogue indexes catalog_gen.go, once.
-var compiledCatalogue = sync.OnceValue(func() catalogue {
-	c := catalogue{}
-	for l, msgs := range compiled {
-		byID := make(map[string]*goi18n.Message, len(msgs))
-		for i := range msgs {
-			byID[msgs[i].ID] = &msgs[i]
-		}
-		c[l] = byID
+// compiledCatalogue is catalog_gen.go's.
+var compiledCatalogue = catalogue(compiled)
+
+// find is the message id in lang, or nil.
+func (c catalogue) find(lang Lang, id string) *goi18n.Message {
+	msgs := c[lang]
+	i, ok := slices.BinarySearchFunc(msgs, id, func(m goi18n.Message, id string) int { return strings.Compare(m.ID, id) })
+	if !ok {
+		return nil
 	}
-	return c
-})
+	return &msgs[i]
+}
 
 // Localizer says netlab's messages in one language.
 type Localizer struct {
@@ -57,7 +60,7 @@ func For(lang Lang) *Localizer {
 	if l, ok := localizers.Load(lang); ok {
 		return l.(*Localizer)
 	}
-	l, _ := localizers.LoadOrStore(lang, &Localizer{lang: lang, cat: compiledCatalogue()})
+	l, _ := localizers.LoadOrStore(lang, &Localizer{lang: lang, cat: compiledCatalogue})
 	return l.(*Localizer)
 }
 
@@ -95,9 +98,9 @@ func (l *Localizer) localize(id string, data Data, count int) string {
 // fails says nothing.
 func (l *Localizer) say(id string, data Data, count int, fallback bool) (string, error) {
 	lang := l.lang
-	m := l.cat[lang][id]
+	m := l.cat.find(lang, id)
 	if m == nil && fallback && lang != EN {
-		lang, m = EN, l.cat[EN][id]
+		lang, m = EN, l.cat.find(EN, id)
 	}
 	if m == nil {
 		return "", fmt.Errorf("i18n: no message %q in %s", id, l.lang)

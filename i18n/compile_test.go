@@ -91,11 +91,12 @@ func parseCatalogue(fsys fs.FS) (catalogue, error) {
 		if err != nil {
 			return nil, err
 		}
-		byID := map[string]*goi18n.Message{}
-		for _, m := range msgs {
-			byID[m.ID] = m
+		sorted := make([]goi18n.Message, len(msgs))
+		for i, m := range msgs {
+			sorted[i] = *m
 		}
-		c[lang] = byID
+		slices.SortFunc(sorted, func(a, b goi18n.Message) int { return strings.Compare(a.ID, b.ID) })
+		c[lang] = sorted
 	}
 	return c, nil
 }
