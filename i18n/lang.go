@@ -1,6 +1,7 @@
 // Package i18n is netlab's language layer: which language to speak
-// (Choose), netlab's own messages in it (T, TN, Localizer, backed by
-// github.com/nicksnyder/go-i18n/v2 with English as the source language),
+// (Choose), netlab's own messages in it (T, TN, Localizer: go-i18n
+// message files with English as the source language, compiled into Go,
+// see catalog.go),
 // and terminal widths where Chinese characters take two columns (Width,
 // PadRight, Wrap, backed by github.com/mattn/go-runewidth).
 //
