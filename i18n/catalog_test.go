@@ -4,7 +4,6 @@ import (
 	"flag"
 	"golang.org/x/text/language"
 	"io/fs"
-	"os"
 	"path"
 	"regexp"
 	"sort"
@@ -13,6 +12,8 @@ import (
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/internal/golit"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -138,16 +139,9 @@ var update = flag.Bool("update", false, "rewrite catalog_gen.go from locales/*.y
 func TestCompiledCatalogue(t *testing.T) {
 	src, err := compileCatalogues(localesFS)
 	require.NoError(t, err)
-	if *update {
-		// The running test binary still holds the old compiled data: the
-		// rest is checked by the next run.
-		require.NoError(t, os.WriteFile("catalog_gen.go", src, 0o644))
-		t.Log("wrote catalog_gen.go")
+	if !golit.Generated(t, "catalog_gen.go", src, *update, "go generate ./i18n") {
 		return
 	}
-	have, err := os.ReadFile("catalog_gen.go")
-	require.NoError(t, err)
-	require.Equal(t, string(src), string(have), "catalog_gen.go is stale: run go generate ./i18n")
 
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)

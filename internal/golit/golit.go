@@ -1,6 +1,7 @@
 // Package golit writes Go values as Go source: the composite literals of
 // the generated files that carry netlab's YAML data compiled
-// (lessons/compiled_gen.go, mistakes/compiled_gen.go), so that no command
+// (lessons/compiled_gen.go, mistakes/compiled_gen.go; i18n/catalog_gen.go
+// uses Generated), so that no command
 // decodes YAML when it starts. Only the tests that keep those files in
 // step with their YAML use it.
 package golit
@@ -8,10 +9,12 @@ package golit
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // Writer writes values of the package whose import path is Pkg (its
@@ -125,4 +128,29 @@ func compare(x, y reflect.Value) int {
 		return strings.Compare(x.String(), y.String())
 	}
 	return int(x.Int() - y.Int())
+}
+
+// Generated checks, in a test, that the generated file path holds src,
+// the Go source its data compiles to now: stale, it fails the test and
+// names the command that rewrites it (regenerate). With update (the
+// test's -update flag, which `go generate` sets) it writes src instead,
+// and reports false: the running test binary still holds the old
+// compiled data, which the next run checks.
+func Generated(t testing.TB, path string, src []byte, update bool, regenerate string) bool {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(path, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", path)
+		return false
+	}
+	have, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(have) != string(src) {
+		t.Fatalf("%s is stale: run %s", path, regenerate)
+	}
+	return true
 }
