@@ -1,9 +1,8 @@
 // Package golit writes Go values as Go source: the composite literals of
 // the generated files that carry netlab's YAML data compiled
-// (lessons/compiled_gen.go, mistakes/compiled_gen.go; i18n/catalog_gen.go
-// uses Generated), so that no command
-// decodes YAML when it starts. Only the tests that keep those files in
-// step with their YAML use it.
+// (lessons/compiled_gen.go, mistakes/compiled_gen.go), so that no command
+// decodes YAML when it starts; Generated keeps such a file (and
+// i18n/catalog_gen.go) in step with its YAML. Only tests use it.
 package golit
 
 import (
