@@ -39,6 +39,31 @@ func proveDrop(ctx context.Context, k kernel.Kernel, dstNS string, pr probeDesc,
 	return watchDrops(ctx, k, dstNS, pr, old)
 }
 
+// dropWatch runs proveDrop while a probe is out: its channel gets the
+// rule whose counter proved the drop, once accept (nil: any rule) takes
+// it, after stop has ended the probe; or nil, when nothing proved it.
+func dropWatch(ctx context.Context, k kernel.Kernel, dstNS string, pr probeDesc, before nfCounts, accept func(movedRule) bool, stop func()) <-chan *movedRule {
+	proof := make(chan *movedRule, 1)
+	go func() {
+		m, ok := proveDrop(ctx, k, dstNS, pr, before)
+		if !ok || accept != nil && !accept(m) {
+			proof <- nil
+			return
+		}
+		proof <- &m
+		stop()
+	}()
+	return proof
+}
+
+// noDropWatch is dropWatch's answer for a probe whose drop is not
+// watched.
+func noDropWatch() <-chan *movedRule {
+	proof := make(chan *movedRule, 1)
+	proof <- nil
+	return proof
+}
+
 // watchDrops reads ns's rules once to find the candidates, then polls
 // their counters until one moves or ctx ends.
 func watchDrops(ctx context.Context, k kernel.Kernel, ns string, pr probeDesc, old map[string]uint64) (movedRule, bool) {

@@ -226,29 +226,21 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 // echo-only filter stops the ping: a rule that drops all ICMPv6 is a
 // mistake, diagnosed after the whole probe.
 func (c ping6Check) proveDrop(ctx context.Context, env Env, p path6, before nfCounts, stop func()) <-chan *movedRule {
-	proof := make(chan *movedRule, 1)
 	if !c.noReply && !c.filteredOK || p.holder.ns == "" || p.holder.ns == c.from {
-		proof <- nil
-		return proof
+		return noDropWatch()
 	}
 	// The source the kernel gives the echo requests: a rule is proof only
 	// when its criteria are met by exactly them.
 	rt, err := env.K.RouteGet6(ctx, c.from, net.IP(p.dst.AsSlice()), c.dev)
 	if err != nil || rt.Src == nil {
-		proof <- nil
-		return proof
+		return noDropWatch()
 	}
 	pr := probeDesc{proto: "icmpv6", src: rt.Src, dst: net.IP(p.dst.AsSlice())}
-	go func() {
-		m, ok := proveDrop(ctx, env.K, p.holder.ns, pr, before)
-		if !ok || c.filteredOK && (dropsAllICMPv6(m.rule) || !couldMatch6(m.rule)) {
-			proof <- nil
-			return
-		}
-		proof <- &m
-		stop()
-	}()
-	return proof
+	var accept func(movedRule) bool
+	if c.filteredOK {
+		accept = func(m movedRule) bool { return !dropsAllICMPv6(m.rule) && couldMatch6(m.rule) }
+	}
+	return dropWatch(ctx, env.K, p.holder.ns, pr, before, accept, stop)
 }
 
 // linkLocalOf finds the fe80:: address of link in ns.

@@ -160,20 +160,10 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 	start := time.Now()
 	pingCtx, stopPing := context.WithCancel(ctx)
 	defer stopPing()
-	proof := make(chan *movedRule, 1)
+	// Stop the ping as soon as a rule is seen dropping it.
+	proof := noDropWatch()
 	if watch && c.noReply && path.found {
-		// Stop the ping as soon as a rule is seen dropping it.
-		go func() {
-			m, ok := proveDrop(pingCtx, env.K, path.holder.ns, pr, before)
-			if !ok {
-				proof <- nil
-				return
-			}
-			proof <- &m
-			stopPing()
-		}()
-	} else {
-		proof <- nil
+		proof = dropWatch(pingCtx, env.K, path.holder.ns, pr, before, nil, stopPing)
 	}
 	res, err := env.K.Ping(pingCtx, c.from, c.to, kernel.PingOpts{Count: 3, Interval: 200 * time.Millisecond, Timeout: probeTimeout(env)})
 	stopPing()
