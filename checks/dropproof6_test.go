@@ -3,7 +3,6 @@ package checks_test
 import (
 	"context"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,20 +13,10 @@ import (
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
-// dropLab6 is the IPv6 veth pair with an ICMPv6 rule in ns1's INPUT
-// whose counter grows once the ping from ns0 is out; the ping itself
-// never ends unless cancelled, or its timeout (pingDone) is played.
-type dropLab6 struct {
-	*kerneltest.Fake
-	started, pingDone chan struct{}
-	polled            chan struct{} // closed at the first counter read of ns1 once the ping is out
-
-	mu        sync.Mutex
-	cancelled bool
-	polls     int
-}
-
-func newDropLab6(rule string) *dropLab6 {
+// newDropLab6 is the IPv6 veth pair with rule in ns1's INPUT, whose
+// counter grows once the ping from ns0 (from fd00::1) is out; polled is
+// closed at the first counter read during the ping.
+func newDropLab6(rule string) *dropLab {
 	f := kerneltest.VethPairV6()
 	f.NSs["ns0"].RouteGet6F = func(dst net.IP, oif string) (kernel.Route, error) {
 		return kernel.Route{Dev: "veth0", Src: net.ParseIP("fd00::1"), Type: "unicast"}, nil
@@ -36,38 +25,7 @@ func newDropLab6(rule string) *dropLab6 {
 		Chains: []kernel.NFChain{{Family: "ip6", Table: "filter", Name: "INPUT", Hook: "input", Policy: "accept"}},
 		Rules:  []kernel.NFRule{{Family: "ip6", Table: "filter", Chain: "INPUT", Handle: 3, Text: rule, Verdict: "drop"}},
 	}
-	return &dropLab6{Fake: f, started: make(chan struct{}), pingDone: make(chan struct{}), polled: make(chan struct{})}
-}
-
-func (d *dropLab6) Ping(ctx context.Context, ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
-	close(d.started)
-	select {
-	case <-ctx.Done():
-		d.mu.Lock()
-		d.cancelled = true
-		d.mu.Unlock()
-		return kernel.PingResult{Sent: 1}, nil
-	case <-d.pingDone:
-		return kernel.PingResult{Sent: o.Count}, nil
-	}
-}
-
-func (d *dropLab6) NFCounters(ctx context.Context, ns string) (map[string]uint64, error) {
-	m, err := d.Fake.NFCounters(ctx, ns)
-	if err != nil || ns != "ns1" {
-		return m, err
-	}
-	select {
-	case <-d.started:
-		m["ip6/filter/INPUT/3"]++
-		d.mu.Lock()
-		if d.polls++; d.polls == 1 {
-			close(d.polled)
-		}
-		d.mu.Unlock()
-	default:
-	}
-	return m, nil
+	return newDropLabOn(f, "ns1", "ip6/filter/INPUT/3", 1)
 }
 
 // An ICMPv6 echo expected to die is proven dropped as soon as the counter

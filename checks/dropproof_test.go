@@ -14,20 +14,26 @@ import (
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
-// dropLab is lesson 2 with two DROP rules in ns0's INPUT: one that could
-// match ns1's echo requests (from 10.0.0.2), one that cannot (10.9.9.9).
-// Its ping never ends on its own: only a cancelled context stops it, or
-// pingDone when a test closes it.
+// dropLab is a fake lab whose ping never ends on its own: only a
+// cancelled context stops it, or pingDone when a test closes it. Once
+// the ping is out, every read of ns's counters shows the rule moves one
+// packet further.
 type dropLab struct {
 	*kerneltest.Fake
+	ns       string // the namespace whose rule moves
 	moves    string // the key of the rule whose counter grows once the ping is out
+	signalAt int    // polled is closed at this counter read during the ping
 	started  chan struct{}
 	pingDone chan struct{}
 
 	mu        sync.Mutex
 	polls     int
 	cancelled bool
-	polled    chan struct{} // closed after the third counter read during the ping
+	polled    chan struct{}
+}
+
+func newDropLabOn(f *kerneltest.Fake, ns, moves string, signalAt int) *dropLab {
+	return &dropLab{Fake: f, ns: ns, moves: moves, signalAt: signalAt, started: make(chan struct{}), pingDone: make(chan struct{}), polled: make(chan struct{})}
 }
 
 const (
@@ -35,6 +41,10 @@ const (
 	otherKey    = "ip/filter/INPUT/4"
 )
 
+// newDropLab is lesson 2 with two DROP rules in ns0's INPUT: one that
+// could match ns1's echo requests (from 10.0.0.2), one that cannot
+// (10.9.9.9); polled is closed after the third counter read during the
+// ping.
 func newDropLab(moves string) *dropLab {
 	f := kerneltest.VethPair()
 	f.NSs["ns0"].Ruleset = kernel.Ruleset{
@@ -44,7 +54,7 @@ func newDropLab(moves string) *dropLab {
 			{Family: "ip", Table: "filter", Chain: "INPUT", Handle: 4, Text: "ip saddr 10.9.9.9 drop", Verdict: "drop"},
 		},
 	}
-	return &dropLab{Fake: f, moves: moves, started: make(chan struct{}), pingDone: make(chan struct{}), polled: make(chan struct{})}
+	return newDropLabOn(f, "ns0", moves, 3)
 }
 
 func (d *dropLab) Ping(ctx context.Context, ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
@@ -63,7 +73,7 @@ func (d *dropLab) Ping(ctx context.Context, ns string, dst net.IP, o kernel.Ping
 // NFCounters shows the moving rule one packet further once the ping is out.
 func (d *dropLab) NFCounters(ctx context.Context, ns string) (map[string]uint64, error) {
 	m, err := d.Fake.NFCounters(ctx, ns)
-	if err != nil || ns != "ns0" {
+	if err != nil || ns != d.ns {
 		return m, err
 	}
 	select {
@@ -71,7 +81,7 @@ func (d *dropLab) NFCounters(ctx context.Context, ns string) (map[string]uint64,
 		m[d.moves]++
 		d.mu.Lock()
 		d.polls++
-		if d.polls == 3 {
+		if d.polls == d.signalAt {
 			close(d.polled)
 		}
 		d.mu.Unlock()
