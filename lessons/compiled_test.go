@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"go/format"
 	"reflect"
 	"strconv"
 	"strings"
@@ -58,27 +57,9 @@ func TestCompiledLessons(t *testing.T) {
 // compileLessons renders lessons and the Chinese translations as the Go
 // source of compiled_gen.go.
 func compileLessons(ls []*Lesson, zh map[string]*Translation) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString("// Code generated from the lesson YAML files by `go generate ./lessons`; DO NOT EDIT.\n\n")
-	b.WriteString("package lessons\n\n")
-	b.WriteString("func compiledLessons() []*Lesson {\nreturn []*Lesson{\n")
-	for _, l := range ls {
-		if err := goLiteral(&b, reflect.ValueOf(l)); err != nil {
-			return nil, err
-		}
-		b.WriteString(",\n")
-	}
-	b.WriteString("}\n}\n\n")
-	b.WriteString("func compiledTranslationsZH() map[string]*Translation {\nreturn ")
-	if err := goLiteral(&b, reflect.ValueOf(zh)); err != nil {
-		return nil, err
-	}
-	b.WriteString("\n}\n")
-	out, err := format.Source(b.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("%w\n%s", err, b.Bytes())
-	}
-	return out, nil
+	return lit.File("// Code generated from the lesson YAML files by `go generate ./lessons`; DO NOT EDIT.", "lessons",
+		golit.Func{Name: "compiledLessons", Value: ls},
+		golit.Func{Name: "compiledTranslationsZH", Value: zh})
 }
 
 // lit writes the lessons' values; a check is written as its kind, name,
@@ -92,8 +73,6 @@ var lit = golit.Writer{
 		return true, checkLiteral(b, v.Interface().(CheckSpec))
 	},
 }
-
-func goLiteral(b *bytes.Buffer, v reflect.Value) error { return lit.Value(b, v) }
 
 // checkLiteral writes a check: kind, name, line, and its kind's
 // parameters that are not zero, in the parameter struct's order.

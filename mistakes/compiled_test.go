@@ -1,10 +1,7 @@
 package mistakes
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
-	"go/format"
 	"reflect"
 	"testing"
 
@@ -38,20 +35,7 @@ func TestCompiledCatalog(t *testing.T) {
 
 func compileCatalog(cat []Mistake, zh map[string]Text) ([]byte, error) {
 	w := golit.Writer{Pkg: reflect.TypeFor[Mistake]().PkgPath()}
-	var b bytes.Buffer
-	b.WriteString("// Code generated from catalog.yaml and zh.yaml by `go generate ./mistakes`; DO NOT EDIT.\n\n")
-	b.WriteString("package mistakes\n\nfunc compiledCatalog() []Mistake {\nreturn ")
-	if err := w.Value(&b, reflect.ValueOf(cat)); err != nil {
-		return nil, err
-	}
-	b.WriteString("\n}\n\nfunc compiledZH() map[string]Text {\nreturn ")
-	if err := w.Value(&b, reflect.ValueOf(zh)); err != nil {
-		return nil, err
-	}
-	b.WriteString("\n}\n")
-	out, err := format.Source(b.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("%w\n%s", err, b.Bytes())
-	}
-	return out, nil
+	return w.File("// Code generated from catalog.yaml and zh.yaml by `go generate ./mistakes`; DO NOT EDIT.", "mistakes",
+		golit.Func{Name: "compiledCatalog", Value: cat},
+		golit.Func{Name: "compiledZH", Value: zh})
 }

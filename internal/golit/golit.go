@@ -8,6 +8,7 @@ package golit
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 	"reflect"
 	"slices"
@@ -152,4 +153,35 @@ func Generated(t testing.TB, path string, src []byte, update bool, regenerate st
 		t.Fatalf("%s is stale: run %s", path, regenerate)
 	}
 	return true
+}
+
+// Func is one function of a generated file: func Name() T { return V },
+// T being V's type.
+type Func struct {
+	Name  string
+	Value any
+}
+
+// File is the gofmt'ed Go source of a generated file of package pkg:
+// header (a "Code generated ... DO NOT EDIT." line), then funcs.
+func (w Writer) File(header, pkg string, funcs ...Func) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\n\npackage %s\n", header, pkg)
+	for _, f := range funcs {
+		v := reflect.ValueOf(f.Value)
+		typ, err := w.Type(v.Type())
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "\nfunc %s() %s {\nreturn ", f.Name, typ)
+		if err := w.Value(&b, v); err != nil {
+			return nil, err
+		}
+		b.WriteString("\n}\n")
+	}
+	out, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("golit: %w\n%s", err, b.Bytes())
+	}
+	return out, nil
 }
