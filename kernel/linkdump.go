@@ -3,7 +3,6 @@ package kernel
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"net"
 	"syscall"
 
@@ -23,17 +22,15 @@ var operStates = [...]string{"unknown", "notpresent", "down", "lowerlayerdown", 
 
 // dumpLinks lists ns's links (without their bridge port states).
 func (l *Linux) dumpLinks(ctx context.Context, ns string) ([]Link, error) {
-	req := make([]byte, unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg+8)
-	req[unix.NLMSG_HDRLEN] = unix.AF_UNSPEC
-	at := req[unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg:]
-	binary.NativeEndian.PutUint16(at[0:], 8)
-	binary.NativeEndian.PutUint16(at[2:], unix.IFLA_EXT_MASK)
-	binary.NativeEndian.PutUint32(at[4:], rtextFilterSkipStats)
-	var out []Link
-	var err error
-	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		out = out[:0]
-		err = l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, func(m syscall.NetlinkMessage) error {
+	return l.linksOf(ctx, ns, linkRequest(0), nil)
+}
+
+// linksOf lists the links of an RTM_GETLINK dump of ns (req: its
+// ifinfomsg and attributes, see linkRequest), those keep takes (nil: all).
+func (l *Linux) linksOf(ctx context.Context, ns string, req []byte, keep func(Link) bool) ([]Link, error) {
+	return retry(func() ([]Link, error) {
+		var out []Link
+		err := l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, func(m syscall.NetlinkMessage) error {
 			if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
 				return nil
 			}
@@ -41,14 +38,13 @@ func (l *Linux) dumpLinks(ctx context.Context, ns string) ([]Link, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, k)
+			if keep == nil || keep(k) {
+				out = append(out, k)
+			}
 			return nil
 		})
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
-	return out, err
+		return out, err
+	})
 }
 
 // parseLinkMsg reads one RTM_NEWLINK (ifinfomsg and attributes) into a

@@ -174,28 +174,8 @@ func (l *Linux) BridgePorts(ctx context.Context, ns string, bridge int) ([]Link,
 		return nil, nil
 	}
 	req := linkRequest(0, attrType(unix.IFLA_MASTER), binary.NativeEndian.AppendUint32(nil, uint32(bridge)))
-	var out []Link
-	var err error
-	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		out = out[:0]
-		err = l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, func(m syscall.NetlinkMessage) error {
-			if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
-				return nil
-			}
-			k, err := parseLinkMsg(m.Data)
-			if err != nil {
-				return err
-			}
-			// A kernel that ignored the filter sends every link.
-			if k.MasterIndex == bridge {
-				out = append(out, k)
-			}
-			return nil
-		})
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
+	// A kernel that ignored the filter sends every link.
+	out, err := l.linksOf(ctx, ns, req, func(k Link) bool { return k.MasterIndex == bridge })
 	if err != nil {
 		return nil, fmt.Errorf("list ports in %s: %w", nsLabel(ns), err)
 	}

@@ -129,13 +129,15 @@ func nsLabel(ns string) string {
 	return "namespace " + ns
 }
 
-// retry repeats a netlink dump interrupted by a concurrent change.
+// retry repeats a netlink dump interrupted by a concurrent change: the
+// netlink library says so with ErrDumpInterrupted, netlab's own dumps
+// (see ask) with EINTR. f starts afresh each time.
 func retry[T any](f func() (T, error)) (T, error) {
 	var v T
 	var err error
 	for i := 0; i < 5; i++ {
 		v, err = f()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
+		if !errors.Is(err, netlink.ErrDumpInterrupted) && !errors.Is(err, unix.EINTR) {
 			return v, err
 		}
 	}
@@ -536,9 +538,8 @@ func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlin
 	binary.NativeEndian.PutUint16(at[0:], 8)
 	binary.NativeEndian.PutUint16(at[2:], unix.IFLA_MASTER)
 	binary.NativeEndian.PutUint32(at[4:], uint32(brIndex))
-	var out []netlink.Neigh
-	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		out = out[:0]
+	return retry(func() ([]netlink.Neigh, error) {
+		var out []netlink.Neigh
 		err := l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETNEIGH, req, func(m syscall.NetlinkMessage) error {
 			if m.Header.Type != unix.RTM_NEWNEIGH {
 				return nil
@@ -550,11 +551,8 @@ func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlin
 			out = append(out, *n)
 			return nil
 		})
-		if !errors.Is(err, unix.EINTR) {
-			return out, err
-		}
-	}
-	return out, unix.EINTR
+		return out, err
+	})
 }
 
 // BeginRun and EndRun bracket a grading run (kernel.Snapshot calls them).

@@ -42,11 +42,9 @@ func familyName(f nftables.TableFamily) string {
 // trips), so a probe can read the counters right before it sends, poll
 // them while it is out, and compare them with the ruleset read after.
 func (l *Linux) NFCounters(ctx context.Context, ns string) (map[string]uint64, error) {
-	out := map[string]uint64{}
-	var err error
-	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		out = map[string]uint64{}
-		err = l.dumpRules(ctx, ns, func(fam byte, b []byte) error {
+	out, err := retry(func() (map[string]uint64, error) {
+		out := map[string]uint64{}
+		err := l.dumpRules(ctx, ns, func(fam byte, b []byte) error {
 			r, err := parseRuleCounter(b)
 			if err != nil {
 				return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
@@ -54,10 +52,8 @@ func (l *Linux) NFCounters(ctx context.Context, ns string) (map[string]uint64, e
 			out[RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))] = r.packets
 			return nil
 		})
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
+		return out, err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -47,11 +47,9 @@ func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, er
 func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
 	req := make([]byte, unix.NLMSG_HDRLEN+4)
 	req[16], req[17] = unix.AF_UNSPEC, unix.NFNETLINK_V0
-	var out []NFChain
-	var err error
-	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		out = out[:0]
-		err = l.dump(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, req, func(m syscall.NetlinkMessage) error {
+	out, err := retry(func() ([]NFChain, error) {
+		var out []NFChain
+		err := l.dump(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, req, func(m syscall.NetlinkMessage) error {
 			if len(m.Data) < 4 {
 				return nil
 			}
@@ -90,10 +88,8 @@ func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
 			out = append(out, c)
 			return nil
 		})
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
+		return out, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("nftables chains in %s: %w", nsLabel(ns), err)
 	}

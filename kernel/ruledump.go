@@ -2,14 +2,12 @@ package kernel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
 	"sync"
 
 	"github.com/google/nftables"
-	"golang.org/x/sys/unix"
 )
 
 // A grade needs two things of a namespace's rules: the counters, as the
@@ -111,13 +109,7 @@ func (l *Linux) ReadRules(ctx context.Context, ns string) (*RuleDump, error) {
 		return nil, err
 	}
 	d := &RuleDump{l: l, ns: ns, rr: newRuleRenderer()}
-	var err error
-	for i := 0; i < 5; i++ { // a dump interrupted by a concurrent change is retried
-		if err = d.dumpOnce(ctx); !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
-	if err != nil {
+	if _, err := retry(func() (*RuleDump, error) { return d, d.dumpOnce(ctx) }); err != nil {
 		return nil, err
 	}
 	return d, nil
