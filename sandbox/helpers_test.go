@@ -1,7 +1,6 @@
 package sandbox_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 
+	"github.com/netlab/netlab/internal/ptytest"
 	"github.com/netlab/netlab/sandbox"
 )
 
@@ -70,109 +68,25 @@ func netlabBin(t testing.TB) string {
 	return filepath.Join(buildDir, "netlab")
 }
 
-// pterm is a program on a pseudo-terminal.
-type pterm struct {
-	t    testing.TB
-	f    *os.File
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	wake chan struct{}
-	done chan struct{}
-}
+// pterm is a program on a pseudo-terminal (internal/ptytest), killed
+// when the test ends, with the waits these tests use.
+type pterm struct{ *ptytest.Term }
 
 func startPty(t testing.TB, cmd *exec.Cmd) *pterm {
 	t.Helper()
-	m, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 300})
-	require.NoError(t, err)
-	// pty's file is in blocking mode (Fd() was called on it): a Close
-	// would wait for the pending Read, and the terminal would never hang
-	// up. A non-blocking copy goes through Go's poller; Close is a close.
-	fd, err := unix.Dup(int(m.Fd()))
-	require.NoError(t, err)
-	m.Close()
-	require.NoError(t, unix.SetNonblock(fd, true))
-	f := os.NewFile(uintptr(fd), "ptmx")
-	p := &pterm{t: t, f: f, cmd: cmd, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		b := make([]byte, 4096)
-		for {
-			n, err := f.Read(b)
-			if n > 0 {
-				p.mu.Lock()
-				p.buf.Write(b[:n])
-				p.mu.Unlock()
-				select {
-				case p.wake <- struct{}{}:
-				default:
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-p.done:
-		default:
-			_ = cmd.Process.Kill()
-		}
-		_ = cmd.Wait()
-		f.Close()
-	})
-	return p
+	return &pterm{ptytest.Start(t, cmd, ptytest.Options{})}
 }
 
-func (p *pterm) text() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.buf.String()
-}
+func (p *pterm) text() string { return p.Since(0) }
 
 // expect waits until s appears after offset from; it returns the offset
 // past it.
-func (p *pterm) expect(from int, s string) int {
-	p.t.Helper()
-	deadline := time.After(90 * time.Second)
-	for {
-		if i := strings.Index(p.text()[from:], s); i >= 0 {
-			return from + i + len(s)
-		}
-		select {
-		case <-p.wake:
-		case <-p.done:
-			if i := strings.Index(p.text()[from:], s); i >= 0 {
-				return from + i + len(s)
-			}
-			p.t.Fatalf("program ended before %q appeared; output:\n%s", s, p.text())
-		case <-deadline:
-			p.t.Fatalf("%q did not appear; output:\n%s", s, p.text()[from:])
-		}
-	}
-}
+func (p *pterm) expect(from int, s string) int { return p.Expect(from, s, 90*time.Second) }
 
-func (p *pterm) send(line string) {
-	p.t.Helper()
-	_, err := p.f.Write([]byte(line + "\n"))
-	require.NoError(p.t, err)
-}
+func (p *pterm) send(line string) { p.Send(line) }
 
 // wait waits for the program to end.
-func (p *pterm) wait() error {
-	p.t.Helper()
-	ch := make(chan error, 1)
-	go func() { ch <- p.cmd.Wait() }()
-	select {
-	case err := <-ch:
-		<-p.done
-		return err
-	case <-time.After(60 * time.Second):
-		p.t.Fatalf("program did not end; output:\n%s", p.text())
-		return nil
-	}
-}
+func (p *pterm) wait() error { return p.Wait(60 * time.Second) }
 
 // lessonEnv is a learner's environment: a home of their own, bash, and
 // nothing that names sudo's caller.

@@ -117,7 +117,7 @@ func lessonShellLeavesNothing(t *testing.T, leave string) {
 		require.NoError(t, p.wait(), p.text())
 	} else {
 		// The terminal goes away (a closed ssh session, a killed xterm).
-		require.NoError(t, p.f.Close())
+		require.NoError(t, p.Hangup())
 		_ = p.wait()
 	}
 	for pid, c := range members {

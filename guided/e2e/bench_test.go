@@ -114,7 +114,7 @@ func benchGuided(b *testing.B, shell string, extraEnv []string) {
 			off := tm.Len()
 			tm.Send("ip netns add ns0 && echo T$(date +%s%N)")
 			end := tm.Expect(off, line, 30*time.Second)
-			seen := tm.arrival(end - len(line))
+			seen := tm.Arrival(end - len(line))
 			m := stamp.FindStringSubmatch(tm.Since(off))
 			if m == nil {
 				b.Fatalf("no time stamp in:\n%s", tm.Since(off))

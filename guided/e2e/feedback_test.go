@@ -173,7 +173,7 @@ func TestKilledLessonLeavesNoSession(t *testing.T) {
 	require.NotNil(t, m, out)
 	sess := m[1]
 	require.Equal(t, tmp, filepath.Dir(sess))
-	require.NoError(t, tm.cmd.Process.Kill())
+	require.NoError(t, tm.Process().Kill())
 	_ = tm.Wait(30 * time.Second)
 	require.DirExists(t, sess, "SIGKILL runs no cleanup")
 

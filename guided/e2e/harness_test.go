@@ -4,7 +4,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -15,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 
+	"github.com/netlab/netlab/internal/ptytest"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
@@ -94,21 +93,10 @@ func existing(tb testing.TB, ids ...int) []*lessons.Lesson {
 	return out
 }
 
-// term is a program on a pseudo-terminal with everything it printed.
+// term is netlab on a pseudo-terminal (internal/ptytest).
 type term struct {
-	tb   testing.TB
-	f    *os.File
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	at   []chunkTime // when each part of buf arrived
-	wake chan struct{}
-	done chan struct{}
-}
-
-type chunkTime struct {
-	end int
-	t   time.Time
+	*ptytest.Term
+	tb testing.TB
 }
 
 // testEnv is the environment of a netlab under test: its own progress
@@ -163,128 +151,14 @@ func startTerm(tb testing.TB, env []string, args ...string) *term {
 	return startTermCols(tb, env, 400, args...)
 }
 
-// startTermCols is startTerm on a terminal cols columns wide.
+// startTermCols is startTerm on a terminal cols columns wide. A shell
+// still running when the test ends is left the way a learner does
+// (exit), so that netlab removes its session.
 func startTermCols(tb testing.TB, env []string, cols uint16, args ...string) *term {
 	tb.Helper()
 	cmd := exec.Command(netlabBin(tb), args...)
 	cmd.Env = env
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: cols})
-	require.NoError(tb, err)
-	t := &term{tb: tb, f: f, cmd: cmd, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go func() {
-		defer close(t.done)
-		b := make([]byte, 4096)
-		for {
-			n, err := f.Read(b)
-			if n > 0 {
-				now := time.Now()
-				t.mu.Lock()
-				t.buf.Write(b[:n])
-				t.at = append(t.at, chunkTime{end: t.buf.Len(), t: now})
-				t.mu.Unlock()
-				select {
-				case t.wake <- struct{}{}:
-				default:
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	tb.Cleanup(func() {
-		// Leave the way a learner does, so that netlab removes its session;
-		// kill only what does not end.
-		select {
-		case <-t.done:
-		default:
-			_, _ = f.Write([]byte("\nexit\n"))
-			select {
-			case <-t.done:
-			case <-time.After(5 * time.Second):
-			}
-		}
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		f.Close()
-	})
-	return t
-}
-
-// Len is how much has been printed so far.
-func (t *term) Len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.buf.Len()
-}
-
-// Since is the output from offset on.
-func (t *term) Since(off int) string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.buf.String()[off:]
-}
-
-// arrival is when the byte at offset off arrived.
-func (t *term) arrival(off int) time.Time {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, c := range t.at {
-		if off < c.end {
-			return c.t
-		}
-	}
-	return time.Time{}
-}
-
-// Expect waits until s appears after offset from and returns the offset
-// just past it.
-func (t *term) Expect(from int, s string, timeout time.Duration) int {
-	t.tb.Helper()
-	deadline := time.After(timeout)
-	for {
-		t.mu.Lock()
-		i := strings.Index(t.buf.String()[from:], s)
-		t.mu.Unlock()
-		if i >= 0 {
-			return from + i + len(s)
-		}
-		select {
-		case <-t.wake:
-		case <-t.done:
-			t.mu.Lock()
-			i := strings.Index(t.buf.String()[from:], s)
-			t.mu.Unlock()
-			if i >= 0 {
-				return from + i + len(s)
-			}
-			t.tb.Fatalf("program ended before %q appeared; output:\n%s", s, t.Since(0))
-		case <-deadline:
-			t.tb.Fatalf("%q did not appear within %s; output since:\n%s", s, timeout, t.Since(from))
-		}
-	}
-}
-
-// Send types a line.
-func (t *term) Send(line string) {
-	t.tb.Helper()
-	_, err := t.f.Write([]byte(line + "\n"))
-	require.NoError(t.tb, err)
-}
-
-// Wait waits for the program to end.
-func (t *term) Wait(timeout time.Duration) error {
-	t.tb.Helper()
-	ch := make(chan error, 1)
-	go func() { ch <- t.cmd.Wait() }()
-	select {
-	case err := <-ch:
-		<-t.done
-		return err
-	case <-time.After(timeout):
-		t.tb.Fatalf("program did not end within %s; output:\n%s", timeout, t.Since(0))
-		return nil
-	}
+	return &term{Term: ptytest.Start(tb, cmd, ptytest.Options{Cols: cols, Leave: "exit"}), tb: tb}
 }
 
 // prompt is the end of the guided shell's prompt.
