@@ -6,12 +6,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
+	"github.com/netlab/netlab/internal/netlabbin"
 	"github.com/netlab/netlab/internal/ptytest"
 	"github.com/netlab/netlab/sandbox"
 )
@@ -37,36 +35,12 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
-	}
+	netlabbin.Remove()
 	os.Exit(code)
 }
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
-)
-
 // netlabBin is a netlab binary: the one named by envBin, else built once.
-func netlabBin(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv(envBin); p != "" {
-		return p
-	}
-	buildOnce.Do(func() {
-		if buildDir, buildErr = os.MkdirTemp("", "netlab-sandbox-test-"); buildErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(buildDir, "netlab"), "github.com/netlab/netlab/cmd/netlab").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, buildErr)
-	return filepath.Join(buildDir, "netlab")
-}
+func netlabBin(t testing.TB) string { return netlabbin.Path(t, envBin) }
 
 // pterm is a program on a pseudo-terminal (internal/ptytest), killed
 // when the test ends, with the waits these tests use.

@@ -10,12 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/netlab/netlab/internal/netlabbin"
 	"github.com/netlab/netlab/internal/ptytest"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/sandbox"
@@ -24,49 +24,19 @@ import (
 
 const envBin = "NETLAB_E2E_BIN"
 
-var buildDir string
-
 func TestMain(m *testing.M) {
 	if err := sandbox.Init(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
-	}
+	netlabbin.Remove()
 	os.Exit(code)
 }
 
-var buildOnce sync.Once
-
-// netlabBin builds the netlab binary once (in the parent, before the
-// sandboxed child starts; the child finds it through the environment).
-func netlabBin(tb testing.TB) string {
-	tb.Helper()
-	if p := os.Getenv(envBin); p != "" {
-		return p
-	}
-	var err error
-	buildOnce.Do(func() {
-		buildDir, err = os.MkdirTemp("", "netlab-e2e-")
-		if err != nil {
-			return
-		}
-		out := filepath.Join(buildDir, "netlab")
-		cmd := exec.Command("go", "build", "-o", out, "github.com/netlab/netlab/cmd/netlab")
-		var o []byte
-		if o, err = cmd.CombinedOutput(); err != nil {
-			err = fmt.Errorf("go build: %v\n%s", err, o)
-			return
-		}
-		os.Setenv(envBin, out)
-	})
-	require.NoError(tb, err)
-	p := os.Getenv(envBin)
-	require.NotEmpty(tb, p, "netlab binary was not built")
-	return p
-}
+// netlabBin is netlab, built once (in the parent, before the sandboxed
+// child starts; the child finds it through the environment).
+func netlabBin(tb testing.TB) string { return netlabbin.Path(tb, envBin) }
 
 func lesson(tb testing.TB, key string) *lessons.Lesson {
 	tb.Helper()
