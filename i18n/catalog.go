@@ -117,7 +117,9 @@ func (l *Localizer) say(id string, data Data, count int, fallback bool) (string,
 func pluralOne(lang Lang, count int) bool { return lang == EN && count == 1 }
 
 // templates caches parsed message templates by delimiters and source.
-var templates sync.Map // string -> *template.Template
+var templates sync.Map // templateKey -> *template.Template
+
+type templateKey struct{ left, right, src string }
 
 func execute(src, left, right string, data Data) (string, error) {
 	if left == "" {
@@ -129,7 +131,7 @@ func execute(src, left, right string, data Data) (string, error) {
 	if !strings.Contains(src, left) {
 		return src, nil
 	}
-	key := left + "\x00" + right + "\x00" + src
+	key := templateKey{left, right, src}
 	t, ok := templates.Load(key)
 	if !ok {
 		p, err := template.New("").Delims(left, right).Option("missingkey=default").Parse(src)
