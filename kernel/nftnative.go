@@ -143,6 +143,9 @@ var protoNames = map[byte]string{1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: 
 
 var icmpTypes = map[byte]string{0: "echo-reply", 3: "destination-unreachable", 5: "redirect", 8: "echo-request", 11: "time-exceeded", 12: "parameter-problem", 13: "timestamp-request", 14: "timestamp-reply"}
 
+// icmp6Types are the ICMPv6 types by nft's names.
+var icmp6Types = map[byte]string{1: "destination-unreachable", 2: "packet-too-big", 3: "time-exceeded", 4: "parameter-problem", 128: "echo-request", 129: "echo-reply", 133: "nd-router-solicit", 134: "nd-router-advert", 135: "nd-neighbor-solicit", 136: "nd-neighbor-advert", 137: "nd-redirect"}
+
 // cmpValue renders the right side of a comparison as nft's JSON does.
 func cmpValue(ld loaded, d []byte) (string, error) {
 	switch ld.kind {

@@ -547,9 +547,6 @@ func (rr *ruleRenderer) renderExprs(r *NFRule, exprs []rexpr) error {
 	return nil
 }
 
-// icmp6Types are the ICMPv6 types by nft's names.
-var icmp6Types = map[byte]string{1: "destination-unreachable", 2: "packet-too-big", 3: "time-exceeded", 4: "parameter-problem", 128: "echo-request", 129: "echo-reply", 133: "nd-router-solicit", 134: "nd-router-advert", 135: "nd-neighbor-solicit", 136: "nd-neighbor-advert", 137: "nd-redirect"}
-
 // xtMatchText is a compat match as text. iptables-nft writes
 // --icmp-type and --icmpv6-type as the xt matches icmp and icmp6, whose
 // info is struct ipt_icmp / ip6t_icmp {type, code[2], invflags}: one
