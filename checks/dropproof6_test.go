@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"net"
+	"slices"
 	"testing"
 	"time"
 
@@ -71,4 +72,39 @@ func TestNoReply6ProvenByDropCounter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stalePing6Lab: ns0's pings to fd00::2 get no reply, and ns1's rule
+// that drops all of ICMPv6 counts them; a ruleset read before the ping
+// (a new slice after it) still shows 0 packets.
+type stalePing6Lab struct{ *kerneltest.Fake }
+
+func (d stalePing6Lab) Ping(ctx context.Context, ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+	rs := &d.NSs["ns1"].Ruleset
+	rules := slices.Clone(rs.Rules)
+	rules[0].Packets += uint64(o.Count)
+	rs.Rules = rules
+	return kernel.PingResult{Sent: o.Count}, nil
+}
+
+// A failed ping6 reads the rules after its probe past the run's snapshot:
+// the snapshot's ruleset of the answering namespace may have been read
+// before the probe (by another check), and its counters explain nothing.
+func TestPing6ReadsRulesAfterTheProbe(t *testing.T) {
+	f := kerneltest.VethPairV6()
+	f.NSs["ns1"].Ruleset = kernel.Ruleset{
+		Chains: []kernel.NFChain{{Family: "ip6", Table: "filter", Name: "INPUT", Hook: "input", Policy: "accept"}},
+		Rules:  []kernel.NFRule{{Family: "ip6", Table: "filter", Chain: "INPUT", Handle: 3, Text: "l4proto ipv6-icmp drop", Verdict: "drop"}},
+	}
+	snap := kernel.NewSnapshot(stalePing6Lab{f})
+	defer snap.Close()
+	early, err := snap.Ruleset(context.Background(), "ns1") // another check's read, before the probe
+	require.NoError(t, err)
+	require.Zero(t, early.Rules[0].Packets)
+
+	c := build(t, "kind: ping6\nfrom: ns0\nto: fd00::2")
+	r := c.Run(context.Background(), checks.Env{K: snap, ProbeTimeout: 10 * time.Millisecond})
+	require.Equal(t, checks.Fail, r.Status, "%+v", r)
+	require.Equal(t, "icmpv6-all-dropped", r.Mistake, "%+v", r)
+	require.Contains(t, r.Why, "l4proto ipv6-icmp drop")
 }
