@@ -113,3 +113,26 @@ func TestCobraWordsInChinese(t *testing.T) {
 		require.Contains(t, h, "netlab completion "+sh, "the commands to type stay as they are")
 	}
 }
+
+// The root's --version and -v print the version line (made only when
+// asked for, see versionAsked), in the run's language; `--` ends the
+// search.
+func TestVersionFlag(t *testing.T) {
+	for _, tc := range []struct {
+		lang i18n.Lang
+		args []string
+	}{
+		{i18n.EN, []string{"--lang", "en", "--version"}},
+		{i18n.EN, []string{"--lang", "en", "-v"}},
+		{i18n.ZH, []string{"--lang", "zh", "--version"}},
+	} {
+		var out, errOut bytes.Buffer
+		a := &App{Stdout: &out, Stderr: &errOut, ProbeTimeout: time.Second}
+		require.Equal(t, ExitOK, a.Run(tc.args), "%v: %s", tc.args, errOut.String())
+		a2 := &App{Lang: tc.lang}
+		require.Equal(t, a2.versionLine(buildinfo.Get())+"\n", out.String(), "%v", tc.args)
+	}
+	root := (&App{}).rootCommand()
+	(&App{}).versionAsked(root, []string{"list", "--", "--version"})
+	require.Equal(t, "netlab", root.Version, "an argument after -- asks for nothing")
+}
