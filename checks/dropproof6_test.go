@@ -59,7 +59,7 @@ func TestNoReply6ProvenByDropCounter(t *testing.T) {
 				}()
 			}
 			c := build(t, "kind: ping6\nfrom: ns0\nto: fd00::2\nexpect: "+tc.expect)
-			r := c.Run(context.Background(), checks.Env{K: d, ProbeTimeout: time.Hour})
+			r := c.Run(bounded(t), checks.Env{K: d, ProbeTimeout: time.Hour})
 			d.mu.Lock()
 			defer d.mu.Unlock()
 			require.Equal(t, tc.proven, d.cancelled, "%+v", r)

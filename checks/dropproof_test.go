@@ -32,6 +32,16 @@ type dropLab struct {
 	polled    chan struct{}
 }
 
+// bounded is a context that ends a test whose probe nothing stops in 10
+// s (the fake kernel answers in microseconds), instead of at go test's
+// timeout: a proof that never comes then fails the test's assertions
+// (the ping ends cancelled, with no rule).
+func bounded(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 func newDropLabOn(f *kerneltest.Fake, ns, moves string, signalAt int) *dropLab {
 	return &dropLab{Fake: f, ns: ns, moves: moves, signalAt: signalAt, started: make(chan struct{}), pingDone: make(chan struct{}), polled: make(chan struct{})}
 }
@@ -96,7 +106,7 @@ func (d *dropLab) NFCounters(ctx context.Context, ns string) (map[string]uint64,
 func TestNoReplyProvenByDropCounter(t *testing.T) {
 	d := newDropLab(matchingKey)
 	c := build(t, "kind: ping\nfrom: ns1\nto: 10.0.0.1\nexpect: no_reply")
-	r := c.Run(context.Background(), checks.Env{K: d, ProbeTimeout: time.Hour})
+	r := c.Run(bounded(t), checks.Env{K: d, ProbeTimeout: time.Hour})
 	require.Equal(t, checks.Pass, r.Status, "%+v", r)
 	require.Contains(t, r.Message, "dropped in ns0, chain INPUT of table filter")
 	require.Contains(t, r.Message, "ip saddr 10.0.0.2")
@@ -112,7 +122,7 @@ func TestNoReplyIgnoresUnrelatedDropCounter(t *testing.T) {
 		close(d.pingDone)
 	}()
 	c := build(t, "kind: ping\nfrom: ns1\nto: 10.0.0.1\nexpect: no_reply")
-	r := c.Run(context.Background(), checks.Env{K: d, ProbeTimeout: time.Hour})
+	r := c.Run(bounded(t), checks.Env{K: d, ProbeTimeout: time.Hour})
 	require.Equal(t, checks.Pass, r.Status, "%+v", r)
 	require.Equal(t, "a ping from ns1 to 10.0.0.1 got no reply (3 sent)", r.Message)
 	require.False(t, d.cancelled)
