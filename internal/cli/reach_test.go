@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -141,4 +142,22 @@ func TestDoctorLooksInSbin(t *testing.T) {
 	require.NotZero(t, checked, "neither ip nor sysctl lives in an sbin directory here")
 	_, err := cli.DoctorEnv().LookPath("netlab-no-such-tool")
 	require.Error(t, err)
+}
+
+// While a redirected command runs in the learner's sandbox, the
+// terminal's Ctrl-C is for the netlab inside: this one catches it and
+// waits for that one's end (were it not caught, the test binary would
+// die of it here).
+func TestRedirectCatchesCtrlC(t *testing.T) {
+	a, _, _, errb := reachApp(t, false, false, []sandbox.Record{rec(200, 2, "lesson 2 (veth)", time.Minute)})
+	a.EnterSandbox = func(ctx context.Context, r sandbox.Record, args []string) (int, error) {
+		require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+		select {
+		case <-ctx.Done(): // caught: the inner netlab decides how the command ends
+			return 4, nil
+		case <-time.After(10 * time.Second):
+			return 0, errors.New("SIGINT neither caught nor fatal")
+		}
+	}
+	require.Equal(t, 4, a.Run([]string{"check", "2"}), errb.String())
 }
