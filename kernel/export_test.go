@@ -49,3 +49,9 @@ func (l *Linux) LibLinks(ctx context.Context, ns string) ([]Link, error) {
 func (l *Linux) DumpLinks(ctx context.Context, ns string) ([]Link, error) {
 	return l.dumpLinks(ctx, ns)
 }
+
+// BridgePortsUnfiltered is BridgePorts from a kernel that ignores the
+// dump's IFLA_MASTER filter (it sends every link).
+func (l *Linux) BridgePortsUnfiltered(ctx context.Context, ns string, bridge int) ([]Link, error) {
+	return l.bridgePorts(ctx, ns, bridge, linkRequest(0))
+}

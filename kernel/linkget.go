@@ -173,8 +173,13 @@ func (l *Linux) BridgePorts(ctx context.Context, ns string, bridge int) ([]Link,
 	if bridge <= 0 {
 		return nil, nil
 	}
-	req := linkRequest(0, attrType(unix.IFLA_MASTER), binary.NativeEndian.AppendUint32(nil, uint32(bridge)))
-	// A kernel that ignored the filter sends every link.
+	return l.bridgePorts(ctx, ns, bridge, linkRequest(0, attrType(unix.IFLA_MASTER), binary.NativeEndian.AppendUint32(nil, uint32(bridge))))
+}
+
+// bridgePorts is BridgePorts with the dump request req. A kernel that
+// ignored the request's filter sends every link: only the bridge's ports
+// are kept.
+func (l *Linux) bridgePorts(ctx context.Context, ns string, bridge int, req []byte) ([]Link, error) {
 	out, err := l.linksOf(ctx, ns, req, func(k Link) bool { return k.MasterIndex == bridge })
 	if err != nil {
 		return nil, fmt.Errorf("list ports in %s: %w", nsLabel(ns), err)

@@ -65,6 +65,9 @@ ip link property add dev bulka7 altname alias7`)
 			require.NoError(t, err)
 			require.Equal(t, want, got, "ports of %s", br.Name)
 			require.NotEmpty(t, got)
+			got, err = k.BridgePortsUnfiltered(ctx, ns, br.Index)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "ports of %s from a kernel that ignores the filter", br.Name)
 		}
 	}
 	port, ok, err := k.LinkByName(ctx, kernel.Root, "vb1")
