@@ -46,9 +46,37 @@ func (l *Linux) dump(ctx context.Context, ns string, proto int, typ uint16, req 
 // one object) and calls fn with every message of the answer: until
 // NLMSG_DONE for a dump, the one answer otherwise.
 func (l *Linux) ask(ctx context.Context, ns string, proto int, typ uint16, flags uint16, req []byte, fn func(m syscall.NetlinkMessage) error) error {
-	e, err := l.entry(ctx, ns)
+	a, err := l.request(ctx, ns, proto, typ, flags, req)
 	if err != nil {
 		return err
+	}
+	defer a.Close()
+	for {
+		done, err := a.next(fn)
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+// answer is the answer to one netlink request, read one part (one
+// recvmsg, up to 32 KiB of messages) at a time. The kernel fills the next
+// part of a dump only when the reader asks for it, so a reader that stops
+// early (it found the rule it looked for among the first) spares the
+// kernel the rest of a host's thousands of rules.
+type answer struct {
+	fd    int
+	flags uint16
+	buf   []byte
+	done  bool
+}
+
+// request opens a socket of protocol proto in ns and sends req (a netlink
+// message whose header request fills in: length, type, flags, sequence).
+func (l *Linux) request(ctx context.Context, ns string, proto int, typ uint16, flags uint16, req []byte) (*answer, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
 	}
 	fd := -1
 	// The socket belongs to the namespace of the thread that opens it.
@@ -58,9 +86,17 @@ func (l *Linux) ask(ctx context.Context, ns string, proto int, typ uint16, flags
 		return serr
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer unix.Close(fd)
+	a := &answer{fd: fd, flags: flags}
+	if err := a.send(ctx, typ, req); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *answer) send(ctx context.Context, typ uint16, req []byte) error {
 	deadline := time.Now().Add(netlinkTimeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -70,59 +106,82 @@ func (l *Linux) ask(ctx context.Context, ns string, proto int, typ uint16, flags
 		// A zero SO_RCVTIMEO would mean no timeout at all.
 		return os.ErrDeadlineExceeded
 	}
+	// SO_RCVTIMEO bounds each read of the answer, not the whole of it.
 	tv := unix.NsecToTimeval(left.Nanoseconds())
-	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+	if err := unix.SetsockoptTimeval(a.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		return err
 	}
-	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+	_ = unix.SetsockoptInt(a.fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
+	if err := unix.Bind(a.fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		return err
 	}
-	const seq = 1
 	binary.NativeEndian.PutUint32(req[0:], uint32(len(req)))
 	binary.NativeEndian.PutUint16(req[4:], typ)
-	binary.NativeEndian.PutUint16(req[6:], unix.NLM_F_REQUEST|flags)
-	binary.NativeEndian.PutUint32(req[8:], seq)
-	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return err
+	binary.NativeEndian.PutUint16(req[6:], unix.NLM_F_REQUEST|a.flags)
+	binary.NativeEndian.PutUint32(req[8:], askSeq)
+	return unix.Sendto(a.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
+}
+
+// askSeq is the sequence number of every request: one request per socket.
+const askSeq = 1
+
+// next reads one part of the answer and calls fn with each of its
+// messages; done is true once the answer is complete (NLMSG_DONE of a
+// dump, the one answer otherwise). A dump the kernel interrupted (the
+// state changed under it) ends with EINTR: its caller starts afresh.
+func (a *answer) next(fn func(m syscall.NetlinkMessage) error) (done bool, err error) {
+	if a.done {
+		return true, nil
 	}
-	buf := make([]byte, dumpBufSize)
-	for {
-		n, _, err := unix.Recvfrom(fd, buf, 0)
-		if err != nil {
-			if errors.Is(err, unix.EAGAIN) {
-				err = os.ErrDeadlineExceeded
-			}
-			return err
+	if a.buf == nil {
+		a.buf = make([]byte, dumpBufSize)
+	}
+	n, _, err := unix.Recvfrom(a.fd, a.buf, 0)
+	if err != nil {
+		if errors.Is(err, unix.EAGAIN) {
+			err = os.ErrDeadlineExceeded
 		}
-		msgs, err := syscall.ParseNetlinkMessage(buf[:n])
-		if err != nil {
-			return err
+		return false, err
+	}
+	msgs, err := syscall.ParseNetlinkMessage(a.buf[:n])
+	if err != nil {
+		return false, err
+	}
+	for _, m := range msgs {
+		if m.Header.Seq != askSeq {
+			continue
 		}
-		for _, m := range msgs {
-			if m.Header.Seq != seq {
-				continue
-			}
-			if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
-				return unix.EINTR
-			}
-			switch m.Header.Type {
-			case unix.NLMSG_DONE:
-				return nil
-			case unix.NLMSG_ERROR:
-				if len(m.Data) >= 4 {
-					if code := int32(binary.NativeEndian.Uint32(m.Data[0:4])); code != 0 {
-						return unix.Errno(-code)
-					}
+		if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
+			return false, unix.EINTR
+		}
+		switch m.Header.Type {
+		case unix.NLMSG_DONE:
+			a.done = true
+			return true, nil
+		case unix.NLMSG_ERROR:
+			a.done = true
+			if len(m.Data) >= 4 {
+				if code := int32(binary.NativeEndian.Uint32(m.Data[0:4])); code != 0 {
+					return true, unix.Errno(-code)
 				}
-				return nil
 			}
-			if err := fn(m); err != nil {
-				return err
-			}
-			if flags&unix.NLM_F_DUMP == 0 {
-				return nil // the one answer
-			}
+			return true, nil
 		}
+		if err := fn(m); err != nil {
+			return false, err
+		}
+		if a.flags&unix.NLM_F_DUMP == 0 {
+			a.done = true
+			return true, nil // the one answer
+		}
+	}
+	return false, nil
+}
+
+// Close lets go of the socket (the kernel drops the rest of a dump).
+func (a *answer) Close() {
+	if a.fd >= 0 {
+		unix.Close(a.fd)
+		a.fd = -1
 	}
 }

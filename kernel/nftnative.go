@@ -35,6 +35,9 @@ func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, er
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := d.all(ctx); err != nil {
+		return Ruleset{}, false, err
+	}
 	if err := d.loadChains(ctx); err != nil {
 		return Ruleset{}, false, err
 	}

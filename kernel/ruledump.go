@@ -2,38 +2,49 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/google/nftables"
 )
 
 // A grade needs two things of a namespace's rules: the counters, as the
-// "before" of every probe, and the rules that mean what a check asks for
+// "before" of a probe, and the rules that mean what a check asks for
 // (nf_rule). On a host with thousands of rules, dumping them is the
 // kernel's cost and rendering each as nft would is netlab's. RuleDump
-// makes the one dump of a grade serve both: the counters are parsed
-// while the dump is read, the rules are kept as the kernel sent them and
-// rendered when, and as far as, someone reads them. A check that finds
-// its rule among the first tables renders those alone.
+// makes the one dump of a grade serve both, and reads it only as far as
+// someone needs: the kernel fills each 32 KiB part of a dump when the
+// reader asks for it, so a check that finds its rule among the first
+// tables (the lab's) stops the dump there, and the host's rules after
+// them are neither sent nor rendered. Counters, which must cover every
+// rule, read it to the end.
 
 // RuleDump is one read of a namespace's nftables rules (and, once they
-// are rendered, its chains).
+// are rendered, its chains), read on demand.
 type RuleDump struct {
-	// Counters is the packet counter of every rule, keyed by RuleKey, as
-	// NFCounters reads it.
-	Counters map[string]uint64
-
-	l      *Linux
-	ns     string
-	chains []NFChain
-	hooks  map[string]string
-	fams   []byte
-	msgs   [][]byte
+	l  *Linux
+	ns string
 
 	mu       sync.Mutex
+	src      *answer // the dump under way; nil when not started or ended
+	done     bool
+	err      error
+	tries    int
+	gen      int // counts restarts: a dump interrupted by a change starts afresh
+	arena    []byte
+	counters map[string]uint64
+	chains   []NFChain
+	hooks    map[string]string
+	fams     []byte
+	msgs     [][]byte
+
 	rr       *ruleRenderer
 	rendered []NFRule
 	full     *Ruleset
@@ -64,7 +75,7 @@ func RuleCounters(ctx context.Context, k Kernel, ns string) (map[string]uint64, 
 			if err != nil {
 				return nil, err
 			}
-			return d.Counters, nil
+			return d.Counters(ctx)
 		}
 	}
 	rs, err := k.Ruleset(ctx, ns)
@@ -79,8 +90,8 @@ func RuleCounters(ctx context.Context, k Kernel, ns string) (map[string]uint64, 
 }
 
 // FirstRule returns the first nftables rule of ns's Ruleset for which
-// match is true, with its chain's hook, reading (rendering) only as much
-// of the ruleset as it must. known is false when the answer needs k's
+// match is true, with its chain's hook, reading (and rendering) only as
+// much of the ruleset as it must. known is false when the answer needs k's
 // whole Ruleset (see RuleDump.First, or k reads no RuleDump): the caller
 // reads that instead.
 func FirstRule(ctx context.Context, k Kernel, ns string, match func(r NFRule, hook string) bool) (r NFRule, hook string, found, known bool, err error) {
@@ -99,20 +110,119 @@ func FirstRule(ctx context.Context, k Kernel, ns string, match func(r NFRule, ho
 	return r, hook, found, known, nil
 }
 
-// ReadRules dumps ns's rules; their counters are parsed by a goroutine
-// of their own while the kernel fills the next part of the dump (on a
-// 2-core machine a big ruleset's read takes about the kernel's time
-// alone). The chains are dumped when the rules are first rendered: the
-// probes' counters do not need them.
+// ReadRules returns ns's rules as a RuleDump that reads them when, and as
+// far as, they are asked for. The chains are dumped when the rules are
+// first rendered: the probes' counters do not need them. Close lets go of
+// a dump nobody read to the end.
 func (l *Linux) ReadRules(ctx context.Context, ns string) (*RuleDump, error) {
 	if _, err := l.entry(ctx, ns); err != nil {
 		return nil, err
 	}
-	d := &RuleDump{l: l, ns: ns, rr: newRuleRenderer()}
-	if _, err := retry(func() (*RuleDump, error) { return d, d.dumpOnce(ctx) }); err != nil {
+	return &RuleDump{l: l, ns: ns, rr: newRuleRenderer()}, nil
+}
+
+// Close ends a dump still under way.
+func (d *RuleDump) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.src != nil {
+		d.src.Close()
+		d.src = nil
+	}
+	if !d.done {
+		d.done, d.err = true, fmt.Errorf("nftables rules in %s: %w", nsLabel(d.ns), net.ErrClosed)
+	}
+}
+
+// Counters returns the packet counter of every rule, keyed by RuleKey, as
+// NFCounters reads them: the whole dump is read first.
+func (d *RuleDump) Counters(ctx context.Context) (map[string]uint64, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.all(ctx); err != nil {
 		return nil, err
 	}
-	return d, nil
+	return d.counters, nil
+}
+
+// all reads the dump to its end (d.mu held).
+func (d *RuleDump) all(ctx context.Context) error {
+	for !d.done {
+		d.more(ctx)
+	}
+	return d.err
+}
+
+// has makes sure message i is read, unless the dump ends first (d.mu
+// held); false when it does. A restart (d.gen moves) may shrink d.msgs.
+func (d *RuleDump) has(ctx context.Context, i int) bool {
+	for i >= len(d.msgs) && !d.done {
+		d.more(ctx)
+	}
+	return i < len(d.msgs)
+}
+
+// more reads the next part of the dump (d.mu held), parsing each rule's
+// counter as it comes; the messages are kept for rendering. A dump the
+// kernel interrupted starts again, as retry would.
+func (d *RuleDump) more(ctx context.Context) {
+	if d.src == nil {
+		d.counters = map[string]uint64{}
+		req := make([]byte, unix.NLMSG_HDRLEN+4)
+		req[16], req[17] = unix.AF_UNSPEC, unix.NFNETLINK_V0
+		src, err := d.l.request(ctx, d.ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETRULE, unix.NLM_F_DUMP, req)
+		if err != nil {
+			d.end(err)
+			return
+		}
+		d.src = src
+	}
+	done, err := d.src.next(func(m syscall.NetlinkMessage) error {
+		if len(m.Data) < 4 {
+			return nil
+		}
+		fam, b := m.Data[0], m.Data[4:]
+		r, err := parseRuleCounter(b)
+		if err != nil {
+			return err
+		}
+		d.counters[RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))] = r.packets
+		// The receive buffer is reused: keep a copy, in few allocations.
+		if cap(d.arena)-len(d.arena) < len(b) {
+			d.arena = make([]byte, 0, max(256<<10, len(b)))
+		}
+		start := len(d.arena)
+		d.arena = append(d.arena, b...)
+		d.fams = append(d.fams, fam)
+		d.msgs = append(d.msgs, d.arena[start:len(d.arena):len(d.arena)])
+		return nil
+	})
+	switch {
+	case errors.Is(err, unix.EINTR) && d.tries < 4:
+		// The ruleset changed under the dump: read it afresh.
+		d.tries++
+		d.gen++
+		d.src.Close()
+		d.src = nil
+		d.fams, d.msgs, d.arena, d.rendered = d.fams[:0], d.msgs[:0], nil, d.rendered[:0]
+		d.rr = newRuleRenderer()
+	case err != nil:
+		d.end(err)
+	case done:
+		d.end(nil)
+	}
+}
+
+// end closes the dump with err (d.mu held).
+func (d *RuleDump) end(err error) {
+	if d.src != nil {
+		d.src.Close()
+		d.src = nil
+	}
+	d.done = true
+	if err != nil {
+		d.err = fmt.Errorf("nftables rules in %s: %w", nsLabel(d.ns), err)
+	}
 }
 
 // loadChains dumps the chains once (d.mu held).
@@ -132,55 +242,6 @@ func (d *RuleDump) loadChains(ctx context.Context) error {
 	return nil
 }
 
-type ruleMsg struct {
-	fam byte
-	b   []byte
-}
-
-// dumpOnce runs one rule dump into d: the messages kept, their counters
-// parsed alongside.
-func (d *RuleDump) dumpOnce(ctx context.Context) error {
-	d.fams, d.msgs = d.fams[:0], d.msgs[:0]
-	counters := map[string]uint64{}
-	msgs := make(chan ruleMsg, 512)
-	parsed := make(chan error, 1)
-	go func() {
-		var perr error
-		for m := range msgs {
-			if perr != nil {
-				continue
-			}
-			r, err := parseRuleCounter(m.b)
-			if err != nil {
-				perr = fmt.Errorf("nftables rules in %s: %w", nsLabel(d.ns), err)
-				continue
-			}
-			counters[RuleKey(familyName(nftables.TableFamily(m.fam)), r.table, r.chain, int(r.handle))] = r.packets
-		}
-		parsed <- perr
-	}()
-	var arena []byte
-	err := d.l.dumpRules(ctx, d.ns, func(fam byte, b []byte) error {
-		// The receive buffer is reused: keep a copy, in few allocations.
-		if cap(arena)-len(arena) < len(b) {
-			arena = make([]byte, 0, max(256<<10, len(b)))
-		}
-		start := len(arena)
-		arena = append(arena, b...)
-		m := arena[start:len(arena):len(arena)]
-		d.fams = append(d.fams, fam)
-		d.msgs = append(d.msgs, m)
-		msgs <- ruleMsg{fam, m}
-		return nil
-	})
-	close(msgs)
-	if perr := <-parsed; err == nil {
-		err = perr
-	}
-	d.Counters = counters
-	return err
-}
-
 // Ruleset is the namespace's whole ruleset, as Linux.Ruleset reads it:
 // every rule rendered (by nft itself when netlab cannot render one
 // exactly), iptables' text added to iptables-nft's compat rules, and
@@ -196,7 +257,7 @@ func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
 	}
 	var rs Ruleset
 	ok := false
-	if d.loadChains(ctx) == nil {
+	if d.all(ctx) == nil && d.loadChains(ctx) == nil {
 		rs, ok = d.native()
 	}
 	if !ok {
@@ -212,7 +273,8 @@ func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
 	return rs, nil
 }
 
-// native renders every rule; false when one cannot be rendered exactly.
+// native renders every rule of the dump, read to its end; false when one
+// cannot be rendered exactly.
 func (d *RuleDump) native() (Ruleset, bool) {
 	if !d.renderUpTo(len(d.msgs)) {
 		return Ruleset{}, false
@@ -220,7 +282,7 @@ func (d *RuleDump) native() (Ruleset, bool) {
 	return Ruleset{Chains: d.chains, Rules: append([]NFRule(nil), d.rendered...)}, true
 }
 
-// renderUpTo renders the first n rules (d.mu held).
+// renderUpTo renders the first n rules, read already (d.mu held).
 func (d *RuleDump) renderUpTo(n int) bool {
 	for len(d.rendered) < n {
 		i := len(d.rendered)
@@ -247,7 +309,13 @@ func (d *RuleDump) First(ctx context.Context, match func(r NFRule, hook string) 
 	if d.loadChains(ctx) != nil {
 		return NFRule{}, "", false, false
 	}
-	for i := range d.msgs {
+	gen := d.gen
+	for i := 0; d.has(ctx, i); i++ {
+		if d.gen != gen {
+			// The dump started afresh: so does the search.
+			gen, i = d.gen, -1
+			continue
+		}
 		if !d.renderUpTo(i + 1) {
 			return NFRule{}, "", false, false
 		}
@@ -262,6 +330,9 @@ func (d *RuleDump) First(ctx context.Context, match func(r NFRule, hook string) 
 		if match(r, h) {
 			return r, h, true, true
 		}
+	}
+	if d.err != nil {
+		return NFRule{}, "", false, false
 	}
 	return NFRule{}, "", false, true
 }
@@ -278,14 +349,18 @@ func (d *RuleDump) explained(ctx context.Context, i int) (NFRule, bool) {
 		start--
 	}
 	end := i + 1
-	for end < len(d.msgs) {
-		if !d.renderUpTo(end + 1) {
-			return NFRule{}, false
+	gen := d.gen
+	for d.has(ctx, end) {
+		if d.gen != gen || !d.renderUpTo(end+1) {
+			return NFRule{}, false // the dump started afresh, or a rule netlab cannot render
 		}
 		if !same(d.rendered[end]) {
 			break
 		}
 		end++
+	}
+	if d.gen != gen {
+		return NFRule{}, false
 	}
 	if !d.saved {
 		d.saved = true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os/exec"
 	"strings"
 	"testing"
@@ -100,11 +101,15 @@ iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destinati
 		require.Equal(t, want[verdict], r, verdict)
 		require.Equal(t, hooks["ip/"+r.Table+"/"+r.Chain], hook)
 		require.Less(t, len(d.rendered), 10, "%s: rendered only the rules up to it", verdict)
+		require.False(t, d.done, "%s: the dump was read only as far as the rule", verdict)
+		require.Less(t, len(d.msgs), 1000, verdict)
 
 		counters, err := l.NFCounters(ctx, Root)
 		require.NoError(t, err)
-		require.Equal(t, counters, d.Counters)
-		require.EqualValues(t, 2, d.Counters[RuleKey("ip", "filter", "INPUT", want["drop"].Handle)])
+		got, err := d.Counters(ctx)
+		require.NoError(t, err)
+		require.Equal(t, counters, got)
+		require.EqualValues(t, 2, got[RuleKey("ip", "filter", "INPUT", want["drop"].Handle)])
 
 		// Its whole ruleset is Ruleset's.
 		rs, err := d.Ruleset(ctx)
@@ -112,10 +117,21 @@ iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destinati
 		require.Equal(t, full, rs)
 	}
 
-	// A rule nobody has: every rule is looked at, and none matches.
+	// A dump closed half-read (the end of a grading run) lets go of its
+	// socket and says so to a late reader.
 	d, err := l.ReadRules(ctx, Root)
 	require.NoError(t, err)
-	_, _, found, known := d.First(ctx, func(r NFRule, _ string) bool { return r.Verdict == "snat" })
+	_, _, found, known := d.First(ctx, func(r NFRule, _ string) bool { return r.Verdict == "drop" })
+	require.True(t, found && known)
+	d.Close()
+	require.Nil(t, d.src)
+	_, err = d.Counters(ctx)
+	require.ErrorIs(t, err, net.ErrClosed)
+
+	// A rule nobody has: every rule is looked at, and none matches.
+	d, err = l.ReadRules(ctx, Root)
+	require.NoError(t, err)
+	_, _, found, known = d.First(ctx, func(r NFRule, _ string) bool { return r.Verdict == "snat" })
 	require.True(t, known)
 	require.False(t, found)
 	require.Len(t, d.rendered, len(full.Rules))

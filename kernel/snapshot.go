@@ -53,6 +53,21 @@ func NewSnapshot(k Kernel) *Snapshot {
 // Close ends the run: the kernel underneath may let go of the namespaces
 // it holds open (see Linux.EndRun). The Snapshot must not be used after.
 func (s *Snapshot) Close() {
+	// A rule dump nobody read to its end (the checks found their rules
+	// among the first) holds a socket.
+	s.mu.Lock()
+	for k, c := range s.calls {
+		if k.op == "rules" {
+			select {
+			case <-c.done:
+				if d, ok := c.v.(*RuleDump); ok && d != nil {
+					d.Close()
+				}
+			default:
+			}
+		}
+	}
+	s.mu.Unlock()
 	if r, ok := s.Kernel.(interface{ EndRun() }); ok {
 		r.EndRun()
 	}
