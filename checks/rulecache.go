@@ -31,16 +31,24 @@ func prefetchDelay(timeout time.Duration) time.Duration {
 	return max(lastSend(timeout), timeout-250*time.Millisecond)
 }
 
-type ruleRead struct {
+// afterRead is one read of a namespace's rules (or counters) that
+// started at started: it serves every requester that wants a read made
+// after some moment not later than that.
+type afterRead[T any] struct {
 	started time.Time
 	done    chan struct{}
-	rs      kernel.Ruleset
+	v       T
 	err     error
 }
 
 type ruleCache struct {
-	mu    sync.Mutex
-	reads map[string]*ruleRead // latest read per namespace
+	mu     sync.Mutex
+	reads  map[string]*afterRead[kernel.Ruleset]    // latest ruleset read per namespace
+	counts map[string]*afterRead[map[string]uint64] // latest counters read per namespace
+}
+
+func newRuleCache() *ruleCache {
+	return &ruleCache{reads: map[string]*afterRead[kernel.Ruleset]{}, counts: map[string]*afterRead[map[string]uint64]{}}
 }
 
 // caches holds one ruleCache per kernel (a grading run uses one kernel).
@@ -53,40 +61,62 @@ type ruleCacheKey struct{}
 // per-run snapshot (it goes away with the run), else one per kernel.
 func cacheFor(k kernel.Kernel) *ruleCache {
 	if s, ok := k.(interface{ Shared(any, func() any) any }); ok {
-		return s.Shared(ruleCacheKey{}, func() any { return &ruleCache{reads: map[string]*ruleRead{}} }).(*ruleCache)
+		return s.Shared(ruleCacheKey{}, func() any { return newRuleCache() }).(*ruleCache)
 	}
-	c, _ := caches.LoadOrStore(k, &ruleCache{reads: map[string]*ruleRead{}})
+	c, _ := caches.LoadOrStore(k, newRuleCache())
 	return c.(*ruleCache)
+}
+
+// readAfter returns the value of a read of ns that started after
+// notBefore, joining one already under way when it started late enough.
+// The read belongs to no single requester: it must not die with the first
+// one's context. Its own bound is the netlab state bound.
+func readAfter[T any](ctx context.Context, mu *sync.Mutex, m map[string]*afterRead[T], ns string, notBefore time.Time, read func(ctx context.Context) (T, error)) (T, error) {
+	mu.Lock()
+	r, ok := m[ns]
+	if !ok || r.started.Before(notBefore) {
+		r = &afterRead[T]{started: time.Now(), done: make(chan struct{})}
+		m[ns] = r
+		mu.Unlock()
+		go func() {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			r.v, r.err = read(rctx)
+			close(r.done)
+		}()
+	} else {
+		mu.Unlock()
+	}
+	select {
+	case <-r.done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
 }
 
 // rulesetAfter returns ns's ruleset as read at some moment after notBefore,
 // joining a read already under way when it started late enough.
 func rulesetAfter(ctx context.Context, k kernel.Kernel, ns string, notBefore time.Time) (kernel.Ruleset, error) {
 	c := cacheFor(k)
-	c.mu.Lock()
-	r, ok := c.reads[ns]
-	if !ok || r.started.Before(notBefore) {
-		r = &ruleRead{started: time.Now(), done: make(chan struct{})}
-		c.reads[ns] = r
-		c.mu.Unlock()
-		// The read belongs to no single requester: it must not die with
-		// the first one's context. Its own bound is the netlab state bound.
-		go func() {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			// After a probe: past the run's snapshot, to the kernel.
-			r.rs, r.err = kernel.Fresh(k).Ruleset(rctx, ns)
-			close(r.done)
-		}()
-	} else {
-		c.mu.Unlock()
-	}
-	select {
-	case <-r.done:
-		return r.rs, r.err
-	case <-ctx.Done():
-		return kernel.Ruleset{}, ctx.Err()
-	}
+	return readAfter(ctx, &c.mu, c.reads, ns, notBefore, func(ctx context.Context) (kernel.Ruleset, error) {
+		// After a probe: past the run's snapshot, to the kernel.
+		return kernel.Fresh(k).Ruleset(ctx, ns)
+	})
+}
+
+// countersAfter reads the rule counters of nss (concurrently, shared with
+// other probes) as they are at some moment after notBefore: the "before"
+// of a probe sent after an earlier attempt of its own, which they must
+// already count.
+func countersAfter(ctx context.Context, k kernel.Kernel, nss []string, notBefore time.Time) nfCounts {
+	c := cacheFor(k)
+	return perNS(nss, func(ns string) (map[string]uint64, error) {
+		return readAfter(ctx, &c.mu, c.counts, ns, notBefore, func(ctx context.Context) (map[string]uint64, error) {
+			return kernel.Fresh(k).NFCounters(ctx, ns)
+		})
+	})
 }
 
 // snapshotAfter reads the rulesets of nss (concurrently, shared with other

@@ -470,7 +470,7 @@ func compiledCatalog() []Mistake {
 			ExpectWhy: []string{
 				"did not reach netlab's probe server in ns2",
 				"dropped",
-				"packets of this probe",
+				"of this probe",
 			},
 			Line: 449,
 		},
