@@ -153,7 +153,7 @@ type PingOpts struct {
 	Count    int           // echo requests to send (default 1)
 	Interval time.Duration // between requests (default 100ms)
 	Timeout  time.Duration // whole exchange (required)
-	// Size is the ICMP payload in bytes (0: pro-bing's default, 24); the
+	// Size is the ICMP payload in bytes (0: the default and minimum, 24); the
 	// IP packet is Size+28 bytes for IPv4.
 	Size int
 	// DontFragment sets DF (IPv4): a packet too big for a link on the way

@@ -11,12 +11,12 @@ import (
 	"strings"
 	"time"
 
-	probing "github.com/prometheus-community/pro-bing"
 	"golang.org/x/sys/unix"
 )
 
-// Ping sends ICMP echo requests from inside ns. A send the kernel refuses
-// (no route, lo down) is a result, not an error: PingResult.Err carries it.
+// Ping sends ICMP echo requests from inside ns (see ping.go). A send the
+// kernel refuses (no route, lo down) is a result, not an error:
+// PingResult.Err carries it.
 func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (PingResult, error) {
 	if dst == nil || (dst.To4() == nil && len(dst) != net.IPv6len) {
 		return PingResult{}, fmt.Errorf("ping %v: not an IP address", dst)
@@ -30,50 +30,43 @@ func (l *Linux) Ping(ctx context.Context, ns string, dst net.IP, o PingOpts) (Pi
 	if o.Interval <= 0 {
 		o.Interval = 100 * time.Millisecond
 	}
+	if o.Size == 0 {
+		o.Size = pingMinSize
+	}
+	if err := checkPingSize(o.Size); err != nil {
+		return PingResult{}, fmt.Errorf("ping: %w", err)
+	}
+	v6 := dst.To4() == nil
+	addr := &net.IPAddr{IP: dst, Zone: o.Zone}
 	e, err := l.entry(ctx, ns)
 	if err != nil {
 		return PingResult{}, err
 	}
-	p := probing.New(dst.String())
-	p.SetIPAddr(&net.IPAddr{IP: dst, Zone: o.Zone})
-	if dst.To4() != nil {
-		p.SetNetwork("ip4")
-	} else {
-		p.SetNetwork("ip6")
-	}
-	if o.Size > 0 {
-		p.Size = o.Size
-	}
-	p.SetDoNotFragment(o.DontFragment)
-	// A new namespace has ping_group_range = "1 0": unprivileged ICMP
-	// sockets are refused there, so use a raw socket (netlab runs as root).
-	p.SetPrivileged(true)
-	p.Count = o.Count
-	p.Interval = o.Interval
-	p.Timeout = o.Timeout // pro-bing's default is forever
-	// Stop at the first reply: one answer proves the path.
-	var ttl int
-	p.OnRecv = func(pkt *probing.Packet) { ttl = pkt.TTL; p.Stop() }
-	var runErr error
-	// The raw socket is opened by RunWithContext on this locked thread, so
-	// it belongs to ns; pro-bing's own goroutines only use the socket.
+	var c *pingConn
+	var listenErr error
+	// Only the socket is made on this locked thread inside ns: it keeps
+	// the namespace, so the exchange can run on any thread.
 	err = InNS(l.root, e.ns, func() error {
-		runErr = p.RunWithContext(ctx)
+		c, listenErr = listenPing(v6, o.DontFragment)
 		return nil
 	})
 	if err != nil {
 		return PingResult{}, fmt.Errorf("ping from %s: %w", nsLabel(ns), err)
 	}
-	st := p.Statistics()
-	res := PingResult{Sent: st.PacketsSent, Received: st.PacketsRecv, RTT: st.AvgRtt}
-	if res.Received > 0 {
-		res.TTL = ttl
+	if listenErr != nil {
+		return PingResult{}, fmt.Errorf("ping from %s: %w", nsLabel(ns), listenErr)
 	}
-	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
-		if isSocketSetupError(runErr) {
-			return res, fmt.Errorf("ping from %s: %w", nsLabel(ns), runErr)
+	defer c.Close()
+	st := c.exchange(ctx, addr, o)
+	res := PingResult{Sent: st.sent, Received: st.received, RTT: st.rtt}
+	if res.Received > 0 {
+		res.TTL = st.ttl
+	}
+	if st.err != nil {
+		if isSocketSetupError(st.err) {
+			return res, fmt.Errorf("ping from %s: %w", nsLabel(ns), st.err)
 		}
-		res.Err = runErr
+		res.Err = st.err
 	}
 	return res, nil
 }
