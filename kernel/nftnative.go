@@ -56,37 +56,9 @@ func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
 			if len(m.Data) < 4 {
 				return nil
 			}
-			fam := nftables.TableFamily(m.Data[0])
-			c := NFChain{Family: familyName(fam)}
-			hook, hasHook, drop := uint32(0), false, false
-			err := attrs(m.Data[4:], func(typ uint16, d []byte) error {
-				switch typ {
-				case unix.NFTA_CHAIN_TABLE:
-					c.Table = cstring(d)
-				case unix.NFTA_CHAIN_NAME:
-					c.Name = cstring(d)
-				case unix.NFTA_CHAIN_POLICY:
-					drop = len(d) == 4 && binary.BigEndian.Uint32(d) == uint32(nftables.ChainPolicyDrop)
-				case unix.NFTA_CHAIN_HOOK:
-					hasHook = true
-					return attrs(d, func(typ uint16, d []byte) error {
-						if typ == unix.NFTA_HOOK_HOOKNUM && len(d) == 4 {
-							hook = binary.BigEndian.Uint32(d)
-						}
-						return nil
-					})
-				}
-				return nil
-			})
+			c, err := parseChain(m.Data)
 			if err != nil {
 				return err
-			}
-			if hasHook {
-				c.Hook = hookName(fam, nftables.ChainHook(hook))
-				c.Policy = "accept"
-				if drop {
-					c.Policy = "drop"
-				}
 			}
 			out = append(out, c)
 			return nil
@@ -97,6 +69,85 @@ func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
 		return nil, fmt.Errorf("nftables chains in %s: %w", nsLabel(ns), err)
 	}
 	return out, nil
+}
+
+// getChain asks for one chain of ns (family fam, as a dump message gives
+// it): a check that reads the lab's few rules needs their chains' hooks,
+// not a dump of a host's thousands of chains. found is false when the
+// chain does not exist.
+func (l *Linux) getChain(ctx context.Context, ns string, fam byte, table, name string) (c NFChain, found bool, err error) {
+	req := make([]byte, unix.NLMSG_HDRLEN+4, unix.NLMSG_HDRLEN+4+2*(4+len(table)+len(name)+4))
+	req[16], req[17] = fam, unix.NFNETLINK_V0
+	req = appendStrAttr(req, unix.NFTA_CHAIN_TABLE, table)
+	req = appendStrAttr(req, unix.NFTA_CHAIN_NAME, name)
+	err = l.ask(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, 0, req, func(m syscall.NetlinkMessage) error {
+		if len(m.Data) < 4 {
+			return nil
+		}
+		var perr error
+		c, perr = parseChain(m.Data)
+		found = perr == nil
+		return perr
+	})
+	if errors.Is(err, unix.ENOENT) {
+		return NFChain{}, false, nil
+	}
+	if err != nil {
+		return NFChain{}, false, fmt.Errorf("nftables chain %s %s in %s: %w", table, name, nsLabel(ns), err)
+	}
+	return c, found, nil
+}
+
+// appendStrAttr appends a netlink attribute holding s, NUL-terminated and
+// padded to 4 bytes.
+func appendStrAttr(b []byte, typ uint16, s string) []byte {
+	n := 4 + len(s) + 1
+	b = binary.NativeEndian.AppendUint16(b, uint16(n))
+	b = binary.NativeEndian.AppendUint16(b, typ)
+	b = append(b, s...)
+	b = append(b, 0)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+// parseChain reads an NFT_MSG_NEWCHAIN message (nfgenmsg first), as
+// google/nftables' ListChains reads it.
+func parseChain(data []byte) (NFChain, error) {
+	fam := nftables.TableFamily(data[0])
+	c := NFChain{Family: familyName(fam)}
+	hook, hasHook, drop := uint32(0), false, false
+	err := attrs(data[4:], func(typ uint16, d []byte) error {
+		switch typ {
+		case unix.NFTA_CHAIN_TABLE:
+			c.Table = cstring(d)
+		case unix.NFTA_CHAIN_NAME:
+			c.Name = cstring(d)
+		case unix.NFTA_CHAIN_POLICY:
+			drop = len(d) == 4 && binary.BigEndian.Uint32(d) == uint32(nftables.ChainPolicyDrop)
+		case unix.NFTA_CHAIN_HOOK:
+			hasHook = true
+			return attrs(d, func(typ uint16, d []byte) error {
+				if typ == unix.NFTA_HOOK_HOOKNUM && len(d) == 4 {
+					hook = binary.BigEndian.Uint32(d)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return NFChain{}, err
+	}
+	if hasHook {
+		c.Hook = hookName(fam, nftables.ChainHook(hook))
+		c.Policy = "accept"
+		if drop {
+			c.Policy = "drop"
+		}
+	}
+	return c, nil
 }
 
 func hookName(f nftables.TableFamily, h nftables.ChainHook) string {

@@ -41,7 +41,8 @@ type RuleDump struct {
 	arena    []byte
 	counters map[string]uint64
 	chains   []NFChain
-	hooks    map[string]string
+	hooks    map[string]string // family/table/chain: hook ("" none), every chain once loaded
+	loaded   bool              // chains and hooks hold every chain
 	fams     []byte
 	msgs     [][]byte
 
@@ -206,6 +207,7 @@ func (d *RuleDump) more(ctx context.Context) {
 		d.src = nil
 		d.fams, d.msgs, d.arena, d.rendered = d.fams[:0], d.msgs[:0], nil, d.rendered[:0]
 		d.rr = newRuleRenderer()
+		d.chains, d.hooks, d.loaded = nil, nil, false
 	case err != nil:
 		d.end(err)
 	case done:
@@ -227,19 +229,38 @@ func (d *RuleDump) end(err error) {
 
 // loadChains dumps the chains once (d.mu held).
 func (d *RuleDump) loadChains(ctx context.Context) error {
-	if d.hooks != nil {
+	if d.loaded {
 		return nil
 	}
 	chains, err := d.l.dumpChains(ctx, d.ns)
 	if err != nil {
 		return err
 	}
-	d.chains = chains
+	d.chains, d.loaded = chains, true
 	d.hooks = make(map[string]string, len(chains))
 	for _, c := range chains {
 		d.hooks[c.Family+"/"+c.Table+"/"+c.Name] = c.Hook
 	}
 	return nil
+}
+
+// hookOf is the hook of rule i's chain (d.mu held): asked for that chain
+// alone, unless every chain is loaded already. A host may hold thousands
+// of chains; the rules a check reads sit in a few.
+func (d *RuleDump) hookOf(ctx context.Context, i int, r NFRule) (string, error) {
+	key := r.Family + "/" + r.Table + "/" + r.Chain
+	if h, ok := d.hooks[key]; ok || d.loaded {
+		return h, nil
+	}
+	c, _, err := d.l.getChain(ctx, d.ns, d.fams[i], r.Table, r.Chain)
+	if err != nil {
+		return "", err
+	}
+	if d.hooks == nil {
+		d.hooks = map[string]string{}
+	}
+	d.hooks[key] = c.Hook
+	return c.Hook, nil
 }
 
 // Ruleset is the namespace's whole ruleset, as Linux.Ruleset reads it:
@@ -306,9 +327,6 @@ func (d *RuleDump) renderUpTo(n int) bool {
 func (d *RuleDump) First(ctx context.Context, match func(r NFRule, hook string) bool) (r NFRule, hook string, found, known bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.loadChains(ctx) != nil {
-		return NFRule{}, "", false, false
-	}
 	gen := d.gen
 	for i := 0; d.has(ctx, i); i++ {
 		if d.gen != gen {
@@ -326,7 +344,10 @@ func (d *RuleDump) First(ctx context.Context, match func(r NFRule, hook string) 
 				return NFRule{}, "", false, false
 			}
 		}
-		h := d.hooks[r.Family+"/"+r.Table+"/"+r.Chain]
+		h, err := d.hookOf(ctx, i, r)
+		if err != nil {
+			return NFRule{}, "", false, false
+		}
 		if match(r, h) {
 			return r, h, true, true
 		}

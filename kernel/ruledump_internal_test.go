@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/nftables"
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/sandbox/sandboxtest"
@@ -102,6 +103,7 @@ iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destinati
 		require.Equal(t, hooks["ip/"+r.Table+"/"+r.Chain], hook)
 		require.Less(t, len(d.rendered), 10, "%s: rendered only the rules up to it", verdict)
 		require.False(t, d.done, "%s: the dump was read only as far as the rule", verdict)
+		require.False(t, d.loaded, "%s: only the chains of the rules read are asked for", verdict)
 		require.Less(t, len(d.msgs), 1000, verdict)
 
 		counters, err := l.NFCounters(ctx, Root)
@@ -116,6 +118,20 @@ iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destinati
 		require.NoError(t, err)
 		require.Equal(t, full, rs)
 	}
+
+	// A chain asked for alone is the dump's; one that does not exist is
+	// not found, without an error.
+	for _, c := range full.Chains {
+		if c.Table == "nat" || c.Table == "bulk3" {
+			got, found, err := l.getChain(ctx, Root, familyByte(t, c.Family), c.Table, c.Name)
+			require.NoError(t, err)
+			require.True(t, found)
+			require.Equal(t, c, got)
+		}
+	}
+	_, found, err := l.getChain(ctx, Root, familyByte(t, "ip"), "nat", "NOSUCH")
+	require.NoError(t, err)
+	require.False(t, found)
 
 	// A dump closed half-read (the end of a grading run) lets go of its
 	// socket and says so to a late reader.
@@ -135,4 +151,14 @@ iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destinati
 	require.True(t, known)
 	require.False(t, found)
 	require.Len(t, d.rendered, len(full.Rules))
+}
+
+func familyByte(t *testing.T, name string) byte {
+	for _, f := range []nftables.TableFamily{nftables.TableFamilyIPv4, nftables.TableFamilyIPv6, nftables.TableFamilyINet} {
+		if familyName(f) == name {
+			return byte(f)
+		}
+	}
+	t.Fatalf("no family %s", name)
+	return 0
 }
