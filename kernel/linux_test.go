@@ -154,3 +154,43 @@ ip netns exec ns2 nft add rule inet mine in ip saddr 10.0.1.10 icmp type echo-re
 	require.NoError(t, err)
 	require.Empty(t, root.Rules, "rules in ns2 are not in the root namespace")
 }
+
+// Within a grading run a namespace is judged once: the run reads the one
+// state its first read opened, even when the learner replaces the
+// namespace meanwhile (a new run sees the new one). Outside a run every
+// read judges the name anew.
+func TestNamespaceJudgedOncePerRun(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	sh(t, `ip netns add ns0
+ip -n ns0 link add old0 type veth peer name old1`)
+	k := open(t)
+	ctx := context.Background()
+	names := func() []string {
+		t.Helper()
+		links, err := k.Links(ctx, "ns0")
+		require.NoError(t, err)
+		var out []string
+		for _, l := range links {
+			out = append(out, l.Name)
+		}
+		return out
+	}
+	replace := func() { sh(t, `ip netns del ns0; ip netns add ns0`) }
+
+	k.BeginRun()
+	require.Contains(t, names(), "old0")
+	replace()
+	require.Contains(t, names(), "old0", "the run keeps the namespace it opened")
+	k.EndRun()
+
+	k.BeginRun()
+	require.NotContains(t, names(), "old0", "a new run judges the name anew")
+	k.EndRun()
+
+	sh(t, `ip -n ns0 link add old0 type veth peer name old1`)
+	require.Contains(t, names(), "old0")
+	replace()
+	require.NotContains(t, names(), "old0", "outside a run every read judges the name")
+}
