@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -80,15 +81,17 @@ func runIn(t *testing.T, k kernel.Kernel, c Check) Result {
 func TestAnsweredProbeReadsNoCounters(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
+		fake  *kerneltest.Fake
 		check Check
 		want  []string
 	}{
-		{"ping", pingCheck{from: "ns0", to: net.ParseIP("10.0.0.2").To4()}, []string{"ping ns0 count 1"}},
-		{"tcp", tcpCheck{from: "ns0", server: "ns1", to: net.TCPAddr{IP: net.ParseIP("10.0.0.2").To4(), Port: 8080}, listen: net.TCPAddr{IP: net.ParseIP("10.0.0.2").To4(), Port: 8080}},
+		{"ping", kerneltest.VethPair(), pingCheck{from: "ns0", to: net.ParseIP("10.0.0.2").To4()}, []string{"ping ns0 count 1"}},
+		{"ping6", kerneltest.VethPairV6(), ping6Check{from: "ns0", to: netip.MustParseAddr("fd00::2")}, []string{"ping ns0 count 1"}},
+		{"tcp", kerneltest.VethPair(), tcpCheck{from: "ns0", server: "ns1", to: net.TCPAddr{IP: net.ParseIP("10.0.0.2").To4(), Port: 8080}, listen: net.TCPAddr{IP: net.ParseIP("10.0.0.2").To4(), Port: 8080}},
 			[]string{"tcp ns0 timeout " + quickWindow.String()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			k := &probeLog{Fake: kerneltest.VethPair()}
+			k := &probeLog{Fake: tc.fake}
 			r := runIn(t, k, tc.check)
 			require.Equal(t, Pass, r.Status, r.Why)
 			require.Empty(t, reads(k.log()))
