@@ -182,7 +182,7 @@ func hintLines(l *lessons.Lesson, root *yaml.Node) {
 			}
 			h := hints.Content[j]
 			line := h.Line
-			if w := mappingValue(h, "when"); w != nil {
+			if h.Kind == yaml.MappingNode {
 				for k := 0; k+1 < len(h.Content); k += 2 {
 					if h.Content[k].Value == "when" {
 						line = h.Content[k].Line
