@@ -15,13 +15,13 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
-	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 )
 
 // build makes a check from its fields, written as in a lesson.
 func build(t *testing.T, yamlText string) checks.Check {
 	t.Helper()
-	c, err := lessons.ParseCheck(checks.Default(), yamlText)
+	c, err := lessonyaml.ParseCheck(checks.Default(), yamlText)
 	require.NoError(t, err)
 	return c.Check
 }
@@ -136,7 +136,7 @@ func TestBuildRejectsBadValues(t *testing.T) {
 		{"kind: netns\nns: '*'", "ns"},
 	}
 	for _, tc := range cases {
-		_, err := lessons.ParseCheck(reg, tc.check)
+		_, err := lessonyaml.ParseCheck(reg, tc.check)
 		require.Error(t, err, tc.check)
 		// The error is at the line of the bad field.
 		line := 0
@@ -160,7 +160,7 @@ func TestKindFieldsAreTheLoadersKeys(t *testing.T) {
 		for _, f := range k.Fields() {
 			require.NotEmpty(t, f.Doc, "%s.%s has no doc tag", name, f.Name)
 		}
-		_, err := lessons.ParseCheck(reg, "kind: "+name+"\nnot_a_field: 1")
+		_, err := lessonyaml.ParseCheck(reg, "kind: "+name+"\nnot_a_field: 1")
 		require.ErrorContains(t, err, `takes no field "not_a_field"`)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
-	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 )
 
 // Bad ping6 targets fail at load, naming the field.
@@ -19,9 +19,9 @@ func TestPing6RejectsBadTargets(t *testing.T) {
 		"from: ns0\nto: fd00::1\nexpect: maybe",
 		"from: ns0\nto: fd00::1\npeer: eth0",
 	} {
-		_, err := lessons.ParseCheck(checks.Default(), "kind: ping6\n"+y)
+		_, err := lessonyaml.ParseCheck(checks.Default(), "kind: ping6\n"+y)
 		require.Error(t, err, y)
 	}
-	_, err := lessons.ParseCheck(checks.Default(), "kind: ping6\nfrom: ns0\nto: link-local\npeer: eth0\npeer_ns: ns1\ndev: eth0")
+	_, err := lessonyaml.ParseCheck(checks.Default(), "kind: ping6\nfrom: ns0\nto: link-local\npeer: eth0\npeer_ns: ns1\ndev: eth0")
 	require.NoError(t, err)
 }

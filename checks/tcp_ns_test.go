@@ -10,7 +10,7 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
-	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 )
 
 // A TCP probe whose server namespace is missing names that namespace, not
@@ -30,7 +30,7 @@ func TestTCPNamesMissingNamespace(t *testing.T) {
 			f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
 				return kernel.TCPResult{}, fmt.Errorf("%s: %w", tc.missing, kernel.ErrNoNamespace)
 			}
-			c, err := lessons.ParseCheck(checks.Default(), "kind: tcp\nfrom: ns0\nto: 203.0.113.1\nserver_ns: internet")
+			c, err := lessonyaml.ParseCheck(checks.Default(), "kind: tcp\nfrom: ns0\nto: 203.0.113.1\nserver_ns: internet")
 			require.NoError(t, err)
 			r := c.Check.Run(context.Background(), checks.Env{K: f})
 			require.Equal(t, checks.Fail, r.Status)

@@ -28,9 +28,74 @@ func LoadEmbedded() ([]*Lesson, error) {
 	return Compiled(checks.Default())
 }
 
-// Compiled builds the compiled lessons' checks with the kinds of reg.
+// Compiled returns every compiled lesson, its checks built with the kinds
+// of reg.
 func Compiled(reg *checks.Registry) ([]*Lesson, error) {
-	ls := compiledLessons()
+	return build(compiledLessons(), reg)
+}
+
+// CompiledFor returns the compiled lessons that grading the lessons named
+// by keys (numbers or slugs) needs, and only those, their checks built
+// with the kinds of reg: building every lesson's checks is most of what
+// `netlab check N` pays for the lessons when it starts. A lesson needs
+// the lessons that supersede some of its checks (runner's
+// GradeSuperseded grades them); a troubleshooting lesson needs them all
+// (its rounds build, grade and reset other lessons' networks, and judge
+// what is foreign against every lesson). What a needed lesson needs is
+// needed too. The lesson a lesson requires is not needed to grade it
+// (only to solve or set it up, which get every lesson). A key that names
+// no lesson makes it return every lesson, so that the caller's lookup
+// fails naming them all.
+func CompiledFor(reg *checks.Registry, keys ...string) ([]*Lesson, error) {
+	all := compiledLessons()
+	need, ok := needed(all, keys)
+	if !ok {
+		need = all
+	}
+	return build(need, reg)
+}
+
+// needed is, in all's order, what grading the lessons named by keys needs
+// (see CompiledFor); ok is false when a key names no lesson of all.
+func needed(all []*Lesson, keys []string) (need []*Lesson, ok bool) {
+	in := map[*Lesson]bool{}
+	var add func(l *Lesson)
+	add = func(l *Lesson) {
+		if in[l] {
+			return
+		}
+		in[l] = true
+		if l.Troubleshoot() {
+			for _, o := range all {
+				add(o)
+			}
+			return
+		}
+		for _, o := range all {
+			for _, s := range o.Supersedes {
+				if s.Lesson == l.Slug {
+					add(o)
+				}
+			}
+		}
+	}
+	for _, k := range keys {
+		l, err := Find(all, k)
+		if err != nil {
+			return nil, false
+		}
+		add(l)
+	}
+	for _, l := range all {
+		if in[l] {
+			need = append(need, l)
+		}
+	}
+	return need, true
+}
+
+// build builds the checks of ls, compiled lessons, with the kinds of reg.
+func build(ls []*Lesson, reg *checks.Registry) ([]*Lesson, error) {
 	for _, l := range ls {
 		for i := range l.Steps {
 			for j := range l.Steps[i].Checks {

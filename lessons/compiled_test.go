@@ -1,4 +1,4 @@
-package lessons
+package lessons_test
 
 import (
 	"bytes"
@@ -12,7 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/golit"
+	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 )
 
 var update = flag.Bool("update", false, "rewrite compiled_gen.go from the lesson YAML files")
@@ -22,9 +25,9 @@ var update = flag.Bool("update", false, "rewrite compiled_gen.go from the lesson
 // it are those the YAML gives: the same texts, the same check parameters,
 // kinds, phases and descriptions.
 func TestCompiledLessons(t *testing.T) {
-	fromYAML, err := LoadYAML()
+	fromYAML, err := lessonyaml.LoadBuiltin()
 	require.NoError(t, err)
-	zh, err := LoadTranslations(translationsFS, "zh")
+	zh, err := lessonyaml.LoadBuiltinTranslations("zh")
 	require.NoError(t, err)
 	src, err := compileLessons(fromYAML, zh)
 	require.NoError(t, err)
@@ -32,9 +35,11 @@ func TestCompiledLessons(t *testing.T) {
 		return
 	}
 
-	compiled, err := LoadEmbedded()
+	compiled, err := lessons.LoadEmbedded()
 	require.NoError(t, err)
-	again, err := compileLessons(compiled, compiledTranslationsZH())
+	compiledZH, err := lessons.Translations(i18n.ZH)
+	require.NoError(t, err)
+	again, err := compileLessons(compiled, compiledZH)
 	require.NoError(t, err)
 	require.Equal(t, string(src), string(again), "the compiled lessons build back into the same source")
 	require.Len(t, compiled, len(fromYAML))
@@ -56,27 +61,27 @@ func TestCompiledLessons(t *testing.T) {
 
 // compileLessons renders lessons and the Chinese translations as the Go
 // source of compiled_gen.go.
-func compileLessons(ls []*Lesson, zh map[string]*Translation) ([]byte, error) {
+func compileLessons(ls []*lessons.Lesson, zh map[string]*lessons.Translation) ([]byte, error) {
 	return lit.File("// Code generated from the lesson YAML files by `go generate ./lessons`; DO NOT EDIT.", "lessons",
 		golit.Func{Name: "compiledLessons", Value: ls},
 		golit.Func{Name: "compiledTranslationsZH", Value: zh})
 }
 
 // lit writes the lessons' values; a check is written as its kind, name,
-// line and parameters (args), which LoadEmbedded builds with the kind.
+// line and parameters (args), which lessons.LoadEmbedded builds with the kind.
 var lit = golit.Writer{
-	Pkg: reflect.TypeFor[Lesson]().PkgPath(),
+	Pkg: reflect.TypeFor[lessons.Lesson]().PkgPath(),
 	Custom: func(b *bytes.Buffer, v reflect.Value) (bool, error) {
-		if v.Type() != reflect.TypeFor[CheckSpec]() {
+		if v.Type() != reflect.TypeFor[lessons.CheckSpec]() {
 			return false, nil
 		}
-		return true, checkLiteral(b, v.Interface().(CheckSpec))
+		return true, checkLiteral(b, v.Interface().(lessons.CheckSpec))
 	},
 }
 
 // checkLiteral writes a check: kind, name, line, and its kind's
 // parameters that are not zero, in the parameter struct's order.
-func checkLiteral(b *bytes.Buffer, c CheckSpec) error {
+func checkLiteral(b *bytes.Buffer, c lessons.CheckSpec) error {
 	fmt.Fprintf(b, "CheckSpec{Kind: %s", strconv.Quote(c.Kind))
 	if c.Name != "" {
 		fmt.Fprintf(b, ", Name: %s", strconv.Quote(c.Name))

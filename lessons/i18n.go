@@ -6,11 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"slices"
 	"sync"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/netlab/netlab/i18n"
 )
@@ -22,6 +19,11 @@ import (
 //
 //go:embed zh/*.yaml
 var translationsFS embed.FS
+
+// TranslationFiles is the file system holding the translations' YAML
+// files (zh/*.yaml): what lessons/lessonyaml decodes (netlab itself
+// serves them compiled, see Translations).
+func TranslationFiles() fs.FS { return translationsFS }
 
 // Translation is one lesson in another language: the texts only. Steps
 // and hints correspond to the English ones by position; a hint's When is
@@ -65,37 +67,10 @@ type CheckTranslation struct {
 	Name string `yaml:"name"`
 }
 
-// HintTranslation is a hint: a plain string, or {text, when}.
+// HintTranslation is a hint: written as a plain string, or {text, when}.
 type HintTranslation struct {
 	Text string `yaml:"text"`
 	When string `yaml:"when"`
-}
-
-// UnmarshalYAML accepts a hint as a plain string or as {text, when}.
-func (h *HintTranslation) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		h.Text = n.Value
-		return nil
-	}
-	type plain HintTranslation
-	var p plain
-	if err := decodeStrict(n, &p); err != nil {
-		return err
-	}
-	*h = HintTranslation(p)
-	return nil
-}
-
-// decodeStrict decodes a node refusing unknown fields (yaml.Node.Decode
-// alone has no such option).
-func decodeStrict(n *yaml.Node, v any) error {
-	data, err := yaml.Marshal(n)
-	if err != nil {
-		return err
-	}
-	d := yaml.NewDecoder(bytes.NewReader(data))
-	d.KnownFields(true)
-	return d.Decode(v)
 }
 
 var zhTranslations = sync.OnceValues(func() (map[string]*Translation, error) {
@@ -110,37 +85,6 @@ func Translations(lang i18n.Lang) (map[string]*Translation, error) {
 		return zhTranslations()
 	}
 	return map[string]*Translation{}, nil
-}
-
-// LoadTranslations reads dir/*.yaml from fsys strictly: an unknown field
-// or a slug translated twice is an error naming the file.
-func LoadTranslations(fsys fs.FS, dir string) (map[string]*Translation, error) {
-	files, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]*Translation{}
-	for _, f := range files {
-		data, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, err
-		}
-		d := yaml.NewDecoder(bytes.NewReader(data))
-		d.KnownFields(true)
-		var t Translation
-		if err := d.Decode(&t); err != nil {
-			return nil, fmt.Errorf("lessons/%s: %w", f, err)
-		}
-		t.File = f
-		if t.Slug == "" {
-			return nil, fmt.Errorf("lessons/%s: no slug", f)
-		}
-		if prev, ok := out[t.Slug]; ok {
-			return nil, fmt.Errorf("lessons/%s: lesson %s is translated already in %s", f, t.Slug, prev.File)
-		}
-		out[t.Slug] = &t
-	}
-	return out, nil
 }
 
 // Localize returns the lessons in lang: copies whose titles, intros, step

@@ -294,14 +294,3 @@ func TestLocalizeFallsBack(t *testing.T) {
 	z = localize(veth, nil)
 	require.Equal(t, *veth, *z, "no translation: English")
 }
-
-func TestLoadTranslationsStrict(t *testing.T) {
-	_, err := LoadTranslations(mapFS(map[string]string{"zh/x.yaml": "id: 1\nslug: netns\ntitel: x\n"}), "zh")
-	require.ErrorContains(t, err, "field titel not found")
-	_, err = LoadTranslations(mapFS(map[string]string{"zh/a.yaml": "id: 1\nslug: netns\n", "zh/b.yaml": "id: 1\nslug: netns\n"}), "zh")
-	require.ErrorContains(t, err, "translated already")
-	_, err = LoadTranslations(mapFS(map[string]string{"zh/a.yaml": "id: 1\n"}), "zh")
-	require.ErrorContains(t, err, "no slug")
-	_, err = LoadTranslations(mapFS(map[string]string{"zh/a.yaml": "slug: netns\nsteps:\n  - hints:\n      - text: x\n        wen: lo-down\n"}), "zh")
-	require.ErrorContains(t, err, "field wen not found")
-}

@@ -1,17 +1,14 @@
-// Package lessons holds netlab's lessons as data (one YAML file each,
-// embedded in the binary) and their strict loader: an unknown field, a
-// missing field or a bad value is an error that names file and line.
+// Package lessons holds netlab's lessons as data: one YAML file each,
+// compiled into Go (compiled_gen.go, see LoadEmbedded) so that netlab
+// never decodes YAML. Their strict loader, whose errors name file and
+// line, is lessons/lessonyaml, which only the generator and tests import.
 //
 // An instructor adds a lesson by adding a file here and its mistakes to
 // mistakes/catalog.yaml; no Go is needed as long as the checks it uses
 // exist in checks.Default() (see docs/authoring.md).
 package lessons
 
-import (
-	"go.yaml.in/yaml/v3"
-
-	"github.com/netlab/netlab/checks"
-)
+import "github.com/netlab/netlab/checks"
 
 // Lesson is one lesson of the course.
 type Lesson struct {
@@ -129,9 +126,7 @@ type CheckSpec struct {
 	Check  checks.Check `yaml:"-"`
 	Phase  checks.Phase `yaml:"-"`
 	Line   int          `yaml:"-"`
-	node   *yaml.Node
-	keys   map[string]int
-	args   []checkArg // compiled lessons: the parameters, until built
+	args   []checkArg   // compiled lessons: the parameters, until built
 }
 
 // Title is the check's name for reports: the lesson's own, or the check's

@@ -1,7 +1,5 @@
 package lessons
 
-import "fmt"
-
 // Supersedes names checks of an earlier lesson that this lesson changes
 // on purpose. They count as passed ("superseded") while this lesson's
 // step When passes, which proves the change was made as taught; any other
@@ -18,39 +16,4 @@ type Supersedes struct {
 	When int `yaml:"when"`
 	// Because says why, for the report ("ns2 drops ns0's pings on purpose").
 	Because string `yaml:"because"`
-}
-
-// checkSupersedes validates l's supersedes against the other lessons.
-func checkSupersedes(l *Lesson, all []*Lesson) error {
-	for i, s := range l.Supersedes {
-		where := fmt.Sprintf("%s: supersedes[%d]", l.File, i)
-		var target *Lesson
-		for _, o := range all {
-			if o.Slug == s.Lesson {
-				target = o
-			}
-		}
-		switch {
-		case target == nil:
-			return fmt.Errorf("%s: lesson %q is no lesson's slug", where, s.Lesson)
-		case target == l:
-			return fmt.Errorf("%s: a lesson cannot supersede itself", where)
-		case target.ID >= l.ID:
-			return fmt.Errorf("%s: lesson %q does not come before lesson %d", where, s.Lesson, l.ID)
-		case s.Step < 1 || s.Step > len(target.Steps):
-			return fmt.Errorf("%s: lesson %q has no step %d", where, s.Lesson, s.Step)
-		case s.When < 1 || s.When > len(l.Steps):
-			return fmt.Errorf("%s: when: this lesson has no step %d", where, s.When)
-		case len(s.Checks) == 0:
-			return fmt.Errorf("%s: checks: name the superseded checks (1-based)", where)
-		case s.Because == "":
-			return fmt.Errorf("%s: because: say why the change is deliberate", where)
-		}
-		for _, c := range s.Checks {
-			if c < 1 || c > len(target.Steps[s.Step-1].Checks) {
-				return fmt.Errorf("%s: step %d of lesson %q has no check %d", where, s.Step, s.Lesson, c)
-			}
-		}
-	}
-	return nil
 }

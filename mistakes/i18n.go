@@ -1,14 +1,10 @@
 package mistakes
 
 import (
-	"bytes"
-	_ "embed"
 	"errors"
 	"fmt"
 	"sort"
 	"sync"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/netlab/netlab/i18n"
 )
@@ -16,9 +12,7 @@ import (
 // The catalog's texts in Chinese, keyed by mistake id. Kept apart from
 // catalog.yaml so that a new entry and its translation merge
 // independently; Verify (and TestTranslations) say when they drift.
-//
-//go:embed zh.yaml
-var zhYAML []byte
+// (zh.yaml is embedded in Files.)
 
 // Text is the translated part of a mistake.
 type Text struct {
@@ -29,18 +23,6 @@ type Text struct {
 var zhTexts = sync.OnceValues(func() (map[string]Text, error) {
 	return compiledZH(), nil // zh.yaml, compiled (see All)
 })
-
-// ParseTranslation reads a translation file strictly: an unknown field or
-// an id given twice is an error naming the file.
-func ParseTranslation(data []byte, file string) (map[string]Text, error) {
-	d := yaml.NewDecoder(bytes.NewReader(data))
-	d.KnownFields(true)
-	var m map[string]Text
-	if err := d.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return m, nil
-}
 
 // Translation returns the catalog's texts in lang by id (empty for
 // English, the source).

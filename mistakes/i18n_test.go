@@ -98,10 +98,3 @@ func TestVerifyCatchesDrift(t *testing.T) {
 		})
 	}
 }
-
-func TestParseTranslationStrict(t *testing.T) {
-	_, err := ParseTranslation([]byte("a:\n  title: x\n  hint: y\n"), "zh.yaml")
-	require.ErrorContains(t, err, "field hint not found")
-	_, err = ParseTranslation([]byte("a:\n  title: x\na:\n  title: y\n"), "zh.yaml")
-	require.ErrorContains(t, err, "already defined")
-}

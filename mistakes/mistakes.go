@@ -5,21 +5,20 @@
 package mistakes
 
 import (
-	_ "embed"
-	"errors"
-	"fmt"
-	"regexp"
-	"slices"
+	"embed"
+	"io/fs"
 	"strings"
-	"sync"
-
-	"go.yaml.in/yaml/v3"
-
-	"github.com/netlab/netlab/internal/strictyaml"
 )
 
-//go:embed catalog.yaml
-var catalogYAML []byte
+// The catalogue and its translations are written as YAML and compiled
+// into compiled_gen.go; mistakes/mistakeyaml decodes them (only the
+// generator and the tests import it: netlab never decodes YAML).
+//
+//go:embed catalog.yaml zh.yaml
+var files embed.FS
+
+// Files is the file system holding catalog.yaml and zh.yaml.
+func Files() fs.FS { return files }
 
 // Mistake is one catalogued mistake.
 type Mistake struct {
@@ -112,79 +111,11 @@ func (m Mistake) Want() string {
 	return m.ID
 }
 
-var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) })
-
-// Parse reads a catalog strictly.
-func Parse(data []byte) ([]Mistake, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, inFile(err)
-	}
-	if len(doc.Content) == 0 {
-		return nil, nil
-	}
-	seq := doc.Content[0]
-	if seq.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("%s:%d: the catalogue is a list of mistakes", File, seq.Line)
-	}
-	ms := make([]Mistake, len(seq.Content))
-	for i, n := range seq.Content {
-		if err := strictyaml.Decode(n, &ms[i]); err != nil {
-			return nil, inFile(err)
-		}
-		ms[i].Line = n.Line
-	}
-	seen := map[string]bool{}
-	var errs []error
-	for _, m := range ms {
-		where := fmt.Sprintf("%s:%d: mistake %s", File, m.Line, m.ID)
-		switch {
-		case !idRE().MatchString(m.ID):
-			errs = append(errs, fmt.Errorf("%s: bad id", where))
-		case seen[m.ID]:
-			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
-		case m.Lesson == "" || m.Step <= 0 || m.Title == "":
-			errs = append(errs, fmt.Errorf("%s: lesson, step and title are required", where))
-		case m.Start != "" && m.Start != "solved" && m.Start != "fresh":
-			errs = append(errs, fmt.Errorf("%s: start must be solved or fresh", where))
-		case m.Start == "fresh" && m.UpTo != 0:
-			errs = append(errs, fmt.Errorf("%s: up_to goes with start: solved", where))
-		case len(m.Commands()) == 0:
-			errs = append(errs, fmt.Errorf("%s: break is required", where))
-		case m.Repair == "" && (m.Where != "" || m.Layer != ""):
-			errs = append(errs, fmt.Errorf("%s: where and layer go with repair", where))
-		case m.Repair != "" && (m.Start == "fresh" || m.UpTo != 0):
-			errs = append(errs, fmt.Errorf("%s: repair undoes a break on the finished network: it goes with the whole lesson solved (no start: fresh, no up_to)", where))
-		case m.Repair != "" && len(m.RepairCommands()) == 0:
-			errs = append(errs, fmt.Errorf("%s: repair has no command", where))
-		case m.Repair != "" && (m.Where == "" || !slices.Contains(Layers, m.Layer)):
-			errs = append(errs, fmt.Errorf("%s: a fault with repair needs where: (its namespace, or root) and layer: (one of %s)", where, strings.Join(Layers, ", ")))
-		}
-		seen[m.ID] = true
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return ms, nil
-}
-
-func inFile(err error) error {
-	var le *strictyaml.Error
-	if errors.As(strictyaml.FromYAML(err), &le) {
-		return fmt.Errorf("%s:%d: %s", File, le.Line, le.Msg)
-	}
-	return fmt.Errorf("%s: %w", File, err)
-}
-
 // All returns every entry of the built-in catalogue, pending ones too:
 // catalog.yaml as compiled into compiled_gen.go, so that no command
 // decodes it when it starts (TestCompiledCatalog keeps the two in step;
 // `go generate ./mistakes` rewrites it).
 func All() ([]Mistake, error) { return compiledCatalog(), nil }
-
-// FromYAML parses the built-in catalogue's YAML file strictly (what
-// compiled_gen.go is made from).
-func FromYAML() ([]Mistake, error) { return Parse(catalogYAML) }
 
 //go:generate go test -run TestCompiledCatalog -update .
 

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
-	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/report"
 	"github.com/netlab/netlab/runner"
 )
@@ -54,7 +54,7 @@ steps:
 // (with a why full of XML's special characters), step 3 errors.
 func sample(t *testing.T) runner.Report {
 	t.Helper()
-	l, err := lessons.Parse("demo.yaml", []byte(demo), checks.Default())
+	l, err := lessonyaml.Parse("demo.yaml", []byte(demo), checks.Default())
 	require.NoError(t, err)
 	return runner.NewReport(l, [][]checks.Result{
 		{checks.Passf("x exists")},
@@ -117,7 +117,7 @@ func TestClassroomWeighsStepsByPoints(t *testing.T) {
 }
 
 func TestClassroomOverallStatus(t *testing.T) {
-	l, err := lessons.Parse("demo.yaml", []byte(demo), checks.Default())
+	l, err := lessonyaml.Parse("demo.yaml", []byte(demo), checks.Default())
 	require.NoError(t, err)
 	p := checks.Passf("ok")
 	cases := []struct {

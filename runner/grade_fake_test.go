@@ -18,6 +18,7 @@ import (
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -46,7 +47,7 @@ func lessonWith(t *testing.T, reg *checks.Registry, kinds ...string) *lessons.Le
 	for i, k := range kinds {
 		fmt.Fprintf(&b, "  - title: s%d\n    text: x\n    hints: [h]\n    solution: echo %d\n    checks:\n      - kind: %s\n", i+1, i+1, k)
 	}
-	l, err := lessons.Parse("t.yaml", []byte(b.String()), reg)
+	l, err := lessonyaml.Parse("t.yaml", []byte(b.String()), reg)
 	require.NoError(t, err)
 	return l
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/netlab/netlab/internal/cli"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/mistakes"
 	"github.com/netlab/netlab/runner"
 	"github.com/netlab/netlab/sandbox"
@@ -670,7 +671,7 @@ func TestSysctlCheckReadsTheValue(t *testing.T) {
 		if ns != "" {
 			text += "ns: " + ns + "\n"
 		}
-		c, err := lessons.ParseCheck(checks.Default(), text)
+		c, err := lessonyaml.ParseCheck(checks.Default(), text)
 		require.NoError(t, err)
 		return c.Check.Run(context.Background(), checks.Env{K: l.k})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -122,9 +123,9 @@ func TestGradeSuperseded(t *testing.T) {
 		}))
 	}
 	step := "  - title: s\n    text: x\n    hints: [h]\n    solution: echo\n    checks:\n"
-	early, err := lessons.Parse("e.yaml", []byte("id: 1\nslug: early\ntitle: E\nsteps:\n"+step+"      - kind: a\n      - kind: b\n"), reg)
+	early, err := lessonyaml.Parse("e.yaml", []byte("id: 1\nslug: early\ntitle: E\nsteps:\n"+step+"      - kind: a\n      - kind: b\n"), reg)
 	require.NoError(t, err)
-	late, err := lessons.Parse("l.yaml", []byte("id: 2\nslug: late\ntitle: L\nsupersedes:\n  - {lesson: early, step: 1, checks: [2], when: 1, because: on purpose}\nsteps:\n"+step+"      - kind: later\n"), reg)
+	late, err := lessonyaml.Parse("l.yaml", []byte("id: 2\nslug: late\ntitle: L\nsupersedes:\n  - {lesson: early, step: 1, checks: [2], when: 1, because: on purpose}\nsteps:\n"+step+"      - kind: later\n"), reg)
 	require.NoError(t, err)
 	g := &runner.Grader{K: kerneltest.New()}
 	all := []*lessons.Lesson{early, late}

@@ -14,6 +14,7 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/mistakes"
 	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
@@ -82,7 +83,7 @@ func registry(plant string) *checks.Registry {
 func runSuite(t *testing.T, plant string, ids ...int) selftest.Result {
 	t.Helper()
 	reg := registry(plant)
-	ls, err := lessons.Load(lessons.Embedded(), reg)
+	ls, err := lessonyaml.Load(lessons.Embedded(), reg)
 	require.NoError(t, err)
 	cat, err := mistakes.Catalog()
 	require.NoError(t, err)

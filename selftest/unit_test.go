@@ -10,6 +10,7 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/mistakes"
 	"github.com/netlab/netlab/runner"
 	"github.com/netlab/netlab/selftest"
@@ -45,7 +46,7 @@ steps:
 // commands do not change: what the unit concludes depends only on the
 // fake's state and the lesson.
 func TestRunUnit(t *testing.T) {
-	l, err := lessons.Parse("demo.yaml", []byte(twoSteps), checks.Default())
+	l, err := lessonyaml.Parse("demo.yaml", []byte(twoSteps), checks.Default())
 	require.NoError(t, err)
 	cases := []struct {
 		name    string
@@ -107,7 +108,7 @@ func TestRunUnit(t *testing.T) {
 }
 
 func TestPlan(t *testing.T) {
-	l, err := lessons.Parse("demo.yaml", []byte(twoSteps), checks.Default())
+	l, err := lessonyaml.Parse("demo.yaml", []byte(twoSteps), checks.Default())
 	require.NoError(t, err)
 	cat := []mistakes.Mistake{
 		{ID: "a", Lesson: "demo", Step: 1}, {ID: "b", Lesson: "demo", Step: 1},
@@ -132,7 +133,7 @@ func TestPlan(t *testing.T) {
 // The first mistake of step 1 leaves a check never failing; the second
 // wave injects the step's other mistake, which breaks it.
 func TestSecondWave(t *testing.T) {
-	l, err := lessons.Parse("demo.yaml", []byte(twoSteps), checks.Default())
+	l, err := lessonyaml.Parse("demo.yaml", []byte(twoSteps), checks.Default())
 	require.NoError(t, err)
 	cat := []mistakes.Mistake{{ID: "a", Lesson: "demo", Step: 1}, {ID: "b", Lesson: "demo", Step: 1}, {ID: "c", Lesson: "demo", Step: 2}}
 	var ran []string

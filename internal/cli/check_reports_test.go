@@ -18,6 +18,7 @@ import (
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/report"
 	"github.com/netlab/netlab/runner"
 )
@@ -42,7 +43,7 @@ func fakeApp(t *testing.T) (*App, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	ls, err := lessons.LoadEmbedded()
 	require.NoError(t, err)
-	demo, err := lessons.Parse("demo.yaml", []byte(demoLesson), checks.Default())
+	demo, err := lessonyaml.Parse("demo.yaml", []byte(demoLesson), checks.Default())
 	require.NoError(t, err)
 	f := kerneltest.New()
 	ns := f.Add("ns0")

@@ -47,8 +47,13 @@ func usageErr(format string, a ...any) error {
 type App struct {
 	Stdout, Stderr io.Writer
 	Stdin          io.Reader
-	// Lessons are the lessons to serve (default: the embedded ones).
+	// Lessons are the lessons to serve (default: the embedded ones, or
+	// for `check N` and `hint N` those that grading N needs, see
+	// loadLessons).
 	Lessons []*lessons.Lesson
+	// Checks are the check kinds the embedded lessons are built with
+	// (default: checks.Default()).
+	Checks *checks.Registry
 	// OpenLab opens the kernel (default: kernel.New).
 	OpenLab func() (runner.Lab, func(), error)
 	// Privileged reports whether netlab may change and enter namespaces
@@ -147,14 +152,14 @@ func (a *App) Run(args []string) int {
 	a.Stdout, a.out = out.w, out
 	// Lessons are decoded only by commands that run: `--help`, `help` and
 	// usage errors never pay for it.
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, cmdArgs []string) error {
 		sctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 		cmd.SetContext(sctx)
 		stopSignals = stop
 		if cmd.Name() == "help" {
 			return nil
 		}
-		return a.loadLessons()
+		return a.loadLessons(gradedOnly(cmd, cmdArgs)...)
 	}
 	a.versionAsked(root, args)
 	root.SetArgs(args)
@@ -265,12 +270,26 @@ func (a *App) exactlyOneLesson(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// loadLessons decodes the embedded lessons unless the App already has some.
-func (a *App) loadLessons() error {
+// loadLessons builds the embedded lessons unless the App already has
+// some: every lesson, or with keys only the lessons that grading those
+// needs (lessons.CompiledFor), so that `check 2` does not build the
+// checks of seven other lessons. A.Lessons then holds no lesson whose
+// checks are not built.
+func (a *App) loadLessons(keys ...string) error {
 	if a.Lessons != nil {
 		return nil
 	}
-	ls, err := lessons.LoadEmbedded()
+	reg := a.Checks
+	if reg == nil {
+		reg = checks.Default()
+	}
+	var ls []*lessons.Lesson
+	var err error
+	if len(keys) > 0 {
+		ls, err = lessons.CompiledFor(reg, keys...)
+	} else {
+		ls, err = lessons.Compiled(reg)
+	}
 	if err == nil && a.Lang != "" {
 		ls, err = lessons.Localize(ls, a.Lang)
 	}
@@ -278,6 +297,27 @@ func (a *App) loadLessons() error {
 		return a.usage("err-lessons-load", i18n.Data{"Err": err})
 	}
 	a.Lessons = ls
+	return nil
+}
+
+// gradedOnly is the lesson that cmd grades and does nothing else with,
+// for `check N` and `hint N`, the commands a learner runs after every
+// step: they need only the lessons that grading N needs. Every other
+// command (and `check --all`) gets every lesson: list, reset, solve and
+// the guided shell look at all of them.
+func gradedOnly(cmd *cobra.Command, args []string) []string {
+	if len(args) != 1 || !cmd.HasParent() || cmd.Parent().HasParent() {
+		return nil
+	}
+	switch cmd.Name() {
+	case "check":
+		if all := cmd.Flags().Lookup("all"); all != nil && all.Changed {
+			return nil
+		}
+		return args
+	case "hint":
+		return args
+	}
 	return nil
 }
 

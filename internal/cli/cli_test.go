@@ -18,6 +18,7 @@ import (
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -249,7 +250,7 @@ steps:
 // When netlab cannot judge (a tool is missing) and nothing failed, check
 // says error with how to install the tool, and exits 2.
 func TestCheckErrorExit(t *testing.T) {
-	l, err := lessons.Parse("rules.yaml", []byte(ruleLesson), checks.Default())
+	l, err := lessonyaml.Parse("rules.yaml", []byte(ruleLesson), checks.Default())
 	require.NoError(t, err)
 	f := kerneltest.New()
 	f.Add("ns2")

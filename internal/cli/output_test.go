@@ -17,6 +17,7 @@ import (
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -202,7 +203,7 @@ func TestListWithFIFO(t *testing.T) {
 
 // A hint (which may quote a why) is escaped too.
 func TestHintIsEscaped(t *testing.T) {
-	l, err := lessons.Parse("esc.yaml", []byte(strings.Replace(demoLesson, "hints: [h]", `hints: ["look at \e]0;x\a ns\nlist"]`, 1)), checks.Default())
+	l, err := lessonyaml.Parse("esc.yaml", []byte(strings.Replace(demoLesson, "hints: [h]", `hints: ["look at \e]0;x\a ns\nlist"]`, 1)), checks.Default())
 	require.NoError(t, err)
 	a, out, _ := fakeApp(t)
 	a.Lessons = []*lessons.Lesson{l}
@@ -251,7 +252,7 @@ func (escShell) Run(_ context.Context, _ string, out io.Writer) error {
 // reaches the terminal escaped.
 func TestResetAndSolveOutputEscaped(t *testing.T) {
 	evil := "x\x1b]0;t\x07"
-	l, err := lessons.Parse("esc.yaml", []byte(strings.Replace(demoLesson, "steps:", "owns:\n  namespaces: [\"x\\e]0;t\\a\"]\nsteps:", 1)), checks.Default())
+	l, err := lessonyaml.Parse("esc.yaml", []byte(strings.Replace(demoLesson, "steps:", "owns:\n  namespaces: [\"x\\e]0;t\\a\"]\nsteps:", 1)), checks.Default())
 	require.NoError(t, err)
 	require.Equal(t, []string{evil}, l.Owns.Namespaces)
 	a, out, errOut := fakeApp(t)

@@ -1,4 +1,4 @@
-package lessons_test
+package lessonyaml_test
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
-	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 )
 
 const earlier = `id: 1
@@ -45,7 +45,7 @@ supersedes:
 func TestSupersedesValidated(t *testing.T) {
 	ok := "  - {lesson: first, step: 1, checks: [1], when: 1, because: on purpose}\n"
 	load := func(later string) error {
-		_, err := lessons.Load(fstest.MapFS{
+		_, err := lessonyaml.Load(fstest.MapFS{
 			"01.yaml": {Data: []byte(earlier)},
 			"02.yaml": {Data: []byte(later)},
 		}, checks.Default())

@@ -1,4 +1,4 @@
-package lessons_test
+package lessonyaml_test
 
 import (
 	"strings"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 )
 
 const base = good + "owns:\n  namespaces: [x]\n  ns_links: [lo]\n"
@@ -30,7 +31,7 @@ steps:
 // rounds, the base lessons' owns; bad rounds are refused with the line.
 func TestRoundsLesson(t *testing.T) {
 	reg := checks.Default()
-	ls, err := lessons.Load(fstest.MapFS{"09-demo.yaml": {Data: []byte(base)}, "10-fixit.yaml": {Data: []byte(rounds)}}, reg)
+	ls, err := lessonyaml.Load(fstest.MapFS{"09-demo.yaml": {Data: []byte(base)}, "10-fixit.yaml": {Data: []byte(rounds)}}, reg)
 	require.NoError(t, err)
 	l, err := lessons.Find(ls, "fixit")
 	require.NoError(t, err)
@@ -52,11 +53,11 @@ func TestRoundsLesson(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := lessons.Load(fstest.MapFS{"09-demo.yaml": {Data: []byte(base)}, "10-fixit.yaml": {Data: []byte(tc.yaml)}}, reg)
+			_, err := lessonyaml.Load(fstest.MapFS{"09-demo.yaml": {Data: []byte(base)}, "10-fixit.yaml": {Data: []byte(tc.yaml)}}, reg)
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
 	// Without rounds: the same steps are refused (no solution, no checks).
-	_, err = lessons.Load(fstest.MapFS{"10-fixit.yaml": {Data: []byte(strings.Replace(rounds, "rounds: [demo]\n", "", 1))}}, reg)
+	_, err = lessonyaml.Load(fstest.MapFS{"10-fixit.yaml": {Data: []byte(strings.Replace(rounds, "rounds: [demo]\n", "", 1))}}, reg)
 	require.ErrorContains(t, err, "a reference solution is required")
 }

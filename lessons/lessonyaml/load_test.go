@@ -1,4 +1,4 @@
-package lessons_test
+package lessonyaml_test
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/lessons"
+	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/mistakes"
 )
 
@@ -43,7 +44,7 @@ steps:
 
 func TestStrictParsing(t *testing.T) {
 	reg := checks.Default()
-	_, err := lessons.Parse("demo.yaml", []byte(good), reg)
+	_, err := lessonyaml.Parse("demo.yaml", []byte(good), reg)
 	require.NoError(t, err)
 
 	cases := []struct {
@@ -70,7 +71,7 @@ func TestStrictParsing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := lessons.Parse("demo.yaml", []byte(tc.yaml), reg)
+			_, err := lessonyaml.Parse("demo.yaml", []byte(tc.yaml), reg)
 			require.Error(t, err)
 			require.Contains(t, err.Error(), tc.want)
 		})
@@ -80,10 +81,10 @@ func TestStrictParsing(t *testing.T) {
 func TestLoadRejectsDuplicatesAndBadRequires(t *testing.T) {
 	reg := checks.Default()
 	fs := fstest.MapFS{"a.yaml": {Data: []byte(good)}, "b.yaml": {Data: []byte(good)}}
-	_, err := lessons.Load(fs, reg)
+	_, err := lessonyaml.Load(fs, reg)
 	require.ErrorContains(t, err, "id 9 is already used")
 	fs = fstest.MapFS{"a.yaml": {Data: []byte("requires: nope\n" + good)}}
-	_, err = lessons.Load(fs, reg)
+	_, err = lessonyaml.Load(fs, reg)
 	require.ErrorContains(t, err, `requires "nope"`)
 }
 
@@ -94,7 +95,7 @@ func TestCatalogueCheckedAtLoad(t *testing.T) {
 	withHint := replace(good, "hints: [just do it]", "hints: [{text: add it, when: ns-missing}]")
 	entry := mistakes.Mistake{ID: "forgot-ns", Lesson: "demo", Step: 1, Title: "t", Break: "true", ExpectMistake: "ns-missing", Line: 42}
 	load := func(lesson string, cat ...mistakes.Mistake) error {
-		_, err := lessons.LoadWithCatalog(fstest.MapFS{"09-demo.yaml": {Data: []byte(lesson)}}, reg, cat)
+		_, err := lessonyaml.LoadWithCatalog(fstest.MapFS{"09-demo.yaml": {Data: []byte(lesson)}}, reg, cat)
 		return err
 	}
 	require.NoError(t, load(withHint, entry))
@@ -122,7 +123,7 @@ func TestCatalogueCheckedAtLoad(t *testing.T) {
 func TestEmbeddedCatalogueFits(t *testing.T) {
 	cat, err := mistakes.All()
 	require.NoError(t, err)
-	_, err = lessons.LoadWithCatalog(lessons.Embedded(), checks.Default(), cat)
+	_, err = lessonyaml.LoadWithCatalog(lessons.Embedded(), checks.Default(), cat)
 	require.NoError(t, err)
 }
 
@@ -141,7 +142,7 @@ func TestFind(t *testing.T) {
 func replace(s, old, new string) string { return strings.Replace(s, old, new, 1) }
 
 func TestDuplicateKeyIsAnError(t *testing.T) {
-	_, err := lessons.Parse("demo.yaml", []byte("id: 9\nid: 10\n"+good[len("id: 9\n"):]), checks.Default())
+	_, err := lessonyaml.Parse("demo.yaml", []byte("id: 9\nid: 10\n"+good[len("id: 9\n"):]), checks.Default())
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "demo.yaml:2:")
 }
@@ -171,13 +172,13 @@ func TestMutantsOfARealLessonFailAtLoad(t *testing.T) {
 			mutant := strings.Replace(src, tc.from, tc.to, 1)
 			line := lineOf(mutant, tc.at)
 			fsys := fstest.MapFS{"02-veth.yaml": {Data: []byte(mutant)}}
-			_, err := lessons.LoadWithCatalog(fsys, checks.Default(), cat)
+			_, err := lessonyaml.LoadWithCatalog(fsys, checks.Default(), cat)
 			require.Error(t, err)
 			require.Contains(t, err.Error(), fmt.Sprintf("lessons/02-veth.yaml:%d: ", line))
 			require.Contains(t, err.Error(), tc.want)
 		})
 	}
 	// The unmutated lesson loads the same way.
-	_, err = lessons.LoadWithCatalog(fstest.MapFS{"02-veth.yaml": {Data: orig}}, checks.Default(), cat)
+	_, err = lessonyaml.LoadWithCatalog(fstest.MapFS{"02-veth.yaml": {Data: orig}}, checks.Default(), cat)
 	require.NoError(t, err)
 }
