@@ -95,7 +95,8 @@ type kindImpl interface {
 // tests need (the fields read from P, the cases) is made on first use:
 // Define runs for every kind at every start, even `netlab --help`.
 type kindOf[P any] struct {
-	s Spec[P]
+	Kind // in the same allocation as the declaration: one per kind
+	s    Spec[P]
 
 	fieldsOnce sync.Once
 	fieldList  []Field
@@ -122,7 +123,9 @@ func Define[P any](s Spec[P]) *Kind {
 	if t.Kind() != reflect.Struct {
 		panic(fmt.Sprintf("checks: kind %s: parameters must be a struct, not %s", s.Name, t))
 	}
-	k := &Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Mistakes: dedup(s.Mistakes), Unexplained: s.Unexplained, params: t, impl: &kindOf[P]{s: s}}
+	d := &kindOf[P]{s: s}
+	d.Kind = Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Mistakes: dedup(s.Mistakes), Unexplained: s.Unexplained, params: t, impl: d}
+	k := &d.Kind
 	for _, id := range s.Unexplained {
 		if !slices.Contains(k.Mistakes, id) {
 			panic(fmt.Sprintf("checks: kind %s: unexplained mistake %s is not among its Mistakes", s.Name, id))
