@@ -98,10 +98,35 @@ type kindOf[P any] struct {
 	Kind // in the same allocation as the declaration: one per kind
 	s    Spec[P]
 
-	fieldsOnce sync.Once
-	fieldList  []Field
-	casesOnce  sync.Once
-	caseList   []KindCase
+	fieldList lazy[[]Field]
+	caseList  lazy[[]KindCase]
+}
+
+// lazy is a value made on first use, as sync.OnceValue makes it (a panic
+// while making it is raised again on every use) but inside its owner's
+// allocation instead of two of its own.
+type lazy[T any] struct {
+	once  sync.Once
+	valid bool
+	p     any
+	v     T
+}
+
+func (l *lazy[T]) get(f func() T) T {
+	l.once.Do(func() {
+		defer func() {
+			l.p = recover()
+			if !l.valid {
+				panic(l.p)
+			}
+		}()
+		l.v = f()
+		l.valid = true
+	})
+	if !l.valid {
+		panic(l.p)
+	}
+	return l.v
 }
 
 // KindCase is a Case without its parameter type (see Kind.Cases).
@@ -155,7 +180,8 @@ func dedup(ids []string) []string {
 // a lesson or documents the kinds reads them, so a malformed P panics
 // there.
 func (d *kindOf[P]) fields() []Field {
-	d.fieldsOnce.Do(func() {
+	return d.fieldList.get(func() []Field {
+		var fields []Field
 		t := reflect.TypeFor[P]()
 		name := d.s.Name
 		for i := range t.NumField() {
@@ -178,10 +204,10 @@ func (d *kindOf[P]) fields() []Field {
 			default:
 				panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", name, yname, f.Type))
 			}
-			d.fieldList = append(d.fieldList, Field{Name: yname, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
+			fields = append(fields, Field{Name: yname, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
 		}
+		return fields
 	})
-	return d.fieldList
 }
 
 func (d *kindOf[P]) build(p any) (Check, error) {
@@ -196,15 +222,16 @@ func (d *kindOf[P]) build(p any) (Check, error) {
 
 // cases are the tests': made on first use, not at every start.
 func (d *kindOf[P]) cases() []KindCase {
-	d.casesOnce.Do(func() {
+	return d.caseList.get(func() []KindCase {
 		if d.s.Cases == nil {
-			return
+			return nil
 		}
+		var out []KindCase
 		for _, c := range d.s.Cases() {
-			d.caseList = append(d.caseList, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
+			out = append(out, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
 		}
+		return out
 	})
-	return d.caseList
 }
 
 // Fields lists the kind's parameters in declaration order.
