@@ -28,14 +28,16 @@ var AddrKind = Define(Spec[addrParams]{
 		return addrCheck{ns: p.NS, link: p.Link, ip: ip, ones: ones}, nil
 	},
 	Mistakes: slices.Concat([]string{"ns-missing", "wrong-prefix", "addr-wrong-link", "addr-wrong-end", "dup-addr", "addr-missing", "lo-down"}, missingLinkMistakes),
-	Cases: []Case[addrParams]{
-		{Name: "wrong prefix", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs[1].IPNet = kerneltest.CIDR("10.0.0.1/32") }, Mistake: "wrong-prefix"},
-		{Name: "on the wrong end", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Addrs = f.NSs["ns0"].Addrs[:1]
-				f.NSs["ns1"].Addrs = append(f.NSs["ns1"].Addrs, kernel.Addr{Link: "veth1", IPNet: kerneltest.CIDR("10.0.0.1/24")})
-			}, Mistake: "addr-wrong-end"},
+	Cases: func() []Case[addrParams] {
+		return []Case[addrParams]{
+			{Name: "wrong prefix", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs[1].IPNet = kerneltest.CIDR("10.0.0.1/32") }, Mistake: "wrong-prefix"},
+			{Name: "on the wrong end", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Addrs = f.NSs["ns0"].Addrs[:1]
+					f.NSs["ns1"].Addrs = append(f.NSs["ns1"].Addrs, kernel.Addr{Link: "veth1", IPNet: kerneltest.CIDR("10.0.0.1/24")})
+				}, Mistake: "addr-wrong-end"},
+		}
 	},
 })
 

@@ -26,11 +26,13 @@ var BridgePortKind = Define(Spec[bridgeParams]{
 		return bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}, nil
 	},
 	Mistakes: bridgePortMistakes,
-	Cases: []Case[bridgeParams]{
-		{Name: "not attached", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[2].MasterIndex = 0 }, Mistake: "port-not-attached"},
-		{Name: "bridge missing", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[1].Name = "br1" }, Mistake: "bridge-missing"},
+	Cases: func() []Case[bridgeParams] {
+		return []Case[bridgeParams]{
+			{Name: "not attached", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[2].MasterIndex = 0 }, Mistake: "port-not-attached"},
+			{Name: "bridge missing", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[1].Name = "br1" }, Mistake: "bridge-missing"},
+		}
 	},
 })
 
@@ -136,21 +138,23 @@ var FDBKind = Define(Spec[bridgeParams]{
 		return fdbCheck{bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}}, nil
 	},
 	Mistakes: slices.Concat(bridgePortMistakes, []string{"fdb-wrong-port", "fdb-not-learned", "port-down", "port-learning-off", "fdb-ageing-zero", "port-not-forwarding"}),
-	Cases: []Case[bridgeParams]{
-		{Name: "not learned", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"] = nil }, Mistake: "fdb-not-learned"},
-		{Name: "wrong port", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"][0].PortIndex = 99 }, Mistake: "fdb-wrong-port"},
-		// The kernel collects an entry late on a loaded machine: with
-		// ageing_time 0 one still listed is not learned.
-		{Name: "ageing 0, entry not yet collected", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-			Break: func(f *kerneltest.Fake) {
-				for i := range f.NSs[kernel.Root].Links {
-					if f.NSs[kernel.Root].Links[i].Name == "br0" {
-						f.NSs[kernel.Root].Links[i].BridgeAgeingZero = true
+	Cases: func() []Case[bridgeParams] {
+		return []Case[bridgeParams]{
+			{Name: "not learned", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"] = nil }, Mistake: "fdb-not-learned"},
+			{Name: "wrong port", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"][0].PortIndex = 99 }, Mistake: "fdb-wrong-port"},
+			// The kernel collects an entry late on a loaded machine: with
+			// ageing_time 0 one still listed is not learned.
+			{Name: "ageing 0, entry not yet collected", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+				Break: func(f *kerneltest.Fake) {
+					for i := range f.NSs[kernel.Root].Links {
+						if f.NSs[kernel.Root].Links[i].Name == "br0" {
+							f.NSs[kernel.Root].Links[i].BridgeAgeingZero = true
+						}
 					}
-				}
-			}, Mistake: "fdb-ageing-zero"},
+				}, Mistake: "fdb-ageing-zero"},
+		}
 	},
 })
 

@@ -20,7 +20,7 @@ func (r *Registry) Markdown() string {
 		k := r.kinds[n]
 		fmt.Fprintf(&b, "\n## `%s`\n\n%s; %s.\n\n", n, k.Doc, phases[k.Phase])
 		b.WriteString("| field | type | required | meaning |\n|---|---|---|---|\n")
-		for _, f := range k.fields() {
+		for _, f := range k.Fields() {
 			req := ""
 			if f.Required {
 				req = "yes"

@@ -47,16 +47,18 @@ var ForwardingKind = Define(Spec[forwardingParams]{
 		return forwardingCheck{ns: p.NS}, nil
 	},
 	Mistakes: []string{"ns-missing", "ip-forward-off", "forward-wrong-ns", "dev-forwarding-off"},
-	Cases: []Case[forwardingParams]{
-		{Name: "forwarding off", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
-		{Name: "on in the root namespace only", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0"
-				f.NSs[kernel.Root].Sysctls["net.ipv4.ip_forward"] = "1"
-			}, Mistake: "forward-wrong-ns"},
-		{Name: "off on one interface", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.veth0.forwarding"] = "0" }, Mistake: "dev-forwarding-off"},
+	Cases: func() []Case[forwardingParams] {
+		return []Case[forwardingParams]{
+			{Name: "forwarding off", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
+			{Name: "on in the root namespace only", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0"
+					f.NSs[kernel.Root].Sysctls["net.ipv4.ip_forward"] = "1"
+				}, Mistake: "forward-wrong-ns"},
+			{Name: "off on one interface", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.veth0.forwarding"] = "0" }, Mistake: "dev-forwarding-off"},
+		}
 	},
 })
 

@@ -34,20 +34,22 @@ var HopsKind = Define(Spec[hopsParams]{
 	},
 	Mistakes:    slices.Concat(pathMistakes, []string{"no-reply", "wrong-hops"}),
 	Unexplained: []string{"no-reply"},
-	Cases: []Case[hopsParams]{
-		{Name: "one router too many", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
-			Break: func(f *kerneltest.Fake) {
-				ping := f.PingF
-				f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
-					r, err := ping(ns, dst, o)
-					r.TTL--
-					return r, err
-				}
-			}, Mistake: "wrong-hops"},
-		{Name: "the sender's default TTL counts", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Sysctls["net.ipv4.ip_default_ttl"] = "65" }, Mistake: "wrong-hops"},
-		{Name: "no reply", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
-			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+	Cases: func() []Case[hopsParams] {
+		return []Case[hopsParams]{
+			{Name: "one router too many", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+				Break: func(f *kerneltest.Fake) {
+					ping := f.PingF
+					f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+						r, err := ping(ns, dst, o)
+						r.TTL--
+						return r, err
+					}
+				}, Mistake: "wrong-hops"},
+			{Name: "the sender's default TTL counts", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Sysctls["net.ipv4.ip_default_ttl"] = "65" }, Mistake: "wrong-hops"},
+			{Name: "no reply", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+		}
 	},
 })
 

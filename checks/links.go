@@ -82,11 +82,13 @@ var NetnsKind = Define(Spec[netnsParams]{
 		return netnsCheck{ns: p.NS}, nil
 	},
 	Mistakes: []string{"ns-missing", "ns-stale"},
-	Cases: []Case[netnsParams]{
-		{Name: "missing", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
-			Break: func(f *kerneltest.Fake) { delete(f.NSs, "ns1") }, Mistake: "ns-missing"},
-		{Name: "stale", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Stale = true }, Mistake: "ns-stale"},
+	Cases: func() []Case[netnsParams] {
+		return []Case[netnsParams]{
+			{Name: "missing", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
+				Break: func(f *kerneltest.Fake) { delete(f.NSs, "ns1") }, Mistake: "ns-missing"},
+			{Name: "stale", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Stale = true }, Mistake: "ns-stale"},
+		}
 	},
 })
 
@@ -142,11 +144,13 @@ var LinkExistsKind = Define(Spec[linkExistsParams]{
 		return linkExists{ns: p.NS, link: p.Link, typ: p.Type}, nil
 	},
 	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type"}, missingLinkMistakes),
-	Cases: []Case[linkExistsParams]{
-		{Name: "missing", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
-		{Name: "wrong type", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].Type = "ifb" }, Mistake: "link-wrong-type"},
+	Cases: func() []Case[linkExistsParams] {
+		return []Case[linkExistsParams]{
+			{Name: "missing", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
+			{Name: "wrong type", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].Type = "ifb" }, Mistake: "link-wrong-type"},
+		}
 	},
 })
 
@@ -205,18 +209,20 @@ var LinkUpKind = Define(Spec[linkUpParams]{
 		return linkUp{ns: p.NS, link: p.Link, oper: p.Oper}, nil
 	},
 	Mistakes: slices.Concat([]string{"ns-missing", "lo-down", "link-down", "no-carrier", "peer-down"}, missingLinkMistakes),
-	Cases: []Case[linkUpParams]{
-		{Name: "lo", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "lo"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[0].AdminUp = false }, Mistake: "lo-down"},
-		{Name: "oper, peer down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns1"].Links[1].AdminUp = false
-				f.NSs["ns0"].Links[1].OperState = "lowerlayerdown"
-				f.NSs["ns0"].Links[1].LowerUp = false // no carrier without the peer
-			}, Mistake: "peer-down"},
-		{Name: "oper, peer just set down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
-			// The kernel has not published the lost carrier yet.
-			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].AdminUp = false }, Mistake: "peer-down"},
+	Cases: func() []Case[linkUpParams] {
+		return []Case[linkUpParams]{
+			{Name: "lo", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "lo"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[0].AdminUp = false }, Mistake: "lo-down"},
+			{Name: "oper, peer down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns1"].Links[1].AdminUp = false
+					f.NSs["ns0"].Links[1].OperState = "lowerlayerdown"
+					f.NSs["ns0"].Links[1].LowerUp = false // no carrier without the peer
+				}, Mistake: "peer-down"},
+			{Name: "oper, peer just set down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
+				// The kernel has not published the lost carrier yet.
+				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].AdminUp = false }, Mistake: "peer-down"},
+		}
 	},
 })
 

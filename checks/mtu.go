@@ -24,9 +24,11 @@ var MTUKind = Define(Spec[mtuParams]{
 		return mtuCheck{ns: p.NS, link: p.Link, max: p.MaxMTU}, nil
 	},
 	Mistakes: slices.Concat([]string{"ns-missing", "mtu-too-big"}, missingLinkMistakes),
-	Cases: []Case[mtuParams]{
-		{Name: "1500 on a 1450 overlay", Fixture: "overlay", Params: mtuParams{NS: "c1", Link: "eth0", MaxMTU: 1450},
-			Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
+	Cases: func() []Case[mtuParams] {
+		return []Case[mtuParams]{
+			{Name: "1500 on a 1450 overlay", Fixture: "overlay", Params: mtuParams{NS: "c1", Link: "eth0", MaxMTU: 1450},
+				Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
+		}
 	},
 })
 

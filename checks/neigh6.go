@@ -29,18 +29,20 @@ var Neigh6Kind = Define(Spec[neigh6Params]{
 	},
 	Mistakes:    []string{"ns-missing", "nd-failed", "neigh-wrong-mac", "neigh-missing"},
 	Unexplained: []string{"neigh-missing"},
-	Cases: []Case[neigh6Params]{
-		{Name: "no entry", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6 = nil }, Mistake: "neigh-missing"},
-		{Name: "wrong MAC", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].MAC = kerneltest.MAC("02:00:00:00:00:99") }, Mistake: "neigh-wrong-mac"},
-		{Name: "unanswered", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].State = "incomplete" }, Mistake: "nd-failed"},
-		{Name: "no entry for an address nobody has", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Neigh6 = nil
-				f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
-			}, Mistake: "neigh-missing"},
+	Cases: func() []Case[neigh6Params] {
+		return []Case[neigh6Params]{
+			{Name: "no entry", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6 = nil }, Mistake: "neigh-missing"},
+			{Name: "wrong MAC", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].MAC = kerneltest.MAC("02:00:00:00:00:99") }, Mistake: "neigh-wrong-mac"},
+			{Name: "unanswered", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].State = "incomplete" }, Mistake: "nd-failed"},
+			{Name: "no entry for an address nobody has", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Neigh6 = nil
+					f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
+				}, Mistake: "neigh-missing"},
+		}
 	},
 })
 

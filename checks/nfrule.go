@@ -48,18 +48,20 @@ var NFRuleKind = Define(Spec[nfRuleParams]{
 		return c, nil
 	},
 	Mistakes: []string{"ns-missing", "rule-wrong-chain", "rule-mismatch", "rule-wrong-ns", "rule-missing"},
-	Cases: []Case[nfRuleParams]{
-		{Name: "masquerade on the wrong interface", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", Src: "10.0.1.0/24", OutIf: "wan0"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs[kernel.Root].Ruleset.Rules[0].Text = "ip saddr 10.0.1.0/24 oifname br0 masquerade"
-			}, Mistake: "rule-mismatch"},
-		{Name: "gone", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
-			Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Ruleset = kernel.Ruleset{} }, Mistake: "rule-missing"},
-		{Name: "in the wrong namespace", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
-				f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
-			}, Mistake: "rule-wrong-ns"},
+	Cases: func() []Case[nfRuleParams] {
+		return []Case[nfRuleParams]{
+			{Name: "masquerade on the wrong interface", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", Src: "10.0.1.0/24", OutIf: "wan0"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs[kernel.Root].Ruleset.Rules[0].Text = "ip saddr 10.0.1.0/24 oifname br0 masquerade"
+				}, Mistake: "rule-mismatch"},
+			{Name: "gone", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Ruleset = kernel.Ruleset{} }, Mistake: "rule-missing"},
+			{Name: "in the wrong namespace", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
+					f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
+				}, Mistake: "rule-wrong-ns"},
+		}
 	},
 })
 

@@ -52,40 +52,42 @@ var Ping6Kind = Define(Spec[ping6Params]{
 	},
 	Mistakes:    slices.Concat([]string{"ns-missing", "ping-self", "link-down", "addr-missing", "addr-tentative", "dad-failed", "no-default-route", "no-route", "not-dropped", "send-refused", "no-reply", "icmpv6-all-dropped", "dropped-by-rule", "nd-failed", "policy-drop", "no-link-local"}, missingLinkMistakes),
 	Unexplained: []string{"send-refused", "no-reply"},
-	Cases: []Case[ping6Params]{
-		{Name: "no reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
-		{Name: "to a tentative address", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
-		{Name: "from a duplicate", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
-		{Name: "nobody has it", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
-		{Name: "neighbour discovery failed", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) {
-				f.PingF = nil
-				f.NSs["ns0"].Neigh6[0].State = "failed"
-			}, Mistake: "nd-failed"},
-		{Name: "link-local through its scope", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[:1] }, Mistake: "no-link-local"},
-		{Name: "no route", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Addrs6 = f.NSs["ns0"].Addrs6[1:] // only the link-local one
-				f.NSs["ns0"].Routes6 = nil
-			}, Mistake: "no-default-route"},
-		{Name: "to itself", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
-			}, Mistake: "ping-self"},
-		{Name: "its own link down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].AdminUp = false }, Mistake: "link-down"},
-		{Name: "link-local without a reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
-			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
-		{Name: "link-local through a link that is down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fe80::7", Dev: "veth0"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Links[1].AdminUp = false
-				f.NSs["ns0"].Addrs6, f.NSs["ns0"].Routes6 = nil, nil // the kernel drops its routes with the link
-			}, Mistake: "link-down"},
+	Cases: func() []Case[ping6Params] {
+		return []Case[ping6Params]{
+			{Name: "no reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+			{Name: "to a tentative address", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
+			{Name: "from a duplicate", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
+			{Name: "nobody has it", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
+			{Name: "neighbour discovery failed", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) {
+					f.PingF = nil
+					f.NSs["ns0"].Neigh6[0].State = "failed"
+				}, Mistake: "nd-failed"},
+			{Name: "link-local through its scope", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[:1] }, Mistake: "no-link-local"},
+			{Name: "no route", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Addrs6 = f.NSs["ns0"].Addrs6[1:] // only the link-local one
+					f.NSs["ns0"].Routes6 = nil
+				}, Mistake: "no-default-route"},
+			{Name: "to itself", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
+				}, Mistake: "ping-self"},
+			{Name: "its own link down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].AdminUp = false }, Mistake: "link-down"},
+			{Name: "link-local without a reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
+				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+			{Name: "link-local through a link that is down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fe80::7", Dev: "veth0"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Links[1].AdminUp = false
+					f.NSs["ns0"].Addrs6, f.NSs["ns0"].Routes6 = nil, nil // the kernel drops its routes with the link
+				}, Mistake: "link-down"},
+		}
 	},
 })
 

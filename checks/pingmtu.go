@@ -30,9 +30,11 @@ var PingMTUKind = Define(Spec[pingMTUParams]{
 	},
 	Mistakes:    slices.Concat(pathMistakes, []string{"mtu-too-big", "no-reply"}),
 	Unexplained: []string{"no-reply"},
-	Cases: []Case[pingMTUParams]{
-		{Name: "frames too big for the tunnel", Fixture: "overlay", Params: pingMTUParams{From: "c1", To: "10.244.0.12"},
-			Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
+	Cases: func() []Case[pingMTUParams] {
+		return []Case[pingMTUParams]{
+			{Name: "frames too big for the tunnel", Fixture: "overlay", Params: pingMTUParams{From: "c1", To: "10.244.0.12"},
+				Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
+		}
 	},
 })
 

@@ -66,26 +66,28 @@ var PingKind = Define(Spec[pingParams]{
 	},
 	Mistakes:    slices.Concat(pathMistakes, []string{"not-dropped", "send-refused", "no-reply"}),
 	Unexplained: []string{"send-refused", "no-reply"},
-	Cases: []Case[pingParams]{
-		{Name: "no reply", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
-			Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
-		{Name: "to itself is no proof", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
-			Break: func(f *kerneltest.Fake) {
-				// 10.0.0.2 typed on the wrong end: ns0 now answers itself.
-				f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
-				f.NSs["ns1"].Addrs = f.NSs["ns1"].Addrs[:1]
-			}, Mistake: "ping-self"},
-		{Name: "duplicate address", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
-			}, Mistake: "dup-addr"},
-		// Where something drops the echo requests, expect: no_reply passes.
-		{Name: "no_reply, but nothing drops", Fixture: "veth-pair-dropping", Params: pingParams{From: "ns1", To: "10.0.0.1", Expect: "no_reply"},
-			Break: func(f *kerneltest.Fake) {
-				f.PingF = func(string, net.IP, kernel.PingOpts) (kernel.PingResult, error) {
-					return kernel.PingResult{Sent: 1, Received: 1}, nil
-				}
-			}, Mistake: "not-dropped"},
+	Cases: func() []Case[pingParams] {
+		return []Case[pingParams]{
+			{Name: "no reply", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+			{Name: "to itself is no proof", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+				Break: func(f *kerneltest.Fake) {
+					// 10.0.0.2 typed on the wrong end: ns0 now answers itself.
+					f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
+					f.NSs["ns1"].Addrs = f.NSs["ns1"].Addrs[:1]
+				}, Mistake: "ping-self"},
+			{Name: "duplicate address", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
+				}, Mistake: "dup-addr"},
+			// Where something drops the echo requests, expect: no_reply passes.
+			{Name: "no_reply, but nothing drops", Fixture: "veth-pair-dropping", Params: pingParams{From: "ns1", To: "10.0.0.1", Expect: "no_reply"},
+				Break: func(f *kerneltest.Fake) {
+					f.PingF = func(string, net.IP, kernel.PingOpts) (kernel.PingResult, error) {
+						return kernel.PingResult{Sent: 1, Received: 1}, nil
+					}
+				}, Mistake: "not-dropped"},
+		}
 	},
 })
 
@@ -292,13 +294,15 @@ var TCPKind = Define(Spec[tcpParams]{
 	// probe-port-taken: the probe server could not listen (the learner's own
 	// server holds the port), an error, not a state the catalogue builds.
 	Unexplained: []string{"tcp-failed", "probe-port-taken"},
-	Cases: []Case[tcpParams]{
-		{Name: "source not rewritten", Fixture: "veth-pair", Params: tcpParams{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"},
-			Break: func(f *kerneltest.Fake) {
-				f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
-					return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.0.9")}, nil
-				}
-			}, Mistake: "no-snat"},
+	Cases: func() []Case[tcpParams] {
+		return []Case[tcpParams]{
+			{Name: "source not rewritten", Fixture: "veth-pair", Params: tcpParams{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"},
+				Break: func(f *kerneltest.Fake) {
+					f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
+						return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.0.9")}, nil
+					}
+				}, Mistake: "no-snat"},
+		}
 	},
 })
 

@@ -44,7 +44,9 @@ type Spec[P any] struct {
 	// is soon explained by a better diagnosis.
 	Unexplained []string
 	// Cases test the kind on the fake kernel (go test ./checks runs them).
-	Cases []Case[P]
+	// They are a function so that their fixtures, closures and parameters
+	// are built by the tests that ask for them, not at every start.
+	Cases func() []Case[P]
 }
 
 // Case is one fake-kernel test of a kind: on the fixture's right state the
@@ -77,9 +79,54 @@ type Kind struct {
 	Unexplained []string
 
 	params reflect.Type
-	fields func() []Field
-	build  func(p any) (Check, error)
-	cases  func() []KindCase
+	impl   kindImpl
+	// wrap, when set, is applied to every check the kind builds (Wrap).
+	wrap func(Check) Check
+}
+
+// kindImpl is what a Kind does with its parameter type P (kindOf[P]).
+type kindImpl interface {
+	fields() []Field
+	build(p any) (Check, error)
+	cases() []KindCase
+}
+
+// kindOf holds a kind's declaration. Everything that only lessons and
+// tests need (the fields read from P, the cases) is made on first use:
+// Define runs for every kind at every start, even `netlab --help`.
+type kindOf[P any] struct {
+	Kind // in the same allocation as the declaration: one per kind
+	s    Spec[P]
+
+	fieldList lazy[[]Field]
+	caseList  lazy[[]KindCase]
+}
+
+// lazy is a value made on first use, as sync.OnceValue makes it (a panic
+// while making it is raised again on every use) but inside its owner's
+// allocation instead of two of its own.
+type lazy[T any] struct {
+	once  sync.Once
+	valid bool
+	p     any
+	v     T
+}
+
+func (l *lazy[T]) get(f func() T) T {
+	l.once.Do(func() {
+		defer func() {
+			l.p = recover()
+			if !l.valid {
+				panic(l.p)
+			}
+		}()
+		l.v = f()
+		l.valid = true
+	})
+	if !l.valid {
+		panic(l.p)
+	}
+	return l.v
 }
 
 // KindCase is a Case without its parameter type (see Kind.Cases).
@@ -91,33 +138,60 @@ type KindCase struct {
 }
 
 // Define makes a kind from its declaration. A malformed declaration (a
-// field without a yaml tag, a type the loader cannot decode, a case whose
-// mistake the kind does not declare) is a programming error: it panics,
-// and every test that builds checks.Default() shows it.
+// field without a yaml tag, a type the loader cannot decode) is a
+// programming error: it panics when the fields are first read, which every
+// test that loads a lesson does. A case whose mistake the kind does not
+// declare is one too: Kind.CheckCases says so, and TestKindCasesDeclared
+// runs it for every kind (not Define, which runs at every start).
 func Define[P any](s Spec[P]) *Kind {
 	t := reflect.TypeFor[P]()
 	if t.Kind() != reflect.Struct {
 		panic(fmt.Sprintf("checks: kind %s: parameters must be a struct, not %s", s.Name, t))
 	}
-	k := &Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Unexplained: s.Unexplained, params: t}
-	for _, id := range s.Mistakes {
+	d := &kindOf[P]{s: s}
+	d.Kind = Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Mistakes: dedup(s.Mistakes), Unexplained: s.Unexplained, params: t, impl: d}
+	k := &d.Kind
+	for _, id := range s.Unexplained {
 		if !slices.Contains(k.Mistakes, id) {
-			k.Mistakes = append(k.Mistakes, id)
+			panic(fmt.Sprintf("checks: kind %s: unexplained mistake %s is not among its Mistakes", s.Name, id))
 		}
 	}
-	// The fields are read from P on first use: reflecting on every kind's
-	// struct at start-up is paid by every command, even `netlab --help`.
-	// Every test that loads a lesson or documents the kinds reads them.
-	k.fields = sync.OnceValue(func() []Field {
+	return k
+}
+
+// dedup returns ids without repeats, in order; ids itself when it has
+// none (the usual case, which then costs no allocation at start-up).
+func dedup(ids []string) []string {
+	for i, id := range ids {
+		if slices.Contains(ids[:i], id) {
+			var out []string
+			for _, id := range ids {
+				if !slices.Contains(out, id) {
+					out = append(out, id)
+				}
+			}
+			return out
+		}
+	}
+	return ids
+}
+
+// fields reads the parameters from P on first use. Every test that loads
+// a lesson or documents the kinds reads them, so a malformed P panics
+// there.
+func (d *kindOf[P]) fields() []Field {
+	return d.fieldList.get(func() []Field {
 		var fields []Field
+		t := reflect.TypeFor[P]()
+		name := d.s.Name
 		for i := range t.NumField() {
 			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if name == "" || name == "-" || !f.IsExported() {
-				panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", s.Name, f.Name))
+			yname, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if yname == "" || yname == "-" || !f.IsExported() {
+				panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", name, f.Name))
 			}
-			if name == "kind" || name == "name" {
-				panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", s.Name, name))
+			if yname == "kind" || yname == "name" {
+				panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", name, yname))
 			}
 			var typ string
 			switch f.Type.Kind() {
@@ -128,49 +202,44 @@ func Define[P any](s Spec[P]) *Kind {
 			case reflect.Int:
 				typ = "int"
 			default:
-				panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", s.Name, name, f.Type))
+				panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", name, yname, f.Type))
 			}
-			fields = append(fields, Field{Name: name, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
+			fields = append(fields, Field{Name: yname, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
 		}
 		return fields
 	})
-	k.build = func(p any) (Check, error) {
-		switch v := p.(type) {
-		case P:
-			return s.Build(v)
-		case *P:
-			return s.Build(*v)
-		}
-		return nil, fmt.Errorf("checks: kind %s takes %s, not %T", s.Name, t, p)
+}
+
+func (d *kindOf[P]) build(p any) (Check, error) {
+	switch v := p.(type) {
+	case P:
+		return d.s.Build(v)
+	case *P:
+		return d.s.Build(*v)
 	}
-	for _, id := range s.Unexplained {
-		if !slices.Contains(k.Mistakes, id) {
-			panic(fmt.Sprintf("checks: kind %s: unexplained mistake %s is not among its Mistakes", s.Name, id))
+	return nil, fmt.Errorf("checks: kind %s takes %s, not %T", d.s.Name, reflect.TypeFor[P](), p)
+}
+
+// cases are the tests': made on first use, not at every start.
+func (d *kindOf[P]) cases() []KindCase {
+	return d.caseList.get(func() []KindCase {
+		if d.s.Cases == nil {
+			return nil
 		}
-	}
-	for _, c := range s.Cases {
-		if c.Mistake != "" && !slices.Contains(s.Mistakes, c.Mistake) {
-			panic(fmt.Sprintf("checks: kind %s: case %q expects mistake %s, which the kind does not declare", s.Name, c.Name, c.Mistake))
-		}
-	}
-	// The cases are the tests' (one allocation each): made on first use,
-	// not at every start.
-	k.cases = sync.OnceValue(func() []KindCase {
 		var out []KindCase
-		for _, c := range s.Cases {
+		for _, c := range d.s.Cases() {
 			out = append(out, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
 		}
 		return out
 	})
-	return k
 }
 
 // Fields lists the kind's parameters in declaration order.
-func (k *Kind) Fields() []Field { return k.fields() }
+func (k *Kind) Fields() []Field { return k.impl.fields() }
 
 // Field returns the parameter a lesson writes as name.
 func (k *Kind) Field(name string) (Field, bool) {
-	for _, f := range k.fields() {
+	for _, f := range k.impl.fields() {
 		if f.Name == name {
 			return f, true
 		}
@@ -206,10 +275,29 @@ func (k *Kind) SetParam(params any, name string, v any) error {
 
 // Build validates parameters (the kind's struct, or a pointer to it) and
 // makes the check.
-func (k *Kind) Build(p any) (Check, error) { return k.build(p) }
+func (k *Kind) Build(p any) (Check, error) {
+	c, err := k.impl.build(p)
+	if err != nil || k.wrap == nil {
+		return c, err
+	}
+	return k.wrap(c), nil
+}
 
 // Cases are the kind's fake-kernel cases.
-func (k *Kind) Cases() []KindCase { return k.cases() }
+func (k *Kind) Cases() []KindCase { return k.impl.cases() }
+
+// CheckCases says what is wrong with the kind's cases: one whose mistake
+// the kind does not declare (a case could never prove the kind reports
+// it). Define does not check it, so that starting netlab does not build
+// the cases; the tests do, for every kind.
+func (k *Kind) CheckCases() error {
+	for _, c := range k.impl.cases() {
+		if c.Mistake != "" && !slices.Contains(k.Mistakes, c.Mistake) {
+			return fmt.Errorf("checks: kind %s: case %q expects mistake %s, which the kind does not declare", k.Name, c.Name, c.Mistake)
+		}
+	}
+	return nil
+}
 
 // Reports says whether the kind declares mistake id.
 func (k *Kind) Reports(id string) bool { return slices.Contains(k.Mistakes, id) }
@@ -222,12 +310,9 @@ func (k *Kind) Unexplains(id string) bool { return slices.Contains(k.Unexplained
 // (selftest's tests plant broken checkers with it).
 func (k *Kind) Wrap(wrap func(Check) Check) *Kind {
 	c := *k
-	c.build = func(p any) (Check, error) {
-		chk, err := k.build(p)
-		if err != nil {
-			return nil, err
-		}
-		return wrap(chk), nil
+	c.wrap = wrap
+	if inner := k.wrap; inner != nil {
+		c.wrap = func(chk Check) Check { return wrap(inner(chk)) }
 	}
 	return &c
 }

@@ -43,13 +43,15 @@ var RouteKind = Define(Spec[routeParams]{
 		return c, nil
 	},
 	Mistakes: []string{"ns-missing", "route-should-be-absent", "wrong-gateway", "no-default-route", "route-missing"},
-	Cases: []Case[routeParams]{
-		{Name: "missing", Fixture: "veth-pair", Params: routeParams{NS: "ns0", Dst: "10.0.0.0/24", Dev: "veth0"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes = nil }, Mistake: "route-missing"},
-		{Name: "absent", Fixture: "veth-pair", Params: routeParams{NS: "ns1", Dst: "192.168.7.0/24", Absent: true},
-			Break: func(f *kerneltest.Fake) {
-				f.NSs["ns1"].Routes = append(f.NSs["ns1"].Routes, kernel.Route{Dev: "veth1", Gw: net.ParseIP("10.0.0.1"), Table: 254})
-			}, Mistake: "route-should-be-absent"},
+	Cases: func() []Case[routeParams] {
+		return []Case[routeParams]{
+			{Name: "missing", Fixture: "veth-pair", Params: routeParams{NS: "ns0", Dst: "10.0.0.0/24", Dev: "veth0"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes = nil }, Mistake: "route-missing"},
+			{Name: "absent", Fixture: "veth-pair", Params: routeParams{NS: "ns1", Dst: "192.168.7.0/24", Absent: true},
+				Break: func(f *kerneltest.Fake) {
+					f.NSs["ns1"].Routes = append(f.NSs["ns1"].Routes, kernel.Route{Dev: "veth1", Gw: net.ParseIP("10.0.0.1"), Table: 254})
+				}, Mistake: "route-should-be-absent"},
+		}
 	},
 })
 

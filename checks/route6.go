@@ -33,13 +33,15 @@ var Route6Kind = Define(Spec[route6Params]{
 		return c, nil
 	},
 	Mistakes: []string{"ns-missing", "wrong-gateway", "no-default-route", "route-missing"},
-	Cases: []Case[route6Params]{
-		{Name: "no default route", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[:1] }, Mistake: "no-default-route"},
-		{Name: "wrong gateway", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6[1].Gw = net.ParseIP("fd00::99") }, Mistake: "wrong-gateway"},
-		{Name: "prefix route missing", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "fd00::/64", Dev: "veth0"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[1:] }, Mistake: "route-missing"},
+	Cases: func() []Case[route6Params] {
+		return []Case[route6Params]{
+			{Name: "no default route", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[:1] }, Mistake: "no-default-route"},
+			{Name: "wrong gateway", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6[1].Gw = net.ParseIP("fd00::99") }, Mistake: "wrong-gateway"},
+			{Name: "prefix route missing", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "fd00::/64", Dev: "veth0"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[1:] }, Mistake: "route-missing"},
+		}
 	},
 })
 

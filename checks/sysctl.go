@@ -24,11 +24,13 @@ var SysctlKind = Define(Spec[sysctlParams]{
 		return sysctlCheck{ns: p.NS, key: p.Key, value: p.Value}, nil
 	},
 	Mistakes: sysctlMistakes(),
-	Cases: []Case[sysctlParams]{
-		{Name: "forwarding off", Fixture: "veth-pair-forwarding", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.ip_forward", Value: "1"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
-		{Name: "a key with no meaning of its own", Fixture: "veth-pair", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.conf.all.rp_filter", Value: "0"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.all.rp_filter"] = "1" }},
+	Cases: func() []Case[sysctlParams] {
+		return []Case[sysctlParams]{
+			{Name: "forwarding off", Fixture: "veth-pair-forwarding", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.ip_forward", Value: "1"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
+			{Name: "a key with no meaning of its own", Fixture: "veth-pair", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.conf.all.rp_filter", Value: "0"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.all.rp_filter"] = "1" }},
+		}
 	},
 })
 

@@ -31,35 +31,37 @@ var TunnelKind = Define(Spec[tunnelParams]{
 	},
 	Mistakes:    slices.Concat(pathMistakes, []string{"no-reply", "not-through-tunnel"}),
 	Unexplained: []string{"no-reply", "not-through-tunnel"},
-	Cases: []Case[tunnelParams]{
-		{Name: "the other end has another VNI", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
-		{Name: "the other end listens on another port", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
-		{Name: "the other end is no bridge port", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
-		{Name: "the other end sends elsewhere", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Remote = net.ParseIP("192.168.100.7") }, Mistake: "vxlan-remote-wrong"},
-		{Name: "no vxlan on the other host", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs = nil }, Mistake: "vxlan-missing"},
-		{Name: "nothing sent into the tunnel", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
-		{Name: "the other end is down", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].AdminUp = false }, Mistake: "link-down"},
-		{Name: "the other end sends nowhere", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Remote = nil }, Mistake: "vxlan-remote-wrong"},
-		{Name: "answered another way", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
-			Break: func(f *kerneltest.Fake) {
-				ping := f.PingF
-				f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
-					r, err := ping(ns, dst, o)
+	Cases: func() []Case[tunnelParams] {
+		return []Case[tunnelParams]{
+			{Name: "the other end has another VNI", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
+			{Name: "the other end listens on another port", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
+			{Name: "the other end is no bridge port", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
+			{Name: "the other end sends elsewhere", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Remote = net.ParseIP("192.168.100.7") }, Mistake: "vxlan-remote-wrong"},
+			{Name: "no vxlan on the other host", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs = nil }, Mistake: "vxlan-missing"},
+			{Name: "nothing sent into the tunnel", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
+			{Name: "the other end is down", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].AdminUp = false }, Mistake: "link-down"},
+			{Name: "the other end sends nowhere", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) { f.NSs["host2"].VXLANs[0].Remote = nil }, Mistake: "vxlan-remote-wrong"},
+			{Name: "answered another way", Fixture: "overlay", Params: tunnelParams{From: "c1", To: "10.244.0.12", Link: "vxlan42", NS: "host1", PeerNS: "host2"},
+				Break: func(f *kerneltest.Fake) {
+					ping := f.PingF
+					f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+						r, err := ping(ns, dst, o)
+						f.NSs["host1"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
+						f.NSs["host2"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
+						return r, err
+					}
 					f.NSs["host1"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
 					f.NSs["host2"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
-					return r, err
-				}
-				f.NSs["host1"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
-				f.NSs["host2"].LinkStats = map[string]kernel.LinkStats{"vxlan42": {}}
-			}, Mistake: "not-through-tunnel"},
+				}, Mistake: "not-through-tunnel"},
+		}
 	},
 })
 

@@ -50,11 +50,13 @@ var VethPairKind = Define(Spec[vethPairParams]{
 		return vethPair{ns: p.NS, link: p.Link, peerNS: p.PeerNS, peer: p.Peer}, nil
 	},
 	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "peer-unnamed-ns", "wrong-peer", "veth-not-moved", "peer-wrong-ns"}, missingLinkMistakes),
-	Cases: []Case[vethPairParams]{
-		{Name: "wrong peer", Fixture: "veth-pair", Params: vethPairParams{NS: "ns0", Link: "veth0", PeerNS: "ns1", Peer: "veth1"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].Name = "vethX" }, Mistake: "wrong-peer"},
-		{Name: "anywhere, missing", Fixture: "veth-pair", Params: vethPairParams{NS: "*", Link: "veth0", PeerNS: "*", Peer: "veth1"},
-			Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
+	Cases: func() []Case[vethPairParams] {
+		return []Case[vethPairParams]{
+			{Name: "wrong peer", Fixture: "veth-pair", Params: vethPairParams{NS: "ns0", Link: "veth0", PeerNS: "ns1", Peer: "veth1"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].Name = "vethX" }, Mistake: "wrong-peer"},
+			{Name: "anywhere, missing", Fixture: "veth-pair", Params: vethPairParams{NS: "*", Link: "veth0", PeerNS: "*", Peer: "veth1"},
+				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
+		}
 	},
 })
 

@@ -44,31 +44,33 @@ var VXLANKind = Define(Spec[vxlanParams]{
 		return c, nil
 	},
 	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "vni-mismatch", "vxlan-port-mismatch", "vxlan-wrong-dev", "vxlan-wrong-local", "vxlan-no-remote", "vxlan-remote-wrong", "vxlan-not-port"}, missingLinkMistakes),
-	Cases: []Case[vxlanParams]{
-		{Name: "another VNI", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
-		{Name: "Linux's default port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
-		{Name: "no underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "" }, Mistake: "vxlan-wrong-dev"},
-		{Name: "no local", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = nil }, Mistake: "vxlan-wrong-local"},
-		{Name: "remote typo", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = net.ParseIP("192.168.100.3") }, Mistake: "vxlan-remote-wrong"},
-		{Name: "nowhere to send", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
-		{Name: "all-zero fdb entry to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
-			f.NSs["host1"].VXLANs[0].Remote = nil
-			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: zeroMAC, Dst: net.ParseIP("192.168.100.9")}}}
-		}, Mistake: "vxlan-remote-wrong"},
-		// host2's own traffic (IPv6 chatter from c2) teaches host1 one MAC
-		// behind 192.168.100.2: no configuration, no broadcast.
-		{Name: "only a learned entry", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
-			f.NSs["host1"].VXLANs[0].Remote = nil
-			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.2"), Learned: true}}}
-		}, Mistake: "vxlan-no-remote"},
-		{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
-		{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
-		{Name: "another underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "eth1" }, Mistake: "vxlan-wrong-dev"},
-		{Name: "another local address", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = net.ParseIP("192.168.100.5") }, Mistake: "vxlan-wrong-local"},
-		{Name: "fdb entries to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
-			f.NSs["host1"].VXLANs[0].Remote = nil
-			f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.9")}}}
-		}, Mistake: "vxlan-remote-wrong"},
+	Cases: func() []Case[vxlanParams] {
+		return []Case[vxlanParams]{
+			{Name: "another VNI", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
+			{Name: "Linux's default port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
+			{Name: "no underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "" }, Mistake: "vxlan-wrong-dev"},
+			{Name: "no local", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = nil }, Mistake: "vxlan-wrong-local"},
+			{Name: "remote typo", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = net.ParseIP("192.168.100.3") }, Mistake: "vxlan-remote-wrong"},
+			{Name: "nowhere to send", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
+			{Name: "all-zero fdb entry to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+				f.NSs["host1"].VXLANs[0].Remote = nil
+				f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: zeroMAC, Dst: net.ParseIP("192.168.100.9")}}}
+			}, Mistake: "vxlan-remote-wrong"},
+			// host2's own traffic (IPv6 chatter from c2) teaches host1 one MAC
+			// behind 192.168.100.2: no configuration, no broadcast.
+			{Name: "only a learned entry", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+				f.NSs["host1"].VXLANs[0].Remote = nil
+				f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.2"), Learned: true}}}
+			}, Mistake: "vxlan-no-remote"},
+			{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
+			{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
+			{Name: "another underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "eth1" }, Mistake: "vxlan-wrong-dev"},
+			{Name: "another local address", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = net.ParseIP("192.168.100.5") }, Mistake: "vxlan-wrong-local"},
+			{Name: "fdb entries to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+				f.NSs["host1"].VXLANs[0].Remote = nil
+				f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.9")}}}
+			}, Mistake: "vxlan-remote-wrong"},
+		}
 	},
 })
 

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"text/template"
-
-	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // The message catalogues: locales/en.yaml is the source, every other file
@@ -16,7 +14,9 @@ import (
 // {{.Name}}) or, where it counts something, a map of plural forms
 // (one/other for English; Chinese has only other). The files are
 // go-i18n message files: go-i18n parses them (compile_test.go) into
-// catalog_gen.go, which is what netlab carries.
+// catalog_gen.go, which is what netlab carries, as netlab's own message
+// type: netlab does not link go-i18n (nor golang.org/x/text, which it
+// pulls in and whose package init every start would pay).
 //
 // netlab says them through Localizer, which does at run time what
 // go-i18n's Localizer does for the two languages netlab speaks (look the
@@ -29,18 +29,27 @@ import (
 // Data is the template data of a message.
 type Data = map[string]any
 
+// message is what netlab says of a go-i18n message: its plural forms
+// "one" and "other" (the only ones of English and Chinese: the generator
+// refuses the others) and the template delimiters.
+type message struct {
+	ID                    string
+	LeftDelim, RightDelim string
+	One, Other            string
+}
+
 // catalogue is every language's messages, sorted by id (as
 // catalog_gen.go lists them): a message is found by binary search, so
 // that nothing is indexed at start-up.
-type catalogue map[Lang][]goi18n.Message
+type catalogue map[Lang][]message
 
 // compiledCatalogue is catalog_gen.go's.
 var compiledCatalogue = catalogue(compiled)
 
 // find is the message id in lang, or nil.
-func (c catalogue) find(lang Lang, id string) *goi18n.Message {
+func (c catalogue) find(lang Lang, id string) *message {
 	msgs := c[lang]
-	i, ok := slices.BinarySearchFunc(msgs, id, func(m goi18n.Message, id string) int { return strings.Compare(m.ID, id) })
+	i, ok := slices.BinarySearchFunc(msgs, id, func(m message, id string) int { return strings.Compare(m.ID, id) })
 	if !ok {
 		return nil
 	}

@@ -2,9 +2,7 @@
 
 package i18n
 
-import goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
-
-var compiledEN = []goi18n.Message{
+var compiledEN = []message{
 	{ID: "all-list-sep", Other: ", "},
 	{ID: "all-not-yet", One: "{{.Lesson}} {{.Slug}} (step {{.Steps}})", Other: "{{.Lesson}} {{.Slug}} (steps {{.Steps}})"},
 	{ID: "all-pass", Other: "All {{.N}} lessons pass ({{.Steps}}/{{.Max}} steps)."},
@@ -629,7 +627,7 @@ var compiledEN = []goi18n.Message{
 	{ID: "why-wrong-peer", Other: "{{.Link}} is paired with {{.Peer}}, not with {{.Want}}"},
 }
 
-var compiledZH = []goi18n.Message{
+var compiledZH = []message{
 	{ID: "all-list-sep", Other: "，"},
 	{ID: "all-not-yet", Other: "第 {{.Lesson}} 课 {{.Slug}}（第 {{.Steps}} 步）"},
 	{ID: "all-pass", Other: "全部 {{.N}} 课都通过了（{{.Steps}}/{{.Max}} 步）。"},
@@ -1254,7 +1252,7 @@ var compiledZH = []goi18n.Message{
 	{ID: "why-wrong-peer", Other: "{{.Link}} 与 {{.Peer}} 配对，而不是与 {{.Want}}"},
 }
 
-var compiled = map[Lang][]goi18n.Message{
+var compiled = map[Lang][]message{
 	EN: compiledEN,
 	ZH: compiledZH,
 }

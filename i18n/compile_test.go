@@ -39,7 +39,7 @@ func compileCatalogues(fsys fs.FS) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString("// Code generated from locales/*.yaml by `go generate ./i18n`; DO NOT EDIT.\n\n")
-	b.WriteString("package i18n\n\nimport goi18n \"github.com/nicksnyder/go-i18n/v2/i18n\"\n\n")
+	b.WriteString("package i18n\n\n")
 	// Each language's messages are a slice of its own: the linker lays
 	// out a package-level slice of structs of strings as data, where
 	// inside a map literal it would be copied at every start.
@@ -52,12 +52,15 @@ func compileCatalogues(fsys fs.FS) ([]byte, error) {
 		slices.SortFunc(msgs, func(a, b *goi18n.Message) int { return strings.Compare(a.ID, b.ID) })
 		name := strings.ToUpper(string(lang))
 		langs = append(langs, name)
-		fmt.Fprintf(&b, "var compiled%s = []goi18n.Message{\n", name)
-		for _, m := range msgs {
+		fmt.Fprintf(&b, "var compiled%s = []message{\n", name)
+		for _, gm := range msgs {
+			m, err := ours(gm, f)
+			if err != nil {
+				return nil, err
+			}
 			b.WriteString("{ID: " + strconv.Quote(m.ID))
 			for _, form := range []struct{ name, text string }{
-				{"LeftDelim", m.LeftDelim}, {"RightDelim", m.RightDelim},
-				{"Zero", m.Zero}, {"One", m.One}, {"Two", m.Two}, {"Few", m.Few}, {"Many", m.Many}, {"Other", m.Other},
+				{"LeftDelim", m.LeftDelim}, {"RightDelim", m.RightDelim}, {"One", m.One}, {"Other", m.Other},
 			} {
 				if form.text != "" {
 					b.WriteString(", " + form.name + ": " + strconv.Quote(form.text))
@@ -67,7 +70,7 @@ func compileCatalogues(fsys fs.FS) ([]byte, error) {
 		}
 		b.WriteString("}\n\n")
 	}
-	b.WriteString("var compiled = map[Lang][]goi18n.Message{\n")
+	b.WriteString("var compiled = map[Lang][]message{\n")
 	for _, name := range langs {
 		fmt.Fprintf(&b, "%s: compiled%s,\n", name, name)
 	}
@@ -91,14 +94,29 @@ func parseCatalogue(fsys fs.FS) (catalogue, error) {
 		if err != nil {
 			return nil, err
 		}
-		sorted := make([]goi18n.Message, len(msgs))
-		for i, m := range msgs {
-			sorted[i] = *m
+		sorted := make([]message, len(msgs))
+		for i, gm := range msgs {
+			if sorted[i], err = ours(gm, f); err != nil {
+				return nil, err
+			}
 		}
-		slices.SortFunc(sorted, func(a, b goi18n.Message) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortFunc(sorted, func(a, b message) int { return strings.Compare(a.ID, b.ID) })
 		c[lang] = sorted
 	}
 	return c, nil
+}
+
+// ours is m as netlab carries it. English and Chinese have only the
+// plural forms one and other (CLDR): a zero, two, few or many form would
+// never be said (go-i18n would not say it either), so it is refused rather
+// than silently dropped.
+func ours(m *goi18n.Message, file string) (message, error) {
+	for _, form := range []struct{ name, text string }{{"zero", m.Zero}, {"two", m.Two}, {"few", m.Few}, {"many", m.Many}} {
+		if form.text != "" {
+			return message{}, fmt.Errorf("i18n: %s: %s has a %q form, which neither English nor Chinese uses (one and other)", file, m.ID, form.name)
+		}
+	}
+	return message{ID: m.ID, LeftDelim: m.LeftDelim, RightDelim: m.RightDelim, One: m.One, Other: m.Other}, nil
 }
 
 func parseFile(fsys fs.FS, f string) ([]*goi18n.Message, Lang, error) {
