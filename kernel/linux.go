@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -225,7 +226,7 @@ func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := retry(func() ([]netlink.Addr, error) { return e.h.AddrList(nil, netlink.FAMILY_ALL) })
+	raw, err := l.addrList(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list addresses in %s: %w", nsLabel(ns), err)
 	}
@@ -233,7 +234,7 @@ func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
 	for _, a := range raw {
 		idxs = append(idxs, a.LinkIndex)
 	}
-	names, err := l.namesOf(e, idxs)
+	names, err := l.namesOf(ctx, ns, e, idxs)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
@@ -252,7 +253,7 @@ const maxByIndex = 16
 // routes sit on a few links, while a busy host's namespace may hold
 // thousands (every container's veth): asking for each by index costs a
 // few small messages where a dump would cost the whole host.
-func (l *Linux) namesOf(e *nsEntry, idxs []int) (map[int]string, error) {
+func (l *Linux) namesOf(ctx context.Context, ns string, e *nsEntry, idxs []int) (map[int]string, error) {
 	want := map[int]bool{}
 	for _, i := range idxs {
 		if i > 0 {
@@ -264,15 +265,13 @@ func (l *Linux) namesOf(e *nsEntry, idxs []int) (map[int]string, error) {
 	}
 	names := make(map[int]string, len(want))
 	for i := range want {
-		k, err := e.h.LinkByIndex(i)
+		k, ok, err := l.getLink(ctx, ns, linkRequest(i))
 		if err != nil {
-			var nf netlink.LinkNotFoundError
-			if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
-				continue // deleted meanwhile: a dump would not name it either
-			}
 			return nil, err
 		}
-		names[i] = k.Attrs().Name
+		if ok { // else deleted meanwhile: a dump would not name it either
+			names[i] = k.Name
+		}
 	}
 	return names, nil
 }
@@ -342,7 +341,7 @@ func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
 	for _, r := range raw {
 		idxs = append(idxs, r.LinkIndex)
 	}
-	names, err := l.namesOf(e, idxs)
+	names, err := l.namesOf(ctx, ns, e, idxs)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
@@ -358,18 +357,15 @@ func (l *Linux) RouteGet(ctx context.Context, ns string, dst net.IP) (Route, err
 	if err != nil {
 		return Route{}, err
 	}
-	rs, err := e.h.RouteGet(dst)
+	r, err := l.routeGet(ctx, ns, dst)
 	if err != nil {
 		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), err)
 	}
-	if len(rs) == 0 {
-		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), unix.ENETUNREACH)
-	}
-	names, err := l.namesOf(e, []int{rs[0].LinkIndex})
+	names, err := l.namesOf(ctx, ns, e, []int{r.LinkIndex})
 	if err != nil {
 		return Route{}, err
 	}
-	return convertRoute(rs[0], names), nil
+	return convertRoute(r, names), nil
 }
 
 func (l *Linux) FDB(ctx context.Context, ns, bridge string) ([]FDBEntry, error) {
@@ -436,7 +432,7 @@ func (l *Linux) Neighbors(ctx context.Context, ns string) ([]Neigh, error) {
 	for _, n := range raw {
 		idxs = append(idxs, n.LinkIndex)
 	}
-	names, err := l.namesOf(e, idxs)
+	names, err := l.namesOf(ctx, ns, e, idxs)
 	if err != nil {
 		return nil, err
 	}
@@ -448,15 +444,14 @@ func (l *Linux) Neighbors(ctx context.Context, ns string) ([]Neigh, error) {
 }
 
 func (l *Linux) NSID(ctx context.Context, from, other string) (int, error) {
-	fe, err := l.entry(ctx, from)
-	if err != nil {
+	if _, err := l.entry(ctx, from); err != nil {
 		return -1, err
 	}
 	oe, err := l.entry(ctx, other)
 	if err != nil {
 		return -1, err
 	}
-	id, err := fe.h.GetNetNsIdByFd(int(oe.ns))
+	id, err := l.netNSID(ctx, from, int(oe.ns))
 	if err != nil && nsidRefused(err) {
 		return l.nsidByPeers(ctx, from, other)
 	}
@@ -568,6 +563,9 @@ func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlin
 			if err != nil {
 				return nil // an entry netlink cannot read: as NeighList, skip it
 			}
+			// The entry's addresses point into the receive buffer, which
+			// the next request reuses.
+			n.IP, n.HardwareAddr, n.LLIPAddr = slices.Clone(n.IP), slices.Clone(n.HardwareAddr), slices.Clone(n.LLIPAddr)
 			out = append(out, *n)
 			return nil
 		})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -67,9 +68,14 @@ func (l *Linux) ask(ctx context.Context, ns string, proto int, typ uint16, flags
 type answer struct {
 	fd    int
 	flags uint16
-	buf   []byte
+	buf   *[]byte // from recvBufs
 	done  bool
 }
+
+// recvBufs are the receive buffers of answers: a grade asks dozens of
+// questions, and each fresh 64 KiB buffer costs a short-lived process the
+// page faults of its memory.
+var recvBufs = sync.Pool{New: func() any { b := make([]byte, dumpBufSize); return &b }}
 
 // request opens a socket of protocol proto in ns and sends req (a netlink
 // message whose header request fills in: length, type, flags, sequence).
@@ -134,16 +140,16 @@ func (a *answer) next(fn func(m syscall.NetlinkMessage) error) (done bool, err e
 		return true, nil
 	}
 	if a.buf == nil {
-		a.buf = make([]byte, dumpBufSize)
+		a.buf = recvBufs.Get().(*[]byte)
 	}
-	n, _, err := unix.Recvfrom(a.fd, a.buf, 0)
+	n, _, err := unix.Recvfrom(a.fd, *a.buf, 0)
 	if err != nil {
 		if errors.Is(err, unix.EAGAIN) {
 			err = os.ErrDeadlineExceeded
 		}
 		return false, err
 	}
-	msgs, err := syscall.ParseNetlinkMessage(a.buf[:n])
+	msgs, err := syscall.ParseNetlinkMessage((*a.buf)[:n])
 	if err != nil {
 		return false, err
 	}
@@ -183,5 +189,9 @@ func (a *answer) Close() {
 	if a.fd >= 0 {
 		unix.Close(a.fd)
 		a.fd = -1
+	}
+	if a.buf != nil {
+		recvBufs.Put(a.buf)
+		a.buf = nil
 	}
 }
