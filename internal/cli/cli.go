@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -116,7 +117,12 @@ func NewApp() *App {
 // CAP_NET_ADMIN and CAP_SYS_ADMIN (setns needs the latter) in the
 // effective set, held in a user namespace that owns the current network
 // namespace. Root inside a sandbox has them; a user outside does not.
-func HasNetAdmin() bool { return sandbox.CanAdminNet() }
+func HasNetAdmin() bool { return canAdminNet() }
+
+// canAdminNet asks the kernel once per process: a command asks more than
+// once, the answer cannot change under it, and each asking walks the user
+// namespaces through /proc.
+var canAdminNet = sync.OnceValue(sandbox.CanAdminNet)
 
 // notRoot is the error of a command that needs privileges it lacks.
 func (a *App) notRoot() error { return a.usage("err-not-root", nil) }
