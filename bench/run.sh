@@ -25,9 +25,9 @@ for a in "$@"; do
 	esac
 done
 cd "$here/.."
-# netlab is measured as it ships: static, as packaging/build-deb builds it
-# (a cgo build also pays the dynamic loader on every start).
-CGO_ENABLED=0 go build -o "$tmp/netlab" ./cmd/netlab
+# netlab is measured as it ships: static and stripped, as packaging/lib.sh
+# builds it (a cgo build also pays the dynamic loader on every start).
+CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$tmp/netlab" ./cmd/netlab
 CGO_ENABLED=0 go build -o "$tmp/hello" ./bench/hello
 go build -o "$tmp/netlab-bench" ./bench/cmd/netlab-bench
 e2eflag=""
