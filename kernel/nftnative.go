@@ -78,8 +78,8 @@ func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
 func (l *Linux) getChain(ctx context.Context, ns string, fam byte, table, name string) (c NFChain, found bool, err error) {
 	req := make([]byte, unix.NLMSG_HDRLEN+4, unix.NLMSG_HDRLEN+4+2*(4+len(table)+len(name)+4))
 	req[16], req[17] = fam, unix.NFNETLINK_V0
-	req = appendStrAttr(req, unix.NFTA_CHAIN_TABLE, table)
-	req = appendStrAttr(req, unix.NFTA_CHAIN_NAME, name)
+	req = appendAttr(req, unix.NFTA_CHAIN_TABLE, append([]byte(table), 0))
+	req = appendAttr(req, unix.NFTA_CHAIN_NAME, append([]byte(name), 0))
 	err = l.ask(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, 0, req, func(m syscall.NetlinkMessage) error {
 		if len(m.Data) < 4 {
 			return nil
@@ -96,20 +96,6 @@ func (l *Linux) getChain(ctx context.Context, ns string, fam byte, table, name s
 		return NFChain{}, false, fmt.Errorf("nftables chain %s %s in %s: %w", table, name, nsLabel(ns), err)
 	}
 	return c, found, nil
-}
-
-// appendStrAttr appends a netlink attribute holding s, NUL-terminated and
-// padded to 4 bytes.
-func appendStrAttr(b []byte, typ uint16, s string) []byte {
-	n := 4 + len(s) + 1
-	b = binary.NativeEndian.AppendUint16(b, uint16(n))
-	b = binary.NativeEndian.AppendUint16(b, typ)
-	b = append(b, s...)
-	b = append(b, 0)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
 }
 
 // parseChain reads an NFT_MSG_NEWCHAIN message (nfgenmsg first), as
