@@ -10,9 +10,8 @@ import (
 	"sync"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/google/nftables"
+	"golang.org/x/sys/unix"
 )
 
 // A grade needs two things of a namespace's rules: the counters, as the
