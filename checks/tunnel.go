@@ -113,8 +113,8 @@ func (c tunnelCheck) Run(ctx context.Context, env Env) Result {
 		return Errorf("could not read the counters of %s again", c.link).Say("why-tunnel-counters-unread", D{"Link": c.link})
 	}
 	if tx1.TxPackets > tx0.TxPackets && rx1.RxPackets > rx0.RxPackets {
-		return Passf("%s pings %s through the tunnel: %s sent %d packets in %s, %d arrived in %s",
-			nsName(c.from), c.to, c.link, tx1.TxPackets-tx0.TxPackets, nsName(c.ns), rx1.RxPackets-rx0.RxPackets, nsName(c.peerNS))
+		return Passf("%s pings %s through the tunnel: %s sent %s in %s, %d arrived in %s",
+			nsName(c.from), c.to, c.link, plural(int(tx1.TxPackets-tx0.TxPackets), "packet"), nsName(c.ns), rx1.RxPackets-rx0.RxPackets, nsName(c.peerNS))
 	}
 	return Failf("%s gets replies from %s, but not through %s: its packet counters did not move (sent in %s: %d, received in %s: %d), so the packets took another way",
 		nsName(c.from), c.to, c.link, nsName(c.ns), tx1.TxPackets-tx0.TxPackets, nsName(c.peerNS), rx1.RxPackets-rx0.RxPackets).WithMistake("not-through-tunnel").
