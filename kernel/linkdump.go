@@ -28,22 +28,12 @@ func (l *Linux) dumpLinks(ctx context.Context, ns string) ([]Link, error) {
 // linksOf lists the links of an RTM_GETLINK dump of ns (req: its
 // ifinfomsg and attributes, see linkRequest), those keep takes (nil: all).
 func (l *Linux) linksOf(ctx context.Context, ns string, req []byte, keep func(Link) bool) ([]Link, error) {
-	return retry(func() ([]Link, error) {
-		var out []Link
-		err := l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, func(m syscall.NetlinkMessage) error {
-			if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
-				return nil
-			}
-			k, err := parseLinkMsg(m.Data)
-			if err != nil {
-				return err
-			}
-			if keep == nil || keep(k) {
-				out = append(out, k)
-			}
-			return nil
-		})
-		return out, err
+	return collect(ctx, l, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, func(m syscall.NetlinkMessage) (Link, bool, error) {
+		if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
+			return Link{}, false, nil
+		}
+		k, err := parseLinkMsg(m.Data)
+		return k, keep == nil || keep(k), err
 	})
 }
 

@@ -553,23 +553,18 @@ func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlin
 	binary.NativeEndian.PutUint16(at[0:], 8)
 	binary.NativeEndian.PutUint16(at[2:], unix.IFLA_MASTER)
 	binary.NativeEndian.PutUint32(at[4:], uint32(brIndex))
-	return retry(func() ([]netlink.Neigh, error) {
-		var out []netlink.Neigh
-		err := l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETNEIGH, req, func(m syscall.NetlinkMessage) error {
-			if m.Header.Type != unix.RTM_NEWNEIGH {
-				return nil
-			}
-			n, err := netlink.NeighDeserialize(m.Data)
-			if err != nil {
-				return nil // an entry netlink cannot read: as NeighList, skip it
-			}
-			// The entry's addresses point into the receive buffer, which
-			// the next request reuses.
-			n.IP, n.HardwareAddr, n.LLIPAddr = slices.Clone(n.IP), slices.Clone(n.HardwareAddr), slices.Clone(n.LLIPAddr)
-			out = append(out, *n)
-			return nil
-		})
-		return out, err
+	return collect(ctx, l, ns, unix.NETLINK_ROUTE, unix.RTM_GETNEIGH, req, func(m syscall.NetlinkMessage) (netlink.Neigh, bool, error) {
+		if m.Header.Type != unix.RTM_NEWNEIGH {
+			return netlink.Neigh{}, false, nil
+		}
+		n, err := netlink.NeighDeserialize(m.Data)
+		if err != nil {
+			return netlink.Neigh{}, false, nil // an entry netlink cannot read: as NeighList, skip it
+		}
+		// The entry's addresses point into the receive buffer, which the
+		// next request reuses.
+		n.IP, n.HardwareAddr, n.LLIPAddr = slices.Clone(n.IP), slices.Clone(n.HardwareAddr), slices.Clone(n.LLIPAddr)
+		return *n, true, nil
 	})
 }
 

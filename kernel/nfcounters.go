@@ -49,7 +49,7 @@ func (l *Linux) NFCounters(ctx context.Context, ns string) (map[string]uint64, e
 			if err != nil {
 				return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
 			}
-			out[RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))] = r.packets
+			out[r.key(fam)] = r.packets
 			return nil
 		})
 		return out, err
@@ -64,6 +64,11 @@ type ruleCounter struct {
 	table, chain string
 	handle       uint64
 	packets      uint64
+}
+
+// key is the rule's RuleKey; fam is the family of its dump message.
+func (r ruleCounter) key(fam byte) string {
+	return RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))
 }
 
 // attrs walks the netlink attributes in b, calling fn with each one's type

@@ -22,9 +22,7 @@ const dumpBufSize = 64 << 10
 // dumpRules runs one NFT_MSG_GETRULE dump (every table, every family) in
 // ns and calls fn with each rule message's family and attributes.
 func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attrs []byte) error) error {
-	req := make([]byte, unix.NLMSG_HDRLEN+4)
-	req[16], req[17] = unix.AF_UNSPEC, unix.NFNETLINK_V0
-	err := l.dump(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETRULE, req, func(m syscall.NetlinkMessage) error {
+	err := l.dump(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETRULE, nfgenRequest(unix.AF_UNSPEC), func(m syscall.NetlinkMessage) error {
 		if len(m.Data) < 4 {
 			return nil
 		}
@@ -34,6 +32,32 @@ func (l *Linux) dumpRules(ctx context.Context, ns string, fn func(fam byte, attr
 		return fmt.Errorf("nftables rules in %s: %w", nsLabel(ns), err)
 	}
 	return nil
+}
+
+// nfgenRequest is an nftables request for family fam (AF_UNSPEC: every
+// family): room for the netlink header, which ask fills in, and the
+// nfgenmsg; attributes are appended to it.
+func nfgenRequest(fam byte) []byte {
+	req := make([]byte, unix.NLMSG_HDRLEN+4)
+	req[unix.NLMSG_HDRLEN], req[unix.NLMSG_HDRLEN+1] = fam, unix.NFNETLINK_V0
+	return req
+}
+
+// collect runs one dump of ns (req and typ as for dump), started afresh
+// when the kernel interrupts it (see retry), and returns what parse makes
+// of its messages; parse leaves one out with keep false.
+func collect[T any](ctx context.Context, l *Linux, ns string, proto int, typ uint16, req []byte, parse func(m syscall.NetlinkMessage) (v T, keep bool, err error)) ([]T, error) {
+	return retry(func() ([]T, error) {
+		var out []T
+		err := l.dump(ctx, ns, proto, typ, req, func(m syscall.NetlinkMessage) error {
+			v, keep, err := parse(m)
+			if keep && err == nil {
+				out = append(out, v)
+			}
+			return err
+		})
+		return out, err
+	})
 }
 
 // dump sends req (a netlink message whose header dump fills in: length,

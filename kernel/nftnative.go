@@ -48,22 +48,12 @@ func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, er
 // dumpChains lists ns's chains (every table, every family) with one
 // NFT_MSG_GETCHAIN dump, read as google/nftables' ListChains reads it.
 func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
-	req := make([]byte, unix.NLMSG_HDRLEN+4)
-	req[16], req[17] = unix.AF_UNSPEC, unix.NFNETLINK_V0
-	out, err := retry(func() ([]NFChain, error) {
-		var out []NFChain
-		err := l.dump(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, req, func(m syscall.NetlinkMessage) error {
-			if len(m.Data) < 4 {
-				return nil
-			}
-			c, err := parseChain(m.Data)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
-			return nil
-		})
-		return out, err
+	out, err := collect(ctx, l, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, nfgenRequest(unix.AF_UNSPEC), func(m syscall.NetlinkMessage) (NFChain, bool, error) {
+		if len(m.Data) < 4 {
+			return NFChain{}, false, nil
+		}
+		c, err := parseChain(m.Data)
+		return c, true, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("nftables chains in %s: %w", nsLabel(ns), err)
@@ -76,9 +66,7 @@ func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
 // not a dump of a host's thousands of chains. found is false when the
 // chain does not exist.
 func (l *Linux) getChain(ctx context.Context, ns string, fam byte, table, name string) (c NFChain, found bool, err error) {
-	req := make([]byte, unix.NLMSG_HDRLEN+4, unix.NLMSG_HDRLEN+4+2*(4+len(table)+len(name)+4))
-	req[16], req[17] = fam, unix.NFNETLINK_V0
-	req = appendAttr(req, unix.NFTA_CHAIN_TABLE, append([]byte(table), 0))
+	req := appendAttr(nfgenRequest(fam), unix.NFTA_CHAIN_TABLE, append([]byte(table), 0))
 	req = appendAttr(req, unix.NFTA_CHAIN_NAME, append([]byte(name), 0))
 	err = l.ask(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, 0, req, func(m syscall.NetlinkMessage) error {
 		if len(m.Data) < 4 {

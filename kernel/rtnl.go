@@ -23,20 +23,12 @@ import (
 // netlink.Handle.AddrList(nil, FAMILY_ALL) lists them.
 func (l *Linux) addrList(ctx context.Context, ns string) ([]netlink.Addr, error) {
 	req := make([]byte, unix.NLMSG_HDRLEN+unix.SizeofIfAddrmsg)
-	return retry(func() ([]netlink.Addr, error) {
-		var out []netlink.Addr
-		err := l.dump(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETADDR, req, func(m syscall.NetlinkMessage) error {
-			if m.Header.Type != unix.RTM_NEWADDR || len(m.Data) < unix.SizeofIfAddrmsg {
-				return nil
-			}
-			a, err := parseAddrMsg(m.Data)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
-			return nil
-		})
-		return out, err
+	return collect(ctx, l, ns, unix.NETLINK_ROUTE, unix.RTM_GETADDR, req, func(m syscall.NetlinkMessage) (netlink.Addr, bool, error) {
+		if m.Header.Type != unix.RTM_NEWADDR || len(m.Data) < unix.SizeofIfAddrmsg {
+			return netlink.Addr{}, false, nil
+		}
+		a, err := parseAddrMsg(m.Data)
+		return a, true, err
 	})
 }
 

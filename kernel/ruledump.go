@@ -10,7 +10,6 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/google/nftables"
 	"golang.org/x/sys/unix"
 )
 
@@ -168,9 +167,7 @@ func (d *RuleDump) has(ctx context.Context, i int) bool {
 func (d *RuleDump) more(ctx context.Context) {
 	if d.src == nil {
 		d.counters = map[string]uint64{}
-		req := make([]byte, unix.NLMSG_HDRLEN+4)
-		req[16], req[17] = unix.AF_UNSPEC, unix.NFNETLINK_V0
-		src, err := d.l.request(ctx, d.ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETRULE, unix.NLM_F_DUMP, req)
+		src, err := d.l.request(ctx, d.ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETRULE, unix.NLM_F_DUMP, nfgenRequest(unix.AF_UNSPEC))
 		if err != nil {
 			d.end(err)
 			return
@@ -186,7 +183,7 @@ func (d *RuleDump) more(ctx context.Context) {
 		if err != nil {
 			return err
 		}
-		d.counters[RuleKey(familyName(nftables.TableFamily(fam)), r.table, r.chain, int(r.handle))] = r.packets
+		d.counters[r.key(fam)] = r.packets
 		// The receive buffer is reused: keep a copy, in few allocations.
 		if cap(d.arena)-len(d.arena) < len(b) {
 			d.arena = make([]byte, 0, max(256<<10, len(b)))
