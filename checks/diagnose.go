@@ -70,14 +70,6 @@ func snapshotCounters(ctx context.Context, k kernel.Kernel, nss []string) nfCoun
 	return perNS(nss, func(ns string) (map[string]uint64, error) { return k.NFCounters(ctx, ns) })
 }
 
-// countersAsync starts reading the counters of nss and returns a function
-// that waits for them.
-func countersAsync(ctx context.Context, k kernel.Kernel, nss []string) func() nfCounts {
-	ch := make(chan nfCounts, 1)
-	go func() { ch <- snapshotCounters(ctx, k, nss) }()
-	return func() nfCounts { return <-ch }
-}
-
 // probeNamespaces are the namespaces whose rules could touch the probe.
 func probeNamespaces(p pathInfo, extra ...string) []string {
 	var out []string

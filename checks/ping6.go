@@ -163,8 +163,7 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 		// As an IPv4 ping: one echo first, before any counter is read; a
 		// reply needs no explaining. (An echo a later step's filter may
 		// drop is watched from its first packet: see proveDrop.)
-		res, err := env.K.Ping(ctx, c.from, net.IP(dst.AsSlice()), kernel.PingOpts{Count: 1, Timeout: min(quickWindow, probeTimeout(env)), Zone: c.dev})
-		if err == nil && res.Received > 0 {
+		if res, ok := quickReply(ctx, env, c.from, net.IP(dst.AsSlice()), c.dev); ok {
 			return Passf("%s pings %s (%d/%d replies)", nsName(c.from), c.target(), res.Received, res.Sent)
 		}
 	}
@@ -172,9 +171,9 @@ func (c ping6Check) Run(ctx context.Context, env Env) Result {
 	if p.holder.ns != "" && p.holder.ns != c.from {
 		nss = append(nss, p.holder.ns)
 	}
-	// Read now, after any quick echo: a DROP rule that counted it must
-	// not count it as one of this ping's.
-	before := countersAsync(ctx, env.K, nss)()
+	// Read from now, after any quick echo: a DROP rule that counted it
+	// must not count it as one of this ping's.
+	before := countersAfter(ctx, env.K, nss, time.Now())
 	start := time.Now()
 	pingCtx, stopPing := context.WithCancel(ctx)
 	defer stopPing()

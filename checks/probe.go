@@ -146,7 +146,7 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 		// host's thousands of rules cost more than the whole grade).
 		// Only a ping that this misses pays for the counters, and is sent
 		// again with them as its "before".
-		if r, ok := quickReply(ctx, env, c.from, c.to); ok {
+		if r, ok := quickReply(ctx, env, c.from, c.to, ""); ok {
 			return Passf("%s pings %s (%d/%d replies)", nsName(c.from), c.to, r.Received, r.Sent)
 		}
 		quickEnd = time.Now()
@@ -158,7 +158,7 @@ func (c pingCheck) Run(ctx context.Context, env Env) Result {
 			// drop (proveDrop): the other namespaces' counters are read
 			// only if a reply comes, and the ping is then sent again.
 			if path.found {
-				before = countersBefore(ctx, env.K, []string{path.holder.ns})()
+				before = countersBefore(ctx, env.K, []string{path.holder.ns})
 			}
 		} else {
 			// An unexpected silence is explained by the namespaces on the
@@ -242,10 +242,15 @@ func (c pingCheck) ping(ctx context.Context, env Env, path pathInfo, pr probeDes
 // a probe that misses the window is sent again, counted, as before.
 const quickWindow = 50 * time.Millisecond
 
-// quickReply sends one echo request from ns to dst, without reading any
-// counters first, and reports whether a reply came within quickWindow.
-func quickReply(ctx context.Context, env Env, ns string, dst net.IP) (kernel.PingResult, bool) {
-	res, err := env.K.Ping(ctx, ns, dst, kernel.PingOpts{Count: 1, Timeout: min(quickWindow, probeTimeout(env))})
+// quickTimeout is the bound of a quick try: quickWindow, or the probe
+// timeout when that is shorter.
+func quickTimeout(env Env) time.Duration { return min(quickWindow, probeTimeout(env)) }
+
+// quickReply sends one echo request from ns to dst (through zone, for a
+// link-local dst), without reading any counters first, and reports
+// whether a reply came within quickTimeout.
+func quickReply(ctx context.Context, env Env, ns string, dst net.IP, zone string) (kernel.PingResult, bool) {
+	res, err := env.K.Ping(ctx, ns, dst, kernel.PingOpts{Count: 1, Timeout: quickTimeout(env), Zone: zone})
 	return res, err == nil && res.Received > 0
 }
 
@@ -406,7 +411,7 @@ func (c tcpCheck) Run(ctx context.Context, env Env) Result {
 	if verdict != nil {
 		return *verdict
 	}
-	probe := kernel.TCPProbe{ServerNS: c.server, Listen: c.listen, ClientNS: c.from, Dial: c.to, Timeout: min(quickWindow, probeTimeout(env))}
+	probe := kernel.TCPProbe{ServerNS: c.server, Listen: c.listen, ClientNS: c.from, Dial: c.to, Timeout: quickTimeout(env)}
 	// As a ping: one quick connection before any counter is read; a
 	// connection needs no explaining (its source address is the answer).
 	if res, err := env.K.ProbeTCP(ctx, probe); err == nil && res.ServerErr == nil && res.Connected {

@@ -95,13 +95,7 @@ func TestAnsweredProbeReadsNoCounters(t *testing.T) {
 			r := runIn(t, k, tc.check)
 			require.Equal(t, Pass, r.Status, r.Why)
 			require.Empty(t, reads(k.log()))
-			var probes []string
-			for _, e := range k.log() {
-				if strings.HasPrefix(e, "ping ") || strings.HasPrefix(e, "tcp ") {
-					probes = append(probes, e)
-				}
-			}
-			require.Equal(t, tc.want, probes)
+			require.Equal(t, tc.want, probesIn(k.log()))
 		})
 	}
 }
@@ -127,7 +121,7 @@ func TestMissedProbeIsSentAgainCounted(t *testing.T) {
 	ctx := context.Background()
 	// Another check of the run read the counters already, before this
 	// ping's quick echo: they are no "before" for its counted ping.
-	countersBefore(ctx, snap, []string{kernel.Root, "ns0", "ns1"})()
+	countersBefore(ctx, snap, []string{kernel.Root, "ns0", "ns1"})
 	r := pingCheck{from: "ns0", to: net.ParseIP("10.0.0.2").To4()}.Run(ctx, Env{K: snap, ProbeTimeout: time.Second})
 	require.Equal(t, Fail, r.Status)
 	require.Equal(t, "dropped-by-rule", r.Mistake, r.Why)
@@ -212,4 +206,43 @@ func indexOf(xs []string, x string) int {
 		}
 	}
 	return -1
+}
+
+// ping6 as ping: its counted ping's "before" is read after its quick
+// echo, even when the run read the counters before it.
+func TestMissedPing6IsSentAgainCounted(t *testing.T) {
+	f := kerneltest.VethPairV6()
+	ns1 := f.NSs["ns1"]
+	ns1.Ruleset = kernel.Ruleset{
+		Chains: []kernel.NFChain{{Family: "ip6", Table: "filter", Name: "INPUT", Hook: "input", Policy: "accept"}},
+		Rules:  []kernel.NFRule{{Family: "ip6", Table: "filter", Chain: "INPUT", Handle: 3, Text: "ip6 saddr fd00::1 drop", Verdict: "drop"}},
+	}
+	f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+		ns1.Ruleset.Rules[0].Packets += uint64(o.Count)
+		return kernel.PingResult{Sent: o.Count}, nil
+	}
+	k := &probeLog{Fake: f}
+	snap := kernel.NewSnapshot(k)
+	defer snap.Close()
+	ctx := context.Background()
+	countersBefore(ctx, snap, []string{kernel.Root, "ns0", "ns1"})
+	r := ping6Check{from: "ns0", to: netip.MustParseAddr("fd00::2")}.Run(ctx, Env{K: snap, ProbeTimeout: time.Second})
+	require.Equal(t, Fail, r.Status)
+	require.Equal(t, "icmpv6-all-dropped", r.Mistake, r.Why)
+	require.Contains(t, r.Why, "dropped 3 packets of this probe")
+	ev := k.log()
+	require.Equal(t, []string{"ping ns0 count 1", "ping ns0 count 3"}, probesIn(ev))
+	q, i := indexOf(ev, "ping ns0 count 1"), indexOf(ev, "ping ns0 count 3")
+	require.Contains(t, ev[q:i], "counters ns1", "the before of the counted ping is read after the quick echo")
+}
+
+// probesIn are the probes among events.
+func probesIn(events []string) []string {
+	var out []string
+	for _, e := range events {
+		if strings.HasPrefix(e, "ping ") || strings.HasPrefix(e, "tcp ") {
+			out = append(out, e)
+		}
+	}
+	return out
 }

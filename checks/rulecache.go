@@ -143,22 +143,16 @@ func prefetch(ctx context.Context, k kernel.Kernel, nss []string, start time.Tim
 	return func() { t.Stop() }
 }
 
-// Reads shared by the probes of one grading run: the counters every probe
+// Reads shared by the probes of one grading run: the counters a probe
 // takes as its "before" (rule texts are shared by kernel.Snapshot itself).
-// Counters only grow, so a
-// read finished before a probe sends is a valid "before" for it (packets
-// of other probes are told apart by couldMatch, as they always were: the
-// probes of a run are concurrent). On a host with thousands of rules this
-// is one dump per namespace per run instead of one per probe.
-type onceRead[T any] struct {
-	done chan struct{}
-	v    T
-	err  error
-}
-
+// Counters only grow, so a read finished before a probe sends is a valid
+// "before" for it (packets of other probes are told apart by couldMatch,
+// as they always were: the probes of a run are concurrent). On a host with
+// thousands of rules this is one dump per namespace per run instead of one
+// per probe.
 type sharedReads struct {
 	mu       sync.Mutex
-	counters map[string]*onceRead[map[string]uint64]
+	counters map[string]*afterRead[map[string]uint64]
 }
 
 type sharedReadsKey struct{}
@@ -171,34 +165,8 @@ func sharedFor(k kernel.Kernel) *sharedReads {
 		return nil
 	}
 	return s.Shared(sharedReadsKey{}, func() any {
-		return &sharedReads{counters: map[string]*onceRead[map[string]uint64]{}}
+		return &sharedReads{counters: map[string]*afterRead[map[string]uint64]{}}
 	}).(*sharedReads)
-}
-
-func readOnce[T any](ctx context.Context, mu *sync.Mutex, m map[string]*onceRead[T], ns string, read func(context.Context) (T, error)) (T, error) {
-	mu.Lock()
-	r, ok := m[ns]
-	if !ok {
-		r = &onceRead[T]{done: make(chan struct{})}
-		m[ns] = r
-		mu.Unlock()
-		go func() {
-			// Shared: it must not die with its first requester.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			r.v, r.err = read(rctx)
-			close(r.done)
-		}()
-	} else {
-		mu.Unlock()
-	}
-	select {
-	case <-r.done:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
 }
 
 // countersBefore returns the rule counters of nss as a baseline for a
@@ -208,18 +176,15 @@ func readOnce[T any](ctx context.Context, mu *sync.Mutex, m map[string]*onceRead
 // thousands of rules, reading them twice (texts, then counters) was half
 // the cost of a grade. That read finishes before any probe that waits
 // for it sends, so it is a valid "before" for each.
-func countersBefore(ctx context.Context, k kernel.Kernel, nss []string) func() nfCounts {
+func countersBefore(ctx context.Context, k kernel.Kernel, nss []string) nfCounts {
 	s := sharedFor(k)
 	if s == nil {
-		return countersAsync(ctx, k, nss)
+		return snapshotCounters(ctx, k, nss)
 	}
-	ch := make(chan nfCounts, 1)
-	go func() {
-		ch <- perNS(nss, func(ns string) (map[string]uint64, error) {
-			return readOnce(ctx, &s.mu, s.counters, ns, func(ctx context.Context) (map[string]uint64, error) {
-				return kernel.RuleCounters(ctx, k, ns)
-			})
+	return perNS(nss, func(ns string) (map[string]uint64, error) {
+		// Any read of the run serves (none started before the zero time).
+		return readAfter(ctx, &s.mu, s.counters, ns, time.Time{}, func(ctx context.Context) (map[string]uint64, error) {
+			return kernel.RuleCounters(ctx, k, ns)
 		})
-	}()
-	return func() nfCounts { return <-ch }
+	})
 }

@@ -56,7 +56,7 @@ func TestCountersBeforeShareTheRunsRulesetRead(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i] = countersBefore(ctx, snap, nss)()
+			got[i] = countersBefore(ctx, snap, nss)
 		}()
 	}
 	_, err := snap.Ruleset(ctx, kernel.Root) // an nf_rule check of the run
