@@ -8,6 +8,7 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/runner"
 )
 
@@ -106,11 +107,7 @@ func requireTitle(t *testing.T, what string, c checks.Check) {
 	require.Equal(t, en, got, what)
 	zh, ok := runner.SayWhy(i18n.ZH, en, msgs)
 	require.True(t, ok, "%s: no Chinese for %q", what, en)
-	han := false
-	for _, r := range zh {
-		han = han || unicode.Is(unicode.Han, r)
-	}
-	require.True(t, han, "%s: %q", what, zh)
+	require.True(t, zhtest.HasHan(zh), "%s: %q", what, zh)
 	require.Equal(t, names(en), names(zh), "%s: names and addresses differ:\n%s\n%s", what, en, zh)
 }
 

@@ -3,12 +3,12 @@ package checks_test
 import (
 	"context"
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/runner"
 )
@@ -46,11 +46,7 @@ func requireSaid(t *testing.T, what, en string, msgs []checks.Msg) {
 	require.Equal(t, en, got, what)
 	zh, ok := runner.SayWhy(i18n.ZH, en, msgs)
 	require.True(t, ok, "%s: no Chinese", what)
-	han := false
-	for _, r := range zh {
-		han = han || unicode.Is(unicode.Han, r)
-	}
-	require.True(t, han, "%s: %q", what, zh)
+	require.True(t, zhtest.HasHan(zh), "%s: %q", what, zh)
 	require.Equal(t, i18n.Code(en), i18n.Code(zh), "%s: the commands quoted differ:\n%s\n%s", what, en, zh)
 }
 

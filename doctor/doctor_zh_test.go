@@ -5,22 +5,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/doctor"
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 )
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
-}
 
 // doctor says every finding in Chinese too: the same lines at the same
 // levels, each line's words in Chinese (commands, paths and levels as
@@ -60,10 +51,10 @@ func TestDoctorInChinese(t *testing.T) {
 		require.Len(t, zh, len(en), name)
 		for i := range en {
 			require.Equal(t, en[i].Level, zh[i].Level, "%s: %+v", name, en[i])
-			require.False(t, hasHan(en[i].What+en[i].Detail+en[i].Fix), "%s: %+v", name, en[i])
-			require.True(t, hasHan(zh[i].What+zh[i].Detail), "%s: %+v", name, zh[i])
+			require.False(t, zhtest.HasHan(en[i].What+en[i].Detail+en[i].Fix), "%s: %+v", name, en[i])
+			require.True(t, zhtest.HasHan(zh[i].What+zh[i].Detail), "%s: %+v", name, zh[i])
 			if zh[i].Fix != "" && !strings.HasPrefix(zh[i].Fix, "apt-get install ") {
-				require.True(t, hasHan(zh[i].Fix), "%s: %+v", name, zh[i])
+				require.True(t, zhtest.HasHan(zh[i].Fix), "%s: %+v", name, zh[i])
 			}
 		}
 		var b strings.Builder

@@ -8,24 +8,15 @@ import (
 	"slices"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
-}
 
 // TestCheckTitlesInChinese: every check of every step of every embedded
 // lesson has a Chinese title in the Chinese lessons (its description
@@ -49,7 +40,7 @@ func TestCheckTitlesInChinese(t *testing.T) {
 				require.Equal(t, en, runner.CheckTitle(i18n.EN, c), where)
 				zh := runner.CheckTitle(i18n.ZH, zls[k].Steps[i].Checks[j])
 				require.NotEqual(t, en, zh, "%s: %q has no Chinese title", where, en)
-				require.True(t, hasHan(zh), "%s: %q", where, zh)
+				require.True(t, zhtest.HasHan(zh), "%s: %q", where, zh)
 				n++
 			}
 		}
@@ -90,7 +81,7 @@ func TestReportNamesInChinese(t *testing.T) {
 			require.Equal(t, c.Kind, z.Kind)
 			require.Equal(t, l.Steps[i].Checks[j].Title(), c.Name, "the English name is the title")
 			require.Equal(t, runner.CheckTitle(i18n.ZH, l.Steps[i].Checks[j]), z.Name)
-			require.True(t, hasHan(z.Name), z.Name)
+			require.True(t, zhtest.HasHan(z.Name), z.Name)
 			if c.Message == c.Name {
 				require.Equal(t, z.Name, z.Message, "a message that was the name is the Chinese name")
 				echoed++

@@ -2,23 +2,14 @@ package runner
 
 import (
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
 )
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
-}
 
 // Lesson 8's narrowing hints exist for every layer of the method and
 // every place a fault can sit, in both languages: Chinese words around
@@ -31,8 +22,8 @@ func TestNarrowHintsInBothLanguages(t *testing.T) {
 			require.Len(t, zh, 2)
 			for i := range zh {
 				require.NotEmpty(t, en[i].Text, "%s %s", layer, where)
-				require.False(t, hasHan(en[i].Text), en[i].Text)
-				require.True(t, hasHan(zh[i].Text), "%s %s: %q", layer, where, zh[i].Text)
+				require.False(t, zhtest.HasHan(en[i].Text), en[i].Text)
+				require.True(t, zhtest.HasHan(zh[i].Text), "%s %s: %q", layer, where, zh[i].Text)
 				require.Equal(t, i18n.Code(en[i].Text), i18n.Code(zh[i].Text), "the commands of a hint are the same in both languages")
 			}
 			if where == "ns1" {

@@ -2,11 +2,11 @@ package runner_test
 
 import (
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/mistakes"
 	"github.com/netlab/netlab/runner"
 )
@@ -31,11 +31,7 @@ func requireWhyInBothLanguages(t *testing.T, m mistakes.Mistake, hit *runner.Che
 	en, ok := runner.SayWhy(i18n.EN, hit.Why, hit.WhyMsg)
 	require.True(t, ok)
 	require.Equal(t, hit.Why, en)
-	han := false
-	for _, r := range zh {
-		han = han || unicode.Is(unicode.Han, r)
-	}
-	require.True(t, han, "%s: %q", m.ID, zh)
+	require.True(t, zhtest.HasHan(zh), "%s: %q", m.ID, zh)
 	require.Equal(t, i18n.Code(hit.Why), i18n.Code(zh), "%s: the quoted commands differ", m.ID)
 	t.Logf("%s\n  en: %s\n  zh: %s", m.ID, hit.Why, zh)
 }

@@ -7,21 +7,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 )
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
-}
 
 // Every kernel switch that refuses user namespaces is said with its fix
 // in both languages: English by default (doctor reads Why and Fix),
@@ -39,13 +30,13 @@ func TestRefusalsInChinese(t *testing.T) {
 	rs := Refusals(read, false)
 	require.Len(t, rs, 3)
 	for _, r := range rs {
-		require.False(t, hasHan(r.Why+r.Fix), r.Why)
+		require.False(t, zhtest.HasHan(r.Why+r.Fix), r.Why)
 		why, fix := r.In(i18n.EN)
 		require.Equal(t, r.Why, why)
 		require.Equal(t, r.Fix, fix)
 		why, fix = r.In(i18n.ZH)
-		require.True(t, hasHan(why), why)
-		require.True(t, hasHan(fix), fix)
+		require.True(t, zhtest.HasHan(why), why)
+		require.True(t, zhtest.HasHan(fix), fix)
 		if strings.Contains(r.Why, r.Setting) {
 			require.Contains(t, why, r.Setting, "the setting is named as it is")
 		}
@@ -65,7 +56,7 @@ func TestExplainInChinese(t *testing.T) {
 		var se *Error
 		require.ErrorAs(t, en, &se)
 		require.ErrorIs(t, en, cause)
-		require.False(t, hasHan(en.Error()), en.Error())
+		require.False(t, zhtest.HasHan(en.Error()), en.Error())
 		require.True(t, strings.HasPrefix(en.Error(), "netlab cannot make its sandbox: "), en.Error())
 		zh := ExplainIn(i18n.ZH, en)
 		require.ErrorIs(t, zh, cause)

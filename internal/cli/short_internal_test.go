@@ -2,11 +2,11 @@ package cli
 
 import (
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/zhtest"
 )
 
 // TestEveryShortTranslated: every command a learner sees in --help has
@@ -29,10 +29,6 @@ func TestEveryShortTranslated(t *testing.T) {
 		zh := short[i18n.ZH][name]
 		require.NotEmpty(t, en, name)
 		require.NotEqual(t, en, zh, "%s: the Short help is not translated", name)
-		han := false
-		for _, r := range zh {
-			han = han || unicode.Is(unicode.Han, r)
-		}
-		require.True(t, han, "%s: %q", name, zh)
+		require.True(t, zhtest.HasHan(zh), "%s: %q", name, zh)
 	}
 }

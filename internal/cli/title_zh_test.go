@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/internal/cli"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
@@ -51,8 +52,8 @@ func TestCheckNamesInChinese(t *testing.T) {
 	require.Contains(t, zh, "ns1 里的 veth1 有 10.0.0.2/24")
 	require.Contains(t, zh, "ns0 能 ping 通 10.0.0.2")
 	for i, n := range zh {
-		require.True(t, hasHan(n), "check %d: %q is not Chinese", i+1, n)
-		require.False(t, hasHan(en[i]), en[i])
+		require.True(t, zhtest.HasHan(n), "check %d: %q is not Chinese", i+1, n)
+		require.False(t, zhtest.HasHan(en[i]), en[i])
 	}
 
 	locale(t, "", "", "zh_CN.UTF-8")

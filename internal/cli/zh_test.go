@@ -4,23 +4,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/cli"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
-}
 
 // TestErrorsInChinese: every usage and environment error netlab says in
 // one sentence is said in Chinese under a zh locale, and in English
@@ -57,10 +48,10 @@ func TestErrorsInChinese(t *testing.T) {
 				line := oneLine(t, errb.String())
 				if env == "zh_CN.UTF-8" {
 					require.Contains(t, line, c.zh)
-					require.True(t, hasHan(line), line)
+					require.True(t, zhtest.HasHan(line), line)
 				} else {
 					require.Contains(t, line, c.en)
-					require.False(t, hasHan(line), line)
+					require.False(t, zhtest.HasHan(line), line)
 				}
 			}
 			require.NotEqual(t, cli.ExitOK, codes["en_US.UTF-8"])
@@ -179,8 +170,8 @@ func TestWhysInChinese(t *testing.T) {
 			require.Equal(t, mistakes["C"], mistakes["zh_CN.UTF-8"])
 			joined := strings.Join(whys["zh_CN.UTF-8"], "\n")
 			require.Contains(t, joined, c.zh)
-			require.True(t, hasHan(whys["zh_CN.UTF-8"][0]), whys["zh_CN.UTF-8"][0])
-			require.False(t, hasHan(strings.Join(whys["C"], "\n")))
+			require.True(t, zhtest.HasHan(whys["zh_CN.UTF-8"][0]), whys["zh_CN.UTF-8"][0])
+			require.False(t, zhtest.HasHan(strings.Join(whys["C"], "\n")))
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netlab/netlab/internal/cli"
+	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -31,7 +32,7 @@ func TestCheck2AddressRemovedInChinese(t *testing.T) {
 	for _, ln := range strings.Split(out.String(), "\n") {
 		if why, ok := strings.CutPrefix(strings.TrimSpace(ln), "原因："); ok {
 			n++
-			require.True(t, hasHan(why), "an English why in a Chinese report: %s", ln)
+			require.True(t, zhtest.HasHan(why), "an English why in a Chinese report: %s", ln)
 		}
 	}
 	require.NotZero(t, n, out.String())
@@ -49,7 +50,7 @@ func TestCheck2AddressRemovedInChinese(t *testing.T) {
 		for _, c := range s.Checks {
 			if c.Status != "pass" {
 				n++
-				require.True(t, hasHan(c.Why), "an English why in a Chinese report: %q", c.Why)
+				require.True(t, zhtest.HasHan(c.Why), "an English why in a Chinese report: %q", c.Why)
 			}
 		}
 	}
