@@ -17,9 +17,7 @@ import (
 // registry); `check 3` also builds lesson 4, which supersedes two of
 // lesson 3's checks; `check --all` and `list` build every lesson.
 func TestCheckBuildsOnlyTheLessonsItGrades(t *testing.T) {
-	checksOf := func(keys ...string) []string {
-		ls, err := lessons.CompiledFor(checks.Default(), keys...)
-		require.NoError(t, err)
+	describe := func(ls []*lessons.Lesson) []string {
 		var out []string
 		for _, l := range ls {
 			for _, s := range l.Steps {
@@ -30,16 +28,14 @@ func TestCheckBuildsOnlyTheLessonsItGrades(t *testing.T) {
 		}
 		return out
 	}
+	checksOf := func(keys ...string) []string {
+		ls, err := lessons.CompiledFor(checks.Default(), keys...)
+		require.NoError(t, err)
+		return describe(ls)
+	}
 	all, err := lessons.LoadEmbedded()
 	require.NoError(t, err)
-	var every []string
-	for _, l := range all {
-		for _, s := range l.Steps {
-			for _, c := range s.Checks {
-				every = append(every, c.Check.Describe())
-			}
-		}
-	}
+	every := describe(all)
 	for _, tc := range []struct {
 		args  []string
 		built []string
