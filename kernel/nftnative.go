@@ -35,14 +35,7 @@ func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, er
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.all(ctx); err != nil {
-		return Ruleset{}, false, err
-	}
-	if err := d.loadChains(ctx); err != nil {
-		return Ruleset{}, false, err
-	}
-	rs, ok := d.native()
-	return rs, ok, nil
+	return d.native(ctx)
 }
 
 // dumpChains lists ns's chains (every table, every family) with one

@@ -272,15 +272,10 @@ func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
 	if d.full != nil {
 		return *d.full, nil
 	}
-	var rs Ruleset
-	ok := false
-	if d.all(ctx) == nil && d.loadChains(ctx) == nil {
-		rs, ok = d.native()
-	}
-	if !ok {
-		var err error
-		// A rule netlab cannot render as nft would: let nft itself print
-		// the ruleset.
+	rs, ok, err := d.native(ctx)
+	if err != nil || !ok {
+		// A rule netlab cannot render as nft would (or netlink trouble):
+		// let nft itself print the ruleset.
 		if rs, err = d.l.nftRuleset(ctx, d.ns); err != nil {
 			return rs, err
 		}
@@ -290,13 +285,19 @@ func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
 	return rs, nil
 }
 
-// native renders every rule of the dump, read to its end; false when one
-// cannot be rendered exactly.
-func (d *RuleDump) native() (Ruleset, bool) {
-	if !d.renderUpTo(len(d.msgs)) {
-		return Ruleset{}, false
+// native reads the dump to its end and the chains, and renders every
+// rule (d.mu held); ok is false when one cannot be rendered exactly.
+func (d *RuleDump) native(ctx context.Context) (rs Ruleset, ok bool, err error) {
+	if err := d.all(ctx); err != nil {
+		return Ruleset{}, false, err
 	}
-	return Ruleset{Chains: d.chains, Rules: append([]NFRule(nil), d.rendered...)}, true
+	if err := d.loadChains(ctx); err != nil {
+		return Ruleset{}, false, err
+	}
+	if !d.renderUpTo(len(d.msgs)) {
+		return Ruleset{}, false, nil
+	}
+	return Ruleset{Chains: d.chains, Rules: append([]NFRule(nil), d.rendered...)}, true, nil
 }
 
 // renderUpTo renders the first n rules, read already (d.mu held).
