@@ -222,8 +222,7 @@ func isBridge(r netlink.Link) bool {
 }
 
 func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
-	e, err := l.entry(ctx, ns)
-	if err != nil {
+	if _, err := l.entry(ctx, ns); err != nil {
 		return nil, err
 	}
 	raw, err := l.addrList(ctx, ns)
@@ -234,7 +233,7 @@ func (l *Linux) Addrs(ctx context.Context, ns string) ([]Addr, error) {
 	for _, a := range raw {
 		idxs = append(idxs, a.LinkIndex)
 	}
-	names, err := l.namesOf(ctx, ns, e, idxs)
+	names, err := l.namesOf(ctx, ns, idxs)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
@@ -253,7 +252,7 @@ const maxByIndex = 16
 // routes sit on a few links, while a busy host's namespace may hold
 // thousands (every container's veth): asking for each by index costs a
 // few small messages where a dump would cost the whole host.
-func (l *Linux) namesOf(ctx context.Context, ns string, e *nsEntry, idxs []int) (map[int]string, error) {
+func (l *Linux) namesOf(ctx context.Context, ns string, idxs []int) (map[int]string, error) {
 	want := map[int]bool{}
 	for _, i := range idxs {
 		if i > 0 {
@@ -261,11 +260,11 @@ func (l *Linux) namesOf(ctx context.Context, ns string, e *nsEntry, idxs []int) 
 		}
 	}
 	if len(want) > maxByIndex {
-		return l.linkNames(e)
+		return l.linkNames(ctx, ns)
 	}
 	names := make(map[int]string, len(want))
 	for i := range want {
-		k, ok, err := l.getLink(ctx, ns, linkRequest(i))
+		k, ok, err := l.LinkByIndex(ctx, ns, i)
 		if err != nil {
 			return nil, err
 		}
@@ -276,14 +275,14 @@ func (l *Linux) namesOf(ctx context.Context, ns string, e *nsEntry, idxs []int) 
 	return names, nil
 }
 
-func (l *Linux) linkNames(e *nsEntry) (map[int]string, error) {
-	links, err := retry(e.h.LinkList)
+func (l *Linux) linkNames(ctx context.Context, ns string) (map[int]string, error) {
+	links, err := l.dumpLinks(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	names := map[int]string{}
+	names := make(map[int]string, len(links))
 	for _, k := range links {
-		names[k.Attrs().Index] = k.Attrs().Name
+		names[k.Index] = k.Name
 	}
 	return names, nil
 }
@@ -341,7 +340,7 @@ func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
 	for _, r := range raw {
 		idxs = append(idxs, r.LinkIndex)
 	}
-	names, err := l.namesOf(ctx, ns, e, idxs)
+	names, err := l.namesOf(ctx, ns, idxs)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
@@ -353,15 +352,14 @@ func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
 }
 
 func (l *Linux) RouteGet(ctx context.Context, ns string, dst net.IP) (Route, error) {
-	e, err := l.entry(ctx, ns)
-	if err != nil {
+	if _, err := l.entry(ctx, ns); err != nil {
 		return Route{}, err
 	}
 	r, err := l.routeGet(ctx, ns, dst)
 	if err != nil {
 		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), err)
 	}
-	names, err := l.namesOf(ctx, ns, e, []int{r.LinkIndex})
+	names, err := l.namesOf(ctx, ns, []int{r.LinkIndex})
 	if err != nil {
 		return Route{}, err
 	}
@@ -432,7 +430,7 @@ func (l *Linux) Neighbors(ctx context.Context, ns string) ([]Neigh, error) {
 	for _, n := range raw {
 		idxs = append(idxs, n.LinkIndex)
 	}
-	names, err := l.namesOf(ctx, ns, e, idxs)
+	names, err := l.namesOf(ctx, ns, idxs)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os/exec"
 	"testing"
@@ -84,6 +85,41 @@ ip -n ns0 route add unreachable 198.51.100.0/24
 			require.GreaterOrEqual(t, got, 0, "the veth's peer namespace has an id")
 		} else {
 			require.Equal(t, -1, got, "an unrelated namespace has none")
+		}
+	}
+}
+
+// Addresses name their links whether netlab asks for the few links one by
+// one or, past maxByIndex of them, dumps the namespace's links once.
+func TestAddrsNameTheirLinks(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	script := "ip netns add few\nip netns add many\n"
+	for i := 1; i <= maxByIndex+4; i++ {
+		if i <= 2 {
+			script += fmt.Sprintf("ip -n few link add f%d type veth peer name g%d\nip -n few addr add 10.1.%d.1/24 dev f%d\n", i, i, i, i)
+		}
+		script += fmt.Sprintf("ip -n many link add m%d type veth peer name n%d\nip -n many addr add 10.2.%d.1/24 dev m%d\n", i, i, i, i)
+	}
+	out, err := exec.Command("sh", "-ec", script).CombinedOutput()
+	require.NoError(t, err, string(out))
+	l, err := New()
+	require.NoError(t, err)
+	defer l.Close()
+	for ns, n := range map[string]int{"few": 2, "many": maxByIndex + 4} {
+		addrs, err := l.Addrs(context.Background(), ns)
+		require.NoError(t, err)
+		got := map[string]string{}
+		for _, a := range addrs {
+			got[a.IPNet.String()] = a.Link
+		}
+		prefix, net3 := "f", 1
+		if ns == "many" {
+			prefix, net3 = "m", 2
+		}
+		for i := 1; i <= n; i++ {
+			require.Equal(t, fmt.Sprintf("%s%d", prefix, i), got[fmt.Sprintf("10.%d.%d.1/24", net3, i)], ns)
 		}
 	}
 }
