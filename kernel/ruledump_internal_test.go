@@ -162,3 +162,43 @@ func familyByte(t *testing.T, name string) byte {
 	t.Fatalf("no family %s", name)
 	return 0
 }
+
+// A ruleset that changes between two parts of a dump makes the kernel mark
+// the next part interrupted: the dump starts afresh, and what it returns
+// is the ruleset as it now is.
+func TestRuleDumpStartsAfreshWhenInterrupted(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	out, err := exec.Command("sh", "-ec", `iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	bulkRules(t)
+	l, err := New()
+	require.NoError(t, err)
+	defer l.Close()
+	ctx := context.Background()
+	d, err := l.ReadRules(ctx, Root)
+	require.NoError(t, err)
+	defer d.Close()
+	_, _, found, known := d.First(ctx, func(r NFRule, _ string) bool { return r.Verdict == "drop" && r.Table == "filter" })
+	require.True(t, found && known)
+	require.False(t, d.done, "the dump is read only partly")
+
+	out, err = exec.Command("nft", "add", "table", "inet", "late").CombinedOutput()
+	require.NoError(t, err, string(out))
+	out, err = exec.Command("nft", "add chain inet late c; add rule inet late c counter accept").CombinedOutput()
+	require.NoError(t, err, string(out))
+	counters, err := d.Counters(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, d.gen, "the interrupted dump started afresh, once")
+	want, err := l.NFCounters(ctx, Root)
+	require.NoError(t, err)
+	require.Equal(t, want, counters, "the counters are the new ruleset's")
+	late := 0
+	for k := range counters {
+		if strings.HasPrefix(k, "inet/late/") {
+			late++
+		}
+	}
+	require.Equal(t, 1, late, "the rule added meanwhile is in it")
+}
