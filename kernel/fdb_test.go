@@ -62,4 +62,11 @@ ip -n ns0 addr add 10.0.9.10/24 dev eth0
 		}
 	}
 	require.True(t, learned, "br0 learned eth0's MAC behind vb0: %+v", fdb)
+
+	// The entries are the caller's: the receive buffer they were read
+	// from serves the next read.
+	seen := fmt.Sprint(fdb)
+	_, err = k.Links(ctx, kernel.Root)
+	require.NoError(t, err)
+	require.Equal(t, seen, fmt.Sprint(fdb), "a later read changed the entries")
 }
