@@ -144,6 +144,17 @@ iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destinati
 	_, err = d.Counters(ctx)
 	require.ErrorIs(t, err, net.ErrClosed)
 
+	// A grading run closes the dumps its checks read only partly.
+	snap := NewSnapshot(l)
+	_, _, found, known, err = FirstRule(ctx, snap, Root, func(r NFRule, _ string) bool { return r.Verdict == "drop" })
+	require.NoError(t, err)
+	require.True(t, found && known)
+	d, _, err = snap.readRules(ctx, Root)
+	require.NoError(t, err)
+	require.NotNil(t, d.src, "the run's dump is read only partly")
+	snap.Close()
+	require.Nil(t, d.src, "the end of the run closed it")
+
 	// A rule nobody has: every rule is looked at, and none matches.
 	d, err = l.ReadRules(ctx, Root)
 	require.NoError(t, err)
