@@ -48,7 +48,7 @@ func (p *probeLog) NFCounters(ctx context.Context, ns string) (map[string]uint64
 }
 
 func (p *probeLog) Ping(ctx context.Context, ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
-	p.add(fmt.Sprintf("ping %s count %d", ns, o.Count))
+	p.add(fmt.Sprintf("ping %s count %d timeout %s", ns, o.Count, o.Timeout))
 	return p.Fake.Ping(ctx, ns, dst, o)
 }
 
@@ -85,8 +85,8 @@ func TestAnsweredProbeReadsNoCounters(t *testing.T) {
 		check Check
 		want  []string
 	}{
-		{"ping", kerneltest.VethPair(), pingCheck{from: "ns0", to: net.ParseIP("10.0.0.2").To4()}, []string{"ping ns0 count 1"}},
-		{"ping6", kerneltest.VethPairV6(), ping6Check{from: "ns0", to: netip.MustParseAddr("fd00::2")}, []string{"ping ns0 count 1"}},
+		{"ping", kerneltest.VethPair(), pingCheck{from: "ns0", to: net.ParseIP("10.0.0.2").To4()}, []string{"ping ns0 count 1 timeout 50ms"}},
+		{"ping6", kerneltest.VethPairV6(), ping6Check{from: "ns0", to: netip.MustParseAddr("fd00::2")}, []string{"ping ns0 count 1 timeout 50ms"}},
 		{"tcp", kerneltest.VethPair(), tcpCheck{from: "ns0", server: "ns1", to: net.TCPAddr{IP: net.ParseIP("10.0.0.2").To4(), Port: 8080}, listen: net.TCPAddr{IP: net.ParseIP("10.0.0.2").To4(), Port: 8080}},
 			[]string{"tcp ns0 timeout " + quickWindow.String()}},
 	} {
@@ -128,9 +128,9 @@ func TestMissedProbeIsSentAgainCounted(t *testing.T) {
 	require.Contains(t, r.Why, "dropped 3 packets of this probe")
 
 	ev := k.log()
-	q := indexOf(ev, "ping ns0 count 1")
+	q := indexOf(ev, "ping ns0 count 1 timeout 50ms")
 	require.Equal(t, []string{"rules ns0", "rules ns1", "rules the lab's root namespace"}, sorted(reads(ev[:q])), "the other check's reads")
-	i := indexOf(ev, "ping ns0 count 3")
+	i := indexOf(ev, "ping ns0 count 3 timeout 1s")
 	require.Positive(t, i, ev)
 	require.Contains(t, ev[q:i], "counters ns1", "the before of the counted ping is read after the quick echo")
 }
@@ -145,10 +145,10 @@ func TestUnexpectedReplyIsSentAgainCounted(t *testing.T) {
 	require.Equal(t, "not-dropped", r.Mistake, r.Why)
 
 	ev := k.log()
-	first := indexOf(ev, "ping ns0 count 3")
+	first := indexOf(ev, "ping ns0 count 3 timeout 1s")
 	require.Positive(t, first, ev)
 	require.Equal(t, []string{"rules ns1"}, reads(ev[:first]), "only the destination's namespace is read before the first ping")
-	second := first + 1 + indexOf(ev[first+1:], "ping ns0 count 3")
+	second := first + 1 + indexOf(ev[first+1:], "ping ns0 count 3 timeout 1s")
 	require.Greater(t, second, first, ev)
 	between := reads(ev[first:second])
 	for _, ns := range []string{kernel.Root, "ns0", "ns1"} {
@@ -231,8 +231,8 @@ func TestMissedPing6IsSentAgainCounted(t *testing.T) {
 	require.Equal(t, "icmpv6-all-dropped", r.Mistake, r.Why)
 	require.Contains(t, r.Why, "dropped 3 packets of this probe")
 	ev := k.log()
-	require.Equal(t, []string{"ping ns0 count 1", "ping ns0 count 3"}, probesIn(ev))
-	q, i := indexOf(ev, "ping ns0 count 1"), indexOf(ev, "ping ns0 count 3")
+	require.Equal(t, []string{"ping ns0 count 1 timeout 50ms", "ping ns0 count 3 timeout 1s"}, probesIn(ev))
+	q, i := indexOf(ev, "ping ns0 count 1 timeout 50ms"), indexOf(ev, "ping ns0 count 3 timeout 1s")
 	require.Contains(t, ev[q:i], "counters ns1", "the before of the counted ping is read after the quick echo")
 }
 
