@@ -19,7 +19,11 @@ func (l *Linux) LibLinks(ctx context.Context, ns string) ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := retry(e.h.LinkList)
+	h, err := l.lib(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := retry(h.LinkList)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func (a Addr6) LinkLocal() bool { return a.Prefix.Addr().IsLinkLocalUnicast() }
 
 // Addrs6 lists the IPv6 addresses of ns with their DAD flags.
 func (l *Linux) Addrs6(ctx context.Context, ns string) ([]Addr6, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (l *Linux) Addrs6(ctx context.Context, ns string) ([]Addr6, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
-	raw, err := retry(func() ([]netlink.Addr, error) { return e.h.AddrList(nil, netlink.FAMILY_V6) })
+	raw, err := retry(func() ([]netlink.Addr, error) { return h.AddrList(nil, netlink.FAMILY_V6) })
 	if err != nil {
 		return nil, fmt.Errorf("list IPv6 addresses in %s: %w", nsLabel(ns), err)
 	}
@@ -56,7 +56,7 @@ func (l *Linux) Addrs6(ctx context.Context, ns string) ([]Addr6, error) {
 
 // Routes6 lists the IPv6 routes of ns's main table.
 func (l *Linux) Routes6(ctx context.Context, ns string) ([]Route, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (l *Linux) Routes6(ctx context.Context, ns string) ([]Route, error) {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
 	raw, err := retry(func() ([]netlink.Route, error) {
-		return e.h.RouteListFiltered(netlink.FAMILY_V6, &netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
+		return h.RouteListFiltered(netlink.FAMILY_V6, &netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list IPv6 routes in %s: %w", nsLabel(ns), err)
@@ -79,7 +79,7 @@ func (l *Linux) Routes6(ctx context.Context, ns string) ([]Route, error) {
 
 // Neighbors6 lists the IPv6 neighbour (neighbour discovery) entries of ns.
 func (l *Linux) Neighbors6(ctx context.Context, ns string) ([]Neigh, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (l *Linux) Neighbors6(ctx context.Context, ns string) ([]Neigh, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, netlink.FAMILY_V6) })
+	raw, err := retry(func() ([]netlink.Neigh, error) { return h.NeighList(0, netlink.FAMILY_V6) })
 	if err != nil {
 		return nil, fmt.Errorf("IPv6 neighbours in %s: %w", nsLabel(ns), err)
 	}
@@ -104,7 +104,7 @@ func (l *Linux) Neighbors6(ctx context.Context, ns string) ([]Neigh, error) {
 // RouteGet6 asks which route a packet to dst would take; oif names the
 // interface for a link-local dst (its zone), "" otherwise.
 func (l *Linux) RouteGet6(ctx context.Context, ns string, dst net.IP, oif string) (Route, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return Route{}, err
 	}
@@ -116,7 +116,7 @@ func (l *Linux) RouteGet6(ctx context.Context, ns string, dst net.IP, oif string
 	if oif != "" {
 		opts.Oif = oif
 	}
-	rs, err := e.h.RouteGetWithOptions(dst, opts)
+	rs, err := h.RouteGetWithOptions(dst, opts)
 	if err != nil {
 		return Route{}, fmt.Errorf("route to %s in %s: %w", dst, nsLabel(ns), err)
 	}

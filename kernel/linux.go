@@ -36,10 +36,12 @@ type Linux struct {
 }
 
 type nsEntry struct {
-	ns  netns.NsHandle
-	h   *netlink.Handle
-	ino uint64
-	run int // the run (Linux.run) in which the handle was last judged the namespace's
+	ns    netns.NsHandle
+	hmu   sync.Mutex
+	h     *netlink.Handle // the netlink library's handle, opened on first use (see lib)
+	ino   uint64
+	run   int      // the run (Linux.run) in which the handle was last judged the namespace's
+	socks sockPool // idle netlink sockets of the namespace (see request)
 }
 
 var (
@@ -61,7 +63,7 @@ func (l *Linux) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for k, e := range l.handles {
-		e.h.Close()
+		e.closeSockets()
 		if k != Root {
 			e.ns.Close()
 		}
@@ -105,7 +107,7 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 		e.run = l.runNow()
 		return e, nil
 	} else if ok {
-		e.h.Close()
+		e.closeSockets()
 		e.ns.Close()
 		delete(l.handles, ns)
 	}
@@ -116,23 +118,48 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 			return nil, err
 		}
 	}
+	e := &nsEntry{ns: h, ino: ino, run: l.runNow()}
+	l.handles[ns] = e
+	return e, nil
+}
+
+// lib is entry with the netlink library's handle of ns opened: most
+// questions go through netlab's own requests (see request), and a grade
+// that never needs the library spares each namespace a socket.
+func (l *Linux) lib(ctx context.Context, ns string) (*netlink.Handle, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	e.hmu.Lock()
+	defer e.hmu.Unlock()
+	if e.h != nil {
+		return e.h, nil
+	}
 	// Route netlink only: it carries links, addresses, routes, neighbours and
 	// the fdb. Asking for every family (the default) fails under qemu-user,
 	// which emulates only some, and costs sockets nobody reads.
-	nh, err := netlink.NewHandleAt(h, unix.NETLINK_ROUTE)
+	nh, err := netlink.NewHandleAt(e.ns, unix.NETLINK_ROUTE)
 	if err != nil {
-		if ns != Root {
-			h.Close()
-		}
 		return nil, fmt.Errorf("netlink in %s: %w", nsLabel(ns), err)
 	}
 	if err := nh.SetSocketTimeout(netlinkTimeout); err != nil {
 		nh.Close()
 		return nil, fmt.Errorf("netlink timeout in %s: %w", nsLabel(ns), err)
 	}
-	e := &nsEntry{ns: h, h: nh, ino: ino, run: l.runNow()}
-	l.handles[ns] = e
-	return e, nil
+	e.h = nh
+	return nh, nil
+}
+
+// closeSockets closes the entry's netlink sockets (not its namespace).
+func (e *nsEntry) closeSockets() {
+	e.hmu.Lock()
+	if e.h != nil {
+		e.h.Close()
+		e.h = nil
+	}
+	e.hmu.Unlock()
+	e.socks.close()
 }
 
 // runNow is the grading run under way, -1 outside one (l.mu held).
@@ -324,14 +351,14 @@ func convertRoute(r netlink.Route, names map[int]string) Route {
 }
 
 func (l *Linux) Routes(ctx context.Context, ns string) ([]Route, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
 	// Table 0 with the table filter means every table, local included:
 	// local routes are how we know an address belongs to the namespace.
 	raw, err := retry(func() ([]netlink.Route, error) {
-		return e.h.RouteListFiltered(netlink.FAMILY_V4, &netlink.Route{Table: unix.RT_TABLE_UNSPEC}, netlink.RT_FILTER_TABLE)
+		return h.RouteListFiltered(netlink.FAMILY_V4, &netlink.Route{Table: unix.RT_TABLE_UNSPEC}, netlink.RT_FILTER_TABLE)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list routes in %s: %w", nsLabel(ns), err)
@@ -367,11 +394,11 @@ func (l *Linux) RouteGet(ctx context.Context, ns string, dst net.IP) (Route, err
 }
 
 func (l *Linux) FDB(ctx context.Context, ns, bridge string) ([]FDBEntry, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	br, err := e.h.LinkByName(bridge)
+	br, err := h.LinkByName(bridge)
 	if err != nil {
 		return nil, fmt.Errorf("bridge %s in %s: %w", bridge, nsLabel(ns), err)
 	}
@@ -418,11 +445,11 @@ func neighState(s int) string {
 }
 
 func (l *Linux) Neighbors(ctx context.Context, ns string) ([]Neigh, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(0, netlink.FAMILY_V4) })
+	raw, err := retry(func() ([]netlink.Neigh, error) { return h.NeighList(0, netlink.FAMILY_V4) })
 	if err != nil {
 		return nil, fmt.Errorf("neighbours in %s: %w", nsLabel(ns), err)
 	}
@@ -513,7 +540,7 @@ func (l *Linux) DeleteNamespace(ctx context.Context, ns string) error {
 	}
 	l.mu.Lock()
 	if e, ok := l.handles[ns]; ok && ns != Root {
-		e.h.Close()
+		e.closeSockets()
 		e.ns.Close()
 		delete(l.handles, ns)
 	}
@@ -522,11 +549,11 @@ func (l *Linux) DeleteNamespace(ctx context.Context, ns string) error {
 }
 
 func (l *Linux) DeleteLink(ctx context.Context, ns, link string) error {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return err
 	}
-	k, err := e.h.LinkByName(link)
+	k, err := h.LinkByName(link)
 	if err != nil {
 		var nf netlink.LinkNotFoundError
 		if errors.As(err, &nf) {
@@ -534,7 +561,7 @@ func (l *Linux) DeleteLink(ctx context.Context, ns, link string) error {
 		}
 		return fmt.Errorf("find %s in %s: %w", link, nsLabel(ns), err)
 	}
-	if err := e.h.LinkDel(k); err != nil && !errors.Is(err, syscall.ENODEV) {
+	if err := h.LinkDel(k); err != nil && !errors.Is(err, syscall.ENODEV) {
 		return fmt.Errorf("delete %s in %s: %w", link, nsLabel(ns), err)
 	}
 	return nil
@@ -589,7 +616,7 @@ func (l *Linux) BeginRun() {
 			e.run = l.run
 			continue
 		}
-		e.h.Close()
+		e.closeSockets()
 		e.ns.Close()
 		delete(l.handles, ns)
 	}
@@ -605,7 +632,7 @@ func (l *Linux) EndRun() {
 		if ns == Root {
 			continue
 		}
-		e.h.Close()
+		e.closeSockets()
 		e.ns.Close()
 		delete(l.handles, ns)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -92,7 +93,10 @@ func (l *Linux) ask(ctx context.Context, ns string, proto int, typ uint16, flags
 type answer struct {
 	fd    int
 	flags uint16
-	buf   *[]byte // from recvBufs
+	seq   uint32
+	proto int
+	socks *sockPool // where the socket goes back once the answer is read
+	buf   *[]byte   // from recvBufs
 	done  bool
 }
 
@@ -101,32 +105,38 @@ type answer struct {
 // page faults of its memory.
 var recvBufs = sync.Pool{New: func() any { b := make([]byte, dumpBufSize); return &b }}
 
-// request opens a socket of protocol proto in ns and sends req (a netlink
-// message whose header request fills in: length, type, flags, sequence).
+// request sends req (a netlink message whose header request fills in:
+// length, type, flags, sequence) on a socket of protocol proto in ns: one
+// the namespace's entry kept from an earlier answer read to its end, or a
+// new one. Opening a socket in another namespace costs two namespace
+// switches on a locked thread; a grade asks dozens of questions.
 func (l *Linux) request(ctx context.Context, ns string, proto int, typ uint16, flags uint16, req []byte) (*answer, error) {
 	e, err := l.entry(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	fd := -1
-	// The socket belongs to the namespace of the thread that opens it.
-	err = InNS(l.root, e.ns, func() error {
-		var serr error
-		fd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
-		return serr
-	})
-	if err != nil {
-		return nil, err
+	fd, fresh := e.socks.get(proto), false
+	if fd < 0 {
+		// The socket belongs to the namespace of the thread that opens it.
+		err = InNS(l.root, e.ns, func() error {
+			var serr error
+			fd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
+			return serr
+		})
+		if err != nil {
+			return nil, err
+		}
+		fresh = true
 	}
-	a := &answer{fd: fd, flags: flags}
-	if err := a.send(ctx, typ, req); err != nil {
+	a := &answer{fd: fd, flags: flags, seq: askSeq.Add(1), proto: proto, socks: &e.socks}
+	if err := a.send(ctx, typ, req, fresh); err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *answer) send(ctx context.Context, typ uint16, req []byte) error {
+func (a *answer) send(ctx context.Context, typ uint16, req []byte, fresh bool) error {
 	deadline := time.Now().Add(netlinkTimeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -141,19 +151,23 @@ func (a *answer) send(ctx context.Context, typ uint16, req []byte) error {
 	if err := unix.SetsockoptTimeval(a.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		return err
 	}
-	_ = unix.SetsockoptInt(a.fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
-	if err := unix.Bind(a.fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return err
+	if fresh {
+		_ = unix.SetsockoptInt(a.fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
+		if err := unix.Bind(a.fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+			return err
+		}
 	}
 	binary.NativeEndian.PutUint32(req[0:], uint32(len(req)))
 	binary.NativeEndian.PutUint16(req[4:], typ)
 	binary.NativeEndian.PutUint16(req[6:], unix.NLM_F_REQUEST|a.flags)
-	binary.NativeEndian.PutUint32(req[8:], askSeq)
+	binary.NativeEndian.PutUint32(req[8:], a.seq)
 	return unix.Sendto(a.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
 }
 
-// askSeq is the sequence number of every request: one request per socket.
-const askSeq = 1
+// askSeq numbers the requests: a socket serves one request after another,
+// and a message of an earlier one (a request given up on is never put
+// back, but a kernel may answer more than asked) is passed over.
+var askSeq atomic.Uint32
 
 // next reads one part of the answer and calls fn with each of its
 // messages; done is true once the answer is complete (NLMSG_DONE of a
@@ -178,7 +192,7 @@ func (a *answer) next(fn func(m syscall.NetlinkMessage) error) (done bool, err e
 		return false, err
 	}
 	for _, m := range msgs {
-		if m.Header.Seq != askSeq {
+		if m.Header.Seq != a.seq {
 			continue
 		}
 		if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
@@ -208,14 +222,71 @@ func (a *answer) next(fn func(m syscall.NetlinkMessage) error) (done bool, err e
 	return false, nil
 }
 
-// Close lets go of the socket (the kernel drops the rest of a dump).
+// Close lets go of the socket: back to its namespace's pool when the
+// answer was read to its end, closed otherwise (the kernel drops the rest
+// of a dump, or an answer that came too late).
 func (a *answer) Close() {
 	if a.fd >= 0 {
-		unix.Close(a.fd)
+		if !a.done || a.socks == nil || !a.socks.put(a.proto, a.fd) {
+			unix.Close(a.fd)
+		}
 		a.fd = -1
 	}
 	if a.buf != nil {
 		recvBufs.Put(a.buf)
 		a.buf = nil
 	}
+}
+
+// sockPool keeps a namespace's idle netlink sockets, by protocol, for the
+// next request (see request).
+type sockPool struct {
+	mu     sync.Mutex
+	idle   map[int][]int
+	closed bool // the entry was let go of: a socket that comes back is closed
+}
+
+// maxIdle bounds the idle sockets kept per protocol: as many as the
+// questions a grade asks of one namespace at the same time.
+const maxIdle = 4
+
+func (p *sockPool) get(proto int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fds := p.idle[proto]
+	if len(fds) == 0 {
+		return -1
+	}
+	fd := fds[len(fds)-1]
+	p.idle[proto] = fds[:len(fds)-1]
+	return fd
+}
+
+// put keeps fd for a later request; false when the pool is full or
+// closed (the caller closes fd).
+func (p *sockPool) put(proto, fd int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || len(p.idle[proto]) >= maxIdle {
+		return false
+	}
+	if p.idle == nil {
+		p.idle = map[int][]int{}
+	}
+	p.idle[proto] = append(p.idle[proto], fd)
+	return true
+}
+
+// close closes the idle sockets, and those given back later (the
+// namespace's entry is let go of: a socket would keep its namespace
+// alive).
+func (p *sockPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, fds := range p.idle {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+	}
+	p.idle, p.closed = nil, true
 }

@@ -44,10 +44,10 @@ ip -n ns0 route add unreachable 198.51.100.0/24
 	require.NoError(t, err)
 	defer l.Close()
 	ctx := context.Background()
-	e, err := l.entry(ctx, "ns0")
+	h, err := l.lib(ctx, "ns0")
 	require.NoError(t, err)
 
-	want, err := e.h.AddrList(nil, netlink.FAMILY_ALL)
+	want, err := h.AddrList(nil, netlink.FAMILY_ALL)
 	require.NoError(t, err)
 	got, err := l.addrList(ctx, "ns0")
 	require.NoError(t, err)
@@ -60,7 +60,7 @@ ip -n ns0 route add unreachable 198.51.100.0/24
 
 	for _, dst := range []string{"10.0.0.2", "10.0.0.1", "127.0.0.1", "203.0.113.7", "192.0.2.9", "10.9.0.2", "fd00::2", "fd00::1"} {
 		ip := net.ParseIP(dst)
-		want, werr := e.h.RouteGet(ip)
+		want, werr := h.RouteGet(ip)
 		got, gerr := l.routeGet(ctx, "ns0", ip)
 		require.Equal(t, werr == nil, gerr == nil, "%s: %v / %v", dst, werr, gerr)
 		require.Len(t, want, 1, dst)
@@ -68,7 +68,7 @@ ip -n ns0 route add unreachable 198.51.100.0/24
 		require.Equal(t, want[0].LinkIndex, got.LinkIndex, dst)
 	}
 	// No route: the kernel's refusal, as the library returns it.
-	_, werr := e.h.RouteGet(net.ParseIP("198.51.100.1"))
+	_, werr := h.RouteGet(net.ParseIP("198.51.100.1"))
 	_, gerr := l.routeGet(ctx, "ns0", net.ParseIP("198.51.100.1"))
 	require.Error(t, werr)
 	require.Equal(t, werr.Error(), gerr.Error())
@@ -76,7 +76,7 @@ ip -n ns0 route add unreachable 198.51.100.0/24
 	for _, other := range []string{"ns1", "ns2"} {
 		oe, err := l.entry(ctx, other)
 		require.NoError(t, err)
-		want, err := e.h.GetNetNsIdByFd(int(oe.ns))
+		want, err := h.GetNetNsIdByFd(int(oe.ns))
 		require.NoError(t, err)
 		got, err := l.netNSID(ctx, "ns0", int(oe.ns))
 		require.NoError(t, err)

@@ -43,11 +43,11 @@ type LinkStats struct {
 
 // VXLANs lists the vxlan devices of ns.
 func (l *Linux) VXLANs(ctx context.Context, ns string) ([]VXLAN, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	links, err := retry(e.h.LinkList)
+	links, err := retry(h.LinkList)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
@@ -82,15 +82,15 @@ func nilIfUnspecified(ip net.IP) net.IP {
 // VXLANFDB lists the forwarding entries of vxlan device dev in ns that
 // name a remote endpoint (`bridge fdb ... dev vxlan42 dst IP`).
 func (l *Linux) VXLANFDB(ctx context.Context, ns, dev string) ([]TunnelFDB, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
-	link, err := e.h.LinkByName(dev)
+	link, err := h.LinkByName(dev)
 	if err != nil {
 		return nil, fmt.Errorf("%s in %s: %w", dev, nsLabel(ns), err)
 	}
-	raw, err := retry(func() ([]netlink.Neigh, error) { return e.h.NeighList(link.Attrs().Index, unix.AF_BRIDGE) })
+	raw, err := retry(func() ([]netlink.Neigh, error) { return h.NeighList(link.Attrs().Index, unix.AF_BRIDGE) })
 	if err != nil {
 		return nil, fmt.Errorf("fdb of %s in %s: %w", dev, nsLabel(ns), err)
 	}
@@ -106,11 +106,11 @@ func (l *Linux) VXLANFDB(ctx context.Context, ns, dev string) ([]TunnelFDB, erro
 
 // LinkStats reads the packet counters of link name in ns.
 func (l *Linux) LinkStats(ctx context.Context, ns, name string) (LinkStats, error) {
-	e, err := l.entry(ctx, ns)
+	h, err := l.lib(ctx, ns)
 	if err != nil {
 		return LinkStats{}, err
 	}
-	link, err := e.h.LinkByName(name)
+	link, err := h.LinkByName(name)
 	if err != nil {
 		return LinkStats{}, fmt.Errorf("%s in %s: %w", name, nsLabel(ns), err)
 	}
