@@ -76,33 +76,80 @@ func (g *Grader) bound(p checks.Phase) time.Duration {
 
 // runOne runs one check under a hard time bound. A check that ignores its
 // context, or panics, still yields a result: error, never a hang.
-func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.Env) (res checks.Result) {
-	limit := g.bound(c.Phase)
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	done := make(chan checks.Result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- checks.Errorf("netlab's %s check crashed: %v (please report this)", c.Kind, r).
-					Say("why-check-crashed", i18n.Data{"Kind": c.Kind, "Err": r})
+func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.Env) checks.Result {
+	var res checks.Result
+	g.runInTurn(ctx, []*lessons.CheckSpec{c}, env, func(_ int, r checks.Result) { res = r })
+	return res
+}
+
+// runInTurn runs cs one after another on one goroutine, each under its
+// own hard time bound, and gives each result to set (in cs's order, on
+// the calling goroutine). A state check takes microseconds on the run's
+// shared snapshot: a goroutine of its own (created, woken on another
+// thread, its stack grown copy by copy) cost a short-lived netlab more
+// than the check itself. A
+// check that overruns its bound is given up on (its goroutine is left to
+// finish on its own), and the checks after it go on on a new goroutine.
+func (g *Grader) runInTurn(ctx context.Context, cs []*lessons.CheckSpec, env checks.Env, set func(k int, r checks.Result)) {
+	type result struct {
+		k int
+		r checks.Result
+	}
+	for next := 0; next < len(cs); {
+		// Buffered for every result: a worker given up on never blocks.
+		results := make(chan result, len(cs)-next)
+		quit := make(chan struct{})
+		go func(first int) {
+			for k := first; k < len(cs); k++ {
+				select {
+				case <-quit:
+					return
+				default:
+				}
+				results <- result{k, g.guarded(ctx, cs[k], env)}
 			}
-		}()
-		done <- c.Check.Run(ctx, env)
-	}()
-	select {
-	case r := <-done:
-		return r
-	case <-ctx.Done():
-		return checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit).
-			Say("why-check-gave-up", i18n.Data{"Limit": limit})
+		}(next)
+		for next < len(cs) {
+			limit := g.bound(cs[next].Phase)
+			timer := time.NewTimer(limit)
+			select {
+			case r := <-results:
+				timer.Stop()
+				set(r.k, r.r)
+				next++
+				continue
+			case <-timer.C:
+			case <-ctx.Done():
+				timer.Stop()
+			}
+			close(quit)
+			set(next, checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit).
+				Say("why-check-gave-up", i18n.Data{"Limit": limit}))
+			next++
+			break
+		}
 	}
 }
 
-// Grade runs every check of every step. Checks that only read state and
-// checks that send packets run concurrently; checks that read what the
-// packets leave behind (learned MACs) run last. A failing lesson therefore
-// takes about one probe timeout, not their sum.
+// guarded runs c under its bound as a context deadline, turning a panic
+// into an error result.
+func (g *Grader) guarded(ctx context.Context, c *lessons.CheckSpec, env checks.Env) (res checks.Result) {
+	ctx, cancel := context.WithTimeout(ctx, g.bound(c.Phase))
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			res = checks.Errorf("netlab's %s check crashed: %v (please report this)", c.Kind, r).
+				Say("why-check-crashed", i18n.Data{"Kind": c.Kind, "Err": r})
+		}
+	}()
+	return c.Check.Run(ctx, env)
+}
+
+// Grade runs every check of every step. Checks that only read state run
+// one after another on one goroutine (see runInTurn), beside the checks
+// that send packets, each on its own; checks that read what the packets
+// leave behind (learned MACs) run last. A failing lesson therefore takes
+// about one probe timeout, not their sum.
 func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	start := time.Now()
 	if l.Troubleshoot() {
@@ -118,10 +165,16 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 	}
 	run := func(phases ...checks.Phase) {
 		var wg sync.WaitGroup
+		var inTurn []*lessons.CheckSpec
+		var at [][2]int
 		for i := range l.Steps {
 			for j := range l.Steps[i].Checks {
 				c := &l.Steps[i].Checks[j]
 				if !inPhases(c.Phase, phases) {
+					continue
+				}
+				if c.Phase != checks.PhaseProbe {
+					inTurn, at = append(inTurn, c), append(at, [2]int{i, j})
 					continue
 				}
 				wg.Add(1)
@@ -131,6 +184,7 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 				}(i, j)
 			}
 		}
+		g.runInTurn(ctx, inTurn, env, func(k int, r checks.Result) { results[at[k][0]][at[k][1]] = r })
 		wg.Wait()
 	}
 	run(checks.PhaseState, checks.PhaseProbe)
