@@ -3,7 +3,8 @@
 // message files with English as the source language, compiled into Go,
 // see catalog.go),
 // and terminal widths where Chinese characters take two columns (Width,
-// PadRight, Wrap, backed by github.com/mattn/go-runewidth).
+// PadRight, Wrap: github.com/mattn/go-runewidth's measure, compiled into
+// a table, see width.go).
 //
 // Lesson texts and the mistake catalogue are translated as data next to
 // their English files (lessons/zh, mistakes/zh.yaml); this package only

@@ -1,31 +1,52 @@
 package i18n
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/mattn/go-runewidth"
 )
 
-// cond measures columns the way terminals draw them: East Asian wide
-// characters (汉字, full-width punctuation) take two columns, and
-// "ambiguous" ones (box drawing ─│┌, ·, “”) take one, whatever the
-// locale. runewidth's default condition widens ambiguous characters
-// under a zh_* locale, which would break every box netlab draws for a
-// Chinese learner.
-var cond = newCond()
+// The width of a rune is the number of terminal columns it takes, as
+// github.com/mattn/go-runewidth measures it with East Asian "ambiguous"
+// characters narrow: wide and full-width characters (汉字, full-width
+// punctuation) take two columns; box drawing (─│┌), "·" and "“”" one,
+// whatever the locale (runewidth widens them under a zh_* locale, which
+// would break every box netlab draws for a Chinese learner); combining
+// marks and control characters none. width_table.go holds runewidth's
+// answer for every rune, so that netlab does not link the library: its
+// lookup table is 2 MB of the binary, and its init a twentieth of a
+// millisecond of every start. TestWidthTable fails when the table is not
+// runewidth's; `go generate ./i18n` rewrites it.
+//
+//go:generate go test -run TestWidthTable -update .
 
-func newCond() *runewidth.Condition {
-	c := runewidth.NewCondition()
-	c.EastAsianWidth = false
-	return c
+// widthRange is a run of runes, lo to hi, that take w columns.
+type widthRange struct {
+	lo, hi rune
+	w      uint8
 }
 
-// Width is the number of terminal columns s takes.
-func Width(s string) int { return cond.StringWidth(s) }
-
 // RuneWidth is the number of terminal columns r takes.
-func RuneWidth(r rune) int { return cond.RuneWidth(r) }
+func RuneWidth(r rune) int {
+	if r >= 0x20 && r < 0x7f {
+		return 1
+	}
+	i := sort.Search(len(widthRanges), func(i int) bool { return widthRanges[i].hi >= r })
+	if i < len(widthRanges) && widthRanges[i].lo <= r {
+		return int(widthRanges[i].w)
+	}
+	return 1
+}
+
+// Width is the number of terminal columns s takes: the sum of its runes'
+// (a byte that is not UTF-8 counts as U+FFFD).
+func Width(s string) int {
+	n := 0
+	for _, r := range s {
+		n += RuneWidth(r)
+	}
+	return n
+}
 
 // PadRight pads s with spaces to width columns (s is returned unchanged
 // when it is already as wide), so that columns of mixed Chinese and
@@ -48,7 +69,17 @@ func PadLeft(s string, width int) string {
 // Truncate cuts s to at most width columns, ending in tail ("…") when it
 // cut; a wide character is never split.
 func Truncate(s string, width int, tail string) string {
-	return cond.Truncate(s, width, tail)
+	if Width(s) <= width {
+		return s
+	}
+	width -= Width(tail)
+	n := 0
+	for i, r := range s {
+		if n += RuneWidth(r); n > width {
+			return s[:i] + tail
+		}
+	}
+	return s + tail
 }
 
 // noStart are characters a line must not start with (Chinese line-break

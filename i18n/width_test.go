@@ -1,12 +1,84 @@
 package i18n
 
 import (
+	"bytes"
+	"fmt"
+	"go/format"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/internal/golit"
 )
+
+// newCond is runewidth measuring as netlab does (see width.go): East
+// Asian ambiguous characters narrow, whatever the locale.
+func newCond() *runewidth.Condition {
+	c := runewidth.NewCondition()
+	c.EastAsianWidth = false
+	return c
+}
+
+// widthTable renders width_table.go: every run of runes that runewidth
+// measures as zero or two columns wide.
+func widthTable(t *testing.T) []byte {
+	c := newCond()
+	var b bytes.Buffer
+	b.WriteString("// Code generated from github.com/mattn/go-runewidth by `go generate ./i18n`; DO NOT EDIT.\n\n")
+	b.WriteString("package i18n\n\n")
+	b.WriteString("// widthRanges are the runes that take no column or two, in order; every\n// other rune takes one (see width.go).\n")
+	b.WriteString("var widthRanges = [...]widthRange{\n")
+	n := 0
+	for r := rune(0); r <= utf8.MaxRune; {
+		w := c.RuneWidth(r)
+		end := r
+		for end+1 <= utf8.MaxRune && c.RuneWidth(end+1) == w {
+			end++
+		}
+		if w != 1 {
+			fmt.Fprintf(&b, "\t{%#x, %#x, %d},\n", r, end, w)
+			n++
+		}
+		r = end + 1
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	require.NoError(t, err)
+	require.Greater(t, n, 100, "runewidth knows the wide and the combining runes")
+	return src
+}
+
+// TestWidthTable: width_table.go is runewidth's measure of every rune,
+// and netlab's widths of every message of its catalogue, and of text
+// that mixes scripts, control characters and combining marks, are
+// runewidth's.
+func TestWidthTable(t *testing.T) {
+	if !golit.Generated(t, "width_table.go", widthTable(t), *update, "go generate ./i18n") {
+		return
+	}
+	c := newCond()
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if RuneWidth(r) != c.RuneWidth(r) {
+			t.Fatalf("RuneWidth(%U) = %d, runewidth says %d", r, RuneWidth(r), c.RuneWidth(r))
+		}
+	}
+	texts := []string{"", "a", "\x00", "\x1b[1mbold\x1b[0m", "tab\there", "\x7f", "\xff", "\xe4\xbd", "e\u0301", "网\u0301络",
+		"veth0 对 ns1", "┌─┐│└┘", "·“”", "✓ 通过", "✗ 失败", "（默认路由）", "ｆｕｌｌ", "한국어", "日本語テキスト"}
+	for _, lang := range []Lang{EN, ZH} {
+		for _, m := range compiledCatalogue[lang] {
+			texts = append(texts, m.One, m.Other)
+		}
+	}
+	for _, s := range texts {
+		require.Equal(t, c.StringWidth(s), Width(s), "%q", s)
+		for w := 0; w <= c.StringWidth(s)+1; w += 1 + w/8 {
+			require.Equal(t, c.Truncate(s, w, "…"), Truncate(s, w, "…"), "Truncate(%q, %d)", s, w)
+		}
+	}
+}
 
 func TestWidth(t *testing.T) {
 	for _, c := range []struct {
@@ -33,9 +105,9 @@ func TestWidthIgnoresLocaleAmbiguity(t *testing.T) {
 	old := runewidth.EastAsianWidth
 	runewidth.EastAsianWidth = true // what runewidth sets under LANG=zh_CN.UTF-8
 	defer func() { runewidth.EastAsianWidth = old }()
-	c := newCond()
-	require.Equal(t, 1, c.StringWidth("─"))
-	require.Equal(t, 2, c.StringWidth("网"))
+	require.Equal(t, 1, newCond().StringWidth("─"))
+	require.Equal(t, 1, Width("─"))
+	require.Equal(t, 2, Width("网"))
 }
 
 func TestPad(t *testing.T) {

@@ -17,7 +17,6 @@ package kernel
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,6 +29,8 @@ import (
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/internal/random"
 )
 
 const (
@@ -62,11 +63,11 @@ type echoMatcher struct {
 func newEchoMatcher(v6 bool) (*echoMatcher, error) {
 	m := &echoMatcher{v6: v6, awaiting: map[int]time.Time{}}
 	var id [2]byte
-	if _, err := rand.Read(id[:]); err != nil {
+	if err := random.Read(id[:]); err != nil {
 		return nil, err
 	}
 	m.id = int(binary.BigEndian.Uint16(id[:]))
-	if _, err := rand.Read(m.nonce[:]); err != nil {
+	if err := random.Read(m.nonce[:]); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -149,9 +150,9 @@ type pingConn struct {
 // an unprivileged ping socket: a new namespace has ping_group_range
 // "1 0", which refuses those, and netlab runs as root.
 func listenPing(v6, dontFragment bool) (*pingConn, error) {
-	network := "ip4:icmp"
+	network := "ip4:1" // numeric: a name is looked up in /etc/protocols on every start
 	if v6 {
-		network = "ip6:ipv6-icmp"
+		network = "ip6:58"
 	}
 	pc, err := net.ListenPacket(network, "")
 	if err != nil {

@@ -3,7 +3,6 @@ package kernel
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/internal/random"
 )
 
 // Ping sends ICMP echo requests from inside ns (see ping.go). A send the
@@ -125,7 +126,7 @@ func (l *Linux) ProbeTCP(ctx context.Context, p TCPProbe) (TCPResult, error) {
 		dial.Port = ln.Addr().(*net.TCPAddr).Port
 	}
 	nonce := make([]byte, 8)
-	_, _ = rand.Read(nonce)
+	_ = random.Read(nonce)
 	want := hex.EncodeToString(nonce)
 
 	var conn net.Conn

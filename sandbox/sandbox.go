@@ -21,7 +21,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -36,6 +35,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/internal/random"
 )
 
 // Flags are the namespaces every sandbox has.
@@ -167,7 +168,7 @@ func prepare(ctx context.Context, o Options, status bool) (*Sandbox, error) {
 		return nil, errors.New("sandbox: no binary to start")
 	}
 	nonce := make([]byte, 12)
-	if _, err := rand.Read(nonce); err != nil {
+	if err := random.Read(nonce); err != nil {
 		return nil, err
 	}
 	id := IdentityFor(o.KeepIdentity)
