@@ -136,3 +136,45 @@ func TestVersionFlag(t *testing.T) {
 	(&App{}).versionAsked(root, []string{"list", "--", "--version"})
 	require.Equal(t, "netlab", root.Version, "an argument after -- asks for nothing")
 }
+
+// The table of commands names each command by the name it is typed by,
+// and a tree built for one command has that one only and helps with it
+// word for word as the whole tree does (in both languages).
+func TestCommandNames(t *testing.T) {
+	a := &App{ProbeTimeout: time.Second}
+	cmds := a.commands()
+	listed := map[string]bool{}
+	for _, c := range cmds {
+		listed[c.name] = true
+	}
+	// names are the names of the commands of root that the table lists;
+	// others (completion) are cobra's, in every tree.
+	names := func(root *cobra.Command) (mine []string, others int) {
+		for _, c := range root.Commands() {
+			if listed[c.Name()] {
+				mine = append(mine, c.Name())
+			} else {
+				others++
+			}
+		}
+		return mine, others
+	}
+	all, _ := names(a.rootCommand())
+	require.Len(t, all, len(cmds))
+	for _, c := range cmds {
+		require.Equal(t, c.name, c.make().Name())
+		for _, lang := range []i18n.Lang{i18n.EN, i18n.ZH} {
+			a := &App{Lang: lang, ProbeTimeout: time.Second}
+			one := a.rootFor([]string{c.name, "2"})
+			mine, others := names(one)
+			require.Equal(t, []string{c.name}, mine, "netlab %s", c.name)
+			_, extra := names(a.rootCommand())
+			require.Equal(t, extra, others, "cobra's own commands are in every tree")
+			require.Equal(t, helpOf(t, a.rootCommand(), []string{c.name}), helpOf(t, one, []string{c.name}), "netlab %s --help (%s)", c.name, lang)
+		}
+	}
+	for _, args := range [][]string{nil, {}, {"--lang", "zh", "check", "2"}, {"help", "check"}, {"chekc", "2"}, {"completion", "bash"}} {
+		mine, _ := names(a.rootFor(args))
+		require.Len(t, mine, len(cmds), "%q", args)
+	}
+}
