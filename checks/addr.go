@@ -6,39 +6,42 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // AddrKind: a link carries an address with exactly this prefix length.
-var AddrKind = Define(Spec[addrParams]{
-	Name:  "addr",
-	Doc:   "link in ns has the address addr (IP/prefix); other addresses on it are fine",
-	Phase: PhaseState,
-	Build: func(p addrParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "addr needs one namespace")
-		}
-		ip, n, err := net.ParseCIDR(p.Addr)
-		if err != nil {
-			return nil, fieldErr("addr", "%q is not an address with a prefix length, like 10.0.0.1/24", p.Addr)
-		}
-		ones, _ := n.Mask.Size()
-		return addrCheck{ns: p.NS, link: p.Link, ip: ip, ones: ones}, nil
-	},
-	Mistakes: slices.Concat([]string{"ns-missing", "wrong-prefix", "addr-wrong-link", "addr-wrong-end", "dup-addr", "addr-missing", "lo-down"}, missingLinkMistakes),
-	Cases: func() []Case[addrParams] {
-		return []Case[addrParams]{
-			{Name: "wrong prefix", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs[1].IPNet = kerneltest.CIDR("10.0.0.1/32") }, Mistake: "wrong-prefix"},
-			{Name: "on the wrong end", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Addrs = f.NSs["ns0"].Addrs[:1]
-					f.NSs["ns1"].Addrs = append(f.NSs["ns1"].Addrs, kernel.Addr{Link: "veth1", IPNet: kerneltest.CIDR("10.0.0.1/24")})
-				}, Mistake: "addr-wrong-end"},
-		}
-	},
+var AddrKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[addrParams]{
+		Name:  "addr",
+		Doc:   "link in ns has the address addr (IP/prefix); other addresses on it are fine",
+		Phase: PhaseState,
+		Build: func(p addrParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "addr needs one namespace")
+			}
+			ip, n, err := net.ParseCIDR(p.Addr)
+			if err != nil {
+				return nil, fieldErr("addr", "%q is not an address with a prefix length, like 10.0.0.1/24", p.Addr)
+			}
+			ones, _ := n.Mask.Size()
+			return addrCheck{ns: p.NS, link: p.Link, ip: ip, ones: ones}, nil
+		},
+		Mistakes: slices.Concat([]string{"ns-missing", "wrong-prefix", "addr-wrong-link", "addr-wrong-end", "dup-addr", "addr-missing", "lo-down"}, missingLinkMistakes),
+		Cases: func() []Case[addrParams] {
+			return []Case[addrParams]{
+				{Name: "wrong prefix", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs[1].IPNet = kerneltest.CIDR("10.0.0.1/32") }, Mistake: "wrong-prefix"},
+				{Name: "on the wrong end", Fixture: "veth-pair", Params: addrParams{NS: "ns0", Link: "veth0", Addr: "10.0.0.1/24"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Addrs = f.NSs["ns0"].Addrs[:1]
+						f.NSs["ns1"].Addrs = append(f.NSs["ns1"].Addrs, kernel.Addr{Link: "veth1", IPNet: kerneltest.CIDR("10.0.0.1/24")})
+					}, Mistake: "addr-wrong-end"},
+			}
+		},
+	})
 })
 
 type addrParams struct {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 )
@@ -15,56 +16,58 @@ import (
 // detection (DAD) has finished and found no other holder. A prefix whose
 // host part is zero (fe80::/64) asks for any address inside it: the
 // link-local address every IPv6 interface makes for itself.
-var Addr6Kind = Define(Spec[addr6Params]{
-	Name:  "addr6",
-	Doc:   "link in ns has the IPv6 address addr (IP/prefix), no longer tentative (DAD done) and not dadfailed; addr with a zero host part (fe80::/64) means any address in that prefix",
-	Phase: PhaseState,
-	Build: func(p addr6Params) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "addr6 needs one namespace")
-		}
-		pf, err := netip.ParsePrefix(p.Addr)
-		if err != nil || !pf.Addr().Is6() || pf.Addr().Is4In6() {
-			return nil, fieldErr("addr", "%q is not an IPv6 address with a prefix length, like fd00:1::10/64", p.Addr)
-		}
-		return addr6Check{ns: p.NS, link: p.Link, want: pf, any: pf.Masked() == pf}, nil
-	},
-	Mistakes: slices.Concat([]string{"ns-missing", "wrong-prefix", "ipv6-disabled", "no-link-local", "addr-missing", "addr-wrong-end", "dad-failed", "addr-tentative"}, missingLinkMistakes),
-	Cases: func() []Case[addr6Params] {
-		return []Case[addr6Params]{
-			{Name: "missing", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
-			{Name: "tentative", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
-			{Name: "tentative without carrier", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns1"].Addrs6[0].Tentative = true
-					f.NSs["ns1"].Links[1].LowerUp, f.NSs["ns1"].Links[1].OperState = false, "lowerlayerdown"
-				}, Mistake: "addr-tentative"},
-			{Name: "dadfailed", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
-			{Name: "a neighbour's address, refused by DAD", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns1"].Addrs6[0] = kernel.Addr6{Link: "veth1", Prefix: netip.MustParsePrefix("fd00::1/64"), DADFailed: true}
-				}, Mistake: "dad-failed"},
-			{Name: "on the wrong end", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
-					f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
-				}, Mistake: "addr-wrong-end"},
-			{Name: "wrong prefix", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Prefix = netip.MustParsePrefix("fd00::2/128") }, Mistake: "wrong-prefix"},
-			{Name: "IPv6 disabled", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns1"].Addrs6 = nil
-					f.NSs["ns1"].Sysctls["net.ipv6.conf.veth1.disable_ipv6"] = "1"
-				}, Mistake: "ipv6-disabled"},
-			{Name: "no link-local", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fe80::/64"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[:1] }, Mistake: "no-link-local"},
-			{Name: "the link is gone", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links = f.NSs["ns1"].Links[:1] }, Mistake: "link-missing"},
-		}
-	},
+var Addr6Kind = sync.OnceValue(func() *Kind {
+	return Define(Spec[addr6Params]{
+		Name:  "addr6",
+		Doc:   "link in ns has the IPv6 address addr (IP/prefix), no longer tentative (DAD done) and not dadfailed; addr with a zero host part (fe80::/64) means any address in that prefix",
+		Phase: PhaseState,
+		Build: func(p addr6Params) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "addr6 needs one namespace")
+			}
+			pf, err := netip.ParsePrefix(p.Addr)
+			if err != nil || !pf.Addr().Is6() || pf.Addr().Is4In6() {
+				return nil, fieldErr("addr", "%q is not an IPv6 address with a prefix length, like fd00:1::10/64", p.Addr)
+			}
+			return addr6Check{ns: p.NS, link: p.Link, want: pf, any: pf.Masked() == pf}, nil
+		},
+		Mistakes: slices.Concat([]string{"ns-missing", "wrong-prefix", "ipv6-disabled", "no-link-local", "addr-missing", "addr-wrong-end", "dad-failed", "addr-tentative"}, missingLinkMistakes),
+		Cases: func() []Case[addr6Params] {
+			return []Case[addr6Params]{
+				{Name: "missing", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
+				{Name: "tentative", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
+				{Name: "tentative without carrier", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns1"].Addrs6[0].Tentative = true
+						f.NSs["ns1"].Links[1].LowerUp, f.NSs["ns1"].Links[1].OperState = false, "lowerlayerdown"
+					}, Mistake: "addr-tentative"},
+				{Name: "dadfailed", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
+				{Name: "a neighbour's address, refused by DAD", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns1"].Addrs6[0] = kernel.Addr6{Link: "veth1", Prefix: netip.MustParsePrefix("fd00::1/64"), DADFailed: true}
+					}, Mistake: "dad-failed"},
+				{Name: "on the wrong end", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
+						f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
+					}, Mistake: "addr-wrong-end"},
+				{Name: "wrong prefix", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Prefix = netip.MustParsePrefix("fd00::2/128") }, Mistake: "wrong-prefix"},
+				{Name: "IPv6 disabled", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns1"].Addrs6 = nil
+						f.NSs["ns1"].Sysctls["net.ipv6.conf.veth1.disable_ipv6"] = "1"
+					}, Mistake: "ipv6-disabled"},
+				{Name: "no link-local", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fe80::/64"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[:1] }, Mistake: "no-link-local"},
+				{Name: "the link is gone", Fixture: "veth-pair-v6", Params: addr6Params{NS: "ns1", Link: "veth1", Addr: "fd00::2/64"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links = f.NSs["ns1"].Links[:1] }, Mistake: "link-missing"},
+			}
+		},
+	})
 })
 
 type addr6Params struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
@@ -15,25 +16,27 @@ var bridgePortMistakes = slices.Concat([]string{"ns-missing", "bridge-missing", 
 
 // BridgePortKind: link in ns is a veth whose peer (any name) is a port of
 // bridge in bridge_ns.
-var BridgePortKind = Define(Spec[bridgeParams]{
-	Name:  "bridge_port",
-	Doc:   "link in ns is a veth whose other end (any name) is a port of bridge (in bridge_ns, default the lab's root namespace)",
-	Phase: PhaseState,
-	Build: func(p bridgeParams) (Check, error) {
-		if p.NS == "*" || p.BridgeNS == "*" {
-			return nil, fieldErr("ns", "bridge_port needs one namespace")
-		}
-		return bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}, nil
-	},
-	Mistakes: bridgePortMistakes,
-	Cases: func() []Case[bridgeParams] {
-		return []Case[bridgeParams]{
-			{Name: "not attached", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[2].MasterIndex = 0 }, Mistake: "port-not-attached"},
-			{Name: "bridge missing", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[1].Name = "br1" }, Mistake: "bridge-missing"},
-		}
-	},
+var BridgePortKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[bridgeParams]{
+		Name:  "bridge_port",
+		Doc:   "link in ns is a veth whose other end (any name) is a port of bridge (in bridge_ns, default the lab's root namespace)",
+		Phase: PhaseState,
+		Build: func(p bridgeParams) (Check, error) {
+			if p.NS == "*" || p.BridgeNS == "*" {
+				return nil, fieldErr("ns", "bridge_port needs one namespace")
+			}
+			return bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}, nil
+		},
+		Mistakes: bridgePortMistakes,
+		Cases: func() []Case[bridgeParams] {
+			return []Case[bridgeParams]{
+				{Name: "not attached", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+					Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[2].MasterIndex = 0 }, Mistake: "port-not-attached"},
+				{Name: "bridge missing", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+					Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Links[1].Name = "br1" }, Mistake: "bridge-missing"},
+			}
+		},
+	})
 })
 
 // bridgeParams are the parameters of bridge_port and fdb.
@@ -127,35 +130,37 @@ func (c bridgePort) Run(ctx context.Context, env Env) Result {
 }
 
 // FDBKind: the bridge learned link's MAC on the port that leads to it.
-var FDBKind = Define(Spec[bridgeParams]{
-	Name:  "fdb",
-	Doc:   "bridge's forwarding database has learned the MAC of link (in ns) on the port that leads to it",
-	Phase: PhaseAfter,
-	Build: func(p bridgeParams) (Check, error) {
-		if p.NS == "*" || p.BridgeNS == "*" {
-			return nil, fieldErr("ns", "fdb needs one namespace")
-		}
-		return fdbCheck{bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}}, nil
-	},
-	Mistakes: slices.Concat(bridgePortMistakes, []string{"fdb-wrong-port", "fdb-not-learned", "port-down", "port-learning-off", "fdb-ageing-zero", "port-not-forwarding"}),
-	Cases: func() []Case[bridgeParams] {
-		return []Case[bridgeParams]{
-			{Name: "not learned", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"] = nil }, Mistake: "fdb-not-learned"},
-			{Name: "wrong port", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"][0].PortIndex = 99 }, Mistake: "fdb-wrong-port"},
-			// The kernel collects an entry late on a loaded machine: with
-			// ageing_time 0 one still listed is not learned.
-			{Name: "ageing 0, entry not yet collected", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
-				Break: func(f *kerneltest.Fake) {
-					for i := range f.NSs[kernel.Root].Links {
-						if f.NSs[kernel.Root].Links[i].Name == "br0" {
-							f.NSs[kernel.Root].Links[i].BridgeAgeingZero = true
+var FDBKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[bridgeParams]{
+		Name:  "fdb",
+		Doc:   "bridge's forwarding database has learned the MAC of link (in ns) on the port that leads to it",
+		Phase: PhaseAfter,
+		Build: func(p bridgeParams) (Check, error) {
+			if p.NS == "*" || p.BridgeNS == "*" {
+				return nil, fieldErr("ns", "fdb needs one namespace")
+			}
+			return fdbCheck{bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}}, nil
+		},
+		Mistakes: slices.Concat(bridgePortMistakes, []string{"fdb-wrong-port", "fdb-not-learned", "port-down", "port-learning-off", "fdb-ageing-zero", "port-not-forwarding"}),
+		Cases: func() []Case[bridgeParams] {
+			return []Case[bridgeParams]{
+				{Name: "not learned", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+					Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"] = nil }, Mistake: "fdb-not-learned"},
+				{Name: "wrong port", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+					Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].FDB["br0"][0].PortIndex = 99 }, Mistake: "fdb-wrong-port"},
+				// The kernel collects an entry late on a loaded machine: with
+				// ageing_time 0 one still listed is not learned.
+				{Name: "ageing 0, entry not yet collected", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
+					Break: func(f *kerneltest.Fake) {
+						for i := range f.NSs[kernel.Root].Links {
+							if f.NSs[kernel.Root].Links[i].Name == "br0" {
+								f.NSs[kernel.Root].Links[i].BridgeAgeingZero = true
+							}
 						}
-					}
-				}, Mistake: "fdb-ageing-zero"},
-		}
-	},
+					}, Mistake: "fdb-ageing-zero"},
+			}
+		},
+	})
 })
 
 type fdbCheck struct{ bridgePort }

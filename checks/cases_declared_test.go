@@ -81,18 +81,40 @@ func TestWrapComposes(t *testing.T) {
 	tag := func(s string) func(checks.Check) checks.Check {
 		return func(c checks.Check) checks.Check { order = append(order, s); return c }
 	}
-	w := checks.AddrKind.Wrap(tag("inner")).Wrap(tag("outer"))
+	w := checks.AddrKind().Wrap(tag("inner")).Wrap(tag("outer"))
 	_, err := w.Build(&struct{}{})
 	require.Error(t, err, "a wrong parameter type is still refused")
 	require.Empty(t, order, "a failed build is not wrapped")
-	p := checks.AddrKind.NewParams()
-	require.NoError(t, checks.AddrKind.SetParam(p, "link", "veth0"))
-	require.NoError(t, checks.AddrKind.SetParam(p, "addr", "10.0.0.1/24"))
+	p := checks.AddrKind().NewParams()
+	require.NoError(t, checks.AddrKind().SetParam(p, "link", "veth0"))
+	require.NoError(t, checks.AddrKind().SetParam(p, "addr", "10.0.0.1/24"))
 	_, err = w.Build(p)
 	require.NoError(t, err)
 	require.Equal(t, []string{"inner", "outer"}, order)
 	order = nil
-	_, err = checks.AddrKind.Build(p)
+	_, err = checks.AddrKind().Build(p)
 	require.NoError(t, err)
 	require.Empty(t, order, "the kind itself is not wrapped")
+}
+
+// Default registers each kind by its own name, defines it on first use
+// only, once, and a lazy kind is as duplicate a name as a defined one.
+func TestDefaultNames(t *testing.T) {
+	reg := checks.Default()
+	names := reg.Names()
+	require.Len(t, names, 22)
+	for _, n := range names {
+		k, ok := reg.Get(n)
+		require.True(t, ok, n)
+		require.Equal(t, n, k.Name)
+		again, _ := reg.Get(n)
+		require.Same(t, k, again, "%s is defined once", n)
+	}
+	_, ok := reg.Get("nope")
+	require.False(t, ok)
+	require.Panics(t, func() { reg.Add(checks.AddrKind()) }, "addr is registered already")
+	reg.Replace(checks.AddrKind().Wrap(func(c checks.Check) checks.Check { return c }))
+	k, _ := reg.Get("addr")
+	require.NotSame(t, checks.AddrKind(), k, "Replace takes the place of the lazy kind")
+	require.Len(t, reg.Names(), 22)
 }

@@ -17,7 +17,7 @@ func (r *Registry) Markdown() string {
 	b.WriteString("A hint's `when:` names one of the mistake ids that a check of its step reports.\n")
 	phases := map[Phase]string{PhaseState: "reads state", PhaseProbe: "sends packets", PhaseAfter: "runs after the probes"}
 	for _, n := range r.Names() {
-		k := r.kinds[n]
+		k, _ := r.Get(n)
 		fmt.Fprintf(&b, "\n## `%s`\n\n%s; %s.\n\n", n, k.Doc, phases[k.Phase])
 		b.WriteString("| field | type | required | meaning |\n|---|---|---|---|\n")
 		for _, f := range k.Fields() {

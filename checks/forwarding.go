@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
@@ -36,30 +37,32 @@ func forwardingOff(ctx context.Context, k kernel.Kernel, ns string) (bool, strin
 }
 
 // ForwardingKind: namespace ns forwards IPv4 packets between its interfaces.
-var ForwardingKind = Define(Spec[forwardingParams]{
-	Name:  "forwarding",
-	Doc:   "namespace ns forwards IPv4 between its interfaces: net.ipv4.ip_forward (the same switch as net.ipv4.conf.all.forwarding) is 1, and no interface of ns has its own conf.DEV.forwarding turned off",
-	Phase: PhaseState,
-	Build: func(p forwardingParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "forwarding needs one namespace")
-		}
-		return forwardingCheck{ns: p.NS}, nil
-	},
-	Mistakes: []string{"ns-missing", "ip-forward-off", "forward-wrong-ns", "dev-forwarding-off"},
-	Cases: func() []Case[forwardingParams] {
-		return []Case[forwardingParams]{
-			{Name: "forwarding off", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
-			{Name: "on in the root namespace only", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0"
-					f.NSs[kernel.Root].Sysctls["net.ipv4.ip_forward"] = "1"
-				}, Mistake: "forward-wrong-ns"},
-			{Name: "off on one interface", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.veth0.forwarding"] = "0" }, Mistake: "dev-forwarding-off"},
-		}
-	},
+var ForwardingKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[forwardingParams]{
+		Name:  "forwarding",
+		Doc:   "namespace ns forwards IPv4 between its interfaces: net.ipv4.ip_forward (the same switch as net.ipv4.conf.all.forwarding) is 1, and no interface of ns has its own conf.DEV.forwarding turned off",
+		Phase: PhaseState,
+		Build: func(p forwardingParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "forwarding needs one namespace")
+			}
+			return forwardingCheck{ns: p.NS}, nil
+		},
+		Mistakes: []string{"ns-missing", "ip-forward-off", "forward-wrong-ns", "dev-forwarding-off"},
+		Cases: func() []Case[forwardingParams] {
+			return []Case[forwardingParams]{
+				{Name: "forwarding off", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
+				{Name: "on in the root namespace only", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0"
+						f.NSs[kernel.Root].Sysctls["net.ipv4.ip_forward"] = "1"
+					}, Mistake: "forward-wrong-ns"},
+				{Name: "off on one interface", Fixture: "veth-pair-router", Params: forwardingParams{NS: "ns0"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.veth0.forwarding"] = "0" }, Mistake: "dev-forwarding-off"},
+			}
+		},
+	})
 })
 
 type forwardingParams struct {

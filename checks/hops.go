@@ -7,6 +7,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
@@ -15,42 +16,44 @@ import (
 // HopsKind: the echo replies from to reach from having crossed exactly hops
 // routers: every router lowers the IP TTL by one, so the TTL seen is the
 // answering namespace's net.ipv4.ip_default_ttl minus hops.
-var HopsKind = Define(Spec[hopsParams]{
-	Name:  "hops",
-	Doc:   "echo replies from to (IPv4) reach namespace from with a TTL exactly hops lower than the answering namespace sent them (its net.ipv4.ip_default_ttl): the packets crossed hops routers; the report shows the TTL seen",
-	Phase: PhaseProbe,
-	Build: func(p hopsParams) (Check, error) {
-		ip := net.ParseIP(p.To)
-		if ip == nil || ip.To4() == nil {
-			return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
-		}
-		if p.From == "*" {
-			return nil, fieldErr("from", "hops needs one namespace")
-		}
-		if p.Hops < 0 || p.Hops > 32 {
-			return nil, fieldErr("hops", "%d: want 0 to 32", p.Hops)
-		}
-		return hopsCheck{from: p.From, to: ip.To4(), hops: p.Hops}, nil
-	},
-	Mistakes:    slices.Concat(pathMistakes, []string{"no-reply", "wrong-hops"}),
-	Unexplained: []string{"no-reply"},
-	Cases: func() []Case[hopsParams] {
-		return []Case[hopsParams]{
-			{Name: "one router too many", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
-				Break: func(f *kerneltest.Fake) {
-					ping := f.PingF
-					f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
-						r, err := ping(ns, dst, o)
-						r.TTL--
-						return r, err
-					}
-				}, Mistake: "wrong-hops"},
-			{Name: "the sender's default TTL counts", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Sysctls["net.ipv4.ip_default_ttl"] = "65" }, Mistake: "wrong-hops"},
-			{Name: "no reply", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
-				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
-		}
-	},
+var HopsKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[hopsParams]{
+		Name:  "hops",
+		Doc:   "echo replies from to (IPv4) reach namespace from with a TTL exactly hops lower than the answering namespace sent them (its net.ipv4.ip_default_ttl): the packets crossed hops routers; the report shows the TTL seen",
+		Phase: PhaseProbe,
+		Build: func(p hopsParams) (Check, error) {
+			ip := net.ParseIP(p.To)
+			if ip == nil || ip.To4() == nil {
+				return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
+			}
+			if p.From == "*" {
+				return nil, fieldErr("from", "hops needs one namespace")
+			}
+			if p.Hops < 0 || p.Hops > 32 {
+				return nil, fieldErr("hops", "%d: want 0 to 32", p.Hops)
+			}
+			return hopsCheck{from: p.From, to: ip.To4(), hops: p.Hops}, nil
+		},
+		Mistakes:    slices.Concat(pathMistakes, []string{"no-reply", "wrong-hops"}),
+		Unexplained: []string{"no-reply"},
+		Cases: func() []Case[hopsParams] {
+			return []Case[hopsParams]{
+				{Name: "one router too many", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+					Break: func(f *kerneltest.Fake) {
+						ping := f.PingF
+						f.PingF = func(ns string, dst net.IP, o kernel.PingOpts) (kernel.PingResult, error) {
+							r, err := ping(ns, dst, o)
+							r.TTL--
+							return r, err
+						}
+					}, Mistake: "wrong-hops"},
+				{Name: "the sender's default TTL counts", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Sysctls["net.ipv4.ip_default_ttl"] = "65" }, Mistake: "wrong-hops"},
+				{Name: "no reply", Fixture: "veth-pair-router", Params: hopsParams{From: "ns0", To: "10.0.0.2", Hops: 0},
+					Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+			}
+		},
+	})
 })
 
 type hopsParams struct {

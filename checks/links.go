@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
@@ -71,25 +72,27 @@ func ipCmd(ns, rest string) string {
 // --- netns ---
 
 // NetnsKind: a named namespace exists as a real namespace mount.
-var NetnsKind = Define(Spec[netnsParams]{
-	Name:  "netns",
-	Doc:   "a named network namespace exists (a real nsfs mount under /run/netns, not just a file)",
-	Phase: PhaseState,
-	Build: func(p netnsParams) (Check, error) {
-		if p.NS == "" || p.NS == "*" {
-			return nil, fieldErr("ns", "a namespace name is required")
-		}
-		return netnsCheck{ns: p.NS}, nil
-	},
-	Mistakes: []string{"ns-missing", "ns-stale"},
-	Cases: func() []Case[netnsParams] {
-		return []Case[netnsParams]{
-			{Name: "missing", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
-				Break: func(f *kerneltest.Fake) { delete(f.NSs, "ns1") }, Mistake: "ns-missing"},
-			{Name: "stale", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Stale = true }, Mistake: "ns-stale"},
-		}
-	},
+var NetnsKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[netnsParams]{
+		Name:  "netns",
+		Doc:   "a named network namespace exists (a real nsfs mount under /run/netns, not just a file)",
+		Phase: PhaseState,
+		Build: func(p netnsParams) (Check, error) {
+			if p.NS == "" || p.NS == "*" {
+				return nil, fieldErr("ns", "a namespace name is required")
+			}
+			return netnsCheck{ns: p.NS}, nil
+		},
+		Mistakes: []string{"ns-missing", "ns-stale"},
+		Cases: func() []Case[netnsParams] {
+			return []Case[netnsParams]{
+				{Name: "missing", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
+					Break: func(f *kerneltest.Fake) { delete(f.NSs, "ns1") }, Mistake: "ns-missing"},
+				{Name: "stale", Fixture: "veth-pair", Params: netnsParams{NS: "ns1"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Stale = true }, Mistake: "ns-stale"},
+			}
+		},
+	})
 })
 
 type netnsParams struct {
@@ -133,25 +136,27 @@ func (c netnsCheck) Run(ctx context.Context, env Env) Result {
 var missingLinkMistakes = []string{"link-missing", "link-wrong-ns", "veth-not-moved"}
 
 // LinkExistsKind: a link exists in a namespace (optionally of a type).
-var LinkExistsKind = Define(Spec[linkExistsParams]{
-	Name:  "link_exists",
-	Doc:   "a link exists in a namespace, optionally of a given type",
-	Phase: PhaseState,
-	Build: func(p linkExistsParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "link_exists needs one namespace")
-		}
-		return linkExists{ns: p.NS, link: p.Link, typ: p.Type}, nil
-	},
-	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type"}, missingLinkMistakes),
-	Cases: func() []Case[linkExistsParams] {
-		return []Case[linkExistsParams]{
-			{Name: "missing", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
-			{Name: "wrong type", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].Type = "ifb" }, Mistake: "link-wrong-type"},
-		}
-	},
+var LinkExistsKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[linkExistsParams]{
+		Name:  "link_exists",
+		Doc:   "a link exists in a namespace, optionally of a given type",
+		Phase: PhaseState,
+		Build: func(p linkExistsParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "link_exists needs one namespace")
+			}
+			return linkExists{ns: p.NS, link: p.Link, typ: p.Type}, nil
+		},
+		Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type"}, missingLinkMistakes),
+		Cases: func() []Case[linkExistsParams] {
+			return []Case[linkExistsParams]{
+				{Name: "missing", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
+				{Name: "wrong type", Fixture: "veth-pair", Params: linkExistsParams{NS: "ns0", Link: "veth0", Type: "veth"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].Type = "ifb" }, Mistake: "link-wrong-type"},
+			}
+		},
+	})
 })
 
 type linkExistsParams struct {
@@ -198,32 +203,34 @@ func (c linkExists) Run(ctx context.Context, env Env) Result {
 // --- link_up ---
 
 // LinkUpKind: a link is admin up, and with oper: true operationally up.
-var LinkUpKind = Define(Spec[linkUpParams]{
-	Name:  "link_up",
-	Doc:   "a link is administratively up; with oper: true also operationally up (carrier: for a veth, both ends up)",
-	Phase: PhaseState,
-	Build: func(p linkUpParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "link_up needs one namespace")
-		}
-		return linkUp{ns: p.NS, link: p.Link, oper: p.Oper}, nil
-	},
-	Mistakes: slices.Concat([]string{"ns-missing", "lo-down", "link-down", "no-carrier", "peer-down"}, missingLinkMistakes),
-	Cases: func() []Case[linkUpParams] {
-		return []Case[linkUpParams]{
-			{Name: "lo", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "lo"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[0].AdminUp = false }, Mistake: "lo-down"},
-			{Name: "oper, peer down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns1"].Links[1].AdminUp = false
-					f.NSs["ns0"].Links[1].OperState = "lowerlayerdown"
-					f.NSs["ns0"].Links[1].LowerUp = false // no carrier without the peer
-				}, Mistake: "peer-down"},
-			{Name: "oper, peer just set down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
-				// The kernel has not published the lost carrier yet.
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].AdminUp = false }, Mistake: "peer-down"},
-		}
-	},
+var LinkUpKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[linkUpParams]{
+		Name:  "link_up",
+		Doc:   "a link is administratively up; with oper: true also operationally up (carrier: for a veth, both ends up)",
+		Phase: PhaseState,
+		Build: func(p linkUpParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "link_up needs one namespace")
+			}
+			return linkUp{ns: p.NS, link: p.Link, oper: p.Oper}, nil
+		},
+		Mistakes: slices.Concat([]string{"ns-missing", "lo-down", "link-down", "no-carrier", "peer-down"}, missingLinkMistakes),
+		Cases: func() []Case[linkUpParams] {
+			return []Case[linkUpParams]{
+				{Name: "lo", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "lo"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[0].AdminUp = false }, Mistake: "lo-down"},
+				{Name: "oper, peer down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns1"].Links[1].AdminUp = false
+						f.NSs["ns0"].Links[1].OperState = "lowerlayerdown"
+						f.NSs["ns0"].Links[1].LowerUp = false // no carrier without the peer
+					}, Mistake: "peer-down"},
+				{Name: "oper, peer just set down", Fixture: "veth-pair", Params: linkUpParams{NS: "ns0", Link: "veth0", Oper: true},
+					// The kernel has not published the lost carrier yet.
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].AdminUp = false }, Mistake: "peer-down"},
+			}
+		},
+	})
 })
 
 type linkUpParams struct {

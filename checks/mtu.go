@@ -5,31 +5,34 @@ import (
 	"fmt"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"slices"
+	"sync"
 )
 
 // MTUKind: a link's MTU is at most max_mtu. An overlay costs headers:
 // VXLAN over IPv4 adds 50 bytes, so on a 1500-byte underlay the
 // containers' interfaces must carry at most 1450.
-var MTUKind = Define(Spec[mtuParams]{
-	Name:  "mtu",
-	Doc:   "link in ns has an MTU of at most max_mtu",
-	Phase: PhaseState,
-	Build: func(p mtuParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "mtu needs one namespace")
-		}
-		if p.MaxMTU < 68 || p.MaxMTU > 65535 {
-			return nil, fieldErr("max_mtu", "%d: want 68 to 65535", p.MaxMTU)
-		}
-		return mtuCheck{ns: p.NS, link: p.Link, max: p.MaxMTU}, nil
-	},
-	Mistakes: slices.Concat([]string{"ns-missing", "mtu-too-big"}, missingLinkMistakes),
-	Cases: func() []Case[mtuParams] {
-		return []Case[mtuParams]{
-			{Name: "1500 on a 1450 overlay", Fixture: "overlay", Params: mtuParams{NS: "c1", Link: "eth0", MaxMTU: 1450},
-				Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
-		}
-	},
+var MTUKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[mtuParams]{
+		Name:  "mtu",
+		Doc:   "link in ns has an MTU of at most max_mtu",
+		Phase: PhaseState,
+		Build: func(p mtuParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "mtu needs one namespace")
+			}
+			if p.MaxMTU < 68 || p.MaxMTU > 65535 {
+				return nil, fieldErr("max_mtu", "%d: want 68 to 65535", p.MaxMTU)
+			}
+			return mtuCheck{ns: p.NS, link: p.Link, max: p.MaxMTU}, nil
+		},
+		Mistakes: slices.Concat([]string{"ns-missing", "mtu-too-big"}, missingLinkMistakes),
+		Cases: func() []Case[mtuParams] {
+			return []Case[mtuParams]{
+				{Name: "1500 on a 1450 overlay", Fixture: "overlay", Params: mtuParams{NS: "c1", Link: "eth0", MaxMTU: 1450},
+					Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
+			}
+		},
+	})
 })
 
 type mtuParams struct {

@@ -8,42 +8,45 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 )
 
 // Neigh6Kind: neighbour discovery resolved an IPv6 address: ns's
 // neighbour table on link holds to with the MAC of the interface that
 // really has that address. Read after the probes, which fill the table.
-var Neigh6Kind = Define(Spec[neigh6Params]{
-	Name:  "neigh6",
-	Doc:   "the IPv6 neighbour table of ns on link holds to, resolved (not FAILED or INCOMPLETE) to the MAC of the interface of the lab that has to; read after the probes of the run, which fill it",
-	Phase: PhaseAfter,
-	Build: func(p neigh6Params) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "neigh6 needs one namespace")
-		}
-		a, err := netip.ParseAddr(p.To)
-		if err != nil || !a.Is6() || a.Is4In6() {
-			return nil, fieldErr("to", "%q is not an IPv6 address", p.To)
-		}
-		return neigh6Check{ns: p.NS, link: p.Link, to: a}, nil
-	},
-	Mistakes:    []string{"ns-missing", "nd-failed", "neigh-wrong-mac", "neigh-missing"},
-	Unexplained: []string{"neigh-missing"},
-	Cases: func() []Case[neigh6Params] {
-		return []Case[neigh6Params]{
-			{Name: "no entry", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6 = nil }, Mistake: "neigh-missing"},
-			{Name: "wrong MAC", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].MAC = kerneltest.MAC("02:00:00:00:00:99") }, Mistake: "neigh-wrong-mac"},
-			{Name: "unanswered", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].State = "incomplete" }, Mistake: "nd-failed"},
-			{Name: "no entry for an address nobody has", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Neigh6 = nil
-					f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
-				}, Mistake: "neigh-missing"},
-		}
-	},
+var Neigh6Kind = sync.OnceValue(func() *Kind {
+	return Define(Spec[neigh6Params]{
+		Name:  "neigh6",
+		Doc:   "the IPv6 neighbour table of ns on link holds to, resolved (not FAILED or INCOMPLETE) to the MAC of the interface of the lab that has to; read after the probes of the run, which fill it",
+		Phase: PhaseAfter,
+		Build: func(p neigh6Params) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "neigh6 needs one namespace")
+			}
+			a, err := netip.ParseAddr(p.To)
+			if err != nil || !a.Is6() || a.Is4In6() {
+				return nil, fieldErr("to", "%q is not an IPv6 address", p.To)
+			}
+			return neigh6Check{ns: p.NS, link: p.Link, to: a}, nil
+		},
+		Mistakes:    []string{"ns-missing", "nd-failed", "neigh-wrong-mac", "neigh-missing"},
+		Unexplained: []string{"neigh-missing"},
+		Cases: func() []Case[neigh6Params] {
+			return []Case[neigh6Params]{
+				{Name: "no entry", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6 = nil }, Mistake: "neigh-missing"},
+				{Name: "wrong MAC", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].MAC = kerneltest.MAC("02:00:00:00:00:99") }, Mistake: "neigh-wrong-mac"},
+				{Name: "unanswered", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Neigh6[0].State = "incomplete" }, Mistake: "nd-failed"},
+				{Name: "no entry for an address nobody has", Fixture: "veth-pair-v6", Params: neigh6Params{NS: "ns0", Link: "veth0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Neigh6 = nil
+						f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:]
+					}, Mistake: "neigh-missing"},
+			}
+		},
+	})
 })
 
 type neigh6Params struct {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
@@ -16,53 +17,55 @@ import (
 // only shows the learner which rule does it. Rules written with nft and
 // with iptables (nft or legacy backend) count alike. A criterion the rule
 // does not restrict counts as matched: `-j DROP` with no -s drops ns0 too.
-var NFRuleKind = Define(Spec[nfRuleParams]{
-	Name:  "nf_rule",
-	Doc:   "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
-	Phase: PhaseState,
-	Build: func(p nfRuleParams) (Check, error) {
-		switch p.Verdict {
-		case "drop", "accept", "masquerade", "snat", "dnat":
-		default:
-			return nil, fieldErr("verdict", "%q: want drop, accept, masquerade, snat or dnat", p.Verdict)
-		}
-		c := nfRuleCheck{ns: p.NS, verdict: p.Verdict, proto: p.Proto, inIf: p.InIf, outIf: p.OutIf, dport: p.DPort, to: p.To, hook: p.Hook}
-		if p.Src != "" {
-			ip, _, err := net.ParseCIDR(p.Src)
-			if err != nil {
-				ip = net.ParseIP(p.Src)
+var NFRuleKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[nfRuleParams]{
+		Name:  "nf_rule",
+		Doc:   "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
+		Phase: PhaseState,
+		Build: func(p nfRuleParams) (Check, error) {
+			switch p.Verdict {
+			case "drop", "accept", "masquerade", "snat", "dnat":
+			default:
+				return nil, fieldErr("verdict", "%q: want drop, accept, masquerade, snat or dnat", p.Verdict)
 			}
-			if ip == nil {
-				return nil, fieldErr("src", "%q is not an address or prefix", p.Src)
+			c := nfRuleCheck{ns: p.NS, verdict: p.Verdict, proto: p.Proto, inIf: p.InIf, outIf: p.OutIf, dport: p.DPort, to: p.To, hook: p.Hook}
+			if p.Src != "" {
+				ip, _, err := net.ParseCIDR(p.Src)
+				if err != nil {
+					ip = net.ParseIP(p.Src)
+				}
+				if ip == nil {
+					return nil, fieldErr("src", "%q is not an address or prefix", p.Src)
+				}
+				c.src = ip
 			}
-			c.src = ip
-		}
-		switch p.Hook {
-		case "", "input", "forward", "output", "prerouting", "postrouting":
-		default:
-			return nil, fieldErr("hook", "%q is not a netfilter hook", p.Hook)
-		}
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "nf_rule needs one namespace")
-		}
-		return c, nil
-	},
-	Mistakes: []string{"ns-missing", "rule-wrong-chain", "rule-mismatch", "rule-wrong-ns", "rule-missing"},
-	Cases: func() []Case[nfRuleParams] {
-		return []Case[nfRuleParams]{
-			{Name: "masquerade on the wrong interface", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", Src: "10.0.1.0/24", OutIf: "wan0"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs[kernel.Root].Ruleset.Rules[0].Text = "ip saddr 10.0.1.0/24 oifname br0 masquerade"
-				}, Mistake: "rule-mismatch"},
-			{Name: "gone", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
-				Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Ruleset = kernel.Ruleset{} }, Mistake: "rule-missing"},
-			{Name: "in the wrong namespace", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
-					f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
-				}, Mistake: "rule-wrong-ns"},
-		}
-	},
+			switch p.Hook {
+			case "", "input", "forward", "output", "prerouting", "postrouting":
+			default:
+				return nil, fieldErr("hook", "%q is not a netfilter hook", p.Hook)
+			}
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "nf_rule needs one namespace")
+			}
+			return c, nil
+		},
+		Mistakes: []string{"ns-missing", "rule-wrong-chain", "rule-mismatch", "rule-wrong-ns", "rule-missing"},
+		Cases: func() []Case[nfRuleParams] {
+			return []Case[nfRuleParams]{
+				{Name: "masquerade on the wrong interface", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", Src: "10.0.1.0/24", OutIf: "wan0"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs[kernel.Root].Ruleset.Rules[0].Text = "ip saddr 10.0.1.0/24 oifname br0 masquerade"
+					}, Mistake: "rule-mismatch"},
+				{Name: "gone", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+					Break: func(f *kerneltest.Fake) { f.NSs[kernel.Root].Ruleset = kernel.Ruleset{} }, Mistake: "rule-missing"},
+				{Name: "in the wrong namespace", Fixture: "bridge-lab", Params: nfRuleParams{Verdict: "masquerade", OutIf: "wan0"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Ruleset = f.NSs[kernel.Root].Ruleset
+						f.NSs[kernel.Root].Ruleset = kernel.Ruleset{}
+					}, Mistake: "rule-wrong-ns"},
+			}
+		},
+	})
 })
 
 type nfRuleParams struct {

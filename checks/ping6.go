@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
@@ -17,78 +18,80 @@ import (
 // expect: no_reply, is not). to is an IPv6 address, or "link-local": the
 // link-local address of peer in peer_ns, reached through dev (its scope:
 // a link-local address means nothing without the interface it is on).
-var Ping6Kind = Define(Spec[ping6Params]{
-	Name:  "ping6",
-	Doc:   "an ICMPv6 echo from namespace from to the IPv6 address to is answered (expect: no_reply: is not; expect: reply_unless_filtered: is answered, or dropped by a rule that drops echo requests only, as a later step asks); to: link-local means the fe80:: address of peer in peer_ns, sent through dev (the scope, as in ping fe80::1%eth0)",
-	Phase: PhaseProbe,
-	Build: func(p ping6Params) (Check, error) {
-		if p.From == "*" || p.PeerNS == "*" {
-			return nil, fieldErr("from", "ping6 needs one namespace")
-		}
-		c := ping6Check{from: p.From, dev: p.Dev, peer: p.Peer, peerNS: p.PeerNS, noReply: p.Expect == "no_reply", filteredOK: p.Expect == "reply_unless_filtered"}
-		switch p.Expect {
-		case "", "reply", "no_reply", "reply_unless_filtered":
-		default:
-			return nil, fieldErr("expect", "%q: want reply, no_reply or reply_unless_filtered", p.Expect)
-		}
-		if p.To == "link-local" {
-			if p.Peer == "" || p.Dev == "" {
-				return nil, fieldErr("to", "to: link-local needs peer (and peer_ns) to name whose address, and dev for its scope")
+var Ping6Kind = sync.OnceValue(func() *Kind {
+	return Define(Spec[ping6Params]{
+		Name:  "ping6",
+		Doc:   "an ICMPv6 echo from namespace from to the IPv6 address to is answered (expect: no_reply: is not; expect: reply_unless_filtered: is answered, or dropped by a rule that drops echo requests only, as a later step asks); to: link-local means the fe80:: address of peer in peer_ns, sent through dev (the scope, as in ping fe80::1%eth0)",
+		Phase: PhaseProbe,
+		Build: func(p ping6Params) (Check, error) {
+			if p.From == "*" || p.PeerNS == "*" {
+				return nil, fieldErr("from", "ping6 needs one namespace")
 			}
+			c := ping6Check{from: p.From, dev: p.Dev, peer: p.Peer, peerNS: p.PeerNS, noReply: p.Expect == "no_reply", filteredOK: p.Expect == "reply_unless_filtered"}
+			switch p.Expect {
+			case "", "reply", "no_reply", "reply_unless_filtered":
+			default:
+				return nil, fieldErr("expect", "%q: want reply, no_reply or reply_unless_filtered", p.Expect)
+			}
+			if p.To == "link-local" {
+				if p.Peer == "" || p.Dev == "" {
+					return nil, fieldErr("to", "to: link-local needs peer (and peer_ns) to name whose address, and dev for its scope")
+				}
+				return c, nil
+			}
+			a, err := netip.ParseAddr(p.To)
+			if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
+				return nil, fieldErr("to", "%q is not an IPv6 address (write the scope in dev, not after %%)", p.To)
+			}
+			if a.IsLinkLocalUnicast() && p.Dev == "" {
+				return nil, fieldErr("dev", "a link-local destination needs dev, its scope")
+			}
+			if p.Peer != "" || p.PeerNS != "" {
+				return nil, fieldErr("peer", "peer and peer_ns go with to: link-local")
+			}
+			c.to = a
 			return c, nil
-		}
-		a, err := netip.ParseAddr(p.To)
-		if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
-			return nil, fieldErr("to", "%q is not an IPv6 address (write the scope in dev, not after %%)", p.To)
-		}
-		if a.IsLinkLocalUnicast() && p.Dev == "" {
-			return nil, fieldErr("dev", "a link-local destination needs dev, its scope")
-		}
-		if p.Peer != "" || p.PeerNS != "" {
-			return nil, fieldErr("peer", "peer and peer_ns go with to: link-local")
-		}
-		c.to = a
-		return c, nil
-	},
-	Mistakes:    slices.Concat([]string{"ns-missing", "ping-self", "link-down", "addr-missing", "addr-tentative", "dad-failed", "no-default-route", "no-route", "not-dropped", "send-refused", "no-reply", "icmpv6-all-dropped", "dropped-by-rule", "nd-failed", "policy-drop", "no-link-local"}, missingLinkMistakes),
-	Unexplained: []string{"send-refused", "no-reply"},
-	Cases: func() []Case[ping6Params] {
-		return []Case[ping6Params]{
-			{Name: "no reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
-			{Name: "to a tentative address", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
-			{Name: "from a duplicate", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
-			{Name: "nobody has it", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
-			{Name: "neighbour discovery failed", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) {
-					f.PingF = nil
-					f.NSs["ns0"].Neigh6[0].State = "failed"
-				}, Mistake: "nd-failed"},
-			{Name: "link-local through its scope", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[:1] }, Mistake: "no-link-local"},
-			{Name: "no route", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Addrs6 = f.NSs["ns0"].Addrs6[1:] // only the link-local one
-					f.NSs["ns0"].Routes6 = nil
-				}, Mistake: "no-default-route"},
-			{Name: "to itself", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
-				}, Mistake: "ping-self"},
-			{Name: "its own link down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].AdminUp = false }, Mistake: "link-down"},
-			{Name: "link-local without a reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
-				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
-			{Name: "link-local through a link that is down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fe80::7", Dev: "veth0"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Links[1].AdminUp = false
-					f.NSs["ns0"].Addrs6, f.NSs["ns0"].Routes6 = nil, nil // the kernel drops its routes with the link
-				}, Mistake: "link-down"},
-		}
-	},
+		},
+		Mistakes:    slices.Concat([]string{"ns-missing", "ping-self", "link-down", "addr-missing", "addr-tentative", "dad-failed", "no-default-route", "no-route", "not-dropped", "send-refused", "no-reply", "icmpv6-all-dropped", "dropped-by-rule", "nd-failed", "policy-drop", "no-link-local"}, missingLinkMistakes),
+		Unexplained: []string{"send-refused", "no-reply"},
+		Cases: func() []Case[ping6Params] {
+			return []Case[ping6Params]{
+				{Name: "no reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+				{Name: "to a tentative address", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6[0].Tentative = true }, Mistake: "addr-tentative"},
+				{Name: "from a duplicate", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Addrs6[0].DADFailed = true }, Mistake: "dad-failed"},
+				{Name: "nobody has it", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[1:] }, Mistake: "addr-missing"},
+				{Name: "neighbour discovery failed", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) {
+						f.PingF = nil
+						f.NSs["ns0"].Neigh6[0].State = "failed"
+					}, Mistake: "nd-failed"},
+				{Name: "link-local through its scope", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Addrs6 = f.NSs["ns1"].Addrs6[:1] }, Mistake: "no-link-local"},
+				{Name: "no route", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Addrs6 = f.NSs["ns0"].Addrs6[1:] // only the link-local one
+						f.NSs["ns0"].Routes6 = nil
+					}, Mistake: "no-default-route"},
+				{Name: "to itself", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Addrs6 = append(f.NSs["ns0"].Addrs6, kernel.Addr6{Link: "veth0", Prefix: netip.MustParsePrefix("fd00::2/64")})
+					}, Mistake: "ping-self"},
+				{Name: "its own link down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links[1].AdminUp = false }, Mistake: "link-down"},
+				{Name: "link-local without a reply", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "link-local", PeerNS: "ns1", Peer: "veth1", Dev: "veth0"},
+					Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+				{Name: "link-local through a link that is down", Fixture: "veth-pair-v6", Params: ping6Params{From: "ns0", To: "fe80::7", Dev: "veth0"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Links[1].AdminUp = false
+						f.NSs["ns0"].Addrs6, f.NSs["ns0"].Routes6 = nil, nil // the kernel drops its routes with the link
+					}, Mistake: "link-down"},
+			}
+		},
+	})
 })
 
 type ping6Params struct {

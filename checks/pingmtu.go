@@ -6,6 +6,7 @@ import (
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
@@ -14,28 +15,30 @@ import (
 // PingMTUKind: a ping that fills the sender's MTU, with "don't fragment",
 // is answered: the whole path carries full-size packets. (ping -M do -s
 // MTU-28: 20 bytes of IPv4 header and 8 of ICMP.)
-var PingMTUKind = Define(Spec[pingMTUParams]{
-	Name:  "ping_mtu",
-	Doc:   "a ping from namespace from to to with don't-fragment whose packet fills the MTU of the interface it leaves by (payload = MTU - 28) is answered",
-	Phase: PhaseProbe,
-	Build: func(p pingMTUParams) (Check, error) {
-		ip := net.ParseIP(p.To)
-		if ip == nil || ip.To4() == nil {
-			return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
-		}
-		if p.From == "*" {
-			return nil, fieldErr("from", "ping_mtu needs one namespace")
-		}
-		return pingMTUCheck{from: p.From, to: ip.To4()}, nil
-	},
-	Mistakes:    slices.Concat(pathMistakes, []string{"mtu-too-big", "no-reply"}),
-	Unexplained: []string{"no-reply"},
-	Cases: func() []Case[pingMTUParams] {
-		return []Case[pingMTUParams]{
-			{Name: "frames too big for the tunnel", Fixture: "overlay", Params: pingMTUParams{From: "c1", To: "10.244.0.12"},
-				Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
-		}
-	},
+var PingMTUKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[pingMTUParams]{
+		Name:  "ping_mtu",
+		Doc:   "a ping from namespace from to to with don't-fragment whose packet fills the MTU of the interface it leaves by (payload = MTU - 28) is answered",
+		Phase: PhaseProbe,
+		Build: func(p pingMTUParams) (Check, error) {
+			ip := net.ParseIP(p.To)
+			if ip == nil || ip.To4() == nil {
+				return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
+			}
+			if p.From == "*" {
+				return nil, fieldErr("from", "ping_mtu needs one namespace")
+			}
+			return pingMTUCheck{from: p.From, to: ip.To4()}, nil
+		},
+		Mistakes:    slices.Concat(pathMistakes, []string{"mtu-too-big", "no-reply"}),
+		Unexplained: []string{"no-reply"},
+		Cases: func() []Case[pingMTUParams] {
+			return []Case[pingMTUParams]{
+				{Name: "frames too big for the tunnel", Fixture: "overlay", Params: pingMTUParams{From: "c1", To: "10.244.0.12"},
+					Break: func(f *kerneltest.Fake) { f.NSs["c1"].Links[1].MTU = 1500 }, Mistake: "mtu-too-big"},
+			}
+		},
+	})
 })
 
 type pingMTUParams struct {

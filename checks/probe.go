@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/netlab/netlab/kernel"
@@ -45,50 +46,52 @@ var pathMistakes = []string{
 
 // PingKind: ICMP echo from one namespace to an address, with a reply (or,
 // with expect: no_reply, without one).
-var PingKind = Define(Spec[pingParams]{
-	Name:  "ping",
-	Doc:   "an ICMP echo from namespace from to address to is answered (expect: no_reply: is not answered); the route used must not be local unless local: true",
-	Phase: PhaseProbe,
-	Build: func(p pingParams) (Check, error) {
-		ip := net.ParseIP(p.To)
-		if ip == nil || ip.To4() == nil {
-			return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
-		}
-		if p.From == "*" {
-			return nil, fieldErr("from", "ping needs one namespace")
-		}
-		switch p.Expect {
-		case "", "reply", "no_reply":
-		default:
-			return nil, fieldErr("expect", "%q: want reply or no_reply", p.Expect)
-		}
-		return pingCheck{from: p.From, to: ip.To4(), noReply: p.Expect == "no_reply", local: p.Local}, nil
-	},
-	Mistakes:    slices.Concat(pathMistakes, []string{"not-dropped", "send-refused", "no-reply"}),
-	Unexplained: []string{"send-refused", "no-reply"},
-	Cases: func() []Case[pingParams] {
-		return []Case[pingParams]{
-			{Name: "no reply", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
-				Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
-			{Name: "to itself is no proof", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
-				Break: func(f *kerneltest.Fake) {
-					// 10.0.0.2 typed on the wrong end: ns0 now answers itself.
-					f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
-					f.NSs["ns1"].Addrs = f.NSs["ns1"].Addrs[:1]
-				}, Mistake: "ping-self"},
-			{Name: "duplicate address", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
-				}, Mistake: "dup-addr"},
-			// Where something drops the echo requests, expect: no_reply passes.
-			{Name: "no_reply, but nothing drops", Fixture: "veth-pair-dropping", Params: pingParams{From: "ns1", To: "10.0.0.1", Expect: "no_reply"},
-				Break: func(f *kerneltest.Fake) {
-					f.PingF = func(string, net.IP, kernel.PingOpts) (kernel.PingResult, error) {
-						return kernel.PingResult{Sent: 1, Received: 1}, nil
-					}
-				}, Mistake: "not-dropped"},
-		}
-	},
+var PingKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[pingParams]{
+		Name:  "ping",
+		Doc:   "an ICMP echo from namespace from to address to is answered (expect: no_reply: is not answered); the route used must not be local unless local: true",
+		Phase: PhaseProbe,
+		Build: func(p pingParams) (Check, error) {
+			ip := net.ParseIP(p.To)
+			if ip == nil || ip.To4() == nil {
+				return nil, fieldErr("to", "%q is not an IPv4 address", p.To)
+			}
+			if p.From == "*" {
+				return nil, fieldErr("from", "ping needs one namespace")
+			}
+			switch p.Expect {
+			case "", "reply", "no_reply":
+			default:
+				return nil, fieldErr("expect", "%q: want reply or no_reply", p.Expect)
+			}
+			return pingCheck{from: p.From, to: ip.To4(), noReply: p.Expect == "no_reply", local: p.Local}, nil
+		},
+		Mistakes:    slices.Concat(pathMistakes, []string{"not-dropped", "send-refused", "no-reply"}),
+		Unexplained: []string{"send-refused", "no-reply"},
+		Cases: func() []Case[pingParams] {
+			return []Case[pingParams]{
+				{Name: "no reply", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+					Break: func(f *kerneltest.Fake) { f.PingF = nil }, Mistake: "no-reply"},
+				{Name: "to itself is no proof", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+					Break: func(f *kerneltest.Fake) {
+						// 10.0.0.2 typed on the wrong end: ns0 now answers itself.
+						f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
+						f.NSs["ns1"].Addrs = f.NSs["ns1"].Addrs[:1]
+					}, Mistake: "ping-self"},
+				{Name: "duplicate address", Fixture: "veth-pair", Params: pingParams{From: "ns0", To: "10.0.0.2"},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns0"].Addrs = append(f.NSs["ns0"].Addrs, kernel.Addr{Link: "veth0", IPNet: kerneltest.CIDR("10.0.0.2/24")})
+					}, Mistake: "dup-addr"},
+				// Where something drops the echo requests, expect: no_reply passes.
+				{Name: "no_reply, but nothing drops", Fixture: "veth-pair-dropping", Params: pingParams{From: "ns1", To: "10.0.0.1", Expect: "no_reply"},
+					Break: func(f *kerneltest.Fake) {
+						f.PingF = func(string, net.IP, kernel.PingOpts) (kernel.PingResult, error) {
+							return kernel.PingResult{Sent: 1, Received: 1}, nil
+						}
+					}, Mistake: "not-dropped"},
+			}
+		},
+	})
 })
 
 type pingParams struct {
@@ -266,49 +269,51 @@ func probeNamespacesAll(ctx context.Context, k kernel.Kernel, p pathInfo) []stri
 
 // TCPKind: a TCP connection from one namespace reaches netlab's own probe
 // server in another (optionally arriving from an expected source address).
-var TCPKind = Define(Spec[tcpParams]{
-	Name:  "tcp",
-	Doc:   "a TCP connection from namespace from to to (IP:port) reaches netlab's probe server listening on listen (IP:port, default to) in server_ns; expect_src: the source address the server must see",
-	Phase: PhaseProbe,
-	Build: func(p tcpParams) (Check, error) {
-		to, err := parseHostPort(p.To)
-		if err != nil {
-			return nil, fieldErr("to", "%v", err)
-		}
-		listen := to
-		if p.Listen != "" {
-			if listen, err = parseHostPort(p.Listen); err != nil {
-				return nil, fieldErr("listen", "%v", err)
+var TCPKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[tcpParams]{
+		Name:  "tcp",
+		Doc:   "a TCP connection from namespace from to to (IP:port) reaches netlab's probe server listening on listen (IP:port, default to) in server_ns; expect_src: the source address the server must see",
+		Phase: PhaseProbe,
+		Build: func(p tcpParams) (Check, error) {
+			to, err := parseHostPort(p.To)
+			if err != nil {
+				return nil, fieldErr("to", "%v", err)
 			}
-		}
-		if to.Port == 0 && listen.Port != 0 {
-			return nil, fieldErr("to", "a port is needed when listen has one")
-		}
-		c := tcpCheck{from: p.From, to: to, server: p.ServerNS, listen: listen}
-		if p.ExpectSrc != "" {
-			if c.src = net.ParseIP(p.ExpectSrc); c.src == nil {
-				return nil, fieldErr("expect_src", "%q is not an IP address", p.ExpectSrc)
+			listen := to
+			if p.Listen != "" {
+				if listen, err = parseHostPort(p.Listen); err != nil {
+					return nil, fieldErr("listen", "%v", err)
+				}
 			}
-		}
-		if p.From == "*" || p.ServerNS == "*" {
-			return nil, fieldErr("from", "tcp needs one namespace on each side")
-		}
-		return c, nil
-	},
-	Mistakes: slices.Concat(pathMistakes, []string{"tcp-failed", "no-snat", "probe-port-taken"}),
-	// probe-port-taken: the probe server could not listen (the learner's own
-	// server holds the port), an error, not a state the catalogue builds.
-	Unexplained: []string{"tcp-failed", "probe-port-taken"},
-	Cases: func() []Case[tcpParams] {
-		return []Case[tcpParams]{
-			{Name: "source not rewritten", Fixture: "veth-pair", Params: tcpParams{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"},
-				Break: func(f *kerneltest.Fake) {
-					f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
-						return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.0.9")}, nil
-					}
-				}, Mistake: "no-snat"},
-		}
-	},
+			if to.Port == 0 && listen.Port != 0 {
+				return nil, fieldErr("to", "a port is needed when listen has one")
+			}
+			c := tcpCheck{from: p.From, to: to, server: p.ServerNS, listen: listen}
+			if p.ExpectSrc != "" {
+				if c.src = net.ParseIP(p.ExpectSrc); c.src == nil {
+					return nil, fieldErr("expect_src", "%q is not an IP address", p.ExpectSrc)
+				}
+			}
+			if p.From == "*" || p.ServerNS == "*" {
+				return nil, fieldErr("from", "tcp needs one namespace on each side")
+			}
+			return c, nil
+		},
+		Mistakes: slices.Concat(pathMistakes, []string{"tcp-failed", "no-snat", "probe-port-taken"}),
+		// probe-port-taken: the probe server could not listen (the learner's own
+		// server holds the port), an error, not a state the catalogue builds.
+		Unexplained: []string{"tcp-failed", "probe-port-taken"},
+		Cases: func() []Case[tcpParams] {
+			return []Case[tcpParams]{
+				{Name: "source not rewritten", Fixture: "veth-pair", Params: tcpParams{From: "ns0", To: "10.0.0.2:8080", ServerNS: "ns1", ExpectSrc: "10.0.0.1"},
+					Break: func(f *kerneltest.Fake) {
+						f.ProbeTCPF = func(p kernel.TCPProbe) (kernel.TCPResult, error) {
+							return kernel.TCPResult{Connected: true, SeenFrom: net.ParseIP("10.0.0.9")}, nil
+						}
+					}, Mistake: "no-snat"},
+			}
+		},
+	})
 })
 
 type tcpParams struct {

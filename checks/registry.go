@@ -337,6 +337,8 @@ func fieldErr(field, format string, a ...any) error { return FieldErr(field, for
 // Registry maps kind names to kinds.
 type Registry struct {
 	kinds map[string]*Kind
+	// lazy are kinds defined on first use (see Default).
+	lazy map[string]func() *Kind
 }
 
 // NewRegistry returns an empty registry.
@@ -344,26 +346,56 @@ func NewRegistry() *Registry { return &Registry{kinds: map[string]*Kind{}} }
 
 // Add registers k; a duplicate name is a programming error.
 func (r *Registry) Add(k *Kind) {
-	if _, dup := r.kinds[k.Name]; dup {
-		panic("checks: duplicate kind " + k.Name)
-	}
+	r.claim(k.Name)
 	r.kinds[k.Name] = k
+}
+
+// addLazy registers the kind that k defines, called name, without
+// defining it: a `netlab check` builds the checks of one lesson, which
+// use a handful of the kinds, and defining one (its parameters, its
+// mistakes) costs a process that lives a few milliseconds a page fault
+// or two of code that nothing else runs.
+func (r *Registry) addLazy(name string, k func() *Kind) {
+	r.claim(name)
+	if r.lazy == nil {
+		r.lazy = map[string]func() *Kind{}
+	}
+	r.lazy[name] = k
+}
+
+func (r *Registry) claim(name string) {
+	_, dup := r.kinds[name]
+	_, lazyDup := r.lazy[name]
+	if dup || lazyDup {
+		panic("checks: duplicate kind " + name)
+	}
 }
 
 // Replace swaps the kind of that name (tests use it to plant a broken
 // checker and show that selftest catches it).
-func (r *Registry) Replace(k *Kind) { r.kinds[k.Name] = k }
+func (r *Registry) Replace(k *Kind) {
+	delete(r.lazy, k.Name)
+	r.kinds[k.Name] = k
+}
 
 // Get returns the kind called name.
 func (r *Registry) Get(name string) (*Kind, bool) {
-	k, ok := r.kinds[name]
-	return k, ok
+	if k, ok := r.kinds[name]; ok {
+		return k, true
+	}
+	if f, ok := r.lazy[name]; ok {
+		return f(), true
+	}
+	return nil, false
 }
 
 // Names lists the registered kinds, sorted.
 func (r *Registry) Names() []string {
-	out := make([]string, 0, len(r.kinds))
+	out := make([]string, 0, len(r.kinds)+len(r.lazy))
 	for n := range r.kinds {
+		out = append(out, n)
+	}
+	for n := range r.lazy {
 		out = append(out, n)
 	}
 	sort.Strings(out)
@@ -375,41 +407,47 @@ func (r *Registry) Names() []string {
 func (r *Registry) Mistakes() map[string][]string {
 	out := map[string][]string{}
 	for _, n := range r.Names() {
-		for _, id := range r.kinds[n].Mistakes {
+		k, _ := r.Get(n)
+		for _, id := range k.Mistakes {
 			out[id] = append(out[id], n)
 		}
 	}
 	return out
 }
 
-// Default is the one place where netlab's check kinds are registered.
+// Default is the one place where netlab's check kinds are registered,
+// each by the name lessons use (TestDefaultNames holds each name to its
+// kind's).
 func Default() *Registry {
 	r := NewRegistry()
-	for _, k := range []*Kind{
-		NetnsKind,
-		LinkExistsKind,
-		LinkUpKind,
-		AddrKind,
-		VethPairKind,
-		BridgePortKind,
-		FDBKind,
-		RouteKind,
-		SysctlKind,
-		PingKind,
-		TCPKind,
-		NFRuleKind,
-		ForwardingKind,
-		HopsKind,
-		Addr6Kind,
-		Route6Kind,
-		Ping6Kind,
-		Neigh6Kind,
-		VXLANKind,
-		TunnelKind,
-		MTUKind,
-		PingMTUKind,
+	for _, k := range []struct {
+		name string
+		kind func() *Kind
+	}{
+		{"netns", NetnsKind},
+		{"link_exists", LinkExistsKind},
+		{"link_up", LinkUpKind},
+		{"addr", AddrKind},
+		{"veth_pair", VethPairKind},
+		{"bridge_port", BridgePortKind},
+		{"fdb", FDBKind},
+		{"route", RouteKind},
+		{"sysctl", SysctlKind},
+		{"ping", PingKind},
+		{"tcp", TCPKind},
+		{"nf_rule", NFRuleKind},
+		{"forwarding", ForwardingKind},
+		{"hops", HopsKind},
+		{"addr6", Addr6Kind},
+		{"route6", Route6Kind},
+		{"ping6", Ping6Kind},
+		{"neigh6", Neigh6Kind},
+		{"vxlan", VXLANKind},
+		{"tunnel", TunnelKind},
+		{"mtu", MTUKind},
+		{"ping_mtu", PingMTUKind},
 	} {
-		r.Add(k)
+		r.addLazy(k.name, k.kind)
 	}
 	return r
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -15,44 +16,46 @@ import (
 
 // RouteKind: a route exists in ns's main table (or, with absent: true, no
 // route covers dst at all).
-var RouteKind = Define(Spec[routeParams]{
-	Name:  "route",
-	Doc:   "ns has a route to dst (CIDR or \"default\"), optionally via a gateway and/or out of dev; with absent: true, ns has no route that covers dst",
-	Phase: PhaseState,
-	Build: func(p routeParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "route needs one namespace")
-		}
-		c := routeCheck{ns: p.NS, via: net.ParseIP(p.Via), dev: p.Dev, absent: p.Absent}
-		if p.Via != "" && c.via == nil {
-			return nil, fieldErr("via", "%q is not an IP address", p.Via)
-		}
-		if p.Dst != "default" {
-			_, n, err := net.ParseCIDR(p.Dst)
-			if err != nil {
-				return nil, fieldErr("dst", "%q is neither \"default\" nor a prefix like 10.0.1.0/24", p.Dst)
+var RouteKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[routeParams]{
+		Name:  "route",
+		Doc:   "ns has a route to dst (CIDR or \"default\"), optionally via a gateway and/or out of dev; with absent: true, ns has no route that covers dst",
+		Phase: PhaseState,
+		Build: func(p routeParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "route needs one namespace")
 			}
-			c.dst = n
-		}
-		if c.absent && (c.via != nil || c.dev != "") {
-			return nil, fieldErr("absent", "absent: true takes no via or dev")
-		}
-		if c.absent && c.dst == nil {
-			return nil, fieldErr("dst", "absent: true needs a prefix, not default")
-		}
-		return c, nil
-	},
-	Mistakes: []string{"ns-missing", "route-should-be-absent", "wrong-gateway", "no-default-route", "route-missing"},
-	Cases: func() []Case[routeParams] {
-		return []Case[routeParams]{
-			{Name: "missing", Fixture: "veth-pair", Params: routeParams{NS: "ns0", Dst: "10.0.0.0/24", Dev: "veth0"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes = nil }, Mistake: "route-missing"},
-			{Name: "absent", Fixture: "veth-pair", Params: routeParams{NS: "ns1", Dst: "192.168.7.0/24", Absent: true},
-				Break: func(f *kerneltest.Fake) {
-					f.NSs["ns1"].Routes = append(f.NSs["ns1"].Routes, kernel.Route{Dev: "veth1", Gw: net.ParseIP("10.0.0.1"), Table: 254})
-				}, Mistake: "route-should-be-absent"},
-		}
-	},
+			c := routeCheck{ns: p.NS, via: net.ParseIP(p.Via), dev: p.Dev, absent: p.Absent}
+			if p.Via != "" && c.via == nil {
+				return nil, fieldErr("via", "%q is not an IP address", p.Via)
+			}
+			if p.Dst != "default" {
+				_, n, err := net.ParseCIDR(p.Dst)
+				if err != nil {
+					return nil, fieldErr("dst", "%q is neither \"default\" nor a prefix like 10.0.1.0/24", p.Dst)
+				}
+				c.dst = n
+			}
+			if c.absent && (c.via != nil || c.dev != "") {
+				return nil, fieldErr("absent", "absent: true takes no via or dev")
+			}
+			if c.absent && c.dst == nil {
+				return nil, fieldErr("dst", "absent: true needs a prefix, not default")
+			}
+			return c, nil
+		},
+		Mistakes: []string{"ns-missing", "route-should-be-absent", "wrong-gateway", "no-default-route", "route-missing"},
+		Cases: func() []Case[routeParams] {
+			return []Case[routeParams]{
+				{Name: "missing", Fixture: "veth-pair", Params: routeParams{NS: "ns0", Dst: "10.0.0.0/24", Dev: "veth0"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes = nil }, Mistake: "route-missing"},
+				{Name: "absent", Fixture: "veth-pair", Params: routeParams{NS: "ns1", Dst: "192.168.7.0/24", Absent: true},
+					Break: func(f *kerneltest.Fake) {
+						f.NSs["ns1"].Routes = append(f.NSs["ns1"].Routes, kernel.Route{Dev: "veth1", Gw: net.ParseIP("10.0.0.1"), Table: 254})
+					}, Mistake: "route-should-be-absent"},
+			}
+		},
+	})
 })
 
 type routeParams struct {

@@ -6,43 +6,46 @@ import (
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"strings"
+	"sync"
 )
 
 // Route6Kind: an IPv6 route in ns's main table.
-var Route6Kind = Define(Spec[route6Params]{
-	Name:  "route6",
-	Doc:   "ns has an IPv6 route to dst (prefix or \"default\"), optionally via a gateway and/or out of dev",
-	Phase: PhaseState,
-	Build: func(p route6Params) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "route6 needs one namespace")
-		}
-		c := route6Check{ns: p.NS, dev: p.Dev}
-		if p.Via != "" {
-			if c.via = net.ParseIP(p.Via); c.via == nil || c.via.To4() != nil {
-				return nil, fieldErr("via", "%q is not an IPv6 address", p.Via)
+var Route6Kind = sync.OnceValue(func() *Kind {
+	return Define(Spec[route6Params]{
+		Name:  "route6",
+		Doc:   "ns has an IPv6 route to dst (prefix or \"default\"), optionally via a gateway and/or out of dev",
+		Phase: PhaseState,
+		Build: func(p route6Params) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "route6 needs one namespace")
 			}
-		}
-		if p.Dst != "default" {
-			ip, n, err := net.ParseCIDR(p.Dst)
-			if err != nil || ip.To4() != nil {
-				return nil, fieldErr("dst", "%q is neither \"default\" nor an IPv6 prefix like fd00:1::/64", p.Dst)
+			c := route6Check{ns: p.NS, dev: p.Dev}
+			if p.Via != "" {
+				if c.via = net.ParseIP(p.Via); c.via == nil || c.via.To4() != nil {
+					return nil, fieldErr("via", "%q is not an IPv6 address", p.Via)
+				}
 			}
-			c.dst = n
-		}
-		return c, nil
-	},
-	Mistakes: []string{"ns-missing", "wrong-gateway", "no-default-route", "route-missing"},
-	Cases: func() []Case[route6Params] {
-		return []Case[route6Params]{
-			{Name: "no default route", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[:1] }, Mistake: "no-default-route"},
-			{Name: "wrong gateway", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6[1].Gw = net.ParseIP("fd00::99") }, Mistake: "wrong-gateway"},
-			{Name: "prefix route missing", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "fd00::/64", Dev: "veth0"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[1:] }, Mistake: "route-missing"},
-		}
-	},
+			if p.Dst != "default" {
+				ip, n, err := net.ParseCIDR(p.Dst)
+				if err != nil || ip.To4() != nil {
+					return nil, fieldErr("dst", "%q is neither \"default\" nor an IPv6 prefix like fd00:1::/64", p.Dst)
+				}
+				c.dst = n
+			}
+			return c, nil
+		},
+		Mistakes: []string{"ns-missing", "wrong-gateway", "no-default-route", "route-missing"},
+		Cases: func() []Case[route6Params] {
+			return []Case[route6Params]{
+				{Name: "no default route", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[:1] }, Mistake: "no-default-route"},
+				{Name: "wrong gateway", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "default", Via: "fd00::2"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6[1].Gw = net.ParseIP("fd00::99") }, Mistake: "wrong-gateway"},
+				{Name: "prefix route missing", Fixture: "veth-pair-v6", Params: route6Params{NS: "ns0", Dst: "fd00::/64", Dev: "veth0"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Routes6 = f.NSs["ns0"].Routes6[1:] }, Mistake: "route-missing"},
+			}
+		},
+	})
 })
 
 type route6Params struct {

@@ -5,33 +5,36 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // SysctlKind: a net.* sysctl has a value in ns.
-var SysctlKind = Define(Spec[sysctlParams]{
-	Name:  "sysctl",
-	Doc:   "the net.* sysctl key has value in ns (each namespace has its own net.* settings)",
-	Phase: PhaseState,
-	Build: func(p sysctlParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "sysctl needs one namespace")
-		}
-		if !strings.HasPrefix(p.Key, "net.") {
-			return nil, fieldErr("key", "%q: netlab checks net.* keys only", p.Key)
-		}
-		return sysctlCheck{ns: p.NS, key: p.Key, value: p.Value}, nil
-	},
-	Mistakes: sysctlMistakes(),
-	Cases: func() []Case[sysctlParams] {
-		return []Case[sysctlParams]{
-			{Name: "forwarding off", Fixture: "veth-pair-forwarding", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.ip_forward", Value: "1"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
-			{Name: "a key with no meaning of its own", Fixture: "veth-pair", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.conf.all.rp_filter", Value: "0"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.all.rp_filter"] = "1" }},
-		}
-	},
+var SysctlKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[sysctlParams]{
+		Name:  "sysctl",
+		Doc:   "the net.* sysctl key has value in ns (each namespace has its own net.* settings)",
+		Phase: PhaseState,
+		Build: func(p sysctlParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "sysctl needs one namespace")
+			}
+			if !strings.HasPrefix(p.Key, "net.") {
+				return nil, fieldErr("key", "%q: netlab checks net.* keys only", p.Key)
+			}
+			return sysctlCheck{ns: p.NS, key: p.Key, value: p.Value}, nil
+		},
+		Mistakes: sysctlMistakes(),
+		Cases: func() []Case[sysctlParams] {
+			return []Case[sysctlParams]{
+				{Name: "forwarding off", Fixture: "veth-pair-forwarding", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.ip_forward", Value: "1"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "0" }, Mistake: "ip-forward-off"},
+				{Name: "a key with no meaning of its own", Fixture: "veth-pair", Params: sysctlParams{NS: "ns0", Key: "net.ipv4.conf.all.rp_filter", Value: "0"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Sysctls["net.ipv4.conf.all.rp_filter"] = "1" }},
+			}
+		},
+	})
 })
 
 type sysctlParams struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
@@ -42,22 +43,24 @@ func resolvePeer(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link)
 }
 
 // VethPairKind: link and peer are the two ends of one veth pair.
-var VethPairKind = Define(Spec[vethPairParams]{
-	Name:  "veth_pair",
-	Doc:   "link (in ns) and peer (in peer_ns) are the two ends of one veth pair; ns or peer_ns \"*\" means any namespace",
-	Phase: PhaseState,
-	Build: func(p vethPairParams) (Check, error) {
-		return vethPair{ns: p.NS, link: p.Link, peerNS: p.PeerNS, peer: p.Peer}, nil
-	},
-	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "peer-unnamed-ns", "wrong-peer", "veth-not-moved", "peer-wrong-ns"}, missingLinkMistakes),
-	Cases: func() []Case[vethPairParams] {
-		return []Case[vethPairParams]{
-			{Name: "wrong peer", Fixture: "veth-pair", Params: vethPairParams{NS: "ns0", Link: "veth0", PeerNS: "ns1", Peer: "veth1"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].Name = "vethX" }, Mistake: "wrong-peer"},
-			{Name: "anywhere, missing", Fixture: "veth-pair", Params: vethPairParams{NS: "*", Link: "veth0", PeerNS: "*", Peer: "veth1"},
-				Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
-		}
-	},
+var VethPairKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[vethPairParams]{
+		Name:  "veth_pair",
+		Doc:   "link (in ns) and peer (in peer_ns) are the two ends of one veth pair; ns or peer_ns \"*\" means any namespace",
+		Phase: PhaseState,
+		Build: func(p vethPairParams) (Check, error) {
+			return vethPair{ns: p.NS, link: p.Link, peerNS: p.PeerNS, peer: p.Peer}, nil
+		},
+		Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "peer-unnamed-ns", "wrong-peer", "veth-not-moved", "peer-wrong-ns"}, missingLinkMistakes),
+		Cases: func() []Case[vethPairParams] {
+			return []Case[vethPairParams]{
+				{Name: "wrong peer", Fixture: "veth-pair", Params: vethPairParams{NS: "ns0", Link: "veth0", PeerNS: "ns1", Peer: "veth1"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns1"].Links[1].Name = "vethX" }, Mistake: "wrong-peer"},
+				{Name: "anywhere, missing", Fixture: "veth-pair", Params: vethPairParams{NS: "*", Link: "veth0", PeerNS: "*", Peer: "veth1"},
+					Break: func(f *kerneltest.Fake) { f.NSs["ns0"].Links = f.NSs["ns0"].Links[:1] }, Mistake: "link-missing"},
+			}
+		},
+	})
 })
 
 type vethPairParams struct {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/netlab/netlab/kernel"
 )
@@ -16,62 +17,64 @@ import (
 // other endpoint either by its remote attribute or by an all-zero
 // forwarding entry (`bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst
 // IP`): both are correct, and both are what flannel's vxlan backend does.
-var VXLANKind = Define(Spec[vxlanParams]{
-	Name:  "vxlan",
-	Doc:   "link in ns is a vxlan device with VNI vni, UDP destination port dport, underlay device dev, local address src; it reaches remote by its remote attribute or by an all-zero fdb entry; with bridge, it is a port of that bridge",
-	Phase: PhaseState,
-	Build: func(p vxlanParams) (Check, error) {
-		if p.NS == "*" {
-			return nil, fieldErr("ns", "vxlan needs one namespace")
-		}
-		if p.VNI <= 0 || p.VNI >= 1<<24 {
-			return nil, fieldErr("vni", "%d: a VNI is 1 to 16777215", p.VNI)
-		}
-		if p.DPort < 0 || p.DPort > 65535 {
-			return nil, fieldErr("dport", "%d is not a port", p.DPort)
-		}
-		c := vxlanCheck{ns: p.NS, link: p.Link, vni: p.VNI, port: p.DPort, dev: p.Dev, bridge: p.Bridge}
-		if p.Src != "" {
-			if c.local = net.ParseIP(p.Src); c.local == nil {
-				return nil, fieldErr("src", "%q is not an IP address", p.Src)
+var VXLANKind = sync.OnceValue(func() *Kind {
+	return Define(Spec[vxlanParams]{
+		Name:  "vxlan",
+		Doc:   "link in ns is a vxlan device with VNI vni, UDP destination port dport, underlay device dev, local address src; it reaches remote by its remote attribute or by an all-zero fdb entry; with bridge, it is a port of that bridge",
+		Phase: PhaseState,
+		Build: func(p vxlanParams) (Check, error) {
+			if p.NS == "*" {
+				return nil, fieldErr("ns", "vxlan needs one namespace")
 			}
-		}
-		if p.Remote != "" {
-			if c.remote = net.ParseIP(p.Remote); c.remote == nil {
-				return nil, fieldErr("remote", "%q is not an IP address", p.Remote)
+			if p.VNI <= 0 || p.VNI >= 1<<24 {
+				return nil, fieldErr("vni", "%d: a VNI is 1 to 16777215", p.VNI)
 			}
-		}
-		return c, nil
-	},
-	Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "vni-mismatch", "vxlan-port-mismatch", "vxlan-wrong-dev", "vxlan-wrong-local", "vxlan-no-remote", "vxlan-remote-wrong", "vxlan-not-port"}, missingLinkMistakes),
-	Cases: func() []Case[vxlanParams] {
-		return []Case[vxlanParams]{
-			{Name: "another VNI", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
-			{Name: "Linux's default port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
-			{Name: "no underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "" }, Mistake: "vxlan-wrong-dev"},
-			{Name: "no local", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = nil }, Mistake: "vxlan-wrong-local"},
-			{Name: "remote typo", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = net.ParseIP("192.168.100.3") }, Mistake: "vxlan-remote-wrong"},
-			{Name: "nowhere to send", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
-			{Name: "all-zero fdb entry to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
-				f.NSs["host1"].VXLANs[0].Remote = nil
-				f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: zeroMAC, Dst: net.ParseIP("192.168.100.9")}}}
-			}, Mistake: "vxlan-remote-wrong"},
-			// host2's own traffic (IPv6 chatter from c2) teaches host1 one MAC
-			// behind 192.168.100.2: no configuration, no broadcast.
-			{Name: "only a learned entry", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
-				f.NSs["host1"].VXLANs[0].Remote = nil
-				f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.2"), Learned: true}}}
-			}, Mistake: "vxlan-no-remote"},
-			{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
-			{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
-			{Name: "another underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "eth1" }, Mistake: "vxlan-wrong-dev"},
-			{Name: "another local address", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = net.ParseIP("192.168.100.5") }, Mistake: "vxlan-wrong-local"},
-			{Name: "fdb entries to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
-				f.NSs["host1"].VXLANs[0].Remote = nil
-				f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.9")}}}
-			}, Mistake: "vxlan-remote-wrong"},
-		}
-	},
+			if p.DPort < 0 || p.DPort > 65535 {
+				return nil, fieldErr("dport", "%d is not a port", p.DPort)
+			}
+			c := vxlanCheck{ns: p.NS, link: p.Link, vni: p.VNI, port: p.DPort, dev: p.Dev, bridge: p.Bridge}
+			if p.Src != "" {
+				if c.local = net.ParseIP(p.Src); c.local == nil {
+					return nil, fieldErr("src", "%q is not an IP address", p.Src)
+				}
+			}
+			if p.Remote != "" {
+				if c.remote = net.ParseIP(p.Remote); c.remote == nil {
+					return nil, fieldErr("remote", "%q is not an IP address", p.Remote)
+				}
+			}
+			return c, nil
+		},
+		Mistakes: slices.Concat([]string{"ns-missing", "link-wrong-type", "vni-mismatch", "vxlan-port-mismatch", "vxlan-wrong-dev", "vxlan-wrong-local", "vxlan-no-remote", "vxlan-remote-wrong", "vxlan-not-port"}, missingLinkMistakes),
+		Cases: func() []Case[vxlanParams] {
+			return []Case[vxlanParams]{
+				{Name: "another VNI", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].VNI = 43 }, Mistake: "vni-mismatch"},
+				{Name: "Linux's default port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Port = 8472 }, Mistake: "vxlan-port-mismatch"},
+				{Name: "no underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "" }, Mistake: "vxlan-wrong-dev"},
+				{Name: "no local", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = nil }, Mistake: "vxlan-wrong-local"},
+				{Name: "remote typo", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = net.ParseIP("192.168.100.3") }, Mistake: "vxlan-remote-wrong"},
+				{Name: "nowhere to send", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Remote = nil }, Mistake: "vxlan-no-remote"},
+				{Name: "all-zero fdb entry to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+					f.NSs["host1"].VXLANs[0].Remote = nil
+					f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: zeroMAC, Dst: net.ParseIP("192.168.100.9")}}}
+				}, Mistake: "vxlan-remote-wrong"},
+				// host2's own traffic (IPv6 chatter from c2) teaches host1 one MAC
+				// behind 192.168.100.2: no configuration, no broadcast.
+				{Name: "only a learned entry", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+					f.NSs["host1"].VXLANs[0].Remote = nil
+					f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.2"), Learned: true}}}
+				}, Mistake: "vxlan-no-remote"},
+				{Name: "not a bridge port", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].MasterIndex = 0 }, Mistake: "vxlan-not-port"},
+				{Name: "not a vxlan", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs = nil }, Mistake: "link-wrong-type"},
+				{Name: "another underlay device", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Dev = "eth1" }, Mistake: "vxlan-wrong-dev"},
+				{Name: "another local address", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) { f.NSs["host1"].VXLANs[0].Local = net.ParseIP("192.168.100.5") }, Mistake: "vxlan-wrong-local"},
+				{Name: "fdb entries to the wrong host", Fixture: "overlay", Params: overlayVXLAN(), Break: func(f *kerneltest.Fake) {
+					f.NSs["host1"].VXLANs[0].Remote = nil
+					f.NSs["host1"].VXLANFDB = map[string][]kernel.TunnelFDB{"vxlan42": {{MAC: net.HardwareAddr{2, 0, 0, 0, 0, 12}, Dst: net.ParseIP("192.168.100.9")}}}
+				}, Mistake: "vxlan-remote-wrong"},
+			}
+		},
+	})
 })
 
 type vxlanParams struct {

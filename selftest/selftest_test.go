@@ -72,7 +72,7 @@ func registry(plant string) *checks.Registry {
 	default:
 		panic("unknown plant " + plant)
 	}
-	reg.Replace(checks.AddrKind.Wrap(func(inner checks.Check) checks.Check {
+	reg.Replace(checks.AddrKind().Wrap(func(inner checks.Check) checks.Check {
 		return constant{Check: inner, status: st}
 	}))
 	return reg
