@@ -26,6 +26,9 @@ func resolvePeer(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link)
 		}
 		candidates = candidates[:0]
 		for _, other := range all {
+			if other == ns {
+				continue // a peer with a namespace id lives in another namespace
+			}
 			id, err := k.NSID(ctx, ns, other)
 			if err == nil && id == l.PeerNetNSID {
 				candidates = append(candidates, other)

@@ -29,7 +29,7 @@ func (l *Linux) Addrs6(ctx context.Context, ns string) ([]Addr6, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(ctx, ns)
+	names, err := l.allNames(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
@@ -60,7 +60,7 @@ func (l *Linux) Routes6(ctx context.Context, ns string) ([]Route, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(ctx, ns)
+	names, err := l.allNames(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
@@ -83,7 +83,7 @@ func (l *Linux) Neighbors6(ctx context.Context, ns string) ([]Neigh, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := l.linkNames(ctx, ns)
+	names, err := l.allNames(ctx, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (l *Linux) RouteGet6(ctx context.Context, ns string, dst net.IP, oif string
 	if err != nil {
 		return Route{}, err
 	}
-	names, err := l.linkNames(ctx, ns)
+	names, err := l.allNames(ctx, ns)
 	if err != nil {
 		return Route{}, err
 	}

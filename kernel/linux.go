@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -33,6 +34,10 @@ type Linux struct {
 	handles map[string]*nsEntry
 	runs    int // grading runs under way (BeginRun, EndRun)
 	run     int // counts the times runs went from 0 to 1
+
+	// asked counts the requests netlab sent by type (RTM_GETLINK, ...):
+	// tests hold a grade to reading each thing once.
+	asked sync.Map // uint16 → *atomic.Int64
 }
 
 type nsEntry struct {
@@ -42,6 +47,63 @@ type nsEntry struct {
 	ino   uint64
 	run   int      // the run (Linux.run) in which the handle was last judged the namespace's
 	socks sockPool // idle netlink sockets of the namespace (see request)
+	names runNames // the names of its links, as this run read them (see namesOf)
+}
+
+// runNames are the names of a namespace's links as one grading run read
+// them: addresses, routes and neighbours name their links by index, and
+// a grade asks for them again and again.
+type runNames struct {
+	mu       sync.Mutex
+	run      int
+	byIndex  map[int]string
+	complete bool // every link of the namespace: an index not in byIndex names none
+}
+
+// lookup returns the names of idxs known to run, and whether it knows
+// them all.
+func (n *runNames) lookup(run int, idxs map[int]bool) (map[int]string, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if run < 0 || n.run != run || n.byIndex == nil {
+		return nil, false
+	}
+	out := make(map[int]string, len(idxs))
+	for i := range idxs {
+		name, ok := n.byIndex[i]
+		if !ok && !n.complete {
+			return nil, false
+		}
+		if ok {
+			out[i] = name
+		}
+	}
+	return out, true
+}
+
+// all returns every name, when run read them all.
+func (n *runNames) all(run int) (map[int]string, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if run < 0 || n.run != run || !n.complete {
+		return nil, false
+	}
+	return maps.Clone(n.byIndex), true
+}
+
+// learn records names read during run; complete says they are every
+// link of the namespace. Outside a run (run < 0) nothing is looked up
+// (lookup, all): the links may change between two questions.
+func (n *runNames) learn(run int, names map[int]string, complete bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.run != run || n.byIndex == nil {
+		n.run, n.byIndex, n.complete = run, map[int]string{}, false
+	}
+	for i, name := range names {
+		n.byIndex[i] = name
+	}
+	n.complete = n.complete || complete
 }
 
 var (
@@ -217,10 +279,34 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
+	l.learnNames(ctx, ns, out)
 	// Bridge ports carry their STP state and options, and bridges their
 	// own options, in the link's message itself (parseLinkMsg).
 	l.syncPending(ctx, ns, out)
 	return out, nil
+}
+
+// learnNames records the names of links, every link of ns, for the rest
+// of the run (see namesOf).
+func (l *Linux) learnNames(ctx context.Context, ns string, links []Link) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return
+	}
+	if run := l.currentRun(); run >= 0 {
+		names := make(map[int]string, len(links))
+		for _, k := range links {
+			names[k.Index] = k.Name
+		}
+		e.names.learn(run, names, true)
+	}
+}
+
+// runOf is the grading run under way, -1 outside one.
+func (l *Linux) currentRun() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.runNow()
 }
 
 func convertLink(r netlink.Link) Link {
@@ -278,7 +364,10 @@ const maxByIndex = 16
 // namesOf names the links with the given indices. A lab's addresses and
 // routes sit on a few links, while a busy host's namespace may hold
 // thousands (every container's veth): asking for each by index costs a
-// few small messages where a dump would cost the whole host.
+// few small messages where a dump would cost the whole host. Within a
+// grading run, a name is read once: from a list of the namespace's links
+// read already (Links), else by index in the lab's root namespace (a
+// host's), else with one list of a lesson namespace's few links.
 func (l *Linux) namesOf(ctx context.Context, ns string, idxs []int) (map[int]string, error) {
 	want := map[int]bool{}
 	for _, i := range idxs {
@@ -286,8 +375,16 @@ func (l *Linux) namesOf(ctx context.Context, ns string, idxs []int) (map[int]str
 			want[i] = true
 		}
 	}
-	if len(want) > maxByIndex {
-		return l.linkNames(ctx, ns)
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	run := l.currentRun()
+	if names, ok := e.names.lookup(run, want); ok {
+		return names, nil
+	}
+	if len(want) > maxByIndex || (ns != Root && run >= 0) {
+		return l.allNames(ctx, ns)
 	}
 	names := make(map[int]string, len(want))
 	for i := range want {
@@ -299,10 +396,20 @@ func (l *Linux) namesOf(ctx context.Context, ns string, idxs []int) (map[int]str
 			names[i] = k.Name
 		}
 	}
+	e.names.learn(run, names, false)
 	return names, nil
 }
 
-func (l *Linux) linkNames(ctx context.Context, ns string) (map[int]string, error) {
+// allNames names every link of ns: read once per run (see namesOf).
+func (l *Linux) allNames(ctx context.Context, ns string) (map[int]string, error) {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	run := l.currentRun()
+	if names, ok := e.names.all(run); ok {
+		return names, nil
+	}
 	links, err := l.dumpLinks(ctx, ns)
 	if err != nil {
 		return nil, err
@@ -311,6 +418,7 @@ func (l *Linux) linkNames(ctx context.Context, ns string) (map[int]string, error
 	for _, k := range links {
 		names[k.Index] = k.Name
 	}
+	e.names.learn(run, names, true)
 	return names, nil
 }
 

@@ -2,7 +2,9 @@ package kernel
 
 import (
 	"context"
+	"net"
 	"os/exec"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -109,4 +111,86 @@ for i in $(seq 1 300); do ip -n ns0 link add d$i type veth peer name p$i; done
 	require.Len(t, pooled, 1)
 	l.EndRun()
 	require.False(t, isOpen(pooled[0]), "the end of the run closes the pooled sockets")
+}
+
+// askedOf is how many requests of type typ l has sent.
+func askedOf(l *Linux, typ uint16) int64 {
+	c, ok := l.asked.Load(typ)
+	if !ok {
+		return 0
+	}
+	return c.(*atomic.Int64).Load()
+}
+
+// Within a run, the names of a lesson namespace's links are read once
+// (with its list of links, when a check read it), and a root
+// namespace's by index, once each; outside a run, every question reads
+// them anew (the links may change between two).
+func TestLinkNamesReadOncePerRun(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	out, err := exec.Command("sh", "-ec", `
+ip link set lo up
+ip link add r0 type veth peer name r1
+ip link set r0 up
+ip addr add 10.1.0.1/24 dev r0
+ip netns add ns0
+ip -n ns0 link set lo up
+ip link add veth0 netns ns0 type veth peer name veth1 netns ns0
+ip -n ns0 link set veth0 up
+ip -n ns0 addr add 10.0.0.1/24 dev veth0
+`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	l, err := New()
+	require.NoError(t, err)
+	defer l.Close()
+	ctx := context.Background()
+	dst := net.ParseIP("10.0.0.9")
+
+	l.BeginRun()
+	_, err = l.Links(ctx, "ns0")
+	require.NoError(t, err)
+	require.EqualValues(t, 1, askedOf(l, unix.RTM_GETLINK))
+	addrs, err := l.Addrs(ctx, "ns0")
+	require.NoError(t, err)
+	var named []string
+	for _, a := range addrs {
+		named = append(named, a.Link+" "+a.IPNet.String())
+	}
+	require.Contains(t, named, "veth0 10.0.0.1/24")
+	r, err := l.RouteGet(ctx, "ns0", dst)
+	require.NoError(t, err)
+	require.Equal(t, "veth0", r.Dev)
+	require.EqualValues(t, 1, askedOf(l, unix.RTM_GETLINK), "the names came from the list of links")
+
+	// The root namespace's links are read by index, each once.
+	_, err = l.Addrs(ctx, Root)
+	require.NoError(t, err)
+	n := askedOf(l, unix.RTM_GETLINK)
+	require.Greater(t, n, int64(1))
+	_, err = l.Addrs(ctx, Root)
+	require.NoError(t, err)
+	require.Equal(t, n, askedOf(l, unix.RTM_GETLINK), "root's names are known for the rest of the run")
+	l.EndRun()
+
+	// A lesson namespace's names, asked first by its addresses: one list.
+	l.BeginRun()
+	before := askedOf(l, unix.RTM_GETLINK)
+	_, err = l.Addrs(ctx, "ns0")
+	require.NoError(t, err)
+	_, err = l.RouteGet(ctx, "ns0", dst)
+	require.NoError(t, err)
+	_, err = l.Addrs6(ctx, "ns0")
+	require.NoError(t, err)
+	require.EqualValues(t, before+1, askedOf(l, unix.RTM_GETLINK))
+	l.EndRun()
+
+	// Outside a run nothing is remembered.
+	before = askedOf(l, unix.RTM_GETLINK)
+	_, err = l.Addrs(ctx, "ns0")
+	require.NoError(t, err)
+	_, err = l.Addrs(ctx, "ns0")
+	require.NoError(t, err)
+	require.Greater(t, askedOf(l, unix.RTM_GETLINK), before+1)
 }
