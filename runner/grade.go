@@ -87,9 +87,9 @@ func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.En
 // the calling goroutine). A state check takes microseconds on the run's
 // shared snapshot: a goroutine of its own (created, woken on another
 // thread, its stack grown copy by copy) cost a short-lived netlab more
-// than the check itself. A
-// check that overruns its bound is given up on (its goroutine is left to
-// finish on its own), and the checks after it go on on a new goroutine.
+// than the check itself. A check that overruns its bound is given up on
+// (its goroutine is left to finish on its own), and the checks after it
+// go on on a new goroutine.
 func (g *Grader) runInTurn(ctx context.Context, cs []*lessons.CheckSpec, env checks.Env, set func(k int, r checks.Result)) {
 	type result struct {
 		k int

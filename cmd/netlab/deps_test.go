@@ -20,7 +20,7 @@ var notLinked = []struct{ prefix, why string }{
 	{"golang.org/x/text", "pulled only by go-i18n"},
 	{"net/http", "the pinger is netlab's own (kernel/ping.go); pro-bing's HTTP pinger brought net/http"},
 	{"crypto/tls", "as net/http"},
-	{"github.com/mattn/go-runewidth", "its measure of every rune is compiled into i18n/width_table.go: the library's lookup table was 2 MB of the binary, and its init ran on every start"},
+	{"github.com/mattn/go-runewidth", "its measure of every rune is compiled into i18n/width_table.go: its init (part of a 2 MB lookup table) ran on every start"},
 	{"crypto", "random bytes come from getrandom(2) (internal/random): crypto/rand brought a dozen crypto packages' init and set up a generator on its first read"},
 }
 

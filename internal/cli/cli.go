@@ -196,8 +196,8 @@ func (a *App) Run(args []string) int {
 // quick reports whether cmd only reads the kernel for one lesson and
 // ends within a probe's timeout (`check N`, `hint N`): Ctrl-C stops it as
 // it stops any command-line tool (what it holds, the kernel lets go of),
-// instead of being caught. Catching signals costs a thread and a tenth
-// of a millisecond, and `check` runs after every step. A command that
+// instead of being caught. Catching signals costs a thread and about
+// 0.2 ms, and `check` runs after every step. A command that
 // writes a report file (--junit, --classroom) or grades every lesson
 // (--all) still catches them, to end with its report written; so does a
 // wait for another netlab's progress lock (progress.Lock).
@@ -225,8 +225,8 @@ func (a *App) rootCommand() *cobra.Command { return a.rootFor(nil) }
 
 // rootFor is the command tree that running args needs: when args start
 // with a command's name, that command alone, since building all of them
-// (their flags, their help in the learner's language) is a tenth of a
-// millisecond of every `netlab check`. Anything else (a flag first, help,
+// (their flags, their help in the learner's language) cost a tenth of a
+// millisecond of CPU of every `netlab check`. Anything else (a flag first, help,
 // completion, a typo that cobra suggests a command for) gets them all.
 func (a *App) rootFor(args []string) *cobra.Command {
 	root := &cobra.Command{
