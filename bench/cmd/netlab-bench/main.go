@@ -366,6 +366,15 @@ func median(xs []float64) float64 {
 
 func ms(sec float64) string { return fmt.Sprintf("%.1f ms", sec*1000) }
 
+// wholeMS is a time counted in whole milliseconds (elapsed_ms): 0 is
+// under one, not none.
+func wholeMS(sec float64) string {
+	if sec*1000 < 1 {
+		return "< 1 ms"
+	}
+	return fmt.Sprintf("%.0f ms", sec*1000)
+}
+
 func allZero(codes []int) bool {
 	for _, c := range codes {
 		if c != 0 {
@@ -535,7 +544,7 @@ func restRows(ctx context.Context, r *report, class []string, start time.Time) e
 	}
 
 	if want("grade") {
-		r.line("\n## Per-lesson grading time (in-process: the report's elapsed_ms, solved state)\n")
+		r.line("\n## Per-lesson grading time (in-process: the report's elapsed_ms, in whole milliseconds, solved state)\n")
 		r.line("| lesson | grade time (median) |")
 		r.line("|---|---|")
 		for _, l := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
@@ -547,7 +556,7 @@ func restRows(ctx context.Context, r *report, class []string, start time.Time) e
 			if l == "8" {
 				label = "8 (its three rounds repaired: the grade reads their record)"
 			}
-			r.line("| %s | %s |", label, ms(median(g.S["grade "+l])))
+			r.line("| %s | %s |", label, wholeMS(median(g.S["grade "+l])))
 		}
 	}
 
