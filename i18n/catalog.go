@@ -140,6 +140,9 @@ func execute(src, left, right string, data Data) (string, error) {
 	if !strings.Contains(src, left) {
 		return src, nil
 	}
+	if out, ok := substitute(src, left, right, data); ok {
+		return out, nil
+	}
 	key := templateKey{left, right, src}
 	t, ok := templates.Load(key)
 	if !ok {
@@ -154,6 +157,67 @@ func execute(src, left, right string, data Data) (string, error) {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// substitute is execute for the usual message, whose every action is a
+// plain field ("{{.From}} pings {{.To}}") holding a plain value: it fills
+// the fields in as text/template would (fmt's printing; "<no value>" for
+// a missing one, as with missingkey=default) without parsing a template,
+// which a netlab that lives a few milliseconds would do once for every
+// message it says. ok is false for anything else (a pipeline, a
+// condition, a trim marker, a nil, a struct or a pointer to one, which
+// text/template prints its own way): execute parses those.
+// TestSubstituteIsTemplate holds the two together on every message of the
+// catalogue.
+func substitute(src, left, right string, data Data) (out string, ok bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(src, left)
+		if i < 0 {
+			b.WriteString(src)
+			return b.String(), true
+		}
+		b.WriteString(src[:i])
+		src = src[i+len(left):]
+		j := strings.Index(src, right)
+		if j < 0 {
+			return "", false
+		}
+		name, ok := plainField(src[:j])
+		if !ok {
+			return "", false
+		}
+		src = src[j+len(right):]
+		v, present := data[name]
+		if !present {
+			b.WriteString("<no value>")
+			continue
+		}
+		switch v.(type) {
+		case string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, fmt.Stringer, error:
+			// text/template prints these with fmt, as they are (a pointer
+			// that is an error or a Stringer too: it dereferences only
+			// pointers to plain values).
+		default:
+			return "", false
+		}
+		fmt.Fprint(&b, v)
+	}
+}
+
+// plainField is the name of an action that is a field and nothing else:
+// ".Name", with spaces around it but no trim marker.
+func plainField(action string) (string, bool) {
+	a := strings.TrimSpace(action) // a trim marker ("- .X") stays, and fails below
+	if len(a) < 2 || a[0] != '.' {
+		return "", false
+	}
+	for i, r := range a[1:] {
+		if !(r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || i > 0 && '0' <= r && r <= '9') {
+			return "", false
+		}
+	}
+	return a[1:], true
 }
 
 // Lookup is id in the Localizer's language, filled from data, and
