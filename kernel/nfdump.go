@@ -128,7 +128,10 @@ func (l *Linux) request(ctx context.Context, ns string, proto int, typ uint16, f
 		}
 		fresh = true
 	}
-	c, _ := l.asked.LoadOrStore(typ, new(atomic.Int64))
+	c, ok := l.asked.Load(typ)
+	if !ok {
+		c, _ = l.asked.LoadOrStore(typ, new(atomic.Int64))
+	}
 	c.(*atomic.Int64).Add(1)
 	a := &answer{fd: fd, flags: flags, seq: askSeq.Add(1), proto: proto, socks: &e.socks}
 	if err := a.send(ctx, typ, req, fresh); err != nil {
