@@ -77,6 +77,24 @@ func TestGradeBoundsHangsAndPanics(t *testing.T) {
 	require.Equal(t, "netlab 的 boom 检查崩溃了：kaboom（请报告这个问题）", zh.Steps[2].Checks[0].Why)
 }
 
+// A grade whose context ends (Ctrl-C, a caller's deadline) gives up on
+// the check under way at once, even one that ignores its context and
+// whose own bound is an hour off; the checks after it still get a result.
+func TestGradeGivesUpWhenItsContextEnds(t *testing.T) {
+	reg := checks.NewRegistry()
+	started := make(chan struct{})
+	reg.Add(stubKind("hang", checks.PhaseState, func(context.Context) checks.Result { close(started); select {} }))
+	reg.Add(stubKind("ok", checks.PhaseState, func(context.Context) checks.Result { return checks.Passf("fine") }))
+	l := lessonWith(t, reg, "hang", "ok")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	g := &runner.Grader{K: kerneltest.New(), StateTimeout: time.Hour}
+	rep := g.Grade(ctx, l)
+	require.Equal(t, checks.Error, rep.Steps[0].Status)
+	require.Contains(t, rep.Steps[0].Checks[0].Why, "gave up")
+	require.NotEmpty(t, rep.Steps[1].Checks[0].Status, "the check after it has a result")
+}
+
 func TestGradeRunsProbesConcurrentlyAndAfterPhaseLast(t *testing.T) {
 	reg := checks.NewRegistry()
 	// A barrier that opens only when all three probes are in flight at

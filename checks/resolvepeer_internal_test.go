@@ -1,0 +1,40 @@
+package checks
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
+)
+
+// nsidAsker counts the namespace ids a check asks for, by (from, other).
+type nsidAsker struct {
+	kernel.Kernel
+	asked map[[2]string]int
+}
+
+func (k *nsidAsker) NSID(ctx context.Context, from, other string) (int, error) {
+	k.asked[[2]string{from, other}]++
+	return k.Kernel.NSID(ctx, from, other)
+}
+
+// A veth whose peer carries a namespace id has its peer in another
+// namespace: resolvePeer finds it there, asking every other namespace
+// for its id and never the veth's own.
+func TestResolvePeerAsksOtherNamespacesOnly(t *testing.T) {
+	k := &nsidAsker{Kernel: kerneltest.VethPair(), asked: map[[2]string]int{}}
+	ctx := context.Background()
+	l, ok, err := kernel.LinkByName(ctx, k, "ns0", "veth0")
+	require.NoError(t, err)
+	require.True(t, ok)
+	pns, p, found, err := resolvePeer(ctx, k, "ns0", l)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, "ns1", pns)
+	require.Equal(t, "veth1", p.Name)
+	require.NotZero(t, k.asked[[2]string{"ns0", "ns1"}])
+	require.Zero(t, k.asked[[2]string{"ns0", "ns0"}], "the veth's own namespace is not asked: %v", k.asked)
+}
