@@ -92,9 +92,12 @@ func (n *runNames) all(run int) (map[int]string, bool) {
 }
 
 // learn records names read during run; complete says they are every
-// link of the namespace. Outside a run (run < 0) nothing is looked up
-// (lookup, all): the links may change between two questions.
+// link of the namespace. Outside a run (run < 0) nothing is kept: the
+// links may change between two questions.
 func (n *runNames) learn(run int, names map[int]string, complete bool) {
+	if run < 0 {
+		return
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.run != run || n.byIndex == nil {
@@ -272,37 +275,32 @@ func (l *Linux) NamespaceState(ctx context.Context, ns string) (NSState, error) 
 }
 
 func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
-	if _, err := l.entry(ctx, ns); err != nil {
+	e, err := l.entry(ctx, ns)
+	if err != nil {
 		return nil, err
 	}
 	out, err := l.dumpLinks(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
-	l.learnNames(ctx, ns, out)
+	// Every link of ns: their names serve the rest of the run (namesOf).
+	e.names.learn(l.currentRun(), nameMap(out), true)
 	// Bridge ports carry their STP state and options, and bridges their
 	// own options, in the link's message itself (parseLinkMsg).
 	l.syncPending(ctx, ns, out)
 	return out, nil
 }
 
-// learnNames records the names of links, every link of ns, for the rest
-// of the run (see namesOf).
-func (l *Linux) learnNames(ctx context.Context, ns string, links []Link) {
-	e, err := l.entry(ctx, ns)
-	if err != nil {
-		return
+// nameMap is the names of links by index.
+func nameMap(links []Link) map[int]string {
+	names := make(map[int]string, len(links))
+	for _, k := range links {
+		names[k.Index] = k.Name
 	}
-	if run := l.currentRun(); run >= 0 {
-		names := make(map[int]string, len(links))
-		for _, k := range links {
-			names[k.Index] = k.Name
-		}
-		e.names.learn(run, names, true)
-	}
+	return names
 }
 
-// runOf is the grading run under way, -1 outside one.
+// currentRun is the grading run under way, -1 outside one.
 func (l *Linux) currentRun() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -414,10 +412,7 @@ func (l *Linux) allNames(ctx context.Context, ns string) (map[int]string, error)
 	if err != nil {
 		return nil, err
 	}
-	names := make(map[int]string, len(links))
-	for _, k := range links {
-		names[k.Index] = k.Name
-	}
+	names := nameMap(links)
 	e.names.learn(run, names, true)
 	return names, nil
 }
