@@ -159,7 +159,7 @@ func (a *App) Run(args []string) int {
 	// Lessons are decoded only by commands that run: `--help`, `help` and
 	// usage errors never pay for it.
 	root.PersistentPreRunE = func(cmd *cobra.Command, cmdArgs []string) error {
-		if !quick(cmd) {
+		if !quick(cmd, cmdArgs) {
 			sctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			cmd.SetContext(sctx)
 			stopSignals = stop
@@ -193,20 +193,21 @@ func (a *App) Run(args []string) int {
 	return ExitUsage
 }
 
-// quick reports whether cmd only reads the kernel for one lesson and
-// ends within a probe's timeout (`check N`, `hint N`): Ctrl-C stops it as
-// it stops any command-line tool (what it holds, the kernel lets go of),
-// instead of being caught. Catching signals costs a thread and about
-// 0.2 ms, and `check` runs after every step. A command that
-// writes a report file (--junit, --classroom) or grades every lesson
-// (--all) still catches them, to end with its report written; so does a
-// wait for another netlab's progress lock (progress.Lock).
-func quick(cmd *cobra.Command) bool {
-	if cmd.Name() != "check" && cmd.Name() != "hint" {
+// quick reports whether cmd, run with args, only reads the kernel for
+// one lesson and ends within a probe's timeout (`check N`, `hint N`: the
+// commands gradedOnly names): Ctrl-C stops it as it stops any
+// command-line tool (what it holds, the kernel lets go of), instead of
+// being caught. Catching signals costs a thread and about 0.2 ms, and
+// `check` runs after every step. A check that writes a report file
+// (--junit, --classroom) still catches them, to end with its report
+// written; so does every other command, and a wait for another netlab's
+// progress lock (progress.Lock).
+func quick(cmd *cobra.Command, args []string) bool {
+	if gradedOnly(cmd, args) == nil {
 		return false
 	}
-	for _, f := range []string{"all", "junit", "classroom", "classroom50"} {
-		if fl := cmd.Flags().Lookup(f); fl != nil && fl.Changed {
+	for _, f := range []string{"junit", "classroom", "classroom50"} {
+		if cmd.Flags().Changed(f) {
 			return false
 		}
 	}
@@ -368,7 +369,7 @@ func gradedOnly(cmd *cobra.Command, args []string) []string {
 	}
 	switch cmd.Name() {
 	case "check":
-		if all := cmd.Flags().Lookup("all"); all != nil && all.Changed {
+		if cmd.Flags().Changed("all") {
 			return nil
 		}
 		return args

@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// `check N` and `hint N` leave Ctrl-C to the kernel; a check that writes a
-// report file or grades every lesson, and every other command, catches
-// it (see quick).
+// `check N` and `hint N` (with all its hints too) leave Ctrl-C to the
+// kernel; a check that writes a report file or grades every lesson, and
+// every other command, catches it (see quick).
 func TestQuickCommands(t *testing.T) {
 	for _, tc := range []struct {
 		args  []string
@@ -18,6 +18,7 @@ func TestQuickCommands(t *testing.T) {
 		{[]string{"check", "2"}, true},
 		{[]string{"check", "2", "--json"}, true},
 		{[]string{"hint", "2"}, true},
+		{[]string{"hint", "2", "--all"}, true},
 		{[]string{"check", "--all"}, false},
 		{[]string{"check", "2", "--junit", "r.xml"}, false},
 		{[]string{"check", "2", "--classroom", "c.json"}, false},
@@ -31,6 +32,6 @@ func TestQuickCommands(t *testing.T) {
 		cmd, rest, err := root.Find(tc.args)
 		require.NoError(t, err, "%q", tc.args)
 		require.NoError(t, cmd.ParseFlags(rest), "%q", tc.args)
-		require.Equal(t, tc.quick, quick(cmd), "%q", tc.args)
+		require.Equal(t, tc.quick, quick(cmd, cmd.Flags().Args()), "%q", tc.args)
 	}
 }
