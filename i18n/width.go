@@ -39,7 +39,12 @@ func RuneWidth(r rune) int {
 }
 
 // Width is the number of terminal columns s takes: the sum of its runes'
-// (a byte that is not UTF-8 counts as U+FFFD).
+// (a byte that is not UTF-8 counts as U+FFFD). That is runewidth's
+// measure of every text without runes that join into one glyph, which is
+// all of netlab's own. A sequence that a terminal draws as one glyph (an
+// emoji joined by U+200D, a skin tone, a flag) counts here as its runes,
+// where runewidth, segmenting the text, counts two columns: a learner
+// name written so pads a column a few cells short.
 func Width(s string) int {
 	n := 0
 	for _, r := range s {
