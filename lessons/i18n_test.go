@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/stretchr/testify/require"
 
@@ -115,15 +114,6 @@ func hasHan(s string) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// mapFS is an fstest.MapFS written as file -> text.
-func mapFS(files map[string]string) fstest.MapFS {
-	m := fstest.MapFS{}
-	for f, s := range files {
-		m[f] = &fstest.MapFile{Data: []byte(s)}
-	}
-	return m
-}
 
 func TestLocalize(t *testing.T) {
 	ls, ts := loadBoth(t)
