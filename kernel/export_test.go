@@ -4,7 +4,13 @@ import "context"
 
 // NativeRuleset and NFTRuleset expose Ruleset's two readers to tests.
 func (l *Linux) NativeRuleset(ctx context.Context, ns string) (Ruleset, bool, error) {
-	return l.nativeRuleset(ctx, ns)
+	d, err := l.ReadRules(ctx, ns)
+	if err != nil {
+		return Ruleset{}, false, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.native(ctx)
 }
 
 func (l *Linux) NFTRuleset(ctx context.Context, ns string) (Ruleset, error) {

@@ -16,27 +16,15 @@ import (
 
 // `nft -j list ruleset` builds nft's whole cache and prints all of it as
 // JSON: on a host with 2500 chains it takes two seconds, for a grade that
-// needs a few rules. nativeRuleset reads the same state in-process over
+// needs a few rules. RuleDump.native reads the same state in-process over
 // netlink (one dump of the chains, one of the rules) and renders each rule
 // as ParseNFTJSON renders nft's JSON of it. It renders only expressions
 // whose nft rendering it knows exactly; a rule with any other expression
 // makes it give up (ok false), and Ruleset falls back to nft itself, so
 // the text a report prints never depends on which path read it.
 
-// errUnrendered marks a rule nativeRuleset cannot render as nft would.
+// errUnrendered marks a rule RuleDump.native cannot render as nft would.
 var errUnrendered = errors.New("expression not rendered natively")
-
-// nativeRuleset reads ns's chains and rules over netlink; ok is false
-// when a rule cannot be rendered as nft would.
-func (l *Linux) nativeRuleset(ctx context.Context, ns string) (Ruleset, bool, error) {
-	d, err := l.ReadRules(ctx, ns)
-	if err != nil {
-		return Ruleset{}, false, err
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.native(ctx)
-}
 
 // dumpChains lists ns's chains (every table, every family) with one
 // NFT_MSG_GETCHAIN dump, read as google/nftables' ListChains reads it.

@@ -34,7 +34,6 @@ type RuleDump struct {
 	src      *answer // the dump under way; nil when not started or ended
 	done     bool
 	err      error
-	tries    int
 	gen      int // counts restarts: a dump interrupted by a change starts afresh
 	arena    []byte
 	counters map[string]uint64
@@ -46,7 +45,6 @@ type RuleDump struct {
 
 	rr       *ruleRenderer
 	rendered []NFRule
-	full     *Ruleset
 	saved    bool // save holds iptables-save's rules (explained)
 	save     []NFRule
 }
@@ -195,9 +193,8 @@ func (d *RuleDump) more(ctx context.Context) {
 		return nil
 	})
 	switch {
-	case errors.Is(err, unix.EINTR) && d.tries < 4:
+	case errors.Is(err, unix.EINTR) && d.gen < 4:
 		// The ruleset changed under the dump: read it afresh.
-		d.tries++
 		d.gen++
 		d.src.Close()
 		d.src = nil
@@ -269,9 +266,6 @@ func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.full != nil {
-		return *d.full, nil
-	}
 	rs, ok, err := d.native(ctx)
 	if err != nil || !ok {
 		// A rule netlab cannot render as nft would (or netlink trouble):
@@ -281,7 +275,6 @@ func (d *RuleDump) Ruleset(ctx context.Context) (Ruleset, error) {
 		}
 	}
 	d.l.finish(ctx, d.ns, &rs)
-	d.full = &rs
 	return rs, nil
 }
 
