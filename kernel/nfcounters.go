@@ -93,14 +93,8 @@ func attrs(b []byte, fn func(typ uint16, data []byte) error) error {
 	return nil
 }
 
-func cstring(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
-}
+// cstring is a NUL-terminated netlink string attribute as a string.
+func cstring(b []byte) string { return string(trimNUL(b)) }
 
 // parseRuleCounter reads a rule's table, chain, handle and the sum of its
 // counter expressions from an NFT_MSG_NEWRULE message's attributes.

@@ -108,26 +108,49 @@ func explainXT(ctx context.Context, l *Linux, ns string, rs *Ruleset) {
 	if !has {
 		return
 	}
+	if save, ok := l.xtSave(ctx, ns); ok {
+		AnnotateXT(rs, save)
+	}
+}
+
+// xtSave is iptables' own listing of ns's rules (iptables-nft-save, else
+// iptables-save); ok is false when neither ran.
+func (l *Linux) xtSave(ctx context.Context, ns string) ([]NFRule, bool) {
 	tool := "iptables-nft-save"
 	if _, err := exec.LookPath(tool); err != nil {
 		tool = "iptables-save"
 	}
 	out, err := l.Exec(ctx, ns, tool)
 	if err != nil {
-		return
+		return nil, false
 	}
-	AnnotateXT(rs, ParseIptablesSave(out))
+	return ParseIptablesSave(out), true
+}
+
+// xtByChain is save's rules by table/chain, in order.
+func xtByChain(save []NFRule) map[string][]NFRule {
+	byChain := map[string][]NFRule{}
+	for _, r := range save {
+		k := r.Table + "/" + r.Chain
+		byChain[k] = append(byChain[k], r)
+	}
+	return byChain
+}
+
+// annotateXT appends iptables' text of rule s to r, whose xt target nft
+// does not spell out, and takes s's verdict.
+func annotateXT(r *NFRule, s NFRule) {
+	r.Text += " " + s.Text
+	if s.Verdict != "" {
+		r.Verdict = s.Verdict
+	}
 }
 
 // AnnotateXT appends iptables-save's text (from save) to the ip-family nft
 // rules of the same table and chain, position by position, where the nft
 // rule uses an xt target and both list the same number of rules.
 func AnnotateXT(rs *Ruleset, save []NFRule) {
-	byChain := map[string][]NFRule{}
-	for _, r := range save {
-		k := r.Table + "/" + r.Chain
-		byChain[k] = append(byChain[k], r)
-	}
+	byChain := xtByChain(save)
 	count := map[string]int{}
 	for _, r := range rs.Rules {
 		if r.Family == "ip" {
@@ -146,10 +169,7 @@ func AnnotateXT(rs *Ruleset, save []NFRule) {
 		if len(byChain[k]) != count[k] || !strings.Contains(r.Text, "xt target") {
 			continue
 		}
-		r.Text += " " + byChain[k][j].Text
-		if byChain[k][j].Verdict != "" {
-			r.Verdict = byChain[k][j].Verdict
-		}
+		annotateXT(r, byChain[k][j])
 	}
 }
 

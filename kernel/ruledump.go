@@ -45,8 +45,8 @@ type RuleDump struct {
 
 	rr       *ruleRenderer
 	rendered []NFRule
-	saved    bool // save holds iptables-save's rules (explained)
-	save     []NFRule
+	saved    bool                // save holds iptables' own listing (explained)
+	save     map[string][]NFRule // by table/chain (xtByChain)
 }
 
 // ruleReader is a Kernel that can read a namespace's rules as a RuleDump:
@@ -375,26 +375,11 @@ func (d *RuleDump) explained(ctx context.Context, i int) (NFRule, bool) {
 	}
 	if !d.saved {
 		d.saved = true
-		tool := "iptables-nft-save"
-		if _, err := exec.LookPath(tool); err != nil {
-			tool = "iptables-save"
-		}
-		if out, err := d.l.Exec(ctx, d.ns, tool); err == nil {
-			d.save = ParseIptablesSave(out)
-		}
+		save, _ := d.l.xtSave(ctx, d.ns)
+		d.save = xtByChain(save)
 	}
-	var chain []NFRule
-	for _, s := range d.save {
-		if s.Table == r.Table && s.Chain == r.Chain {
-			chain = append(chain, s)
-		}
-	}
-	if len(chain) == end-start {
-		s := chain[i-start]
-		r.Text += " " + s.Text
-		if s.Verdict != "" {
-			r.Verdict = s.Verdict
-		}
+	if chain := d.save[r.Table+"/"+r.Chain]; len(chain) == end-start {
+		annotateXT(&r, chain[i-start])
 	}
 	return r, true
 }
