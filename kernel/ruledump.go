@@ -201,6 +201,7 @@ func (d *RuleDump) more(ctx context.Context) {
 		d.fams, d.msgs, d.arena, d.rendered = d.fams[:0], d.msgs[:0], nil, d.rendered[:0]
 		d.rr = newRuleRenderer()
 		d.chains, d.hooks, d.loaded = nil, nil, false
+		d.saved, d.save = false, nil // iptables' listing is of the ruleset that changed
 	case err != nil:
 		d.end(err)
 	case done:

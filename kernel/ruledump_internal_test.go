@@ -213,3 +213,42 @@ func TestRuleDumpStartsAfreshWhenInterrupted(t *testing.T) {
 	}
 	require.Equal(t, 1, late, "the rule added meanwhile is in it")
 }
+
+// A dump that starts afresh reads iptables' own listing afresh too: the
+// text it adds to a compat rule is the rule's as it now is, not as it was
+// before the change that interrupted the dump.
+func TestRuleDumpExplainsAfreshWhenInterrupted(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	out, err := exec.Command("sh", "-ec", `
+ip link add wan0 type veth peer name wan1
+iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80
+`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	bulkRules(t)
+	l, err := New()
+	require.NoError(t, err)
+	defer l.Close()
+	ctx := context.Background()
+	d, err := l.ReadRules(ctx, Root)
+	require.NoError(t, err)
+	defer d.Close()
+	dnat := func(r NFRule, _ string) bool { return r.Table == "nat" && r.Chain == "PREROUTING" }
+	r, _, found, known := d.First(ctx, dnat)
+	require.True(t, found && known)
+	require.Contains(t, r.Text, "--to-destination 10.0.1.11:80")
+	require.False(t, d.done, "the dump is read only partly")
+
+	out, err = exec.Command("sh", "-ec", `
+iptables -t nat -R PREROUTING 1 -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.12:80
+nft add table inet late
+`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	_, err = d.Counters(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, d.gen, "the interrupted dump started afresh")
+	r, _, found, known = d.First(ctx, dnat)
+	require.True(t, found && known)
+	require.Contains(t, r.Text, "--to-destination 10.0.1.12:80", "iptables' text of the rule as it now is")
+}
