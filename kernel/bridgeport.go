@@ -62,5 +62,5 @@ func (p *bridgePort) set(typ uint16, v []byte) {
 
 // fill copies what the dump said of a port onto its Link.
 func (p bridgePort) fill(l *Link) {
-	l.BridgePort = p.flags
+	l.BridgePortState, l.BridgePortNoLearning, l.BridgePort = p.state, p.noLearning, p.flags
 }

@@ -48,7 +48,6 @@ func (l *Linux) LibLinks(ctx context.Context, ns string) ([]Link, error) {
 	}
 	for i := range out {
 		if p, ok := st[out[i].Index]; ok && out[i].MasterIndex != 0 {
-			out[i].BridgePortState, out[i].BridgePortNoLearning = p.state, p.noLearning
 			p.fill(&out[i])
 		}
 	}

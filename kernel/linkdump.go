@@ -103,7 +103,6 @@ func parseLinkMsg(b []byte) (Link, error) {
 					port.set(typ, d)
 					return nil
 				})
-				k.BridgePortState, k.BridgePortNoLearning = port.state, port.noLearning
 				port.fill(&k)
 			}
 			switch kind {

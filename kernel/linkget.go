@@ -76,26 +76,18 @@ func scanLinks(ctx context.Context, k Kernel, ns string, match func(Link) bool) 
 	if err != nil {
 		return Link{}, false, err
 	}
-	for _, l := range links {
-		if match(l) {
-			return l, true, nil
-		}
-	}
-	return Link{}, false, nil
+	return findIn(links, match)
 }
 
 var _ LinkGetter = (*Linux)(nil)
 
-// linkRequest is an RTM_GETLINK for index (0: any) without statistics,
-// followed by extra attributes.
-func linkRequest(index int, extra ...[]byte) []byte {
+// linkRequest is an RTM_GETLINK for index (0: any) without statistics;
+// appendAttr adds attributes to it.
+func linkRequest(index int) []byte {
 	req := make([]byte, unix.NLMSG_HDRLEN+unix.SizeofIfInfomsg, 64)
 	req[unix.NLMSG_HDRLEN] = unix.AF_UNSPEC
 	binary.NativeEndian.PutUint32(req[unix.NLMSG_HDRLEN+4:], uint32(int32(index)))
 	req = appendAttr(req, unix.IFLA_EXT_MASK, binary.NativeEndian.AppendUint32(nil, rtextFilterSkipStats))
-	for i := 0; i+1 < len(extra); i += 2 {
-		req = appendAttr(req, binary.NativeEndian.Uint16(extra[i]), extra[i+1])
-	}
 	return req
 }
 
@@ -110,8 +102,6 @@ func appendAttr(b []byte, typ uint16, data []byte) []byte {
 	}
 	return b
 }
-
-func attrType(t uint16) []byte { return binary.NativeEndian.AppendUint16(nil, t) }
 
 // getLink asks for one link. The kernel applies the link's pending
 // carrier change (link watch) before it answers a request for one link.
@@ -146,7 +136,7 @@ func (l *Linux) LinkByName(ctx context.Context, ns, name string) (Link, bool, er
 	if name == "" || len(name) >= unix.IFNAMSIZ {
 		return Link{}, false, nil // no link has such a name
 	}
-	k, ok, err := l.getLink(ctx, ns, linkRequest(0, attrType(unix.IFLA_IFNAME), append([]byte(name), 0)))
+	k, ok, err := l.getLink(ctx, ns, appendAttr(linkRequest(0), unix.IFLA_IFNAME, append([]byte(name), 0)))
 	if ok && k.Name != name {
 		// The kernel finds a link by an alternative name too (`ip link
 		// property add ... altname`); netlab names links by their name.
@@ -173,7 +163,7 @@ func (l *Linux) BridgePorts(ctx context.Context, ns string, bridge int) ([]Link,
 	if bridge <= 0 {
 		return nil, nil
 	}
-	return l.bridgePorts(ctx, ns, bridge, linkRequest(0, attrType(unix.IFLA_MASTER), binary.NativeEndian.AppendUint32(nil, uint32(bridge))))
+	return l.bridgePorts(ctx, ns, bridge, appendAttr(linkRequest(0), unix.IFLA_MASTER, binary.NativeEndian.AppendUint32(nil, uint32(bridge))))
 }
 
 // bridgePorts is BridgePorts with the dump request req. A kernel that
