@@ -29,12 +29,18 @@ func (l *Linux) dumpLinks(ctx context.Context, ns string) ([]Link, error) {
 // ifinfomsg and attributes, see linkRequest), those keep takes (nil: all).
 func (l *Linux) linksOf(ctx context.Context, ns string, req []byte, keep func(Link) bool) ([]Link, error) {
 	return collect(ctx, l, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, func(m syscall.NetlinkMessage) (Link, bool, error) {
-		if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
-			return Link{}, false, nil
-		}
-		k, err := parseLinkMsg(m.Data)
-		return k, keep == nil || keep(k), err
+		k, ok, err := linkMsg(m)
+		return k, ok && (keep == nil || keep(k)), err
 	})
+}
+
+// linkMsg reads an RTM_NEWLINK message; ok is false for any other.
+func linkMsg(m syscall.NetlinkMessage) (k Link, ok bool, err error) {
+	if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
+		return Link{}, false, nil
+	}
+	k, err = parseLinkMsg(m.Data)
+	return k, true, err
 }
 
 // parseLinkMsg reads one RTM_NEWLINK (ifinfomsg and attributes) into a

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -109,19 +108,7 @@ func (l *Linux) getLink(ctx context.Context, ns string, req []byte) (Link, bool,
 	if _, err := l.entry(ctx, ns); err != nil {
 		return Link{}, false, err
 	}
-	var out Link
-	found := false
-	err := l.ask(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, 0, req, func(m syscall.NetlinkMessage) error {
-		if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
-			return nil
-		}
-		k, err := parseLinkMsg(m.Data)
-		if err != nil {
-			return err
-		}
-		out, found = k, true
-		return nil
-	})
+	out, found, err := askOne(ctx, l, ns, unix.NETLINK_ROUTE, unix.RTM_GETLINK, req, linkMsg)
 	if errors.Is(err, unix.ENODEV) {
 		return Link{}, false, nil
 	}

@@ -61,6 +61,20 @@ func collect[T any](ctx context.Context, l *Linux, ns string, proto int, typ uin
 	})
 }
 
+// askOne asks ns one question (req, a request about one object) and
+// returns what parse makes of the answer, as collect does for a dump;
+// found is false when parse kept none of it.
+func askOne[T any](ctx context.Context, l *Linux, ns string, proto int, typ uint16, req []byte, parse func(m syscall.NetlinkMessage) (v T, keep bool, err error)) (v T, found bool, err error) {
+	err = l.ask(ctx, ns, proto, typ, 0, req, func(m syscall.NetlinkMessage) error {
+		x, keep, perr := parse(m)
+		if keep && perr == nil {
+			v, found = x, true
+		}
+		return perr
+	})
+	return v, found, err
+}
+
 // dump sends req (a netlink message whose header dump fills in: length,
 // type, flags, sequence) on a socket of protocol proto opened in ns, and
 // calls fn with every message of the answer until the dump is done.

@@ -49,14 +49,12 @@ func (l *Linux) dumpChains(ctx context.Context, ns string) ([]NFChain, error) {
 func (l *Linux) getChain(ctx context.Context, ns string, fam byte, table, name string) (c NFChain, found bool, err error) {
 	req := appendAttr(nfgenRequest(fam), unix.NFTA_CHAIN_TABLE, append([]byte(table), 0))
 	req = appendAttr(req, unix.NFTA_CHAIN_NAME, append([]byte(name), 0))
-	err = l.ask(ctx, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, 0, req, func(m syscall.NetlinkMessage) error {
+	c, found, err = askOne(ctx, l, ns, unix.NETLINK_NETFILTER, unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETCHAIN, req, func(m syscall.NetlinkMessage) (NFChain, bool, error) {
 		if len(m.Data) < 4 {
-			return nil
+			return NFChain{}, false, nil
 		}
-		var perr error
-		c, perr = parseChain(m.Data)
-		found = perr == nil
-		return perr
+		c, err := parseChain(m.Data)
+		return c, true, err
 	})
 	if errors.Is(err, unix.ENOENT) {
 		return NFChain{}, false, nil

@@ -78,15 +78,12 @@ func (l *Linux) routeGet(ctx context.Context, ns string, dst net.IP) (netlink.Ro
 	rt[0], rt[1] = family, byte(bits)
 	binary.NativeEndian.PutUint32(rt[8:], unix.RTM_F_LOOKUP_TABLE)
 	req = appendAttr(req, unix.RTA_DST, addr)
-	var out netlink.Route
-	found := false
-	err := l.ask(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETROUTE, 0, req, func(m syscall.NetlinkMessage) error {
+	out, found, err := askOne(ctx, l, ns, unix.NETLINK_ROUTE, unix.RTM_GETROUTE, req, func(m syscall.NetlinkMessage) (netlink.Route, bool, error) {
 		if m.Header.Type != unix.RTM_NEWROUTE || len(m.Data) < unix.SizeofRtMsg {
-			return nil
+			return netlink.Route{}, false, nil
 		}
 		r, err := parseRouteMsg(m.Data)
-		out, found = r, err == nil
-		return err
+		return r, true, err
 	})
 	if err == nil && !found {
 		err = unix.ENETUNREACH
@@ -134,17 +131,17 @@ func parseRouteMsg(b []byte) (netlink.Route, error) {
 func (l *Linux) netNSID(ctx context.Context, ns string, fd int) (int, error) {
 	req := make([]byte, unix.NLMSG_HDRLEN+4, unix.NLMSG_HDRLEN+4+8)
 	req = appendAttr(req, unix.NETNSA_FD, binary.NativeEndian.AppendUint32(nil, uint32(fd)))
-	id, found := 0, false
-	err := l.ask(ctx, ns, unix.NETLINK_ROUTE, unix.RTM_GETNSID, 0, req, func(m syscall.NetlinkMessage) error {
+	id, found, err := askOne(ctx, l, ns, unix.NETLINK_ROUTE, unix.RTM_GETNSID, req, func(m syscall.NetlinkMessage) (id int, ok bool, err error) {
 		if m.Header.Type != unix.RTM_NEWNSID || len(m.Data) < 4 {
-			return nil
+			return 0, false, nil
 		}
-		return attrs(m.Data[4:], func(typ uint16, d []byte) error {
+		err = attrs(m.Data[4:], func(typ uint16, d []byte) error {
 			if typ == unix.NETNSA_NSID && len(d) >= 4 {
-				id, found = int(int32(binary.NativeEndian.Uint32(d))), true
+				id, ok = int(int32(binary.NativeEndian.Uint32(d))), true
 			}
 			return nil
 		})
+		return id, ok, err
 	})
 	if err == nil && !found {
 		err = fmt.Errorf("unexpected empty result")
