@@ -45,7 +45,6 @@ type nsEntry struct {
 	hmu   sync.Mutex
 	h     *netlink.Handle // the netlink library's handle, opened on first use (see lib)
 	ino   uint64
-	run   int      // the run (Linux.run) in which the handle was last judged the namespace's
 	socks sockPool // idle netlink sockets of the namespace (see request)
 	names runNames // the names of its links, as this run read them (see namesOf)
 }
@@ -145,9 +144,11 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	}
 	// Within a grading run a namespace is judged once: its checks read one
 	// state of the lab (the handle keeps the namespace it opened), and
-	// judging the mount anew costs five system calls per read.
+	// judging the mount anew costs five system calls per read. Every
+	// handle held in a run was judged in it: BeginRun judges those opened
+	// before.
 	l.mu.Lock()
-	if e, ok := l.handles[ns]; ok && l.runs > 0 && e.run == l.run {
+	if e, ok := l.handles[ns]; ok && l.runs > 0 {
 		l.mu.Unlock()
 		return e, nil
 	}
@@ -169,7 +170,6 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e, ok := l.handles[ns]; ok && e.ino == ino {
-		e.run = l.runNow()
 		return e, nil
 	} else if ok {
 		e.closeSockets()
@@ -183,7 +183,7 @@ func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 			return nil, err
 		}
 	}
-	e := &nsEntry{ns: h, ino: ino, run: l.runNow()}
+	e := &nsEntry{ns: h, ino: ino}
 	l.handles[ns] = e
 	return e, nil
 }
@@ -225,14 +225,6 @@ func (e *nsEntry) closeSockets() {
 	}
 	e.hmu.Unlock()
 	e.socks.close()
-}
-
-// runNow is the grading run under way, -1 outside one (l.mu held).
-func (l *Linux) runNow() int {
-	if l.runs > 0 {
-		return l.run
-	}
-	return -1
 }
 
 func nsLabel(ns string) string {
@@ -304,7 +296,10 @@ func nameMap(links []Link) map[int]string {
 func (l *Linux) currentRun() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.runNow()
+	if l.runs > 0 {
+		return l.run
+	}
+	return -1
 }
 
 func convertLink(r netlink.Link) Link {
@@ -712,11 +707,9 @@ func (l *Linux) BeginRun() {
 	// namespace deleted since: let it go before the run reads anything.
 	for ns, e := range l.handles {
 		if ns == Root {
-			e.run = l.run
 			continue
 		}
 		if ino, err := NamespaceInode(ns); err == nil && ino != 0 && ino == e.ino {
-			e.run = l.run
 			continue
 		}
 		e.closeSockets()
