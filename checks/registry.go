@@ -91,42 +91,15 @@ type kindImpl interface {
 	cases() []KindCase
 }
 
-// kindOf holds a kind's declaration. Everything that only lessons and
-// tests need (the fields read from P, the cases) is made on first use:
-// Define runs for every kind at every start, even `netlab --help`.
+// kindOf holds a kind's declaration. What a kind derives from it (the
+// fields read from P, the cases) is made on first use, once: a panic
+// while making it is raised again on every use (sync.OnceValue).
 type kindOf[P any] struct {
 	Kind // in the same allocation as the declaration: one per kind
 	s    Spec[P]
 
-	fieldList lazy[[]Field]
-	caseList  lazy[[]KindCase]
-}
-
-// lazy is a value made on first use, as sync.OnceValue makes it (a panic
-// while making it is raised again on every use) but inside its owner's
-// allocation instead of two of its own.
-type lazy[T any] struct {
-	once  sync.Once
-	valid bool
-	p     any
-	v     T
-}
-
-func (l *lazy[T]) get(f func() T) T {
-	l.once.Do(func() {
-		defer func() {
-			l.p = recover()
-			if !l.valid {
-				panic(l.p)
-			}
-		}()
-		l.v = f()
-		l.valid = true
-	})
-	if !l.valid {
-		panic(l.p)
-	}
-	return l.v
+	fieldList func() []Field
+	caseList  func() []KindCase
 }
 
 // KindCase is a Case without its parameter type (see Kind.Cases).
@@ -142,13 +115,15 @@ type KindCase struct {
 // programming error: it panics when the fields are first read, which every
 // test that loads a lesson does. A case whose mistake the kind does not
 // declare is one too: Kind.CheckCases says so, and TestKindCasesDeclared
-// runs it for every kind (not Define, which runs at every start).
+// runs it for every kind (not Define, which runs for every kind a lesson
+// uses).
 func Define[P any](s Spec[P]) *Kind {
 	t := reflect.TypeFor[P]()
 	if t.Kind() != reflect.Struct {
 		panic(fmt.Sprintf("checks: kind %s: parameters must be a struct, not %s", s.Name, t))
 	}
 	d := &kindOf[P]{s: s}
+	d.fieldList, d.caseList = sync.OnceValue(d.readFields), sync.OnceValue(d.readCases)
 	d.Kind = Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Mistakes: dedup(s.Mistakes), Unexplained: s.Unexplained, params: t, impl: d}
 	k := &d.Kind
 	for _, id := range s.Unexplained {
@@ -160,7 +135,7 @@ func Define[P any](s Spec[P]) *Kind {
 }
 
 // dedup returns ids without repeats, in order; ids itself when it has
-// none (the usual case, which then costs no allocation at start-up).
+// none (the usual case, which then costs no allocation).
 func dedup(ids []string) []string {
 	for i, id := range ids {
 		if slices.Contains(ids[:i], id) {
@@ -176,38 +151,38 @@ func dedup(ids []string) []string {
 	return ids
 }
 
-// fields reads the parameters from P on first use. Every test that loads
-// a lesson or documents the kinds reads them, so a malformed P panics
-// there.
-func (d *kindOf[P]) fields() []Field {
-	return d.fieldList.get(func() []Field {
-		var fields []Field
-		t := reflect.TypeFor[P]()
-		name := d.s.Name
-		for i := range t.NumField() {
-			f := t.Field(i)
-			yname, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if yname == "" || yname == "-" || !f.IsExported() {
-				panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", name, f.Name))
-			}
-			if yname == "kind" || yname == "name" {
-				panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", name, yname))
-			}
-			var typ string
-			switch f.Type.Kind() {
-			case reflect.String:
-				typ = "string"
-			case reflect.Bool:
-				typ = "bool"
-			case reflect.Int:
-				typ = "int"
-			default:
-				panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", name, yname, f.Type))
-			}
-			fields = append(fields, Field{Name: yname, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
+// fields are the parameters read from P, on first use. Every test that
+// loads a lesson or documents the kinds reads them, so a malformed P
+// panics there.
+func (d *kindOf[P]) fields() []Field { return d.fieldList() }
+
+func (d *kindOf[P]) readFields() []Field {
+	var fields []Field
+	t := reflect.TypeFor[P]()
+	name := d.s.Name
+	for i := range t.NumField() {
+		f := t.Field(i)
+		yname, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if yname == "" || yname == "-" || !f.IsExported() {
+			panic(fmt.Sprintf("checks: kind %s: field %s needs a yaml tag and must be exported", name, f.Name))
 		}
-		return fields
-	})
+		if yname == "kind" || yname == "name" {
+			panic(fmt.Sprintf("checks: kind %s: %q is a field of every check", name, yname))
+		}
+		var typ string
+		switch f.Type.Kind() {
+		case reflect.String:
+			typ = "string"
+		case reflect.Bool:
+			typ = "bool"
+		case reflect.Int:
+			typ = "int"
+		default:
+			panic(fmt.Sprintf("checks: kind %s: field %s has type %s (string, bool or int)", name, yname, f.Type))
+		}
+		fields = append(fields, Field{Name: yname, Doc: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Type: typ, index: i})
+	}
+	return fields
 }
 
 func (d *kindOf[P]) build(p any) (Check, error) {
@@ -220,18 +195,18 @@ func (d *kindOf[P]) build(p any) (Check, error) {
 	return nil, fmt.Errorf("checks: kind %s takes %s, not %T", d.s.Name, reflect.TypeFor[P](), p)
 }
 
-// cases are the tests': made on first use, not at every start.
-func (d *kindOf[P]) cases() []KindCase {
-	return d.caseList.get(func() []KindCase {
-		if d.s.Cases == nil {
-			return nil
-		}
-		var out []KindCase
-		for _, c := range d.s.Cases() {
-			out = append(out, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
-		}
-		return out
-	})
+// cases are the tests': made on first use.
+func (d *kindOf[P]) cases() []KindCase { return d.caseList() }
+
+func (d *kindOf[P]) readCases() []KindCase {
+	if d.s.Cases == nil {
+		return nil
+	}
+	var out []KindCase
+	for _, c := range d.s.Cases() {
+		out = append(out, KindCase{Name: c.Name, Fixture: c.Fixture, Params: c.Params, Break: c.Break, Mistake: c.Mistake})
+	}
+	return out
 }
 
 // Fields lists the kind's parameters in declaration order.
