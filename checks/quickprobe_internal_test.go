@@ -128,9 +128,9 @@ func TestMissedProbeIsSentAgainCounted(t *testing.T) {
 	require.Contains(t, r.Why, "dropped 3 packets of this probe")
 
 	ev := k.log()
-	q := indexOf(ev, "ping ns0 count 1 timeout 50ms")
-	require.Equal(t, []string{"rules ns0", "rules ns1", "rules the lab's root namespace"}, sorted(reads(ev[:q])), "the other check's reads")
-	i := indexOf(ev, "ping ns0 count 3 timeout 1s")
+	q := slices.Index(ev, "ping ns0 count 1 timeout 50ms")
+	require.Equal(t, []string{"rules ns0", "rules ns1", "rules the lab's root namespace"}, slices.Sorted(slices.Values(reads(ev[:q]))), "the other check's reads")
+	i := slices.Index(ev, "ping ns0 count 3 timeout 1s")
 	require.Positive(t, i, ev)
 	require.Contains(t, ev[q:i], "counters ns1", "the before of the counted ping is read after the quick echo")
 }
@@ -145,10 +145,10 @@ func TestUnexpectedReplyIsSentAgainCounted(t *testing.T) {
 	require.Equal(t, "not-dropped", r.Mistake, r.Why)
 
 	ev := k.log()
-	first := indexOf(ev, "ping ns0 count 3 timeout 1s")
+	first := slices.Index(ev, "ping ns0 count 3 timeout 1s")
 	require.Positive(t, first, ev)
 	require.Equal(t, []string{"rules ns1"}, reads(ev[:first]), "only the destination's namespace is read before the first ping")
-	second := first + 1 + indexOf(ev[first+1:], "ping ns0 count 3 timeout 1s")
+	second := first + 1 + slices.Index(ev[first+1:], "ping ns0 count 3 timeout 1s")
 	require.Greater(t, second, first, ev)
 	between := reads(ev[first:second])
 	for _, ns := range []string{kernel.Root, "ns0", "ns1"} {
@@ -170,7 +170,7 @@ func TestMissedConnectionIsTriedAgainCounted(t *testing.T) {
 	require.Equal(t, "tcp-failed", r.Mistake, r.Why)
 
 	ev := k.log()
-	quick, full := indexOf(ev, "tcp ns0 timeout "+quickWindow.String()), indexOf(ev, "tcp ns0 timeout 1s")
+	quick, full := slices.Index(ev, "tcp ns0 timeout "+quickWindow.String()), slices.Index(ev, "tcp ns0 timeout 1s")
 	require.Equal(t, 0, quick, ev)
 	require.Greater(t, full, quick, ev)
 	require.Contains(t, reads(ev[quick:full]), "counters ns1")
@@ -191,21 +191,6 @@ func TestCountersAfterShareReadsStartedLateEnough(t *testing.T) {
 	require.Equal(t, []string{"counters ns1"}, reads(k.log()), "the second requester joins the first read")
 	countersAfter(ctx, snap, []string{"ns1"}, time.Now())
 	require.Equal(t, []string{"counters ns1", "counters ns1"}, reads(k.log()), "a read older than the moment does not serve")
-}
-
-func sorted(xs []string) []string {
-	out := append([]string(nil), xs...)
-	slices.Sort(out)
-	return out
-}
-
-func indexOf(xs []string, x string) int {
-	for i, v := range xs {
-		if v == x {
-			return i
-		}
-	}
-	return -1
 }
 
 // ping6 as ping: its counted ping's "before" is read after its quick
@@ -232,7 +217,7 @@ func TestMissedPing6IsSentAgainCounted(t *testing.T) {
 	require.Contains(t, r.Why, "dropped 3 packets of this probe")
 	ev := k.log()
 	require.Equal(t, []string{"ping ns0 count 1 timeout 50ms", "ping ns0 count 3 timeout 1s"}, probesIn(ev))
-	q, i := indexOf(ev, "ping ns0 count 1 timeout 50ms"), indexOf(ev, "ping ns0 count 3 timeout 1s")
+	q, i := slices.Index(ev, "ping ns0 count 1 timeout 50ms"), slices.Index(ev, "ping ns0 count 3 timeout 1s")
 	require.Contains(t, ev[q:i], "counters ns1", "the before of the counted ping is read after the quick echo")
 }
 

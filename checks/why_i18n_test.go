@@ -8,7 +8,6 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/i18n"
-	"github.com/netlab/netlab/internal/zhtest"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"github.com/netlab/netlab/runner"
 )
@@ -38,16 +37,10 @@ func TestWhyMessages(t *testing.T) {
 }
 
 // requireSaid: msgs say en in English, and something Chinese in Chinese
-// that keeps every name and address of the English why.
+// that keeps every name and address of the English why (chineseWhy).
 func requireSaid(t *testing.T, what, en string, msgs []checks.Msg) {
 	t.Helper()
-	got, ok := runner.SayWhy(i18n.EN, en, msgs)
-	require.True(t, ok, "%s: the messages do not say the English why %q", what, en)
-	require.Equal(t, en, got, what)
-	zh, ok := runner.SayWhy(i18n.ZH, en, msgs)
-	require.True(t, ok, "%s: no Chinese", what)
-	require.True(t, zhtest.HasHan(zh), "%s: %q", what, zh)
-	require.Equal(t, i18n.Code(en), i18n.Code(zh), "%s: the commands quoted differ:\n%s\n%s", what, en, zh)
+	require.NoError(t, chineseWhy(en, msgs), "%s: %q", what, en)
 }
 
 // TestWhyMessagesStale: a why changed after its messages were given is
