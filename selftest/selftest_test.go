@@ -14,7 +14,6 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
-	"github.com/netlab/netlab/lessons/lessonyaml"
 	"github.com/netlab/netlab/mistakes"
 	"github.com/netlab/netlab/sandbox"
 	"github.com/netlab/netlab/sandbox/sandboxtest"
@@ -83,7 +82,7 @@ func registry(plant string) *checks.Registry {
 func runSuite(t *testing.T, plant string, ids ...int) selftest.Result {
 	t.Helper()
 	reg := registry(plant)
-	ls, err := lessonyaml.Load(lessons.Embedded(), reg)
+	ls, err := lessons.Compiled(reg)
 	require.NoError(t, err)
 	cat, err := mistakes.Catalog()
 	require.NoError(t, err)

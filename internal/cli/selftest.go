@@ -98,7 +98,8 @@ func (a *App) selftestUnitCommand() *cobra.Command {
 		Hidden: true,
 		Args:   a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// a.Lessons were loaded with checks.Default().
+			// a.Lessons were loaded with the App's kinds (App.Checks,
+			// else checks.Default()).
 			if err := selftest.UnitMainLessons(cmd.Context(), a.Lessons, args[0], a.Stdout); err != nil {
 				return usageErr("%v", err)
 			}
