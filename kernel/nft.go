@@ -67,7 +67,8 @@ func (l *Linux) Ruleset(ctx context.Context, ns string) (Ruleset, error) {
 	}
 	d, err := l.ReadRules(ctx, ns)
 	if err != nil {
-		// Netlink trouble: let nft itself print the ruleset.
+		// ns could not be opened: nft itself says why, as it did before
+		// netlab read rules over netlink.
 		rs, err := l.nftRuleset(ctx, ns)
 		if err != nil {
 			return rs, err

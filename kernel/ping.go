@@ -62,14 +62,12 @@ type echoMatcher struct {
 
 func newEchoMatcher(v6 bool) (*echoMatcher, error) {
 	m := &echoMatcher{v6: v6, awaiting: map[int]time.Time{}}
-	var id [2]byte
-	if err := random.Read(id[:]); err != nil {
+	var b [2 + pingNonceLen]byte // the echo id, then the nonce
+	if err := random.Read(b[:]); err != nil {
 		return nil, err
 	}
-	m.id = int(binary.BigEndian.Uint16(id[:]))
-	if err := random.Read(m.nonce[:]); err != nil {
-		return nil, err
-	}
+	m.id = int(binary.BigEndian.Uint16(b[:2]))
+	copy(m.nonce[:], b[2:])
 	return m, nil
 }
 
