@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"go/format"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -33,7 +34,7 @@ var localesFS embed.FS
 // compileCatalogues renders the catalogues of fsys (locales/*.yaml) as
 // the Go source of catalog_gen.go: per language, its messages sorted by id.
 func compileCatalogues(fsys fs.FS) ([]byte, error) {
-	files, err := fs.Glob(fsys, "locales/*.yaml")
+	c, err := parseCatalogue(fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -44,20 +45,11 @@ func compileCatalogues(fsys fs.FS) ([]byte, error) {
 	// out a package-level slice of structs of strings as data, where
 	// inside a map literal it would be copied at every start.
 	var langs []string
-	for _, f := range files {
-		msgs, lang, err := parseFile(fsys, f)
-		if err != nil {
-			return nil, err
-		}
-		slices.SortFunc(msgs, func(a, b *goi18n.Message) int { return strings.Compare(a.ID, b.ID) })
+	for _, lang := range slices.Sorted(maps.Keys(c)) {
 		name := strings.ToUpper(string(lang))
 		langs = append(langs, name)
 		fmt.Fprintf(&b, "var compiled%s = []message{\n", name)
-		for _, gm := range msgs {
-			m, err := ours(gm, f)
-			if err != nil {
-				return nil, err
-			}
+		for _, m := range c[lang] {
 			b.WriteString("{ID: " + strconv.Quote(m.ID))
 			for _, form := range []struct{ name, text string }{
 				{"LeftDelim", m.LeftDelim}, {"RightDelim", m.RightDelim}, {"One", m.One}, {"Other", m.Other},
