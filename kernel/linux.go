@@ -34,6 +34,11 @@ type Linux struct {
 	handles map[string]*nsEntry
 	runs    int // grading runs under way (BeginRun, EndRun)
 	run     int // counts the times runs went from 0 to 1
+	// judged is what this run saw at /run/netns/NAME (see judge).
+	judged map[string]*judgement
+	// opening serializes the opening of entries, so that two questions
+	// about one namespace open it once.
+	opening sync.Mutex
 
 	// asked counts the requests netlab sent by type (RTM_GETLINK, ...):
 	// tests hold a grade to reading each thing once.
@@ -47,6 +52,17 @@ type nsEntry struct {
 	ino   uint64
 	socks sockPool // idle netlink sockets of the namespace (see request)
 	names runNames // the names of its links, as this run read them (see namesOf)
+	dump  runDump  // its links, as this run dumped them (see runLinks)
+}
+
+// runDump is a namespace's links as one grading run dumped them: the
+// run's questions about links (Links, and the names of the links that
+// routes and addresses give by index) share one dump.
+type runDump struct {
+	mu    sync.Mutex
+	run   int
+	ready chan struct{} // closed when links are set; nil before the run's dump
+	links []Link
 }
 
 // runNames are the names of a namespace's links as one grading run read
@@ -136,56 +152,128 @@ func (l *Linux) Close() error {
 	return l.root.Close()
 }
 
+// judgement is one look at /run/netns/NAME made in a grading run.
+type judgement struct {
+	ready chan struct{} // closed when f and err are set
+	f     nsFile        // f.fd stays open until an entry takes it or the run ends
+	err   error
+}
+
+// judge says what /run/netns/ns is. Within a grading run each name is
+// judged once, on first question: its checks read one state of the lab,
+// and a look costs seven system calls, three of them path walks (the
+// namespace listing, the netns checks and the handles used to ask every
+// namespace the same thing). Outside a run it looks afresh every time.
+// The result carries no descriptor (see take).
+func (l *Linux) judge(ns string) (nsFile, error) {
+	j := l.look(ns)
+	if j == nil {
+		return inspectNS(ns, false)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := j.f
+	f.fd = -1
+	return f, j.err
+}
+
+// take is judge with an open descriptor of the judged namespace when it
+// is present, which the caller owns. Within a run it is the descriptor
+// of the run's look, so that a handle reads the very namespace the run
+// judged.
+func (l *Linux) take(ns string) (nsFile, error) {
+	j := l.look(ns)
+	if j == nil {
+		return inspectNS(ns, true)
+	}
+	l.mu.Lock()
+	f := j.f
+	j.f.fd = -1
+	l.mu.Unlock()
+	if j.err != nil || f.state != NSPresent || f.fd >= 0 {
+		return f, j.err
+	}
+	// Taken by a handle of this run since let go: look again.
+	return inspectNS(ns, true)
+}
+
+// look returns this run's judgement of ns, made by the first to ask;
+// nil outside a run.
+func (l *Linux) look(ns string) *judgement {
+	l.mu.Lock()
+	if l.runs == 0 {
+		l.mu.Unlock()
+		return nil
+	}
+	j, ok := l.judged[ns]
+	if !ok {
+		j = &judgement{ready: make(chan struct{})}
+		l.judged[ns] = j
+	}
+	l.mu.Unlock()
+	if !ok {
+		f, err := inspectNS(ns, true)
+		l.mu.Lock()
+		j.f, j.err = f, err
+		l.mu.Unlock()
+		close(j.ready)
+	}
+	<-j.ready
+	return j
+}
+
 // entry returns the cached handle for ns, reopening it when /run/netns/ns
 // now names another namespace (deleted and re-added by the learner).
+// Within a grading run a handle, once opened, serves the whole run (see
+// judge); BeginRun judges those opened before it.
 func (l *Linux) entry(ctx context.Context, ns string) (*nsEntry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Within a grading run a namespace is judged once: its checks read one
-	// state of the lab (the handle keeps the namespace it opened), and
-	// judging the mount anew costs five system calls per read. Every
-	// handle held in a run was judged in it: BeginRun judges those opened
-	// before.
-	l.mu.Lock()
-	if e, ok := l.handles[ns]; ok && l.runs > 0 {
-		l.mu.Unlock()
+	if e := l.runEntry(ns); e != nil {
 		return e, nil
 	}
-	l.mu.Unlock()
-	var ino uint64
+	l.opening.Lock()
+	defer l.opening.Unlock()
+	if e := l.runEntry(ns); e != nil {
+		return e, nil // opened while this one waited
+	}
+	h, ino := l.root, uint64(0)
 	if ns != Root {
-		var err error
-		if ino, err = NamespaceInode(ns); err != nil {
+		f, err := l.take(ns)
+		if err != nil {
 			return nil, err
 		}
-		if ino == 0 {
-			_, _, err := openNamed(ns) // says why it is not a namespace
-			if err == nil {
-				err = fmt.Errorf("%s: %w", ns, ErrNoNamespace)
-			}
+		if err := f.notPresent(ns); err != nil {
 			return nil, err
 		}
+		h, ino = netns.NsHandle(f.fd), f.ino
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e, ok := l.handles[ns]; ok && e.ino == ino {
+		if ns != Root {
+			h.Close()
+		}
 		return e, nil
 	} else if ok {
 		e.closeSockets()
 		e.ns.Close()
 		delete(l.handles, ns)
 	}
-	h := l.root
-	if ns != Root {
-		var err error
-		if h, ino, err = openNamed(ns); err != nil {
-			return nil, err
-		}
-	}
 	e := &nsEntry{ns: h, ino: ino}
 	l.handles[ns] = e
 	return e, nil
+}
+
+// runEntry is the handle of ns opened in the run under way, if any.
+func (l *Linux) runEntry(ns string) *nsEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.handles[ns]; ok && l.runs > 0 {
+		return e
+	}
+	return nil
 }
 
 // lib is entry with the netlink library's handle of ns opened: most
@@ -253,7 +341,7 @@ func (l *Linux) Namespaces(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return listNamespaces()
+	return listJudged(l.judge)
 }
 
 func (l *Linux) NamespaceState(ctx context.Context, ns string) (NSState, error) {
@@ -263,7 +351,8 @@ func (l *Linux) NamespaceState(ctx context.Context, ns string) (NSState, error) 
 	if ns == Root {
 		return NSPresent, nil
 	}
-	return namespaceState(ns)
+	f, err := l.judge(ns)
+	return f.state, err
 }
 
 func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
@@ -271,10 +360,11 @@ func (l *Linux) Links(ctx context.Context, ns string) ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := l.dumpLinks(ctx, ns)
+	shared, err := l.runLinks(ctx, ns, e)
 	if err != nil {
 		return nil, fmt.Errorf("list links in %s: %w", nsLabel(ns), err)
 	}
+	out := slices.Clone(shared) // syncPending rewrites it
 	// Every link of ns: their names serve the rest of the run (namesOf).
 	e.names.learn(l.currentRun(), nameMap(out), true)
 	// Bridge ports carry their STP state and options, and bridges their
@@ -403,13 +493,54 @@ func (l *Linux) allNames(ctx context.Context, ns string) (map[int]string, error)
 	if names, ok := e.names.all(run); ok {
 		return names, nil
 	}
-	links, err := l.dumpLinks(ctx, ns)
+	links, err := l.runLinks(ctx, ns, e)
 	if err != nil {
 		return nil, err
 	}
 	names := nameMap(links)
 	e.names.learn(run, names, true)
 	return names, nil
+}
+
+// runLinks dumps the links of ns (whose entry is e) once per grading run,
+// and afresh outside one. The caller must not change what it returns. A
+// dump that failed is not shared: each question then dumps for itself
+// (the failure may be the first asker's deadline).
+func (l *Linux) runLinks(ctx context.Context, ns string, e *nsEntry) ([]Link, error) {
+	run := l.currentRun()
+	if run < 0 {
+		return l.dumpLinks(ctx, ns)
+	}
+	d := &e.dump
+	d.mu.Lock()
+	if d.run != run || d.ready == nil {
+		ready := make(chan struct{})
+		d.run, d.ready = run, ready
+		d.mu.Unlock()
+		links, err := l.dumpLinks(ctx, ns)
+		d.mu.Lock()
+		if err != nil {
+			d.ready = nil
+		}
+		d.links = links
+		d.mu.Unlock()
+		close(ready)
+		return links, err
+	}
+	ready := d.ready
+	d.mu.Unlock()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	d.mu.Lock()
+	links, ok := d.links, d.ready == ready
+	d.mu.Unlock()
+	if !ok {
+		return l.dumpLinks(ctx, ns)
+	}
+	return links, nil
 }
 
 func routeType(t int) string {
@@ -700,16 +831,25 @@ func (l *Linux) bridgeFDB(ctx context.Context, ns string, brIndex int) ([]netlin
 func (l *Linux) BeginRun() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.runs++; l.runs == 1 {
-		l.run++
+	if l.runs++; l.runs > 1 {
+		return // a run within a run: its handles were judged in it
 	}
+	l.run++
+	l.judged = map[string]*judgement{}
 	// A handle opened outside a run (reset, a tool run) may name a
 	// namespace deleted since: let it go before the run reads anything.
+	// The look that keeps it is the run's judgement of its name.
 	for ns, e := range l.handles {
 		if ns == Root {
 			continue
 		}
-		if ino, err := NamespaceInode(ns); err == nil && ino != 0 && ino == e.ino {
+		f, err := inspectNS(ns, true)
+		j := &judgement{ready: make(chan struct{}), f: f, err: err}
+		close(j.ready)
+		l.judged[ns] = j
+		if err == nil && f.state == NSPresent && f.ino == e.ino {
+			unix.Close(f.fd) // the handle is this namespace's
+			j.f.fd = -1
 			continue
 		}
 		e.closeSockets()
@@ -720,10 +860,12 @@ func (l *Linux) BeginRun() {
 
 func (l *Linux) EndRun() {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.runs--; l.runs > 0 {
+		l.mu.Unlock()
 		return
 	}
+	judged := l.judged
+	l.judged = nil
 	for ns, e := range l.handles {
 		if ns == Root {
 			continue
@@ -731,5 +873,16 @@ func (l *Linux) EndRun() {
 		e.closeSockets()
 		e.ns.Close()
 		delete(l.handles, ns)
+	}
+	l.mu.Unlock()
+	for _, j := range judged {
+		<-j.ready // a look still under way when the run ended
+		l.mu.Lock()
+		fd := j.f.fd
+		j.f.fd = -1
+		l.mu.Unlock()
+		if fd >= 0 {
+			unix.Close(fd)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -71,12 +72,17 @@ func ownNSIno() (uint64, error) {
 	return selfIno, selfErr
 }
 
+// inspections counts inspectNS calls: tests hold a grading run to one
+// look at each name (see Linux.judge).
+var inspections atomic.Int64
+
 // inspectNS looks at /run/netns/ns without following a symlink: the entry
 // itself is opened O_PATH|O_NOFOLLOW, and only a bind mount of a network
 // namespace other than the lab's root one counts as a lesson namespace.
 // With keep, the NSPresent result carries an open descriptor of it (the
 // very namespace that was judged, so no later path lookup can swap it).
 func inspectNS(ns string, keep bool) (nsFile, error) {
+	inspections.Add(1)
 	f := nsFile{fd: -1}
 	if err := validName(ns); err != nil {
 		return f, err
@@ -149,11 +155,6 @@ func inspectNS(ns string, keep bool) (nsFile, error) {
 	return f, nil
 }
 
-func namespaceState(ns string) (NSState, error) {
-	f, err := inspectNS(ns, false)
-	return f.state, err
-}
-
 // ForeignReason says why /run/netns/ns is not a lesson namespace, or ""
 // when it is one (or is missing, or a leftover file).
 func ForeignReason(ns string) (string, error) {
@@ -175,7 +176,14 @@ func NamespaceInode(ns string) (uint64, error) {
 	return f.ino, nil
 }
 
-func listNamespaces() ([]string, error) {
+func listNamespaces() ([]string, error) { return listJudged(inspect) }
+
+// inspect judges /run/netns/ns afresh, keeping no descriptor.
+func inspect(ns string) (nsFile, error) { return inspectNS(ns, false) }
+
+// listJudged lists the lesson namespaces under /run/netns, each entry
+// judged by judge.
+func listJudged(judge func(string) (nsFile, error)) ([]string, error) {
 	ents, err := os.ReadDir(NetnsDir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -185,7 +193,7 @@ func listNamespaces() ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		if st, err := namespaceState(e.Name()); err == nil && st == NSPresent {
+		if f, err := judge(e.Name()); err == nil && f.state == NSPresent {
 			out = append(out, e.Name())
 		}
 	}
@@ -199,15 +207,24 @@ func openNamed(ns string) (netns.NsHandle, uint64, error) {
 	if err != nil {
 		return netns.None(), 0, err
 	}
-	switch f.state {
-	case NSMissing:
-		return netns.None(), 0, fmt.Errorf("%s: %w", ns, ErrNoNamespace)
-	case NSStale:
-		return netns.None(), 0, fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
-	case NSForeign:
-		return netns.None(), 0, fmt.Errorf("%s: %w (%s: %s; netlab leaves it alone)", ns, ErrNoNamespace, nsPath(ns), f.why)
+	if err := f.notPresent(ns); err != nil {
+		return netns.None(), 0, err
 	}
 	return netns.NsHandle(f.fd), f.ino, nil
+}
+
+// notPresent says why f, the judgement of /run/netns/ns, is not a lesson
+// namespace to read; nil when it is one.
+func (f nsFile) notPresent(ns string) error {
+	switch f.state {
+	case NSPresent:
+		return nil
+	case NSStale:
+		return fmt.Errorf("%s: %w (%s is a leftover file, not a namespace mount)", ns, ErrNoNamespace, nsPath(ns))
+	case NSForeign:
+		return fmt.Errorf("%s: %w (%s: %s; netlab leaves it alone)", ns, ErrNoNamespace, nsPath(ns), f.why)
+	}
+	return fmt.Errorf("%s: %w", ns, ErrNoNamespace)
 }
 
 // currentNS returns the network namespace of the calling OS thread, taken

@@ -1,0 +1,140 @@
+package kernel
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/sandbox/sandboxtest"
+)
+
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	return len(ents)
+}
+
+// Within a run each /run/netns name is looked at once, however many
+// questions ask about it and however they race: the listing, the netns
+// checks and the handles share the look, and a namespace's links are
+// dumped once for its list of links and the names its routes give. Outside
+// a run every question looks afresh. Nothing stays open after the run.
+func TestRunJudgesEachNamespaceOnce(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	out, err := exec.Command("sh", "-ec", `
+for n in ns0 ns1; do
+  ip netns add $n
+  ip -n $n link set lo up
+done
+ip link add veth0 netns ns0 type veth peer name veth1 netns ns1
+ip -n ns0 link set veth0 up
+ip -n ns1 link set veth1 up
+ip -n ns0 addr add 10.0.0.1/24 dev veth0
+ip -n ns1 addr add 10.0.0.2/24 dev veth1
+`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	l, err := New()
+	require.NoError(t, err)
+	defer l.Close()
+	ctx := context.Background()
+	fds := openFDs(t)
+
+	l.BeginRun()
+	looks, dumps := inspections.Load(), askedOf(l, unix.RTM_GETLINK)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := 0; i < 4; i++ {
+		for _, ns := range []string{"ns0", "ns1"} {
+			wg.Add(4)
+			go func() {
+				defer wg.Done()
+				_, err := l.Namespaces(ctx)
+				errs <- err
+			}()
+			go func() {
+				defer wg.Done()
+				st, err := l.NamespaceState(ctx, ns)
+				if err == nil && st != NSPresent {
+					err = os.ErrNotExist
+				}
+				errs <- err
+			}()
+			go func() {
+				defer wg.Done()
+				_, err := l.Links(ctx, ns)
+				errs <- err
+			}()
+			go func() {
+				defer wg.Done()
+				_, err := l.RouteGet(ctx, ns, net.ParseIP("10.0.0.9"))
+				errs <- err
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.EqualValues(t, 2, inspections.Load()-looks, "one look at each of ns0 and ns1")
+	require.EqualValues(t, 2, askedOf(l, unix.RTM_GETLINK)-dumps, "one dump of each namespace's links")
+	l.EndRun()
+	require.Equal(t, fds, openFDs(t), "the run's looks and handles are closed")
+
+	looks = inspections.Load()
+	for i := 0; i < 2; i++ {
+		st, err := l.NamespaceState(ctx, "ns0")
+		require.NoError(t, err)
+		require.Equal(t, NSPresent, st)
+	}
+	require.EqualValues(t, 2, inspections.Load()-looks, "outside a run, each question looks")
+}
+
+// A run reads the namespace it judged: a name deleted and made again
+// after the run looked at it still names, for that run, the namespace
+// that was judged; the next run sees the new one.
+func TestRunReadsTheNamespaceItJudged(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	sh := func(script string) {
+		t.Helper()
+		out, err := exec.Command("sh", "-ec", script).CombinedOutput()
+		require.NoError(t, err, string(out))
+	}
+	sh(`ip netns add ns0; ip -n ns0 link add old0 type veth peer name old1`)
+	l, err := New()
+	require.NoError(t, err)
+	defer l.Close()
+	ctx := context.Background()
+	names := func() []string {
+		links, err := l.Links(ctx, "ns0")
+		require.NoError(t, err)
+		var out []string
+		for _, k := range links {
+			out = append(out, k.Name)
+		}
+		return out
+	}
+
+	l.BeginRun()
+	st, err := l.NamespaceState(ctx, "ns0")
+	require.NoError(t, err)
+	require.Equal(t, NSPresent, st)
+	sh(`ip netns del ns0; ip netns add ns0; ip -n ns0 link add new0 type veth peer name new1`)
+	require.Contains(t, names(), "old0", "the run reads the namespace it judged")
+	l.EndRun()
+
+	l.BeginRun()
+	require.Contains(t, names(), "new0")
+	l.EndRun()
+}
