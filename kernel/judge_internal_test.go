@@ -31,7 +31,7 @@ func TestRunJudgesEachNamespaceOnce(t *testing.T) {
 		return
 	}
 	out, err := exec.Command("sh", "-ec", `
-for n in ns0 ns1; do
+for n in ns0 ns1 ns2; do
   ip netns add $n
   ip -n $n link set lo up
 done
@@ -85,10 +85,10 @@ ip -n ns1 addr add 10.0.0.2/24 dev veth1
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	require.EqualValues(t, 2, inspections.Load()-looks, "one look at each of ns0 and ns1")
+	require.EqualValues(t, 3, inspections.Load()-looks, "one look at each of ns0, ns1 and ns2 (listed only)")
 	require.EqualValues(t, 2, askedOf(l, unix.RTM_GETLINK)-dumps, "one dump of each namespace's links")
 	l.EndRun()
-	require.Equal(t, fds, openFDs(t), "the run's looks and handles are closed")
+	require.Equal(t, fds, openFDs(t), "the run's looks (ns2's too) and handles are closed")
 
 	looks = inspections.Load()
 	for i := 0; i < 2; i++ {
