@@ -4,8 +4,10 @@
 //
 // It works as a writer around the text netlab prints, so the code that
 // renders reports, lists and guided-mode lines stays free of escape codes
-// and prints the same bytes whenever colour is off. The colours come from
-// github.com/fatih/color.
+// and prints the same bytes whenever colour is off. The colours are four
+// fixed ANSI SGR sequences, written here: a colour library (fatih/color,
+// used before) cost every netlab start its init, a terminal check of its
+// own and a map, about 1% of a `netlab check`.
 package style
 
 import (
@@ -15,7 +17,6 @@ import (
 	"regexp"
 	"sync"
 
-	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
 )
 
@@ -48,11 +49,19 @@ type writer struct {
 	buf []byte // an unfinished line
 }
 
+// sgr is a colour: the SGR parameters that turn it on, and those that
+// turn exactly those off again (not a full reset, which would also end a
+// colour the text around it has).
+type sgr struct{ on, off string }
+
+// Sprint is s in the colour.
+func (c sgr) Sprint(s string) string { return "\x1b[" + c.on + "m" + s + "\x1b[" + c.off + "m" }
+
 var (
-	green  = color.New(color.FgGreen, color.Bold)
-	red    = color.New(color.FgRed, color.Bold)
-	yellow = color.New(color.FgYellow, color.Bold)
-	bold   = color.New(color.Bold)
+	green  = sgr{"32;1", "39;22"}
+	red    = sgr{"31;1", "39;22"}
+	yellow = sgr{"33;1", "39;22"}
+	bold   = sgr{"1", "22"}
 
 	// Compiled on first use, not at start-up: most runs colour nothing
 	// (every regexp compiled in an init is paid by `netlab --help`).
@@ -63,14 +72,6 @@ var (
 	// before a space), not an exclamation inside a sentence.
 	errMark = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s*)! `) })
 )
-
-func init() {
-	// The decision is Enabled's, per writer; fatih/color's own global
-	// (which looks only at os.Stdout) must not veto it.
-	for _, c := range []*color.Color{green, red, yellow, bold} {
-		c.EnableColor()
-	}
-}
 
 // Write colours whole lines; a partial line waits for its end (or Flush).
 func (s *writer) Write(p []byte) (int, error) {

@@ -58,5 +58,6 @@ func TestPaint(t *testing.T) {
 	require.Contains(t, s, "      "+yellow.Sprint("!")+" could not judge")
 	require.Contains(t, s, "\nWhy! not a mark\n", "an exclamation in a sentence is no mark")
 	require.Contains(t, s, bold.Sprint("→")+" next", "a partial line is passed on at once")
-	require.Contains(t, green.Sprint("✓"), "\x1b[", "the library really colours")
+	require.Equal(t, "\x1b[32;1m✓\x1b[39;22m", green.Sprint("✓"), "green bold, and only those undone")
+	require.Equal(t, "\x1b[1m→\x1b[22m", bold.Sprint("→"))
 }
