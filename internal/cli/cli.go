@@ -247,6 +247,10 @@ func (a *App) rootFor(args []string) *cobra.Command {
 	for _, c := range cmds {
 		if len(args) > 0 && args[0] == c.name {
 			cmds = []namedCommand{c}
+			// A tree for one of netlab's commands is never asked for
+			// cobra's `completion`: building it (its help texts are
+			// formatted on every run) is 1% of a `netlab check`.
+			root.CompletionOptions.DisableDefaultCmd = true
 			break
 		}
 	}

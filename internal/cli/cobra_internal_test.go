@@ -166,15 +166,16 @@ func TestCommandNames(t *testing.T) {
 		for _, lang := range []i18n.Lang{i18n.EN, i18n.ZH} {
 			a := &App{Lang: lang, ProbeTimeout: time.Second}
 			one := a.rootFor([]string{c.name, "2"})
-			mine, others := names(one)
+			mine, _ := names(one)
 			require.Equal(t, []string{c.name}, mine, "netlab %s", c.name)
-			_, extra := names(a.rootCommand())
-			require.Equal(t, extra, others, "cobra's own commands are in every tree")
+			require.True(t, one.CompletionOptions.DisableDefaultCmd, "a tree for netlab %s is never asked for cobra's completion command", c.name)
 			require.Equal(t, helpOf(t, a.rootCommand(), []string{c.name}), helpOf(t, one, []string{c.name}), "netlab %s --help (%s)", c.name, lang)
 		}
 	}
 	for _, args := range [][]string{nil, {}, {"--lang", "zh", "check", "2"}, {"help", "check"}, {"chekc", "2"}, {"completion", "bash"}} {
-		mine, _ := names(a.rootFor(args))
+		all := a.rootFor(args)
+		mine, _ := names(all)
 		require.Len(t, mine, len(cmds), "%q", args)
+		require.False(t, all.CompletionOptions.DisableDefaultCmd, "the whole tree has cobra's completion command (%q)", args)
 	}
 }
