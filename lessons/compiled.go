@@ -66,9 +66,12 @@ func CompiledFor(reg *checks.Registry, keys ...string) ([]*Lesson, error) {
 	if !ok {
 		return Compiled(reg)
 	}
-	var ls []*Lesson
-	for _, i := range need {
-		ls = append(ls, compiledIndex[i].New())
+	var ls []*Lesson // nil, as before, when no lesson is needed
+	if len(need) > 0 {
+		ls = make([]*Lesson, len(need))
+	}
+	for j, i := range need {
+		ls[j] = compiledIndex[i].New()
 	}
 	return build(ls, reg)
 }
