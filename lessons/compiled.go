@@ -2,6 +2,8 @@ package lessons
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/netlab/netlab/checks"
 )
@@ -34,6 +36,15 @@ func Compiled(reg *checks.Registry) ([]*Lesson, error) {
 	return build(compiledLessons(), reg)
 }
 
+// compiledLessons constructs every compiled lesson, in order.
+func compiledLessons() []*Lesson {
+	all := make([]*Lesson, len(compiledIndex))
+	for i, e := range compiledIndex {
+		all[i] = e.New()
+	}
+	return all
+}
+
 // CompiledFor returns the compiled lessons that grading the lessons named
 // by keys (numbers or slugs) needs, and only those, their checks built
 // with the kinds of reg: building every lesson's checks is most of what
@@ -46,49 +57,104 @@ func Compiled(reg *checks.Registry) ([]*Lesson, error) {
 // (only to solve or set it up, which get every lesson). A key that names
 // no lesson makes it return every lesson, so that the caller's lookup
 // fails naming them all.
+//
+// What is needed is decided on compiledIndex, so that the lessons not
+// needed are not even constructed (their texts, hints and checks are
+// most of the allocation of the whole course).
 func CompiledFor(reg *checks.Registry, keys ...string) ([]*Lesson, error) {
-	all := compiledLessons()
-	need, ok := needed(all, keys)
+	need, ok := needed(compiledIndex[:], keys)
 	if !ok {
-		need = all
+		return Compiled(reg)
 	}
-	return build(need, reg)
+	var ls []*Lesson // nil, as before, when no lesson is needed
+	if len(need) > 0 {
+		ls = make([]*Lesson, len(need))
+	}
+	for j, i := range need {
+		ls[j] = compiledIndex[i].New()
+	}
+	return build(ls, reg)
 }
 
-// needed is, in all's order, what grading the lessons named by keys needs
-// (see CompiledFor); ok is false when a key names no lesson of all.
-func needed(all []*Lesson, keys []string) (need []*Lesson, ok bool) {
-	in := map[*Lesson]bool{}
-	var add func(l *Lesson)
-	add = func(l *Lesson) {
-		if in[l] {
+// lessonIndex is what CompiledFor must know of a compiled lesson to
+// decide whether it is needed, without constructing it: compiled_gen.go's
+// compiledIndex holds one per lesson, in the lessons' order, generated
+// from the same lessons as its constructor New (TestCompiledIndex checks
+// that they agree: indexOf(New()) is the entry).
+type lessonIndex struct {
+	ID           int
+	Slug         string
+	Troubleshoot bool
+	// Supersedes are the slugs of the lessons some of whose checks the
+	// lesson supersedes, each once, in the order the lesson names them.
+	Supersedes []string
+	// New constructs the lesson, its checks not built yet.
+	New func() *Lesson
+}
+
+// indexOf is l's entry in an index (New left nil).
+func indexOf(l *Lesson) lessonIndex {
+	e := lessonIndex{ID: l.ID, Slug: l.Slug, Troubleshoot: l.Troubleshoot()}
+	for _, s := range l.Supersedes {
+		if !slices.Contains(e.Supersedes, s.Lesson) {
+			e.Supersedes = append(e.Supersedes, s.Lesson)
+		}
+	}
+	return e
+}
+
+// findIndex is the position in index of the lesson named by key, found as
+// Find finds it (a number is an ID first, then anything is a slug); ok
+// is false when Find would fail.
+func findIndex(index []lessonIndex, key string) (i int, ok bool) {
+	if n, err := strconv.Atoi(key); err == nil {
+		for i, e := range index {
+			if e.ID == n {
+				return i, true
+			}
+		}
+	}
+	for i, e := range index {
+		if e.Slug == key {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// needed is, as positions in index and in its order, what grading the
+// lessons named by keys needs (see CompiledFor); ok is false when a key
+// names no lesson of index.
+func needed(index []lessonIndex, keys []string) (need []int, ok bool) {
+	in := make([]bool, len(index))
+	var add func(i int)
+	add = func(i int) {
+		if in[i] {
 			return
 		}
-		in[l] = true
-		if l.Troubleshoot() {
-			for _, o := range all {
+		in[i] = true
+		if index[i].Troubleshoot {
+			for o := range index {
 				add(o)
 			}
 			return
 		}
-		for _, o := range all {
-			for _, s := range o.Supersedes {
-				if s.Lesson == l.Slug {
-					add(o)
-				}
+		for o, e := range index {
+			if slices.Contains(e.Supersedes, index[i].Slug) {
+				add(o)
 			}
 		}
 	}
 	for _, k := range keys {
-		l, err := Find(all, k)
-		if err != nil {
+		i, ok := findIndex(index, k)
+		if !ok {
 			return nil, false
 		}
-		add(l)
+		add(i)
 	}
-	for _, l := range all {
-		if in[l] {
-			need = append(need, l)
+	for i := range index {
+		if in[i] {
+			need = append(need, i)
 		}
 	}
 	return need, true

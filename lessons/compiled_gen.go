@@ -2,1936 +2,1968 @@
 
 package lessons
 
-func compiledLessons() []*Lesson {
-	return []*Lesson{
-		&Lesson{
-			ID:    1,
-			Slug:  "netns",
-			Title: "Network namespaces and loopback",
-			Intro: "A **network namespace** is a complete, separate copy of the Linux network\nstack: its own interfaces, addresses, routes, ARP table and firewall\nrules. Every container you have ever run (Docker, Kubernetes pods) lives\nin one. In this lesson you create one, look inside it, and make its\nloopback interface work.\n\nYou will use `ip netns`, which comes with iproute2. Named namespaces are\nkept as files under `/run/netns` (on many systems `/var/run/netns` is the\nsame directory).\n",
-			Owns: Owns{
-				Namespaces: []string{
-					"ns0",
-				},
-				NSLinks: []string{
-					"lo",
-				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-				},
+// compiledIndex is, in the lessons' order, what CompiledFor needs to know
+// of each lesson before constructing it (see lessonIndex).
+var compiledIndex = [...]lessonIndex{
+	{ID: 1, Slug: "netns", New: compiledLesson1},
+	{ID: 2, Slug: "veth", New: compiledLesson2},
+	{ID: 3, Slug: "bridge", New: compiledLesson3},
+	{ID: 4, Slug: "iptables", Supersedes: []string{"bridge"}, New: compiledLesson4},
+	{ID: 5, Slug: "router", New: compiledLesson5},
+	{ID: 6, Slug: "vxlan", New: compiledLesson6},
+	{ID: 7, Slug: "ipv6", New: compiledLesson7},
+	{ID: 8, Slug: "troubleshoot", Troubleshoot: true, New: compiledLesson8},
+}
+
+func compiledLesson1() *Lesson {
+	return &Lesson{
+		ID:    1,
+		Slug:  "netns",
+		Title: "Network namespaces and loopback",
+		Intro: "A **network namespace** is a complete, separate copy of the Linux network\nstack: its own interfaces, addresses, routes, ARP table and firewall\nrules. Every container you have ever run (Docker, Kubernetes pods) lives\nin one. In this lesson you create one, look inside it, and make its\nloopback interface work.\n\nYou will use `ip netns`, which comes with iproute2. Named namespaces are\nkept as files under `/run/netns` (on many systems `/var/run/netns` is the\nsame directory).\n",
+		Owns: Owns{
+			Namespaces: []string{
+				"ns0",
 			},
-			Steps: []Step{
-				Step{
-					Title: "Create the namespace ns0",
-					Text:  "Create a named network namespace called `ns0`:\n\n    ip netns add ns0\n    ip netns list\n\n`ip netns add` creates a new network namespace and *bind-mounts* it on\n`/run/netns/ns0`, so that it stays alive with no process inside it.\n`ip netns list` should now show `ns0`.\n\nTwo surprises from people who did this before you:\n\n* `ip netns add ns0 ns1` does **not** create two namespaces. It takes one\n  name and silently ignores the rest: only `ns0` appears.\n* A second `ip netns add ns0` fails with\n  `Cannot create namespace file \"/run/netns/ns0\": File exists`.\n\nnetlab checks that `/run/netns/ns0` is a real namespace mount, not just a\nfile that happens to have that name.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "The command is `ip netns add NAME`, one name at a time.",
-							Line: 40,
-						},
-						Hint{
-							Text: "/run/netns/ns0 is a leftover file, not a namespace. Remove it (`rm /run/netns/ns0`) and run `ip netns add ns0` again.",
-							When: "ns-stale",
-							Line: 42,
-						},
-						Hint{
-							Text: "ns0 does not exist yet. `ip netns add ns0` creates it; `ip netns add` takes one name, so `ip netns add ns1 ns0` creates only ns1.",
-							When: "ns-missing",
-							Line: 44,
-						},
-					},
-					Solution: "test -e /run/netns/ns0 || ip netns add ns0\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "netns", Line: 48, args: []checkArg{{"ns", "ns0"}}},
-					},
-				},
-				Step{
-					Title: "Bring up loopback inside ns0",
-					Text:  "Look inside the new namespace:\n\n    ip netns exec ns0 ip addr\n\n`ip netns exec ns0 CMD` runs any command inside `ns0`. You see only one\ninterface, `lo`, and it is **DOWN** with no address: a fresh namespace\nstarts with nothing working, not even loopback. (`ip -n ns0 addr` is a\nshorter way to say the same thing to `ip` itself.)\n\nBring it up:\n\n    ip netns exec ns0 ip link set lo up\n    ip netns exec ns0 ip addr\n\n`lo` is now `UP` (its state reads `UNKNOWN`, which is normal for\nloopback) and the kernel gave it `127.0.0.1/8` by itself.\n\nTip: `ip netns exec ns0 bash` opens a shell inside `ns0`, so that you can\ntype plain `ip addr`; `exit` takes you back.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Run `ip link set lo up` inside ns0: `ip netns exec ns0 ip link set lo up` (or `ip -n ns0 link set lo up`).",
-							Line: 73,
-						},
-						Hint{
-							Text: "lo in ns0 is still down. A new namespace always starts with lo down; nothing brings it up for you.",
-							When: "lo-down",
-							Line: 75,
-						},
-					},
-					Solution: "ip netns exec ns0 ip link set lo up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "link_up", Line: 79, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}}},
-						CheckSpec{Kind: "addr", Line: 82, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}, {"addr", "127.0.0.1/8"}}},
-					},
-				},
-				Step{
-					Title: "Ping 127.0.0.1 from inside ns0",
-					Text:  "Now prove that the stack inside `ns0` works:\n\n    ip netns exec ns0 ping -c 3 127.0.0.1\n\nBefore `lo` was up, this failed at once with\n`ping: connect: Network is unreachable`: the kernel had no route at all,\nnot even to itself. With `lo` up, the local routes exist and the echo\nrequests come back.\n\nnetlab sends its own ICMP echo from inside `ns0` to check this.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "If the ping says `Network is unreachable`, lo in ns0 is still down: go back to step 2.",
-							Line: 101,
-						},
-						Hint{
-							Text: "`ping: connect: Network is unreachable` means lo in ns0 is down: without it ns0 has no route at all, not even to 127.0.0.1. `ip -n ns0 link set lo up`.",
-							When: "lo-down",
-							Line: 103,
-						},
-					},
-					Solution:    "ip netns exec ns0 ping -c 1 -w 3 127.0.0.1\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "ping", Line: 107, args: []checkArg{{"from", "ns0"}, {"to", "127.0.0.1"}, {"local", true}}},
-					},
-				},
+			NSLinks: []string{
+				"lo",
 			},
-			File: "lessons/01-netns.yaml",
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+			},
 		},
-		&Lesson{
-			ID:    2,
-			Slug:  "veth",
-			Title: "A veth pair between ns0 and ns1",
-			Intro: "A namespace on its own is an island: nothing goes in or out. To connect\ntwo of them you need a **veth pair**: two virtual Ethernet interfaces\njoined by a virtual cable. Whatever is sent into one end comes out of the\nother, even when the two ends live in different namespaces.\n\nThis is exactly how a container gets its network: one end of a veth pair\nis the container's `eth0`, the other end stays on the host. In this\nlesson you wire two namespaces, `ns0` and `ns1`, back to back:\n\n    ns0: veth0 10.0.0.1/24  <======>  ns1: veth1 10.0.0.2/24\n",
-			Owns: Owns{
-				Namespaces: []string{
-					"ns0",
-					"ns1",
-				},
-				Links: []string{
-					"veth0",
-					"veth1",
-				},
-				NSLinks: []string{
-					"lo",
-					"veth0",
-					"veth1",
-				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-					"10.0.0.1/24",
-					"10.0.0.2/24",
-				},
-			},
-			Steps: []Step{
-				Step{
-					Title: "Create ns0 and ns1, with lo up in both",
-					Text:  "Start from two namespaces. (Each guided lesson starts in a fresh lab;\nonly where you work on the host itself, with `--host`, can `ns0` still\nexist from lesson 1: then `ip netns add ns0` says `File exists`, and\nyou only need `ns1`.)\n\n    ip netns add ns0\n    ip netns add ns1\n    ip -n ns0 link set lo up\n    ip -n ns1 link set lo up\n    ip netns list\n\n`ip -n ns0 ...` is short for `ip netns exec ns0 ip ...`: it tells `ip`\nitself to work inside `ns0`. Remember that `ip netns add` takes **one**\nname: `ip netns add ns0 ns1` creates only `ns0`.\n\nLoopback is not needed for the link between the namespaces, but a\nnamespace whose `lo` is down cannot even reach itself; bring it up\nevery time you create one, it is a good habit.\n\n`ip netns list` should show both `ns0` and `ns1`.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Two commands: `ip netns add ns0` and `ip netns add ns1`, then `ip -n ns0 link set lo up` and `ip -n ns1 link set lo up`.",
-							Line: 44,
-						},
-						Hint{
-							Text: "A namespace is missing. `ip netns add` takes one name at a time: run it once per namespace.",
-							When: "ns-missing",
-							Line: 46,
-						},
-						Hint{
-							Text: "lo is still down in {ns}: `ip -n {ns} link set lo up`.",
-							When: "lo-down",
-							Line: 48,
-						},
+		Steps: []Step{
+			Step{
+				Title: "Create the namespace ns0",
+				Text:  "Create a named network namespace called `ns0`:\n\n    ip netns add ns0\n    ip netns list\n\n`ip netns add` creates a new network namespace and *bind-mounts* it on\n`/run/netns/ns0`, so that it stays alive with no process inside it.\n`ip netns list` should now show `ns0`.\n\nTwo surprises from people who did this before you:\n\n* `ip netns add ns0 ns1` does **not** create two namespaces. It takes one\n  name and silently ignores the rest: only `ns0` appears.\n* A second `ip netns add ns0` fails with\n  `Cannot create namespace file \"/run/netns/ns0\": File exists`.\n\nnetlab checks that `/run/netns/ns0` is a real namespace mount, not just a\nfile that happens to have that name.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "The command is `ip netns add NAME`, one name at a time.",
+						Line: 40,
 					},
-					Solution: "# ns0 may be left from lesson 1; ip netns add refuses an existing name.\ntest -e /run/netns/ns0 || ip netns add ns0\ntest -e /run/netns/ns1 || ip netns add ns1\nip -n ns0 link set lo up\nip -n ns1 link set lo up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "netns", Line: 56, args: []checkArg{{"ns", "ns0"}}},
-						CheckSpec{Kind: "netns", Line: 58, args: []checkArg{{"ns", "ns1"}}},
-						CheckSpec{Kind: "link_up", Line: 60, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 63, args: []checkArg{{"ns", "ns1"}, {"link", "lo"}}},
+					Hint{
+						Text: "/run/netns/ns0 is a leftover file, not a namespace. Remove it (`rm /run/netns/ns0`) and run `ip netns add ns0` again.",
+						When: "ns-stale",
+						Line: 42,
+					},
+					Hint{
+						Text: "ns0 does not exist yet. `ip netns add ns0` creates it; `ip netns add` takes one name, so `ip netns add ns1 ns0` creates only ns1.",
+						When: "ns-missing",
+						Line: 44,
 					},
 				},
-				Step{
-					Title: "Create the veth pair veth0 <-> veth1",
-					Text:  "A veth pair is always created as a pair, with one command:\n\n    ip link add veth0 type veth peer name veth1\n    ip link show type veth\n\nThe command runs in the namespace you are in (here the lab's root\nnamespace), so both ends appear there for now. `ip link` shows them\nas `veth0@veth1` and `veth1@veth0`: the name after `@` is the peer.\nBoth are `DOWN` and have no address yet.\n\nYou cannot create \"half\" a veth, and deleting one end\n(`ip link del veth0`) deletes the other end too.\n\n(You may also create the ends directly where they belong:\n`ip link add veth0 netns ns0 type veth peer name veth1 netns ns1`.\nnetlab grades the result, not the keystrokes.)\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip link add veth0 type veth peer name veth1` creates both ends at once.",
-							Line: 86,
-						},
-						Hint{
-							Text: "A link called veth0 exists but is paired with something else. Delete it (`ip link del veth0`) and create the pair again with `peer name veth1`.",
-							When: "wrong-peer",
-							Line: 88,
-						},
-						Hint{
-							Text: "veth0 exists, but it is not a veth. Delete it (`ip link del veth0`) and use `type veth peer name veth1`.",
-							When: "link-wrong-type",
-							Line: 90,
-						},
-					},
-					Solution: "ip link show veth0 >/dev/null 2>&1 || ip -n ns0 link show veth0 >/dev/null 2>&1 || ip link add veth0 type veth peer name veth1\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "veth_pair", Line: 94, args: []checkArg{{"ns", "*"}, {"link", "veth0"}, {"peer", "veth1"}, {"peer_ns", "*"}}},
-					},
-				},
-				Step{
-					Title: "Move veth0 into ns0 and veth1 into ns1",
-					Text:  "Now plug each end of the cable into its namespace:\n\n    ip link set veth0 netns ns0\n    ip link set veth1 netns ns1\n\nAn interface belongs to exactly one namespace at a time. Moving it\nmakes it vanish from the root namespace (`ip link` no longer shows\nit) and appear inside the target:\n\n    ip -n ns0 link\n    ip -n ns1 link\n\nInside `ns0` you now see `veth0@if5` (or another number): the peer is\nin another namespace, so `ip` can only show its interface index.\nMoving an interface also takes it down and removes its addresses,\nwhich is why addresses come in the next step, not before.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip link set veth0 netns ns0` and `ip link set veth1 netns ns1`, run from the root namespace where the ends are now.",
-							Line: 119,
-						},
-						Hint{
-							Text: "One end is still in the root namespace: move it with `ip link set NAME netns NS`.",
-							When: "veth-not-moved",
-							Line: 121,
-						},
-						Hint{
-							Text: "An end is in the wrong namespace. Move it over: `ip -n WRONG link set NAME netns RIGHT`.",
-							When: "link-wrong-ns",
-							Line: 123,
-						},
-						Hint{
-							Text: "veth1 ended up in the wrong namespace: `ip -n WRONG link set veth1 netns ns1`.",
-							When: "peer-wrong-ns",
-							Line: 125,
-						},
-					},
-					Solution: "ip -n ns0 link show veth0 >/dev/null 2>&1 || ip link set veth0 netns ns0\nip -n ns1 link show veth1 >/dev/null 2>&1 || ip link set veth1 netns ns1\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "veth_pair", Line: 130, args: []checkArg{{"ns", "ns0"}, {"link", "veth0"}, {"peer", "veth1"}, {"peer_ns", "ns1"}}},
-					},
-				},
-				Step{
-					Title: "Give veth0 10.0.0.1/24 and veth1 10.0.0.2/24",
-					Text:  "Give each end an address on the same /24:\n\n    ip -n ns0 addr add 10.0.0.1/24 dev veth0\n    ip -n ns1 addr add 10.0.0.2/24 dev veth1\n    ip -n ns0 addr show veth0\n\nThe `/24` matters: it tells the kernel that all of 10.0.0.0-10.0.0.255\nis directly reachable through `veth0`, so it adds a route\n`10.0.0.0/24 dev veth0` by itself once the link is up. With\n`10.0.0.1/32` there would be no such route, and `ns0` would not know\nhow to reach 10.0.0.2.\n\nPut each address on its own end: 10.0.0.1 inside `ns0`, 10.0.0.2 inside\n`ns1`.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n ns0 addr add 10.0.0.1/24 dev veth0` and `ip -n ns1 addr add 10.0.0.2/24 dev veth1`.",
-							Line: 153,
-						},
-						Hint{
-							Text: "The address has the wrong prefix length. Delete it (`ip -n NS addr del ADDR/LEN dev DEV`) and add it again with /24.",
-							When: "wrong-prefix",
-							Line: 155,
-						},
-						Hint{
-							Text: "The address is on the other end of the pair. 10.0.0.1 belongs on veth0 in ns0, 10.0.0.2 on veth1 in ns1.",
-							When: "addr-wrong-end",
-							Line: 157,
-						},
-						Hint{
-							Text: "The address is on the wrong interface of the namespace: it must be on the veth end.",
-							When: "addr-wrong-link",
-							Line: 159,
-						},
-					},
-					Solution: "ip -n ns0 addr replace 10.0.0.1/24 dev veth0\nip -n ns1 addr replace 10.0.0.2/24 dev veth1\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "addr", Line: 164, args: []checkArg{{"ns", "ns0"}, {"link", "veth0"}, {"addr", "10.0.0.1/24"}}},
-						CheckSpec{Kind: "addr", Line: 168, args: []checkArg{{"ns", "ns1"}, {"link", "veth1"}, {"addr", "10.0.0.2/24"}}},
-					},
-				},
-				Step{
-					Title: "Bring both ends up",
-					Text:  "Interfaces start administratively down. Bring both ends up:\n\n    ip -n ns0 link set veth0 up\n    ip -n ns1 link set veth1 up\n    ip -n ns0 link show veth0\n\nWatch the state after the first command alone: `veth0` says\n`state LOWERLAYERDOWN` (flags `NO-CARRIER,UP`). A veth is like a cable:\nit only has a carrier when **both** ends are up. After the second\ncommand both ends read `state UP` and show `LOWER_UP`.\n\nnetlab checks the operational state, not only the admin flag.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n ns0 link set veth0 up` and `ip -n ns1 link set veth1 up`: both ends, each in its namespace.",
-							Line: 188,
-						},
-						Hint{
-							Text: "One end is up but its peer is down: a veth has carrier only when both ends are up.",
-							When: "peer-down",
-							Line: 190,
-						},
-						Hint{
-							Text: "{link} in {ns} is down: `ip -n {ns} link set {link} up`.",
-							When: "link-down",
-							Line: 192,
-						},
-					},
-					Solution: "ip -n ns0 link set veth0 up\nip -n ns1 link set veth1 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "link_up", Line: 197, args: []checkArg{{"ns", "ns0"}, {"link", "veth0"}, {"oper", true}}},
-						CheckSpec{Kind: "link_up", Line: 201, args: []checkArg{{"ns", "ns1"}, {"link", "veth1"}, {"oper", true}}},
-					},
-				},
-				Step{
-					Title: "Ping across the pair",
-					Text:  "Now the cable works. Ping each side from the other:\n\n    ip netns exec ns0 ping -c 3 10.0.0.2\n    ip netns exec ns1 ping -c 3 10.0.0.1\n\nThe first echo request makes `ns0` ask \"who has 10.0.0.2?\" (ARP) over\nthe veth; `ns1` answers with `veth1`'s MAC, and from then on the\nechoes flow. `ip -n ns0 neigh` shows the learned entry.\n\nDo not be fooled by `ip netns exec ns0 ping 10.0.0.1`: that is `ns0`'s\nown address, it answers even with no cable at all. netlab sends its\nown echo requests from each namespace to the *other* end.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "If the ping says `Network is unreachable`, the address or its /24 is missing; if it just gets no answer, check that both ends are up (step 5).",
-							Line: 222,
-						},
-						Hint{
-							Text: "The ping goes nowhere: that address is the namespace's own, so it proves nothing. Ping the other end.",
-							When: "ping-self",
-							Line: 224,
-						},
-						Hint{
-							Text: "No reply: check `ip -n ns0 addr`, `ip -n ns1 addr` and that both ends say state UP.",
-							When: "no-reply",
-							Line: 226,
-						},
-						Hint{
-							Text: "ns0 has nothing but lo: the veth pair is still in the root namespace where you created it. Move the ends: `ip link set veth0 netns ns0`, `ip link set veth1 netns ns1`.",
-							When: "veth-not-moved",
-							Line: 228,
-						},
-						Hint{
-							Text: "`Network is unreachable`: an address without /24 is a /32, a network of one address, so there is no route to the other end. Delete it and add it again with /24.",
-							When: "wrong-prefix",
-							Line: 230,
-						},
-						Hint{
-							Text: "Both ends have the same address, so the namespace answers its own ping. Give veth1 10.0.0.2/24 (and remove the duplicate).",
-							When: "dup-addr",
-							Line: 232,
-						},
-						Hint{
-							Text: "The other end of the pair is down: `ip -n ns1 link set veth1 up` (a veth carries nothing until both ends are up).",
-							When: "peer-down",
-							Line: 234,
-						},
-						Hint{
-							Text: "The address you ping is on no interface of the other end: `ip -n ns1 addr add 10.0.0.2/24 dev veth1` (and 10.0.0.1/24 on veth0 in ns0).",
-							When: "addr-missing",
-							Line: 236,
-						},
-						Hint{
-							Text: "A firewall rule dropped the pings (the why names it, with a command to delete it): `ip netns exec NS iptables -S` shows a namespace's rules.",
-							When: "dropped-by-rule",
-							Line: 238,
-						},
-					},
-					Solution:    "ip netns exec ns0 ping -c 1 -w 3 10.0.0.2\nip netns exec ns1 ping -c 1 -w 3 10.0.0.1\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "ping", Line: 243, args: []checkArg{{"from", "ns0"}, {"to", "10.0.0.2"}}},
-						CheckSpec{Kind: "ping", Line: 246, args: []checkArg{{"from", "ns1"}, {"to", "10.0.0.1"}}},
-					},
+				Solution: "test -e /run/netns/ns0 || ip netns add ns0\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "netns", Line: 48, args: []checkArg{{"ns", "ns0"}}},
 				},
 			},
-			File: "lessons/02-veth.yaml",
+			Step{
+				Title: "Bring up loopback inside ns0",
+				Text:  "Look inside the new namespace:\n\n    ip netns exec ns0 ip addr\n\n`ip netns exec ns0 CMD` runs any command inside `ns0`. You see only one\ninterface, `lo`, and it is **DOWN** with no address: a fresh namespace\nstarts with nothing working, not even loopback. (`ip -n ns0 addr` is a\nshorter way to say the same thing to `ip` itself.)\n\nBring it up:\n\n    ip netns exec ns0 ip link set lo up\n    ip netns exec ns0 ip addr\n\n`lo` is now `UP` (its state reads `UNKNOWN`, which is normal for\nloopback) and the kernel gave it `127.0.0.1/8` by itself.\n\nTip: `ip netns exec ns0 bash` opens a shell inside `ns0`, so that you can\ntype plain `ip addr`; `exit` takes you back.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Run `ip link set lo up` inside ns0: `ip netns exec ns0 ip link set lo up` (or `ip -n ns0 link set lo up`).",
+						Line: 73,
+					},
+					Hint{
+						Text: "lo in ns0 is still down. A new namespace always starts with lo down; nothing brings it up for you.",
+						When: "lo-down",
+						Line: 75,
+					},
+				},
+				Solution: "ip netns exec ns0 ip link set lo up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "link_up", Line: 79, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}}},
+					CheckSpec{Kind: "addr", Line: 82, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}, {"addr", "127.0.0.1/8"}}},
+				},
+			},
+			Step{
+				Title: "Ping 127.0.0.1 from inside ns0",
+				Text:  "Now prove that the stack inside `ns0` works:\n\n    ip netns exec ns0 ping -c 3 127.0.0.1\n\nBefore `lo` was up, this failed at once with\n`ping: connect: Network is unreachable`: the kernel had no route at all,\nnot even to itself. With `lo` up, the local routes exist and the echo\nrequests come back.\n\nnetlab sends its own ICMP echo from inside `ns0` to check this.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "If the ping says `Network is unreachable`, lo in ns0 is still down: go back to step 2.",
+						Line: 101,
+					},
+					Hint{
+						Text: "`ping: connect: Network is unreachable` means lo in ns0 is down: without it ns0 has no route at all, not even to 127.0.0.1. `ip -n ns0 link set lo up`.",
+						When: "lo-down",
+						Line: 103,
+					},
+				},
+				Solution:    "ip netns exec ns0 ping -c 1 -w 3 127.0.0.1\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "ping", Line: 107, args: []checkArg{{"from", "ns0"}, {"to", "127.0.0.1"}, {"local", true}}},
+				},
+			},
 		},
-		&Lesson{
-			ID:    3,
-			Slug:  "bridge",
-			Title: "Three namespaces on a bridge",
-			Intro: "A veth pair connects exactly two namespaces. To connect many, you need a\nswitch: Linux has one built in, the **bridge**. A bridge is a virtual\nswitch that lives in a namespace (here the lab's root namespace); you\nplug interfaces into it as **ports**, and it forwards Ethernet frames\nbetween them, learning which MAC address sits behind which port.\n\nThis is what Docker's `docker0` is: a bridge in the host's namespace, and\nfor every container a veth pair with one end (`eth0`) in the container\nand the other end plugged into `docker0`. You build the same here:\n\n                      br0 (root namespace)\n                 /          |          \\\n         veth-ns0       veth-ns1       veth-ns2\n             |              |              |\n    ns0: eth0 10.0.1.10  ns1: eth0 10.0.1.11  ns2: eth0 10.0.1.12\n",
-			Owns: Owns{
-				Namespaces: []string{
-					"ns0",
-					"ns1",
-					"ns2",
+		File: "lessons/01-netns.yaml",
+	}
+}
+
+func compiledLesson2() *Lesson {
+	return &Lesson{
+		ID:    2,
+		Slug:  "veth",
+		Title: "A veth pair between ns0 and ns1",
+		Intro: "A namespace on its own is an island: nothing goes in or out. To connect\ntwo of them you need a **veth pair**: two virtual Ethernet interfaces\njoined by a virtual cable. Whatever is sent into one end comes out of the\nother, even when the two ends live in different namespaces.\n\nThis is exactly how a container gets its network: one end of a veth pair\nis the container's `eth0`, the other end stays on the host. In this\nlesson you wire two namespaces, `ns0` and `ns1`, back to back:\n\n    ns0: veth0 10.0.0.1/24  <======>  ns1: veth1 10.0.0.2/24\n",
+		Owns: Owns{
+			Namespaces: []string{
+				"ns0",
+				"ns1",
+			},
+			Links: []string{
+				"veth0",
+				"veth1",
+			},
+			NSLinks: []string{
+				"lo",
+				"veth0",
+				"veth1",
+			},
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+				"10.0.0.1/24",
+				"10.0.0.2/24",
+			},
+		},
+		Steps: []Step{
+			Step{
+				Title: "Create ns0 and ns1, with lo up in both",
+				Text:  "Start from two namespaces. (Each guided lesson starts in a fresh lab;\nonly where you work on the host itself, with `--host`, can `ns0` still\nexist from lesson 1: then `ip netns add ns0` says `File exists`, and\nyou only need `ns1`.)\n\n    ip netns add ns0\n    ip netns add ns1\n    ip -n ns0 link set lo up\n    ip -n ns1 link set lo up\n    ip netns list\n\n`ip -n ns0 ...` is short for `ip netns exec ns0 ip ...`: it tells `ip`\nitself to work inside `ns0`. Remember that `ip netns add` takes **one**\nname: `ip netns add ns0 ns1` creates only `ns0`.\n\nLoopback is not needed for the link between the namespaces, but a\nnamespace whose `lo` is down cannot even reach itself; bring it up\nevery time you create one, it is a good habit.\n\n`ip netns list` should show both `ns0` and `ns1`.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Two commands: `ip netns add ns0` and `ip netns add ns1`, then `ip -n ns0 link set lo up` and `ip -n ns1 link set lo up`.",
+						Line: 44,
+					},
+					Hint{
+						Text: "A namespace is missing. `ip netns add` takes one name at a time: run it once per namespace.",
+						When: "ns-missing",
+						Line: 46,
+					},
+					Hint{
+						Text: "lo is still down in {ns}: `ip -n {ns} link set lo up`.",
+						When: "lo-down",
+						Line: 48,
+					},
 				},
-				Links: []string{
-					"br0",
+				Solution: "# ns0 may be left from lesson 1; ip netns add refuses an existing name.\ntest -e /run/netns/ns0 || ip netns add ns0\ntest -e /run/netns/ns1 || ip netns add ns1\nip -n ns0 link set lo up\nip -n ns1 link set lo up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "netns", Line: 56, args: []checkArg{{"ns", "ns0"}}},
+					CheckSpec{Kind: "netns", Line: 58, args: []checkArg{{"ns", "ns1"}}},
+					CheckSpec{Kind: "link_up", Line: 60, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 63, args: []checkArg{{"ns", "ns1"}, {"link", "lo"}}},
+				},
+			},
+			Step{
+				Title: "Create the veth pair veth0 <-> veth1",
+				Text:  "A veth pair is always created as a pair, with one command:\n\n    ip link add veth0 type veth peer name veth1\n    ip link show type veth\n\nThe command runs in the namespace you are in (here the lab's root\nnamespace), so both ends appear there for now. `ip link` shows them\nas `veth0@veth1` and `veth1@veth0`: the name after `@` is the peer.\nBoth are `DOWN` and have no address yet.\n\nYou cannot create \"half\" a veth, and deleting one end\n(`ip link del veth0`) deletes the other end too.\n\n(You may also create the ends directly where they belong:\n`ip link add veth0 netns ns0 type veth peer name veth1 netns ns1`.\nnetlab grades the result, not the keystrokes.)\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip link add veth0 type veth peer name veth1` creates both ends at once.",
+						Line: 86,
+					},
+					Hint{
+						Text: "A link called veth0 exists but is paired with something else. Delete it (`ip link del veth0`) and create the pair again with `peer name veth1`.",
+						When: "wrong-peer",
+						Line: 88,
+					},
+					Hint{
+						Text: "veth0 exists, but it is not a veth. Delete it (`ip link del veth0`) and use `type veth peer name veth1`.",
+						When: "link-wrong-type",
+						Line: 90,
+					},
+				},
+				Solution: "ip link show veth0 >/dev/null 2>&1 || ip -n ns0 link show veth0 >/dev/null 2>&1 || ip link add veth0 type veth peer name veth1\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "veth_pair", Line: 94, args: []checkArg{{"ns", "*"}, {"link", "veth0"}, {"peer", "veth1"}, {"peer_ns", "*"}}},
+				},
+			},
+			Step{
+				Title: "Move veth0 into ns0 and veth1 into ns1",
+				Text:  "Now plug each end of the cable into its namespace:\n\n    ip link set veth0 netns ns0\n    ip link set veth1 netns ns1\n\nAn interface belongs to exactly one namespace at a time. Moving it\nmakes it vanish from the root namespace (`ip link` no longer shows\nit) and appear inside the target:\n\n    ip -n ns0 link\n    ip -n ns1 link\n\nInside `ns0` you now see `veth0@if5` (or another number): the peer is\nin another namespace, so `ip` can only show its interface index.\nMoving an interface also takes it down and removes its addresses,\nwhich is why addresses come in the next step, not before.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip link set veth0 netns ns0` and `ip link set veth1 netns ns1`, run from the root namespace where the ends are now.",
+						Line: 119,
+					},
+					Hint{
+						Text: "One end is still in the root namespace: move it with `ip link set NAME netns NS`.",
+						When: "veth-not-moved",
+						Line: 121,
+					},
+					Hint{
+						Text: "An end is in the wrong namespace. Move it over: `ip -n WRONG link set NAME netns RIGHT`.",
+						When: "link-wrong-ns",
+						Line: 123,
+					},
+					Hint{
+						Text: "veth1 ended up in the wrong namespace: `ip -n WRONG link set veth1 netns ns1`.",
+						When: "peer-wrong-ns",
+						Line: 125,
+					},
+				},
+				Solution: "ip -n ns0 link show veth0 >/dev/null 2>&1 || ip link set veth0 netns ns0\nip -n ns1 link show veth1 >/dev/null 2>&1 || ip link set veth1 netns ns1\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "veth_pair", Line: 130, args: []checkArg{{"ns", "ns0"}, {"link", "veth0"}, {"peer", "veth1"}, {"peer_ns", "ns1"}}},
+				},
+			},
+			Step{
+				Title: "Give veth0 10.0.0.1/24 and veth1 10.0.0.2/24",
+				Text:  "Give each end an address on the same /24:\n\n    ip -n ns0 addr add 10.0.0.1/24 dev veth0\n    ip -n ns1 addr add 10.0.0.2/24 dev veth1\n    ip -n ns0 addr show veth0\n\nThe `/24` matters: it tells the kernel that all of 10.0.0.0-10.0.0.255\nis directly reachable through `veth0`, so it adds a route\n`10.0.0.0/24 dev veth0` by itself once the link is up. With\n`10.0.0.1/32` there would be no such route, and `ns0` would not know\nhow to reach 10.0.0.2.\n\nPut each address on its own end: 10.0.0.1 inside `ns0`, 10.0.0.2 inside\n`ns1`.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n ns0 addr add 10.0.0.1/24 dev veth0` and `ip -n ns1 addr add 10.0.0.2/24 dev veth1`.",
+						Line: 153,
+					},
+					Hint{
+						Text: "The address has the wrong prefix length. Delete it (`ip -n NS addr del ADDR/LEN dev DEV`) and add it again with /24.",
+						When: "wrong-prefix",
+						Line: 155,
+					},
+					Hint{
+						Text: "The address is on the other end of the pair. 10.0.0.1 belongs on veth0 in ns0, 10.0.0.2 on veth1 in ns1.",
+						When: "addr-wrong-end",
+						Line: 157,
+					},
+					Hint{
+						Text: "The address is on the wrong interface of the namespace: it must be on the veth end.",
+						When: "addr-wrong-link",
+						Line: 159,
+					},
+				},
+				Solution: "ip -n ns0 addr replace 10.0.0.1/24 dev veth0\nip -n ns1 addr replace 10.0.0.2/24 dev veth1\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "addr", Line: 164, args: []checkArg{{"ns", "ns0"}, {"link", "veth0"}, {"addr", "10.0.0.1/24"}}},
+					CheckSpec{Kind: "addr", Line: 168, args: []checkArg{{"ns", "ns1"}, {"link", "veth1"}, {"addr", "10.0.0.2/24"}}},
+				},
+			},
+			Step{
+				Title: "Bring both ends up",
+				Text:  "Interfaces start administratively down. Bring both ends up:\n\n    ip -n ns0 link set veth0 up\n    ip -n ns1 link set veth1 up\n    ip -n ns0 link show veth0\n\nWatch the state after the first command alone: `veth0` says\n`state LOWERLAYERDOWN` (flags `NO-CARRIER,UP`). A veth is like a cable:\nit only has a carrier when **both** ends are up. After the second\ncommand both ends read `state UP` and show `LOWER_UP`.\n\nnetlab checks the operational state, not only the admin flag.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n ns0 link set veth0 up` and `ip -n ns1 link set veth1 up`: both ends, each in its namespace.",
+						Line: 188,
+					},
+					Hint{
+						Text: "One end is up but its peer is down: a veth has carrier only when both ends are up.",
+						When: "peer-down",
+						Line: 190,
+					},
+					Hint{
+						Text: "{link} in {ns} is down: `ip -n {ns} link set {link} up`.",
+						When: "link-down",
+						Line: 192,
+					},
+				},
+				Solution: "ip -n ns0 link set veth0 up\nip -n ns1 link set veth1 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "link_up", Line: 197, args: []checkArg{{"ns", "ns0"}, {"link", "veth0"}, {"oper", true}}},
+					CheckSpec{Kind: "link_up", Line: 201, args: []checkArg{{"ns", "ns1"}, {"link", "veth1"}, {"oper", true}}},
+				},
+			},
+			Step{
+				Title: "Ping across the pair",
+				Text:  "Now the cable works. Ping each side from the other:\n\n    ip netns exec ns0 ping -c 3 10.0.0.2\n    ip netns exec ns1 ping -c 3 10.0.0.1\n\nThe first echo request makes `ns0` ask \"who has 10.0.0.2?\" (ARP) over\nthe veth; `ns1` answers with `veth1`'s MAC, and from then on the\nechoes flow. `ip -n ns0 neigh` shows the learned entry.\n\nDo not be fooled by `ip netns exec ns0 ping 10.0.0.1`: that is `ns0`'s\nown address, it answers even with no cable at all. netlab sends its\nown echo requests from each namespace to the *other* end.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "If the ping says `Network is unreachable`, the address or its /24 is missing; if it just gets no answer, check that both ends are up (step 5).",
+						Line: 222,
+					},
+					Hint{
+						Text: "The ping goes nowhere: that address is the namespace's own, so it proves nothing. Ping the other end.",
+						When: "ping-self",
+						Line: 224,
+					},
+					Hint{
+						Text: "No reply: check `ip -n ns0 addr`, `ip -n ns1 addr` and that both ends say state UP.",
+						When: "no-reply",
+						Line: 226,
+					},
+					Hint{
+						Text: "ns0 has nothing but lo: the veth pair is still in the root namespace where you created it. Move the ends: `ip link set veth0 netns ns0`, `ip link set veth1 netns ns1`.",
+						When: "veth-not-moved",
+						Line: 228,
+					},
+					Hint{
+						Text: "`Network is unreachable`: an address without /24 is a /32, a network of one address, so there is no route to the other end. Delete it and add it again with /24.",
+						When: "wrong-prefix",
+						Line: 230,
+					},
+					Hint{
+						Text: "Both ends have the same address, so the namespace answers its own ping. Give veth1 10.0.0.2/24 (and remove the duplicate).",
+						When: "dup-addr",
+						Line: 232,
+					},
+					Hint{
+						Text: "The other end of the pair is down: `ip -n ns1 link set veth1 up` (a veth carries nothing until both ends are up).",
+						When: "peer-down",
+						Line: 234,
+					},
+					Hint{
+						Text: "The address you ping is on no interface of the other end: `ip -n ns1 addr add 10.0.0.2/24 dev veth1` (and 10.0.0.1/24 on veth0 in ns0).",
+						When: "addr-missing",
+						Line: 236,
+					},
+					Hint{
+						Text: "A firewall rule dropped the pings (the why names it, with a command to delete it): `ip netns exec NS iptables -S` shows a namespace's rules.",
+						When: "dropped-by-rule",
+						Line: 238,
+					},
+				},
+				Solution:    "ip netns exec ns0 ping -c 1 -w 3 10.0.0.2\nip netns exec ns1 ping -c 1 -w 3 10.0.0.1\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "ping", Line: 243, args: []checkArg{{"from", "ns0"}, {"to", "10.0.0.2"}}},
+					CheckSpec{Kind: "ping", Line: 246, args: []checkArg{{"from", "ns1"}, {"to", "10.0.0.1"}}},
+				},
+			},
+		},
+		File: "lessons/02-veth.yaml",
+	}
+}
+
+func compiledLesson3() *Lesson {
+	return &Lesson{
+		ID:    3,
+		Slug:  "bridge",
+		Title: "Three namespaces on a bridge",
+		Intro: "A veth pair connects exactly two namespaces. To connect many, you need a\nswitch: Linux has one built in, the **bridge**. A bridge is a virtual\nswitch that lives in a namespace (here the lab's root namespace); you\nplug interfaces into it as **ports**, and it forwards Ethernet frames\nbetween them, learning which MAC address sits behind which port.\n\nThis is what Docker's `docker0` is: a bridge in the host's namespace, and\nfor every container a veth pair with one end (`eth0`) in the container\nand the other end plugged into `docker0`. You build the same here:\n\n                      br0 (root namespace)\n                 /          |          \\\n         veth-ns0       veth-ns1       veth-ns2\n             |              |              |\n    ns0: eth0 10.0.1.10  ns1: eth0 10.0.1.11  ns2: eth0 10.0.1.12\n",
+		Owns: Owns{
+			Namespaces: []string{
+				"ns0",
+				"ns1",
+				"ns2",
+			},
+			Links: []string{
+				"br0",
+				"veth-ns0",
+				"veth-ns1",
+				"veth-ns2",
+			},
+			Ports: map[string][]string{
+				"br0": []string{
 					"veth-ns0",
 					"veth-ns1",
 					"veth-ns2",
 				},
-				Ports: map[string][]string{
-					"br0": []string{
-						"veth-ns0",
-						"veth-ns1",
-						"veth-ns2",
-					},
-				},
-				NSLinks: []string{
-					"lo",
-					"eth0",
-				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-					"10.0.1.10/24",
-					"10.0.1.11/24",
-					"10.0.1.12/24",
-				},
-				Rules: []RuleSpec{
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "br0",
-						Oif:     "br0",
-					},
+			},
+			NSLinks: []string{
+				"lo",
+				"eth0",
+			},
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+				"10.0.1.10/24",
+				"10.0.1.11/24",
+				"10.0.1.12/24",
+			},
+			Rules: []RuleSpec{
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "br0",
+					Oif:     "br0",
 				},
 			},
-			Steps: []Step{
-				Step{
-					Title: "Create the bridge br0 and bring it up",
-					Text:  "Create a bridge in the lab's root namespace and switch it on:\n\n    ip link add br0 type bridge\n    ip link set br0 up\n    ip -d link show br0\n\n`ip -d` (details) prints `bridge forward_delay ...`: it is a bridge.\nWith no ports yet its state reads `DOWN` or `UNKNOWN` even though you\nset it up: a bridge has carrier only once a port is up. netlab checks\nthe admin state here.\n\nThe older tool `brctl addbr br0` (bridge-utils) does the same; `ip`\nand `bridge` from iproute2 are what you will find everywhere today.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip link add br0 type bridge`, then `ip link set br0 up`.",
-							Line: 46,
-						},
-						Hint{
-							Text: "br0 exists but is down: `ip link set br0 up`.",
-							When: "link-down",
-							Line: 48,
-						},
-						Hint{
-							Text: "br0 exists but is not a bridge. Delete it (`ip link del br0`) and create it with `type bridge`.",
-							When: "link-wrong-type",
-							Line: 50,
-						},
-					},
-					Solution: "ip link show br0 >/dev/null 2>&1 || ip link add br0 type bridge\nip link set br0 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "link_exists", Line: 55, args: []checkArg{{"link", "br0"}, {"type", "bridge"}}},
-						CheckSpec{Kind: "link_up", Line: 58, args: []checkArg{{"link", "br0"}}},
-					},
-				},
-				Step{
-					Title: "Create ns0, ns1 and ns2, with lo up in each",
-					Text:  "Three namespaces play three containers. (Each guided lesson starts\nin a fresh lab. Only where you work on the host itself, with\n`--host`, can `ns0` and `ns1` still exist from lesson 2: keep them\nand add only what is missing, since the old veth pair does no harm,\nor start clean with `netlab reset 2`.)\n\n    ip netns add ns0\n    ip netns add ns1\n    ip netns add ns2\n    ip -n ns0 link set lo up\n    ip -n ns1 link set lo up\n    ip -n ns2 link set lo up\n\n`ip netns list` should show all three.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "One `ip netns add NAME` per namespace, then `ip -n NAME link set lo up` in each.",
-							Line: 78,
-						},
-						Hint{
-							Text: "Namespace {ns} is missing: `ip netns add {ns}` (`ip netns add` takes one name at a time).",
-							When: "ns-missing",
-							Line: 80,
-						},
-						Hint{
-							Text: "lo is down in {ns}: `ip -n {ns} link set lo up`.",
-							When: "lo-down",
-							Line: 82,
-						},
-					},
-					Solution: "# ns0 and ns1 may be left from lessons 1 and 2: ip netns add refuses an existing name.\ntest -e /run/netns/ns0 || ip netns add ns0\ntest -e /run/netns/ns1 || ip netns add ns1\ntest -e /run/netns/ns2 || ip netns add ns2\nip -n ns0 link set lo up\nip -n ns1 link set lo up\nip -n ns2 link set lo up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "netns", Line: 92, args: []checkArg{{"ns", "ns0"}}},
-						CheckSpec{Kind: "netns", Line: 94, args: []checkArg{{"ns", "ns1"}}},
-						CheckSpec{Kind: "netns", Line: 96, args: []checkArg{{"ns", "ns2"}}},
-						CheckSpec{Kind: "link_up", Line: 98, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 101, args: []checkArg{{"ns", "ns1"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 104, args: []checkArg{{"ns", "ns2"}, {"link", "lo"}}},
-					},
-				},
-				Step{
-					Title: "Plug each namespace into br0 with a veth pair",
-					Text:  "For each namespace, create a veth pair whose one end is `eth0` inside\nthe namespace and whose other end is a port of `br0`. For `ns0`:\n\n    ip link add veth-ns0 type veth peer name eth0 netns ns0\n    ip link set veth-ns0 master br0\n    ip link set veth-ns0 up\n    ip -n ns0 link set eth0 up\n\n`peer name eth0 netns ns0` creates the peer directly inside `ns0`:\nthere can be one `eth0` in every namespace, but not three in the root\nnamespace. `ip link set veth-ns0 master br0` plugs the root end into\nthe bridge (the old way: `brctl addif br0 veth-ns0`). Do the same for\n`ns1` (`veth-ns1`) and `ns2` (`veth-ns2`).\n\nCheck your work:\n\n    bridge link\n    ip -n ns0 link show eth0\n\n`bridge link` lists the three ports with `master br0 state forwarding`;\neach `eth0` says `state UP`. A veth has carrier only when both ends\nare up, so if `eth0` says `LOWERLAYERDOWN`, its bridge end is still down.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Per namespace: `ip link add veth-nsN type veth peer name eth0 netns nsN`, `ip link set veth-nsN master br0`, `ip link set veth-nsN up`, `ip -n nsN link set eth0 up`.",
-							Line: 133,
-						},
-						Hint{
-							Text: "The bridge end of that veth is not a port of br0: `ip link set NAME master br0` (or `brctl addif br0 NAME`).",
-							When: "port-not-attached",
-							Line: 135,
-						},
-						Hint{
-							Text: "The other end of eth0 is not in the root namespace where br0 is, so it cannot be a port of br0. Move it back: `ip -n NS link set NAME netns 1`.",
-							When: "port-wrong-ns",
-							Line: 137,
-						},
-						Hint{
-							Text: "eth0 is not inside the namespace: move it with `ip link set eth0 netns NS` (or create the peer there directly with `peer name eth0 netns NS`).",
-							When: "veth-not-moved",
-							Line: 139,
-						},
-						Hint{
-							Text: "eth0 is up but its bridge end is down: `ip link set NAME up` in the root namespace.",
-							When: "peer-down",
-							Line: 141,
-						},
-						Hint{
-							Text: "eth0 in {ns} is down: `ip -n {ns} link set eth0 up`.",
-							When: "link-down",
-							Line: 143,
-						},
-					},
-					Solution: "ip link show veth-ns0 >/dev/null 2>&1 || ip link add veth-ns0 type veth peer name eth0 netns ns0\nip link show veth-ns1 >/dev/null 2>&1 || ip link add veth-ns1 type veth peer name eth0 netns ns1\nip link show veth-ns2 >/dev/null 2>&1 || ip link add veth-ns2 type veth peer name eth0 netns ns2\nip link set veth-ns0 master br0\nip link set veth-ns1 master br0\nip link set veth-ns2 master br0\nip link set veth-ns0 up\nip link set veth-ns1 up\nip link set veth-ns2 up\nip -n ns0 link set eth0 up\nip -n ns1 link set eth0 up\nip -n ns2 link set eth0 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "bridge_port", Line: 158, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"bridge", "br0"}}},
-						CheckSpec{Kind: "bridge_port", Line: 162, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"bridge", "br0"}}},
-						CheckSpec{Kind: "bridge_port", Line: 166, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"bridge", "br0"}}},
-						CheckSpec{Kind: "link_up", Line: 170, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"oper", true}}},
-						CheckSpec{Kind: "link_up", Line: 174, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"oper", true}}},
-						CheckSpec{Kind: "link_up", Line: 178, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"oper", true}}},
-					},
-				},
-				Step{
-					Title: "Address each eth0 on 10.0.1.0/24",
-					Text:  "Put the three namespaces on one subnet:\n\n    ip -n ns0 addr add 10.0.1.10/24 dev eth0\n    ip -n ns1 addr add 10.0.1.11/24 dev eth0\n    ip -n ns2 addr add 10.0.1.12/24 dev eth0\n\nThe bridge itself needs no address to forward frames: it works at\nlayer 2, like a plain switch. (In lesson 4 you give it one, to make it\nthe namespaces' gateway.) The `/24` again makes each namespace treat\nthe whole 10.0.1.0/24 as directly reachable through its `eth0`.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n ns0 addr add 10.0.1.10/24 dev eth0`, and .11 for ns1, .12 for ns2.",
-							Line: 196,
-						},
-						Hint{
-							Text: "The prefix length is wrong: delete the address and add it again with /24.",
-							When: "wrong-prefix",
-							Line: 198,
-						},
-						Hint{
-							Text: "An address is in the wrong namespace: ns0 gets .10, ns1 .11, ns2 .12.",
-							When: "addr-wrong-end",
-							Line: 200,
-						},
-						Hint{
-							Text: "The address is on the wrong interface: it belongs on eth0.",
-							When: "addr-wrong-link",
-							Line: 202,
-						},
-						Hint{
-							Text: "Two namespaces have the same address: each eth0 needs its own (ns0 .10, ns1 .11, ns2 .12). Delete the duplicate with `ip -n NS addr del ...`.",
-							When: "dup-addr",
-							Line: 204,
-						},
-					},
-					Solution: "ip -n ns0 addr replace 10.0.1.10/24 dev eth0\nip -n ns1 addr replace 10.0.1.11/24 dev eth0\nip -n ns2 addr replace 10.0.1.12/24 dev eth0\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "addr", Line: 210, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"addr", "10.0.1.10/24"}}},
-						CheckSpec{Kind: "addr", Line: 214, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"addr", "10.0.1.11/24"}}},
-						CheckSpec{Kind: "addr", Line: 218, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"addr", "10.0.1.12/24"}}},
-					},
-				},
-				Step{
-					Title: "Every namespace pings the other two",
-					Text:  "Try all six directions:\n\n    ip netns exec ns0 ping -c 2 10.0.1.11\n    ip netns exec ns0 ping -c 2 10.0.1.12\n    ip netns exec ns1 ping -c 2 10.0.1.10\n    ip netns exec ns1 ping -c 2 10.0.1.12\n    ip netns exec ns2 ping -c 2 10.0.1.10\n    ip netns exec ns2 ping -c 2 10.0.1.11\n\nEach ping starts with an ARP broadcast, which the bridge floods out of\nevery port; the owner answers, and the bridge forwards the reply only\nto the port the asker is behind.\n\nIf pings between namespaces get no reply although everything looks\nright, look at `sysctl net.bridge.bridge-nf-call-iptables`: when it is\n1 (the `br_netfilter` module is loaded, as on every machine with\nDocker), bridged frames also pass iptables' `FORWARD` chain, and\nDocker sets its policy to `DROP`. Let the bridge's own traffic through\nwith `iptables -I FORWARD -i br0 -o br0 -j ACCEPT` (`netlab reset`\nremoves that rule again, as it names br0).\n",
-					Hints: []Hint{
-						Hint{
-							Text: "If one namespace cannot reach another, check its eth0 (`ip -n NS addr`, `ip -n NS link`) and that its bridge end is a port and up (`bridge link`).",
-							Line: 247,
-						},
-						Hint{
-							Text: "No reply: is every port of br0 up and in state forwarding (`bridge link`)?",
-							When: "no-reply",
-							Line: 249,
-						},
-						Hint{
-							Text: "The kernel has no route: the address or its /24 is missing (step 4).",
-							When: "no-route",
-							Line: 251,
-						},
-						Hint{
-							Text: "br0 is down, so it forwards nothing between its ports: `ip link set br0 up`.",
-							When: "bridge-down",
-							Line: 253,
-						},
-						Hint{
-							Text: "One namespace's cable is not plugged into the bridge: `ip link set veth-nsN master br0`.",
-							When: "port-not-attached",
-							Line: 255,
-						},
-						Hint{
-							Text: "A bridge port is down: `ip link set veth-nsN up` (check with `bridge link`).",
-							When: "port-down",
-							Line: 257,
-						},
-						Hint{
-							Text: "A port of br0 is not in STP state forwarding (`bridge link` shows it). Wait for STP to settle, or turn STP off: `ip link set br0 type bridge stp_state 0`.",
-							When: "port-not-forwarding",
-							Line: 259,
-						},
-						Hint{
-							Text: "The bridge is fine, but br_netfilter hands bridged frames to iptables, and the FORWARD policy is DROP (Docker does this). Accept them: `iptables -A FORWARD -i br0 -o br0 -j ACCEPT` (or `sysctl -w net.bridge.bridge-nf-call-iptables=0`).",
-							When: "br-netfilter-drop",
-							Line: 261,
-						},
-						Hint{
-							Text: "A firewall rule dropped the pings (the why names it, with a command to delete it). A namespace's own INPUT chain filters what reaches it: `ip netns exec NS iptables -S`.",
-							When: "dropped-by-rule",
-							Line: 263,
-						},
-						Hint{
-							Text: "The address you ping is on no eth0 behind the bridge: check `ip -n NS addr` in each namespace (step 4).",
-							When: "addr-missing",
-							Line: 265,
-						},
-						Hint{
-							Text: "Two ports of br0 are isolated: an isolated port talks only to ports that are not. `bridge -d link show` shows `isolated on`; turn it off with `bridge link set dev PORT isolated off`.",
-							When: "port-isolated",
-							Line: 267,
-						},
-						Hint{
-							Text: "A port of br0 floods no broadcast, so ARP requests never cross it. `bridge -d link show` shows `bcast_flood off`; `bridge link set dev PORT bcast_flood on`.",
-							When: "port-bcast-flood-off",
-							Line: 269,
-						},
-						Hint{
-							Text: "A port of br0 has flooding off while the bridge cannot learn the MAC behind it: frames for that namespace go nowhere. `bridge link set dev PORT flood on learning on`.",
-							When: "port-flood-off",
-							Line: 271,
-						},
-						Hint{
-							Text: "A port of br0 is locked (`locked on` in `bridge -d link show`): it drops frames from MACs it has no fdb entry for. `bridge link set dev PORT locked off`.",
-							When: "port-locked",
-							Line: 273,
-						},
-					},
-					Solution:    "ip netns exec ns0 ping -c 1 -w 3 10.0.1.11\nip netns exec ns0 ping -c 1 -w 3 10.0.1.12\nip netns exec ns1 ping -c 1 -w 3 10.0.1.10\nip netns exec ns1 ping -c 1 -w 3 10.0.1.12\nip netns exec ns2 ping -c 1 -w 3 10.0.1.10\nip netns exec ns2 ping -c 1 -w 3 10.0.1.11\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "ping", Line: 282, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.11"}}},
-						CheckSpec{Kind: "ping", Line: 285, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.12"}}},
-						CheckSpec{Kind: "ping", Line: 288, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.10"}}},
-						CheckSpec{Kind: "ping", Line: 291, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.12"}}},
-						CheckSpec{Kind: "ping", Line: 294, args: []checkArg{{"from", "ns2"}, {"to", "10.0.1.10"}}},
-						CheckSpec{Kind: "ping", Line: 297, args: []checkArg{{"from", "ns2"}, {"to", "10.0.1.11"}}},
-					},
-				},
-				Step{
-					Title: "Read what the bridge has learned",
-					Text:  "A switch learns: every frame that enters a port teaches it \"this\nsource MAC is behind this port\". Look at the bridge's forwarding\ndatabase:\n\n    bridge fdb show br br0\n    ip -n ns0 link show eth0\n\nFind `eth0`'s MAC (`link/ether ...`) of each namespace in the list, as\n`... dev veth-ns0 master br0`: the bridge learned it on the port that\nleads to `ns0`. Entries marked `permanent` are the bridge's own ports.\nLearned entries age out after 300 seconds of silence; a new ping\nteaches the bridge again.\n\nnetlab checks this after its own pings, so traffic from step 5 is what\nfills the table.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Ping between the namespaces (step 5), then look at `bridge fdb show br br0`.",
-							Line: 320,
-						},
-						Hint{
-							Text: "The bridge has not learned that MAC yet: no frame from that namespace has crossed it. Ping from it.",
-							When: "fdb-not-learned",
-							Line: 322,
-						},
-						Hint{
-							Text: "Learning is off on a port: the bridge floods that namespace's frames but never records its MAC. Turn it back on with `bridge link set dev PORT learning on` (`bridge -d link show` shows the flag).",
-							When: "port-learning-off",
-							Line: 324,
-						},
-						Hint{
-							Text: "br0 forgets every MAC at once: its ageing_time is 0 (`ip -d link show br0`). Give it the default back: `ip link set br0 type bridge ageing_time 30000`.",
-							When: "fdb-ageing-zero",
-							Line: 326,
-						},
-					},
-					Solution:    "bridge fdb show br br0\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "fdb", Line: 330, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"bridge", "br0"}}},
-						CheckSpec{Kind: "fdb", Line: 334, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"bridge", "br0"}}},
-						CheckSpec{Kind: "fdb", Line: 338, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"bridge", "br0"}}},
-					},
-				},
-			},
-			File: "lessons/03-bridge.yaml",
 		},
-		&Lesson{
-			ID:       4,
-			Slug:     "iptables",
-			Title:    "Filtering and NAT (docker0 by hand)",
-			Intro:    "Lesson 3 built a switch; this lesson turns it into what Docker builds on\nevery host: the bridge becomes the **gateway** of the namespaces, a\nfirewall rule filters traffic inside one of them, the lab's root\nnamespace **masquerades** their traffic to an \"internet\", and a **port\nforward** lets the internet reach a server inside a namespace, like\n`docker run -p 8080:80`.\n\nIt starts from lesson 3's finished state (`netlab solve 3` builds it).\nThe firewall rules are written with `iptables`; `nft` works just as\nwell, netlab reads the kernel's ruleset either way.\n\n     internet: eth0 203.0.113.1/24\n            |\n      wan0 203.0.113.254/24  (root namespace, forwarding + NAT)\n      br0  10.0.1.1/24\n       /        |        \\\n    ns0 .10   ns1 .11   ns2 .12\n",
-			Requires: "bridge",
-			Owns: Owns{
-				Namespaces: []string{
-					"ns0",
-					"ns1",
-					"ns2",
-					"internet",
-				},
-				Links: []string{
-					"br0",
-					"veth-ns0",
-					"veth-ns1",
-					"veth-ns2",
-					"wan0",
-				},
-				Addrs: map[string][]string{
-					"br0": []string{
-						"10.0.1.1/24",
+		Steps: []Step{
+			Step{
+				Title: "Create the bridge br0 and bring it up",
+				Text:  "Create a bridge in the lab's root namespace and switch it on:\n\n    ip link add br0 type bridge\n    ip link set br0 up\n    ip -d link show br0\n\n`ip -d` (details) prints `bridge forward_delay ...`: it is a bridge.\nWith no ports yet its state reads `DOWN` or `UNKNOWN` even though you\nset it up: a bridge has carrier only once a port is up. netlab checks\nthe admin state here.\n\nThe older tool `brctl addbr br0` (bridge-utils) does the same; `ip`\nand `bridge` from iproute2 are what you will find everywhere today.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip link add br0 type bridge`, then `ip link set br0 up`.",
+						Line: 46,
 					},
-					"wan0": []string{
-						"203.0.113.254/24",
+					Hint{
+						Text: "br0 exists but is down: `ip link set br0 up`.",
+						When: "link-down",
+						Line: 48,
+					},
+					Hint{
+						Text: "br0 exists but is not a bridge. Delete it (`ip link del br0`) and create it with `type bridge`.",
+						When: "link-wrong-type",
+						Line: 50,
 					},
 				},
-				Ports: map[string][]string{
-					"br0": []string{
-						"veth-ns0",
-						"veth-ns1",
-						"veth-ns2",
-					},
-				},
-				NSLinks: []string{
-					"lo",
-					"eth0",
-				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-					"10.0.1.10/24",
-					"10.0.1.11/24",
-					"10.0.1.12/24",
-					"203.0.113.1/24",
-				},
-				Rules: []RuleSpec{
-					RuleSpec{
-						Hook:    "postrouting",
-						Verdict: "masquerade",
-						Saddr:   "10.0.1.0/24",
-						Oif:     "wan0",
-					},
-					RuleSpec{
-						Hook:    "prerouting",
-						Verdict: "dnat",
-						Iif:     "wan0",
-						Proto:   "tcp",
-						Dport:   "8080",
-						To:      "10.0.1.11:80",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "br0",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "br0",
-						Oif:     "wan0",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "wan0",
-						Oif:     "br0",
-						CtState: "established,related",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Daddr:   "10.0.1.11/32",
-						Iif:     "wan0",
-						Oif:     "br0",
-						Proto:   "tcp",
-						Dport:   "80",
-					},
-					RuleSpec{
-						Hook:    "input",
-						Verdict: "drop",
-						Saddr:   "10.0.1.10/32",
-						Proto:   "icmp",
-					},
-				},
-				Sysctls: []string{
-					"net.ipv4.ip_forward",
+				Solution: "ip link show br0 >/dev/null 2>&1 || ip link add br0 type bridge\nip link set br0 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "link_exists", Line: 55, args: []checkArg{{"link", "br0"}, {"type", "bridge"}}},
+					CheckSpec{Kind: "link_up", Line: 58, args: []checkArg{{"link", "br0"}}},
 				},
 			},
-			Steps: []Step{
-				Step{
-					Title: "Make br0 the gateway of ns0, ns1 and ns2",
-					Text:  "So far the bridge only switched frames. Give it an address on the\nnamespaces' subnet, and it also becomes a host on that subnet: the\nroot namespace can now talk to the namespaces, and route for them.\n\n    ip addr add 10.0.1.1/24 dev br0\n    ip -n ns0 route add default via 10.0.1.1\n    ip -n ns1 route add default via 10.0.1.1\n    ip -n ns2 route add default via 10.0.1.1\n    ip netns exec ns0 ping -c 2 10.0.1.1\n\nA **default route** says \"whatever has no more specific route goes to\n10.0.1.1\". `ip -n ns0 route` now shows `default via 10.0.1.1 dev eth0`\nabove the subnet's own route. This is exactly what `docker0`\n(172.17.0.1) is to every container.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip addr add 10.0.1.1/24 dev br0`, then in each namespace `ip -n NS route add default via 10.0.1.1`.",
-							Line: 67,
-						},
-						Hint{
-							Text: "{ns} has no default route: `ip -n {ns} route add default via 10.0.1.1`.",
-							When: "no-default-route",
-							Line: 69,
-						},
-						Hint{
-							Text: "The default route of {ns} points at the wrong gateway: `ip -n {ns} route replace default via 10.0.1.1`.",
-							When: "wrong-gateway",
-							Line: 71,
-						},
-						Hint{
-							Text: "br0's address has the wrong prefix: delete it and add 10.0.1.1/24.",
-							When: "wrong-prefix",
-							Line: 73,
-						},
-						Hint{
-							Text: "br0 has no 10.0.1.1/24: `ip addr add 10.0.1.1/24 dev br0` (in the root namespace, on the bridge itself).",
-							When: "addr-missing",
-							Line: 75,
-						},
+			Step{
+				Title: "Create ns0, ns1 and ns2, with lo up in each",
+				Text:  "Three namespaces play three containers. (Each guided lesson starts\nin a fresh lab. Only where you work on the host itself, with\n`--host`, can `ns0` and `ns1` still exist from lesson 2: keep them\nand add only what is missing, since the old veth pair does no harm,\nor start clean with `netlab reset 2`.)\n\n    ip netns add ns0\n    ip netns add ns1\n    ip netns add ns2\n    ip -n ns0 link set lo up\n    ip -n ns1 link set lo up\n    ip -n ns2 link set lo up\n\n`ip netns list` should show all three.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "One `ip netns add NAME` per namespace, then `ip -n NAME link set lo up` in each.",
+						Line: 78,
 					},
-					Solution: "ip addr replace 10.0.1.1/24 dev br0\nip -n ns0 route replace default via 10.0.1.1\nip -n ns1 route replace default via 10.0.1.1\nip -n ns2 route replace default via 10.0.1.1\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "addr", Line: 82, args: []checkArg{{"link", "br0"}, {"addr", "10.0.1.1/24"}}},
-						CheckSpec{Kind: "route", Line: 85, args: []checkArg{{"ns", "ns0"}, {"dst", "default"}, {"via", "10.0.1.1"}}},
-						CheckSpec{Kind: "route", Line: 89, args: []checkArg{{"ns", "ns1"}, {"dst", "default"}, {"via", "10.0.1.1"}}},
-						CheckSpec{Kind: "route", Line: 93, args: []checkArg{{"ns", "ns2"}, {"dst", "default"}, {"via", "10.0.1.1"}}},
-						CheckSpec{Kind: "ping", Line: 97, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.1"}}},
-						CheckSpec{Kind: "ping", Line: 100, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.1"}}},
-						CheckSpec{Kind: "ping", Line: 103, args: []checkArg{{"from", "ns2"}, {"to", "10.0.1.1"}}},
+					Hint{
+						Text: "Namespace {ns} is missing: `ip netns add {ns}` (`ip netns add` takes one name at a time).",
+						When: "ns-missing",
+						Line: 80,
+					},
+					Hint{
+						Text: "lo is down in {ns}: `ip -n {ns} link set lo up`.",
+						When: "lo-down",
+						Line: 82,
 					},
 				},
-				Step{
-					Title: "Inside ns2, drop pings from ns0",
-					Text:  "Every namespace has its own netfilter tables. A rule added inside\n`ns2` filters only what reaches `ns2`:\n\n    ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP\n    ip netns exec ns2 iptables -L INPUT -v -n\n\n`-A INPUT` appends to the chain that sees packets addressed to `ns2`\nitself; `-p icmp -s 10.0.1.10` matches ICMP from `ns0`; `-j DROP`\nthrows it away without an answer. Now:\n\n    ip netns exec ns0 ping -c 2 -W 1 10.0.1.12   # 100% packet loss\n    ip netns exec ns1 ping -c 2 10.0.1.12        # still answered\n\nand the rule's packet counter (`iptables -L -v`) goes up. (This breaks\nlesson 3's \"every namespace pings the other two\" on purpose:\n`netlab check --all` counts those two pings as superseded by this\nstep, as long as this step passes.) Only ICMP is\ndropped: TCP from `ns0` to `ns2` still works, which netlab proves by\nrunning a small TCP server inside `ns2`.\n\nCareful: `iptables -A INPUT ...` without `ip netns exec ns2` writes\nthe rule into the root namespace, where it filters nothing between\nthe namespaces. The same rule in nft:\n`ip netns exec ns2 nft add rule ip filter INPUT ip saddr 10.0.1.10 icmp type echo-request drop`\n(after creating that table and chain) counts just as well.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP`: the rule must be inside ns2.",
-							Line: 135,
-						},
-						Hint{
-							Text: "Your rule is in another namespace (probably the root one, typed without `ip netns exec ns2`). Every namespace has its own firewall: delete it there (`iptables -D INPUT -p icmp -s 10.0.1.10 -j DROP`) and add it inside ns2.",
-							When: "rule-wrong-ns",
-							Line: 137,
-						},
-						Hint{
-							Text: "ns0 still gets answers from 10.0.1.12: no rule in ns2 drops its echo requests. Is your rule in the root namespace instead of ns2? Check with `ip netns exec ns2 iptables -S`.",
-							When: "not-dropped",
-							Line: 139,
-						},
-						Hint{
-							Text: "TCP from ns0 to ns2 fails too: your rule drops more than ICMP. Add `-p icmp`.",
-							When: "tcp-failed",
-							Line: 141,
-						},
-						Hint{
-							Text: "ns2 has no rule dropping ICMP from 10.0.1.10: run iptables inside ns2 (`ip netns exec ns2 iptables ...`).",
-							When: "rule-missing",
-							Line: 143,
-						},
-						Hint{
-							Text: "Your rule is in a chain the echo requests never cross. Packets for ns2 itself pass INPUT: `ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP`.",
-							When: "rule-wrong-chain",
-							Line: 145,
-						},
-						Hint{
-							Text: "Your DROP rule drops more than pings from ns0 (the counters show it matched this probe). Add `-p icmp` and `-s 10.0.1.10`, and delete the broad rule (`ip netns exec ns2 iptables -D INPUT ...`).",
-							When: "dropped-by-rule",
-							Line: 147,
-						},
-						Hint{
-							Text: "Your DROP rule is in ns2's INPUT chain but never matched: check `-s 10.0.1.10` (not `-d`) and `-p icmp`.",
-							When: "rule-no-match",
-							Line: 149,
-						},
-						Hint{
-							Text: "Your DROP rule is right; a MASQUERADE rule with `-o br0` in the root namespace is not. Where br_netfilter is loaded, frames bridged from ns0 to ns2 pass the root namespace's nat table and leave by br0, so that rule rewrites them to come from 10.0.1.1. Delete it (`iptables -t nat -D POSTROUTING -s 10.0.1.0/24 -o br0 -j MASQUERADE`): masquerading belongs on wan0.",
-							When: "masquerade-bridged",
-							Line: 151,
-						},
-					},
-					Solution: "ip netns exec ns2 iptables -C INPUT -p icmp -s 10.0.1.10 -j DROP 2>/dev/null || ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "ping", Line: 155, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.12"}, {"expect", "no_reply"}}},
-						CheckSpec{Kind: "ping", Line: 159, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.12"}}},
-						CheckSpec{Kind: "tcp", Line: 162, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.12"}, {"server_ns", "ns2"}}},
-						CheckSpec{Kind: "nf_rule", Line: 166, args: []checkArg{{"ns", "ns2"}, {"verdict", "drop"}, {"proto", "icmp"}, {"src", "10.0.1.10"}}},
-					},
-				},
-				Step{
-					Title: "Build the outside world",
-					Text:  "Play \"the internet\" with one more namespace, `internet`, linked to\nthe lab's root namespace by a veth pair: `wan0` in the root namespace\n(the host's uplink), `eth0` inside `internet`.\n\n    ip netns add internet\n    ip -n internet link set lo up\n    ip link add wan0 type veth peer name eth0 netns internet\n    ip addr add 203.0.113.254/24 dev wan0\n    ip -n internet addr add 203.0.113.1/24 dev eth0\n    ip link set wan0 up\n    ip -n internet link set eth0 up\n    ping -c 2 203.0.113.1\n\n203.0.113.0/24 is a range reserved for documentation, safe to use.\nNote what `internet` does **not** have: a route to 10.0.1.0/24\n(`ip -n internet route` shows only 203.0.113.0/24). Real internet\nrouters know nothing of your private network either, so a packet\nfrom 10.0.1.10 could go out but its answer could never come back.\nThe next step fixes that with NAT, not with a route.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip netns add internet`, then `ip link add wan0 type veth peer name eth0 netns internet`, the two addresses, and both ends up.",
-							Line: 194,
-						},
-						Hint{
-							Text: "internet can route to 10.0.1.0/24: delete that route (`ip -n internet route del 10.0.1.0/24` or `ip -n internet route del default`); only NAT may bring the answers back.",
-							When: "route-should-be-absent",
-							Line: 196,
-						},
-						Hint{
-							Text: "wan0 must stay in the root namespace and its peer eth0 must be in internet.",
-							When: "peer-wrong-ns",
-							Line: 198,
-						},
-						Hint{
-							Text: "One end of the wan0 pair is down: a veth has carrier only when both ends are up.",
-							When: "peer-down",
-							Line: 200,
-						},
-					},
-					Solution: "test -e /run/netns/internet || ip netns add internet\nip -n internet link set lo up\nip link show wan0 >/dev/null 2>&1 || ip link add wan0 type veth peer name eth0 netns internet\nip addr replace 203.0.113.254/24 dev wan0\nip -n internet addr replace 203.0.113.1/24 dev eth0\nip link set wan0 up\nip -n internet link set eth0 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "netns", Line: 210, args: []checkArg{{"ns", "internet"}}},
-						CheckSpec{Kind: "veth_pair", Line: 212, args: []checkArg{{"link", "wan0"}, {"peer", "eth0"}, {"peer_ns", "internet"}}},
-						CheckSpec{Kind: "addr", Line: 216, args: []checkArg{{"link", "wan0"}, {"addr", "203.0.113.254/24"}}},
-						CheckSpec{Kind: "addr", Line: 219, args: []checkArg{{"ns", "internet"}, {"link", "eth0"}, {"addr", "203.0.113.1/24"}}},
-						CheckSpec{Kind: "link_up", Line: 223, args: []checkArg{{"link", "wan0"}, {"oper", true}}},
-						CheckSpec{Kind: "ping", Line: 226, args: []checkArg{{"to", "203.0.113.1"}}},
-						CheckSpec{Kind: "route", Line: 228, args: []checkArg{{"ns", "internet"}, {"dst", "10.0.1.0/24"}, {"absent", true}}},
-					},
-				},
-				Step{
-					Title: "Masquerade the namespaces behind wan0",
-					Text:  "Two things turn the root namespace into a router with NAT:\n\n    sysctl -w net.ipv4.ip_forward=1\n    iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE\n    ip netns exec ns0 ping -c 2 203.0.113.1\n\n`ip_forward=1` lets the namespace pass packets that are not addressed\nto itself (from br0 to wan0). The **MASQUERADE** rule, in the `nat`\ntable's `POSTROUTING` chain, rewrites the source address of packets\nfrom 10.0.1.0/24 that leave through `wan0` to `wan0`'s own address,\n203.0.113.254. `internet` answers 203.0.113.254, which it can reach;\nconntrack remembers the translation and rewrites the answer back to\n10.0.1.10. That is how every home router, and Docker, works.\n\nWatch `-o wan0`: MASQUERADE on the wrong interface (`-o br0`) does\nnot match the packets that leave for the internet. Worse, where\n`br_netfilter` is loaded (`sysctl net.bridge.bridge-nf-call-iptables`\nsays 1, as on every Docker host) frames bridged between the\nnamespaces pass the root namespace's nat table too, with br0 as\ntheir output interface: `-o br0` rewrites ns0's pings to ns2 to come\nfrom 10.0.1.1, and ns2's DROP rule from step 2 stops matching them.\n`iptables -t nat -L -v -n` shows the rule's counter. On a host with Docker the `FORWARD` policy is `DROP`:\nthere you would also need `iptables -A FORWARD -i br0 -j ACCEPT` and\nthe reverse rule (netlab's own lab namespace starts with ACCEPT).\n\n`reset` does not switch `ip_forward` back off: it is a setting of the\nwhole namespace that other things may rely on.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`sysctl -w net.ipv4.ip_forward=1`, then `iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE` (in the root namespace).",
-							Line: 263,
-						},
-						Hint{
-							Text: "Forwarding is off in the root namespace: `sysctl -w net.ipv4.ip_forward=1`.",
-							When: "ip-forward-off",
-							Line: 265,
-						},
-						Hint{
-							Text: "The packets reach internet with their 10.0.1.x source: the MASQUERADE rule is missing or matches the wrong interface. It needs `-o wan0` in the nat table's POSTROUTING chain.",
-							When: "no-snat",
-							Line: 267,
-						},
-						Hint{
-							Text: "Your MASQUERADE rule matches the wrong packets: it needs `-o wan0` (the interface towards the internet) and `-s 10.0.1.0/24`. Delete it (`iptables -t nat -D POSTROUTING ...` with the same arguments) and add the right one.",
-							When: "rule-mismatch",
-							Line: 269,
-						},
-						Hint{
-							Text: "No MASQUERADE rule matches: check `iptables -t nat -S POSTROUTING` for `-o wan0` and `-s 10.0.1.0/24`.",
-							When: "rule-missing",
-							Line: 271,
-						},
-						Hint{
-							Text: "ns0 has no default route, so it knows only 10.0.1.0/24: `ip -n ns0 route add default via 10.0.1.1` (step 1).",
-							When: "no-default-route",
-							Line: 273,
-						},
-						Hint{
-							Text: "ns0's default route points at an address that nobody has: `ip -n ns0 route replace default via 10.0.1.1`.",
-							When: "wrong-gateway",
-							Line: 275,
-						},
-						Hint{
-							Text: "The packets leave with source 10.0.1.10, and internet has no route back to it. Rewrite the source: `iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE`.",
-							When: "masquerade-missing",
-							Line: 277,
-						},
-						Hint{
-							Text: "Your MASQUERADE rule names the wrong outgoing interface: packets to the internet leave by wan0. Use `-o wan0`.",
-							When: "masq-wrong-if",
-							Line: 279,
-						},
-						Hint{
-							Text: "The root namespace's FORWARD policy is DROP: accept the LAN's traffic, `iptables -A FORWARD -i br0 -o wan0 -j ACCEPT` and `iptables -A FORWARD -i wan0 -o br0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`.",
-							When: "forward-drop",
-							Line: 281,
-						},
-					},
-					Solution: "sysctl -w net.ipv4.ip_forward=1\niptables -t nat -C POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE 2>/dev/null || iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "sysctl", Line: 286, args: []checkArg{{"key", "net.ipv4.ip_forward"}, {"value", "1"}}},
-						CheckSpec{Kind: "ping", Line: 289, args: []checkArg{{"from", "ns0"}, {"to", "203.0.113.1"}}},
-						CheckSpec{Kind: "tcp", Line: 292, args: []checkArg{{"from", "ns0"}, {"to", "203.0.113.1"}, {"server_ns", "internet"}, {"expect_src", "203.0.113.254"}}},
-						CheckSpec{Kind: "nf_rule", Line: 297, args: []checkArg{{"verdict", "masquerade"}, {"src", "10.0.1.10"}, {"out_if", "wan0"}}},
-					},
-				},
-				Step{
-					Title: "Forward port 8080 on wan0 to ns1 port 80",
-					Text:  "The reverse direction: make a server inside `ns1` reachable from the\ninternet, as `docker run -p 8080:80` does. Destination NAT rewrites\nthe destination of incoming connections:\n\n    iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80\n\n`PREROUTING` runs before the routing decision, so the rewritten\ndestination 10.0.1.11 is what gets routed: out of `br0` to `ns1`. The\nanswers go back through conntrack, which restores 203.0.113.254:8080\nas their source.\n\nTry it with a real server:\n\n    ip netns exec ns1 python3 -m http.server 80 &\n    ip netns exec internet curl http://203.0.113.254:8080/\n\nnetlab checks it with its own TCP probe server on 10.0.1.11:80 in\n`ns1`, and while your server holds port 80 there it cannot: stop\nyours first (`kill %1` in the shell that started it), then run\n`netlab check 4`. (While it runs, `netlab check 4` says that the\nport is taken and whether your DNAT rule is in place.)\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80`.",
-							Line: 326,
-						},
-						Hint{
-							Text: "Your DNAT rule does not forward wan0's port 8080 to 10.0.1.11:80: check `iptables -t nat -S PREROUTING`, delete it with `-D` and add the right one.",
-							When: "rule-mismatch",
-							Line: 328,
-						},
-						Hint{
-							Text: "No DNAT rule for port 8080 is in the root namespace: `iptables -t nat -S PREROUTING` shows what is there.",
-							When: "rule-missing",
-							Line: 330,
-						},
-						Hint{
-							Text: "The connection from internet does not arrive in ns1: is the DNAT rule in the nat table's PREROUTING chain of the root namespace, with `--dport 8080` and `--to-destination 10.0.1.11:80`?",
-							When: "tcp-failed",
-							Line: 332,
-						},
-						Hint{
-							Text: "The DNAT rule works, but the FORWARD policy drops the rewritten connection: `iptables -A FORWARD -i wan0 -o br0 -p tcp -d 10.0.1.11 --dport 80 -j ACCEPT`.",
-							When: "dnat-no-forward",
-							Line: 334,
-						},
-						Hint{
-							Text: "Your DNAT rule does not match the connection to 203.0.113.254:8080: it needs `-p tcp --dport 8080` and `--to-destination 10.0.1.11:80`.",
-							When: "dnat-wrong",
-							Line: 336,
-						},
-						Hint{
-							Text: "Nothing rewrites the connection to 203.0.113.254:8080: add `iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80`.",
-							When: "dnat-missing",
-							Line: 338,
-						},
-						Hint{
-							Text: "Port 80 in ns1 is taken, most likely by your own `python3 -m http.server 80`: netlab's probe server needs it. Stop yours (`kill %1` where you started it, or find it with `ip netns exec ns1 ss -ltnp`) and check again.",
-							When: "probe-port-taken",
-							Line: 340,
-						},
-					},
-					Solution: "iptables -t nat -C PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80 2>/dev/null || iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "tcp", Line: 344, args: []checkArg{{"from", "internet"}, {"to", "203.0.113.254:8080"}, {"server_ns", "ns1"}, {"listen", "10.0.1.11:80"}}},
-						CheckSpec{Kind: "nf_rule", Line: 349, args: []checkArg{{"verdict", "dnat"}, {"dport", int(8080)}, {"to", "10.0.1.11:80"}}},
-					},
+				Solution: "# ns0 and ns1 may be left from lessons 1 and 2: ip netns add refuses an existing name.\ntest -e /run/netns/ns0 || ip netns add ns0\ntest -e /run/netns/ns1 || ip netns add ns1\ntest -e /run/netns/ns2 || ip netns add ns2\nip -n ns0 link set lo up\nip -n ns1 link set lo up\nip -n ns2 link set lo up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "netns", Line: 92, args: []checkArg{{"ns", "ns0"}}},
+					CheckSpec{Kind: "netns", Line: 94, args: []checkArg{{"ns", "ns1"}}},
+					CheckSpec{Kind: "netns", Line: 96, args: []checkArg{{"ns", "ns2"}}},
+					CheckSpec{Kind: "link_up", Line: 98, args: []checkArg{{"ns", "ns0"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 101, args: []checkArg{{"ns", "ns1"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 104, args: []checkArg{{"ns", "ns2"}, {"link", "lo"}}},
 				},
 			},
-			Supersedes: []Supersedes{
-				Supersedes{
-					Lesson: "bridge",
-					Step:   5,
-					Checks: []int{
-						2,
-						5,
+			Step{
+				Title: "Plug each namespace into br0 with a veth pair",
+				Text:  "For each namespace, create a veth pair whose one end is `eth0` inside\nthe namespace and whose other end is a port of `br0`. For `ns0`:\n\n    ip link add veth-ns0 type veth peer name eth0 netns ns0\n    ip link set veth-ns0 master br0\n    ip link set veth-ns0 up\n    ip -n ns0 link set eth0 up\n\n`peer name eth0 netns ns0` creates the peer directly inside `ns0`:\nthere can be one `eth0` in every namespace, but not three in the root\nnamespace. `ip link set veth-ns0 master br0` plugs the root end into\nthe bridge (the old way: `brctl addif br0 veth-ns0`). Do the same for\n`ns1` (`veth-ns1`) and `ns2` (`veth-ns2`).\n\nCheck your work:\n\n    bridge link\n    ip -n ns0 link show eth0\n\n`bridge link` lists the three ports with `master br0 state forwarding`;\neach `eth0` says `state UP`. A veth has carrier only when both ends\nare up, so if `eth0` says `LOWERLAYERDOWN`, its bridge end is still down.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Per namespace: `ip link add veth-nsN type veth peer name eth0 netns nsN`, `ip link set veth-nsN master br0`, `ip link set veth-nsN up`, `ip -n nsN link set eth0 up`.",
+						Line: 133,
 					},
-					When:    2,
-					Because: "ns2 drops ICMP from ns0 on purpose",
+					Hint{
+						Text: "The bridge end of that veth is not a port of br0: `ip link set NAME master br0` (or `brctl addif br0 NAME`).",
+						When: "port-not-attached",
+						Line: 135,
+					},
+					Hint{
+						Text: "The other end of eth0 is not in the root namespace where br0 is, so it cannot be a port of br0. Move it back: `ip -n NS link set NAME netns 1`.",
+						When: "port-wrong-ns",
+						Line: 137,
+					},
+					Hint{
+						Text: "eth0 is not inside the namespace: move it with `ip link set eth0 netns NS` (or create the peer there directly with `peer name eth0 netns NS`).",
+						When: "veth-not-moved",
+						Line: 139,
+					},
+					Hint{
+						Text: "eth0 is up but its bridge end is down: `ip link set NAME up` in the root namespace.",
+						When: "peer-down",
+						Line: 141,
+					},
+					Hint{
+						Text: "eth0 in {ns} is down: `ip -n {ns} link set eth0 up`.",
+						When: "link-down",
+						Line: 143,
+					},
+				},
+				Solution: "ip link show veth-ns0 >/dev/null 2>&1 || ip link add veth-ns0 type veth peer name eth0 netns ns0\nip link show veth-ns1 >/dev/null 2>&1 || ip link add veth-ns1 type veth peer name eth0 netns ns1\nip link show veth-ns2 >/dev/null 2>&1 || ip link add veth-ns2 type veth peer name eth0 netns ns2\nip link set veth-ns0 master br0\nip link set veth-ns1 master br0\nip link set veth-ns2 master br0\nip link set veth-ns0 up\nip link set veth-ns1 up\nip link set veth-ns2 up\nip -n ns0 link set eth0 up\nip -n ns1 link set eth0 up\nip -n ns2 link set eth0 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "bridge_port", Line: 158, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"bridge", "br0"}}},
+					CheckSpec{Kind: "bridge_port", Line: 162, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"bridge", "br0"}}},
+					CheckSpec{Kind: "bridge_port", Line: 166, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"bridge", "br0"}}},
+					CheckSpec{Kind: "link_up", Line: 170, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"oper", true}}},
+					CheckSpec{Kind: "link_up", Line: 174, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"oper", true}}},
+					CheckSpec{Kind: "link_up", Line: 178, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"oper", true}}},
 				},
 			},
-			File: "lessons/04-iptables.yaml",
+			Step{
+				Title: "Address each eth0 on 10.0.1.0/24",
+				Text:  "Put the three namespaces on one subnet:\n\n    ip -n ns0 addr add 10.0.1.10/24 dev eth0\n    ip -n ns1 addr add 10.0.1.11/24 dev eth0\n    ip -n ns2 addr add 10.0.1.12/24 dev eth0\n\nThe bridge itself needs no address to forward frames: it works at\nlayer 2, like a plain switch. (In lesson 4 you give it one, to make it\nthe namespaces' gateway.) The `/24` again makes each namespace treat\nthe whole 10.0.1.0/24 as directly reachable through its `eth0`.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n ns0 addr add 10.0.1.10/24 dev eth0`, and .11 for ns1, .12 for ns2.",
+						Line: 196,
+					},
+					Hint{
+						Text: "The prefix length is wrong: delete the address and add it again with /24.",
+						When: "wrong-prefix",
+						Line: 198,
+					},
+					Hint{
+						Text: "An address is in the wrong namespace: ns0 gets .10, ns1 .11, ns2 .12.",
+						When: "addr-wrong-end",
+						Line: 200,
+					},
+					Hint{
+						Text: "The address is on the wrong interface: it belongs on eth0.",
+						When: "addr-wrong-link",
+						Line: 202,
+					},
+					Hint{
+						Text: "Two namespaces have the same address: each eth0 needs its own (ns0 .10, ns1 .11, ns2 .12). Delete the duplicate with `ip -n NS addr del ...`.",
+						When: "dup-addr",
+						Line: 204,
+					},
+				},
+				Solution: "ip -n ns0 addr replace 10.0.1.10/24 dev eth0\nip -n ns1 addr replace 10.0.1.11/24 dev eth0\nip -n ns2 addr replace 10.0.1.12/24 dev eth0\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "addr", Line: 210, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"addr", "10.0.1.10/24"}}},
+					CheckSpec{Kind: "addr", Line: 214, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"addr", "10.0.1.11/24"}}},
+					CheckSpec{Kind: "addr", Line: 218, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"addr", "10.0.1.12/24"}}},
+				},
+			},
+			Step{
+				Title: "Every namespace pings the other two",
+				Text:  "Try all six directions:\n\n    ip netns exec ns0 ping -c 2 10.0.1.11\n    ip netns exec ns0 ping -c 2 10.0.1.12\n    ip netns exec ns1 ping -c 2 10.0.1.10\n    ip netns exec ns1 ping -c 2 10.0.1.12\n    ip netns exec ns2 ping -c 2 10.0.1.10\n    ip netns exec ns2 ping -c 2 10.0.1.11\n\nEach ping starts with an ARP broadcast, which the bridge floods out of\nevery port; the owner answers, and the bridge forwards the reply only\nto the port the asker is behind.\n\nIf pings between namespaces get no reply although everything looks\nright, look at `sysctl net.bridge.bridge-nf-call-iptables`: when it is\n1 (the `br_netfilter` module is loaded, as on every machine with\nDocker), bridged frames also pass iptables' `FORWARD` chain, and\nDocker sets its policy to `DROP`. Let the bridge's own traffic through\nwith `iptables -I FORWARD -i br0 -o br0 -j ACCEPT` (`netlab reset`\nremoves that rule again, as it names br0).\n",
+				Hints: []Hint{
+					Hint{
+						Text: "If one namespace cannot reach another, check its eth0 (`ip -n NS addr`, `ip -n NS link`) and that its bridge end is a port and up (`bridge link`).",
+						Line: 247,
+					},
+					Hint{
+						Text: "No reply: is every port of br0 up and in state forwarding (`bridge link`)?",
+						When: "no-reply",
+						Line: 249,
+					},
+					Hint{
+						Text: "The kernel has no route: the address or its /24 is missing (step 4).",
+						When: "no-route",
+						Line: 251,
+					},
+					Hint{
+						Text: "br0 is down, so it forwards nothing between its ports: `ip link set br0 up`.",
+						When: "bridge-down",
+						Line: 253,
+					},
+					Hint{
+						Text: "One namespace's cable is not plugged into the bridge: `ip link set veth-nsN master br0`.",
+						When: "port-not-attached",
+						Line: 255,
+					},
+					Hint{
+						Text: "A bridge port is down: `ip link set veth-nsN up` (check with `bridge link`).",
+						When: "port-down",
+						Line: 257,
+					},
+					Hint{
+						Text: "A port of br0 is not in STP state forwarding (`bridge link` shows it). Wait for STP to settle, or turn STP off: `ip link set br0 type bridge stp_state 0`.",
+						When: "port-not-forwarding",
+						Line: 259,
+					},
+					Hint{
+						Text: "The bridge is fine, but br_netfilter hands bridged frames to iptables, and the FORWARD policy is DROP (Docker does this). Accept them: `iptables -A FORWARD -i br0 -o br0 -j ACCEPT` (or `sysctl -w net.bridge.bridge-nf-call-iptables=0`).",
+						When: "br-netfilter-drop",
+						Line: 261,
+					},
+					Hint{
+						Text: "A firewall rule dropped the pings (the why names it, with a command to delete it). A namespace's own INPUT chain filters what reaches it: `ip netns exec NS iptables -S`.",
+						When: "dropped-by-rule",
+						Line: 263,
+					},
+					Hint{
+						Text: "The address you ping is on no eth0 behind the bridge: check `ip -n NS addr` in each namespace (step 4).",
+						When: "addr-missing",
+						Line: 265,
+					},
+					Hint{
+						Text: "Two ports of br0 are isolated: an isolated port talks only to ports that are not. `bridge -d link show` shows `isolated on`; turn it off with `bridge link set dev PORT isolated off`.",
+						When: "port-isolated",
+						Line: 267,
+					},
+					Hint{
+						Text: "A port of br0 floods no broadcast, so ARP requests never cross it. `bridge -d link show` shows `bcast_flood off`; `bridge link set dev PORT bcast_flood on`.",
+						When: "port-bcast-flood-off",
+						Line: 269,
+					},
+					Hint{
+						Text: "A port of br0 has flooding off while the bridge cannot learn the MAC behind it: frames for that namespace go nowhere. `bridge link set dev PORT flood on learning on`.",
+						When: "port-flood-off",
+						Line: 271,
+					},
+					Hint{
+						Text: "A port of br0 is locked (`locked on` in `bridge -d link show`): it drops frames from MACs it has no fdb entry for. `bridge link set dev PORT locked off`.",
+						When: "port-locked",
+						Line: 273,
+					},
+				},
+				Solution:    "ip netns exec ns0 ping -c 1 -w 3 10.0.1.11\nip netns exec ns0 ping -c 1 -w 3 10.0.1.12\nip netns exec ns1 ping -c 1 -w 3 10.0.1.10\nip netns exec ns1 ping -c 1 -w 3 10.0.1.12\nip netns exec ns2 ping -c 1 -w 3 10.0.1.10\nip netns exec ns2 ping -c 1 -w 3 10.0.1.11\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "ping", Line: 282, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.11"}}},
+					CheckSpec{Kind: "ping", Line: 285, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.12"}}},
+					CheckSpec{Kind: "ping", Line: 288, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.10"}}},
+					CheckSpec{Kind: "ping", Line: 291, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.12"}}},
+					CheckSpec{Kind: "ping", Line: 294, args: []checkArg{{"from", "ns2"}, {"to", "10.0.1.10"}}},
+					CheckSpec{Kind: "ping", Line: 297, args: []checkArg{{"from", "ns2"}, {"to", "10.0.1.11"}}},
+				},
+			},
+			Step{
+				Title: "Read what the bridge has learned",
+				Text:  "A switch learns: every frame that enters a port teaches it \"this\nsource MAC is behind this port\". Look at the bridge's forwarding\ndatabase:\n\n    bridge fdb show br br0\n    ip -n ns0 link show eth0\n\nFind `eth0`'s MAC (`link/ether ...`) of each namespace in the list, as\n`... dev veth-ns0 master br0`: the bridge learned it on the port that\nleads to `ns0`. Entries marked `permanent` are the bridge's own ports.\nLearned entries age out after 300 seconds of silence; a new ping\nteaches the bridge again.\n\nnetlab checks this after its own pings, so traffic from step 5 is what\nfills the table.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Ping between the namespaces (step 5), then look at `bridge fdb show br br0`.",
+						Line: 320,
+					},
+					Hint{
+						Text: "The bridge has not learned that MAC yet: no frame from that namespace has crossed it. Ping from it.",
+						When: "fdb-not-learned",
+						Line: 322,
+					},
+					Hint{
+						Text: "Learning is off on a port: the bridge floods that namespace's frames but never records its MAC. Turn it back on with `bridge link set dev PORT learning on` (`bridge -d link show` shows the flag).",
+						When: "port-learning-off",
+						Line: 324,
+					},
+					Hint{
+						Text: "br0 forgets every MAC at once: its ageing_time is 0 (`ip -d link show br0`). Give it the default back: `ip link set br0 type bridge ageing_time 30000`.",
+						When: "fdb-ageing-zero",
+						Line: 326,
+					},
+				},
+				Solution:    "bridge fdb show br br0\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "fdb", Line: 330, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"bridge", "br0"}}},
+					CheckSpec{Kind: "fdb", Line: 334, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"bridge", "br0"}}},
+					CheckSpec{Kind: "fdb", Line: 338, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"bridge", "br0"}}},
+				},
+			},
 		},
-		&Lesson{
-			ID:    5,
-			Slug:  "router",
-			Title: "Two LANs joined by a router (what an OpenWrt box does)",
-			Intro: "A bridge joins hosts of **one** network: everything behind it shares\n10.0.1.0/24 and talks directly, frame to frame. Two different networks\nneed a **router**: a machine with a leg in each network that takes a\npacket in on one leg and sends it out of the other. The home box that\nruns OpenWrt does exactly this between your LAN and the provider's\nnetwork; so does every Linux host with `ip_forward` on, Docker's host\nincluded.\n\nA router is not a special device: it is any namespace with two\ninterfaces, an address on each network and **forwarding** switched on.\nHere three namespaces play two hosts and the router between them; the\nlab's root namespace takes no part at all:\n\n     h1: eth0 10.0.10.2/24          h2: eth0 10.0.20.2/24\n            |                              |\n      eth1 10.0.10.1/24 -- router -- eth2 10.0.20.1/24\n         (LAN 10.0.10.0/24)       (LAN 10.0.20.0/24)\n\nOn the way you will meet the three things every routed packet needs:\na route **there**, a router that **forwards**, and a route **back**.\n",
-			Owns: Owns{
-				Namespaces: []string{
-					"h1",
-					"router",
-					"h2",
+		File: "lessons/03-bridge.yaml",
+	}
+}
+
+func compiledLesson4() *Lesson {
+	return &Lesson{
+		ID:       4,
+		Slug:     "iptables",
+		Title:    "Filtering and NAT (docker0 by hand)",
+		Intro:    "Lesson 3 built a switch; this lesson turns it into what Docker builds on\nevery host: the bridge becomes the **gateway** of the namespaces, a\nfirewall rule filters traffic inside one of them, the lab's root\nnamespace **masquerades** their traffic to an \"internet\", and a **port\nforward** lets the internet reach a server inside a namespace, like\n`docker run -p 8080:80`.\n\nIt starts from lesson 3's finished state (`netlab solve 3` builds it).\nThe firewall rules are written with `iptables`; `nft` works just as\nwell, netlab reads the kernel's ruleset either way.\n\n     internet: eth0 203.0.113.1/24\n            |\n      wan0 203.0.113.254/24  (root namespace, forwarding + NAT)\n      br0  10.0.1.1/24\n       /        |        \\\n    ns0 .10   ns1 .11   ns2 .12\n",
+		Requires: "bridge",
+		Owns: Owns{
+			Namespaces: []string{
+				"ns0",
+				"ns1",
+				"ns2",
+				"internet",
+			},
+			Links: []string{
+				"br0",
+				"veth-ns0",
+				"veth-ns1",
+				"veth-ns2",
+				"wan0",
+			},
+			Addrs: map[string][]string{
+				"br0": []string{
+					"10.0.1.1/24",
 				},
-				NSLinks: []string{
-					"lo",
-					"eth0",
-					"eth1",
-					"eth2",
-				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-					"10.0.10.1/24",
-					"10.0.10.2/24",
-					"10.0.20.1/24",
-					"10.0.20.2/24",
+				"wan0": []string{
+					"203.0.113.254/24",
 				},
 			},
-			Steps: []Step{
-				Step{
-					Title: "Create h1, router and h2, with lo up in each",
-					Text:  "Three namespaces, three machines:\n\n    test -e /run/netns/h1 || ip netns add h1\n    test -e /run/netns/router || ip netns add router\n    test -e /run/netns/h2 || ip netns add h2\n    ip -n h1 link set lo up\n    ip -n router link set lo up\n    ip -n h2 link set lo up\n\nThe root namespace stays out of this lesson: nothing here is created\nthere, and its own forwarding setting does not matter.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "One `ip netns add NAME` for each of h1, router and h2, then `ip -n NAME link set lo up` in each.",
-							Line: 44,
-						},
-						Hint{
-							Text: "A namespace is missing: `ip netns add` takes one name at a time.",
-							When: "ns-missing",
-							Line: 46,
-						},
-						Hint{
-							Text: "lo is down in {ns}: `ip -n {ns} link set lo up`.",
-							When: "lo-down",
-							Line: 48,
-						},
-					},
-					Solution: "test -e /run/netns/h1 || ip netns add h1\ntest -e /run/netns/router || ip netns add router\ntest -e /run/netns/h2 || ip netns add h2\nip -n h1 link set lo up\nip -n router link set lo up\nip -n h2 link set lo up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "netns", Line: 57, args: []checkArg{{"ns", "h1"}}},
-						CheckSpec{Kind: "netns", Line: 59, args: []checkArg{{"ns", "router"}}},
-						CheckSpec{Kind: "netns", Line: 61, args: []checkArg{{"ns", "h2"}}},
-						CheckSpec{Kind: "link_up", Line: 63, args: []checkArg{{"ns", "h1"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 66, args: []checkArg{{"ns", "router"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 69, args: []checkArg{{"ns", "h2"}, {"link", "lo"}}},
-					},
-				},
-				Step{
-					Title: "Cable each host to the router",
-					Text:  "Two cables, two veth pairs. The router gets one interface per\nnetwork, `eth1` towards h1 and `eth2` towards h2; each host has its\n`eth0`. Create each pair directly between the two namespaces:\n\n    ip -n h1 link show eth0 >/dev/null 2>&1 || ip -n h1 link add eth0 type veth peer name eth1 netns router\n    ip -n h2 link show eth0 >/dev/null 2>&1 || ip -n h2 link add eth0 type veth peer name eth2 netns router\n    ip -n h1 link set eth0 up\n    ip -n h2 link set eth0 up\n    ip -n router link set eth1 up\n    ip -n router link set eth2 up\n\n`ip -n h1 link add ... peer name eth1 netns router` runs inside h1\nand puts the other end straight into router: no end ever appears in\nthe root namespace. (Creating the pair in the root namespace and\nmoving both ends with `ip link set NAME netns NS` works as well.)\n\n`ip -n router -br link` lists `eth1@if..` and `eth2@if..`, both UP.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n h1 link add eth0 type veth peer name eth1 netns router`, the same for h2 with eth2, then `link set ... up` on all four ends.",
-							Line: 93,
-						},
-						Hint{
-							Text: "An end is down: a veth has carrier only when both of its ends are up. `ip -n NS link set NAME up`.",
-							When: "peer-down",
-							Line: 95,
-						},
-						Hint{
-							Text: "An end is down: `ip -n NS link set NAME up`.",
-							When: "link-down",
-							Line: 97,
-						},
-						Hint{
-							Text: "That end is not where it belongs: move it with `ip -n NS link set NAME netns OTHER`.",
-							When: "veth-not-moved",
-							Line: 99,
-						},
-						Hint{
-							Text: "These two ends are not each other's peer: delete the pair (`ip -n NS link del NAME`) and create it again.",
-							When: "wrong-peer",
-							Line: 101,
-						},
-					},
-					Solution: "ip -n h1 link show eth0 >/dev/null 2>&1 || ip -n h1 link add eth0 type veth peer name eth1 netns router\nip -n h2 link show eth0 >/dev/null 2>&1 || ip -n h2 link add eth0 type veth peer name eth2 netns router\nip -n h1 link set eth0 up\nip -n h2 link set eth0 up\nip -n router link set eth1 up\nip -n router link set eth2 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "veth_pair", Line: 110, args: []checkArg{{"ns", "h1"}, {"link", "eth0"}, {"peer", "eth1"}, {"peer_ns", "router"}}},
-						CheckSpec{Kind: "veth_pair", Line: 115, args: []checkArg{{"ns", "h2"}, {"link", "eth0"}, {"peer", "eth2"}, {"peer_ns", "router"}}},
-						CheckSpec{Kind: "link_up", Line: 120, args: []checkArg{{"ns", "h1"}, {"link", "eth0"}, {"oper", true}}},
-						CheckSpec{Kind: "link_up", Line: 124, args: []checkArg{{"ns", "h2"}, {"link", "eth0"}, {"oper", true}}},
-						CheckSpec{Kind: "link_up", Line: 128, args: []checkArg{{"ns", "router"}, {"link", "eth1"}, {"oper", true}}},
-						CheckSpec{Kind: "link_up", Line: 132, args: []checkArg{{"ns", "router"}, {"link", "eth2"}, {"oper", true}}},
-					},
-				},
-				Step{
-					Title: "Address both networks",
-					Text:  "Each cable is its own network. The router has an address on both,\n`.1` by habit (an OpenWrt box is 192.168.1.1 on its LAN):\n\n    ip -n h1 addr add 10.0.10.2/24 dev eth0\n    ip -n router addr add 10.0.10.1/24 dev eth1\n    ip -n router addr add 10.0.20.1/24 dev eth2\n    ip -n h2 addr add 10.0.20.2/24 dev eth0\n    ip netns exec h1 ping -c 2 10.0.10.1\n    ip netns exec h2 ping -c 2 10.0.20.1\n\nLook at `ip -n router route`: the router already has a route to each\nnetwork, one per interface (`proto kernel scope link`), made by the\nkernel for each address. h1, on the other hand, knows only\n10.0.10.0/24: `ip netns exec h1 ping 10.0.20.2` says\n`Network is unreachable`.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "h1 eth0 10.0.10.2/24, router eth1 10.0.10.1/24, router eth2 10.0.20.1/24, h2 eth0 10.0.20.2/24: `ip -n NS addr add ADDR dev DEV`.",
-							Line: 155,
-						},
-						Hint{
-							Text: "The prefix length is wrong: delete the address and add it again with /24.",
-							When: "wrong-prefix",
-							Line: 157,
-						},
-						Hint{
-							Text: "The address is on the wrong interface: check `ip -n NS -br addr`.",
-							When: "addr-wrong-link",
-							Line: 159,
-						},
-						Hint{
-							Text: "An address is in the wrong namespace: h1 gets 10.0.10.2, h2 10.0.20.2, the router .1 on both.",
-							When: "addr-wrong-end",
-							Line: 161,
-						},
-						Hint{
-							Text: "The address you ping is on no interface yet: `ip -n router -br addr`.",
-							When: "addr-missing",
-							Line: 163,
-						},
-						Hint{
-							Text: "No reply: are both ends of that cable up (`ip -n NS -br link`)?",
-							When: "no-reply",
-							Line: 165,
-						},
-					},
-					Solution: "ip -n h1 addr replace 10.0.10.2/24 dev eth0\nip -n router addr replace 10.0.10.1/24 dev eth1\nip -n router addr replace 10.0.20.1/24 dev eth2\nip -n h2 addr replace 10.0.20.2/24 dev eth0\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "addr", Line: 172, args: []checkArg{{"ns", "h1"}, {"link", "eth0"}, {"addr", "10.0.10.2/24"}}},
-						CheckSpec{Kind: "addr", Line: 176, args: []checkArg{{"ns", "router"}, {"link", "eth1"}, {"addr", "10.0.10.1/24"}}},
-						CheckSpec{Kind: "addr", Line: 180, args: []checkArg{{"ns", "router"}, {"link", "eth2"}, {"addr", "10.0.20.1/24"}}},
-						CheckSpec{Kind: "addr", Line: 184, args: []checkArg{{"ns", "h2"}, {"link", "eth0"}, {"addr", "10.0.20.2/24"}}},
-						CheckSpec{Kind: "ping", Line: 188, args: []checkArg{{"from", "h1"}, {"to", "10.0.10.1"}}},
-						CheckSpec{Kind: "ping", Line: 191, args: []checkArg{{"from", "h2"}, {"to", "10.0.20.1"}}},
-					},
-				},
-				Step{
-					Title: "Give each host a default route via the router",
-					Text:  "A host sends what is not on its own network to its **default\ngateway**. For h1 that is the router's leg on h1's network:\n\n    ip -n h1 route add default via 10.0.10.1\n    ip -n h2 route add default via 10.0.20.1\n    ip -n h1 route\n\nThe gateway must be an address on the host's own network: the host\nfinds its MAC with ARP and hands it the packet, with the far\ndestination left untouched in the IP header. `ip route get` shows\nthe decision: `ip -n h1 route get 10.0.20.2` says\n`10.0.20.2 via 10.0.10.1 dev eth0`.\n\nThe trap: h2 needs its own default route as much as h1. Without it\nh1's pings reach h2, and h2 has no way to send the answers back.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n h1 route add default via 10.0.10.1`, `ip -n h2 route add default via 10.0.20.1`.",
-							Line: 213,
-						},
-						Hint{
-							Text: "A host has no default route: `ip -n NS route add default via GATEWAY` (h1: 10.0.10.1, h2: 10.0.20.1).",
-							When: "no-default-route",
-							Line: 215,
-						},
-						Hint{
-							Text: "The default route points at the wrong gateway. A host's gateway is the router's address on the host's own network: `ip -n NS route replace default via GATEWAY`.",
-							When: "wrong-gateway",
-							Line: 217,
-						},
-					},
-					Solution: "ip -n h1 route replace default via 10.0.10.1\nip -n h2 route replace default via 10.0.20.1\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "route", Line: 222, args: []checkArg{{"ns", "h1"}, {"dst", "default"}, {"via", "10.0.10.1"}}},
-						CheckSpec{Kind: "route", Line: 226, args: []checkArg{{"ns", "h2"}, {"dst", "default"}, {"via", "10.0.20.1"}}},
-					},
-				},
-				Step{
-					Title: "Turn on forwarding in the router",
-					Text:  "Now h1's packet for 10.0.20.2 reaches the router, which sees that it\nis not addressed to itself. A Linux machine drops such packets unless\n**forwarding** is on, and it is off in every new namespace:\n\n    ip netns exec router sysctl -w net.ipv4.ip_forward=1\n    ip netns exec h1 ping -c 2 10.0.20.2\n    ip netns exec h2 ping -c 2 10.0.10.2\n\n`net.ipv4.conf.all.forwarding=1` is the same switch under another\nname. Every namespace has its own `net.*` settings: a plain\n`sysctl -w net.ipv4.ip_forward=1` without `ip netns exec router`\nchanges the root namespace's, and the router stays a host. (OpenWrt\nsets it at boot; Docker sets it on the host for its containers.)\n\nA router also has a firewall: if its `FORWARD` chain's policy is\n`DROP` (`ip netns exec router iptables -S FORWARD`), forwarding is on\nand still nothing passes.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip netns exec router sysctl -w net.ipv4.ip_forward=1`.",
-							Line: 251,
-						},
-						Hint{
-							Text: "Forwarding is off in the router: `ip netns exec router sysctl -w net.ipv4.ip_forward=1`.",
-							When: "ip-forward-off",
-							Line: 253,
-						},
-						Hint{
-							Text: "You turned forwarding on in the lab's root namespace, not in the router: every namespace has its own sysctls. `ip netns exec router sysctl -w net.ipv4.ip_forward=1`.",
-							When: "forward-wrong-ns",
-							Line: 255,
-						},
-						Hint{
-							Text: "Forwarding is on, but off again on one of the router's interfaces: `ip netns exec router sysctl -w net.ipv4.conf.DEV.forwarding=1`.",
-							When: "dev-forwarding-off",
-							Line: 257,
-						},
-						Hint{
-							Text: "The router's FORWARD policy is DROP: accept the traffic between its two networks, `ip netns exec router iptables -A FORWARD -i eth1 -o eth2 -j ACCEPT` and the same with eth2 and eth1 (or `iptables -P FORWARD ACCEPT`).",
-							When: "forward-drop",
-							Line: 259,
-						},
-						Hint{
-							Text: "The answering host has no route back to the asker's network: give it its default route (step 4).",
-							When: "no-return-route",
-							Line: 261,
-						},
-						Hint{
-							Text: "A host's default route is missing (step 4): without it the packet never leaves.",
-							When: "no-default-route",
-							Line: 263,
-						},
-						Hint{
-							Text: "A firewall rule dropped the pings (the why names it): `ip netns exec router iptables -S`.",
-							When: "dropped-by-rule",
-							Line: 265,
-						},
-					},
-					Solution: "ip netns exec router sysctl -w net.ipv4.ip_forward=1\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "forwarding", Line: 269, args: []checkArg{{"ns", "router"}}},
-						CheckSpec{Kind: "ping", Line: 271, args: []checkArg{{"from", "h1"}, {"to", "10.0.20.2"}}},
-						CheckSpec{Kind: "ping", Line: 274, args: []checkArg{{"from", "h2"}, {"to", "10.0.10.2"}}},
-					},
-				},
-				Step{
-					Title: "Count the hops",
-					Text:  "Every router lowers a packet's **TTL** (time to live) by one and\ndrops it at zero: this is what stops a packet from circling forever\nin a routing loop, and what `traceroute` uses to find each router on\nthe way. Linux sends with TTL 64:\n\n    ip netns exec h1 ping -c 2 10.0.20.2\n    ip netns exec h1 ping -c 2 10.0.10.1\n\nThe replies from h2 say `ttl=63`: h2 sent them with 64, the router\ntook one off. The router's own replies say `ttl=64`: it is zero hops\naway. netlab checks the same, and its report shows the TTL it saw.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Ping h2 from h1 (`ip netns exec h1 ping -c 2 10.0.20.2`) and read the ttl= of the replies.",
-							Line: 293,
-						},
-						Hint{
-							Text: "No replies came back: make step 5 pass first.",
-							When: "no-reply",
-							Line: 295,
-						},
-						Hint{
-							Text: "The replies crossed a different number of routers than one: is the way between h1 and h2 really only through router (`ip -n h1 route get 10.0.20.2`)? Or has someone changed `net.ipv4.ip_default_ttl`?",
-							When: "wrong-hops",
-							Line: 297,
-						},
-						Hint{
-							Text: "Forwarding is off in the router (step 5).",
-							When: "ip-forward-off",
-							Line: 299,
-						},
-					},
-					Solution:    "ip netns exec h1 ping -c 3 -i 0.2 -W 1 10.0.20.2\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "hops", Line: 303, args: []checkArg{{"from", "h1"}, {"to", "10.0.20.2"}, {"hops", int(1)}}},
-					},
-				},
-			},
-			File: "lessons/05-router.yaml",
-		},
-		&Lesson{
-			ID:    6,
-			Slug:  "vxlan",
-			Title: "An overlay between two hosts (what flannel does)",
-			Intro: "A bridge joins the containers of **one** host. Kubernetes wants more:\nevery pod on every node in one flat network, 10.244.0.0/16, whatever\nthe physical network between the nodes looks like. The answer is an\n**overlay**: each node wraps the Ethernet frames of its pods in UDP\npackets and sends them over the normal network (the **underlay**) to\nthe node where the destination lives, which unwraps them. VXLAN is the\nstandard wrapping, and Linux has it built in: a vxlan device is a\nbridge port whose other side is a UDP tunnel. This is flannel's vxlan\nbackend (its device is `flannel.1`), and what Docker's overlay\nnetworks and most cloud networks do.\n\nFour namespaces play two machines and one container on each:\n\n      c1: eth0 10.244.0.11/24              c2: eth0 10.244.0.12/24\n            |                                    |\n       veth-c1                              veth-c2\n            |                                    |\n      host1: br0 --- vxlan42         host2: br0 --- vxlan42\n                        :  UDP 4789, VNI 42    :\n      host1: eth0 192.168.100.1 ======== eth0 192.168.100.2 :host2\n                       (the underlay: a veth pair)\n\nThe containers think they share a switch; the hosts only ever see UDP\nbetween 192.168.100.1 and 192.168.100.2.\n",
-			Owns: Owns{
-				Namespaces: []string{
-					"host1",
-					"host2",
-					"c1",
-					"c2",
-				},
-				NSLinks: []string{
-					"lo",
-					"eth0",
-					"br0",
-					"veth-c1",
-					"veth-c2",
-					"vxlan42",
-				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-					"192.168.100.1/24",
-					"192.168.100.2/24",
-					"10.244.0.11/24",
-					"10.244.0.12/24",
-				},
-			},
-			Steps: []Step{
-				Step{
-					Title: "Two hosts and their underlay",
-					Text:  "The four namespaces, and a cable between the two hosts:\n\n    test -e /run/netns/host1 || ip netns add host1\n    test -e /run/netns/host2 || ip netns add host2\n    test -e /run/netns/c1 || ip netns add c1\n    test -e /run/netns/c2 || ip netns add c2\n    ip -n host1 link set lo up      # and the same in host2, c1, c2\n    ip -n host1 link show eth0 >/dev/null 2>&1 || ip -n host1 link add eth0 type veth peer name eth0 netns host2\n    ip -n host1 addr add 192.168.100.1/24 dev eth0\n    ip -n host2 addr add 192.168.100.2/24 dev eth0\n    ip -n host1 link set eth0 up\n    ip -n host2 link set eth0 up\n    ip netns exec host1 ping -c 2 192.168.100.2\n\nThis is the physical network between two nodes. Nothing of the\ncontainers' 10.244.0.0/24 will ever be routed on it.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Add the four namespaces, lo up in each, then one veth pair `eth0` (host1) <-> `eth0` (host2) with 192.168.100.1/24 and 192.168.100.2/24.",
-							Line: 53,
-						},
-						Hint{
-							Text: "A namespace is missing: `ip netns add` takes one name at a time.",
-							When: "ns-missing",
-							Line: 55,
-						},
-						Hint{
-							Text: "lo is down in {ns}: `ip -n {ns} link set lo up`.",
-							When: "lo-down",
-							Line: 57,
-						},
-						Hint{
-							Text: "An end of the underlay cable is down: `ip -n HOST link set eth0 up`.",
-							When: "peer-down",
-							Line: 59,
-						},
-						Hint{
-							Text: "An end of the underlay cable is down: `ip -n HOST link set eth0 up`.",
-							When: "link-down",
-							Line: 61,
-						},
-						Hint{
-							Text: "An underlay address is missing: host1 192.168.100.1/24, host2 192.168.100.2/24.",
-							When: "addr-missing",
-							Line: 63,
-						},
-					},
-					Solution: "test -e /run/netns/host1 || ip netns add host1\ntest -e /run/netns/host2 || ip netns add host2\ntest -e /run/netns/c1 || ip netns add c1\ntest -e /run/netns/c2 || ip netns add c2\nip -n host1 link set lo up\nip -n host2 link set lo up\nip -n c1 link set lo up\nip -n c2 link set lo up\nip -n host1 link show eth0 >/dev/null 2>&1 || ip -n host1 link add eth0 type veth peer name eth0 netns host2\nip -n host1 addr replace 192.168.100.1/24 dev eth0\nip -n host2 addr replace 192.168.100.2/24 dev eth0\nip -n host1 link set eth0 up\nip -n host2 link set eth0 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "netns", Line: 79, args: []checkArg{{"ns", "host1"}}},
-						CheckSpec{Kind: "netns", Line: 81, args: []checkArg{{"ns", "host2"}}},
-						CheckSpec{Kind: "netns", Line: 83, args: []checkArg{{"ns", "c1"}}},
-						CheckSpec{Kind: "netns", Line: 85, args: []checkArg{{"ns", "c2"}}},
-						CheckSpec{Kind: "link_up", Line: 87, args: []checkArg{{"ns", "host1"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 90, args: []checkArg{{"ns", "host2"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 93, args: []checkArg{{"ns", "c1"}, {"link", "lo"}}},
-						CheckSpec{Kind: "link_up", Line: 96, args: []checkArg{{"ns", "c2"}, {"link", "lo"}}},
-						CheckSpec{Kind: "veth_pair", Line: 99, args: []checkArg{{"ns", "host1"}, {"link", "eth0"}, {"peer", "eth0"}, {"peer_ns", "host2"}}},
-						CheckSpec{Kind: "addr", Line: 104, args: []checkArg{{"ns", "host1"}, {"link", "eth0"}, {"addr", "192.168.100.1/24"}}},
-						CheckSpec{Kind: "addr", Line: 108, args: []checkArg{{"ns", "host2"}, {"link", "eth0"}, {"addr", "192.168.100.2/24"}}},
-						CheckSpec{Kind: "ping", Line: 112, args: []checkArg{{"from", "host1"}, {"to", "192.168.100.2"}}},
-					},
-				},
-				Step{
-					Title: "A bridge on each host, a container on each bridge",
-					Text:  "Each host gets its own `br0`, like `cni0` on a Kubernetes node, and\nits container plugs into it exactly as in lesson 3:\n\n    ip -n host1 link add br0 type bridge\n    ip -n host1 link set br0 up\n    ip -n c1 link add eth0 type veth peer name veth-c1 netns host1\n    ip -n host1 link set veth-c1 master br0\n    ip -n host1 link set veth-c1 up\n    ip -n c1 addr add 10.244.0.11/24 dev eth0\n    ip -n c1 link set eth0 up\n\nand the same for host2 and c2 (`veth-c2`, 10.244.0.12/24). The two\ncontainers are in one subnet, but on two separate switches: c1's\nARP for 10.244.0.12 dies on host1's bridge.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "On each host: `ip -n HOST link add br0 type bridge`, up; a veth from the container's eth0 to a port of that br0; the container's address.",
-							Line: 133,
-						},
-						Hint{
-							Text: "The container's veth is not a port of its host's br0: `ip -n HOST link set veth-cN master br0`.",
-							When: "port-not-attached",
-							Line: 135,
-						},
-						Hint{
-							Text: "The container's veth ends in the wrong namespace: its other end belongs in its host.",
-							When: "port-wrong-ns",
-							Line: 137,
-						},
-						Hint{
-							Text: "An end is down: `ip -n NS link set NAME up`.",
-							When: "peer-down",
-							Line: 139,
-						},
-						Hint{
-							Text: "An end is down: `ip -n NS link set NAME up`.",
-							When: "link-down",
-							Line: 141,
-						},
-						Hint{
-							Text: "A container's address is missing: c1 10.244.0.11/24, c2 10.244.0.12/24.",
-							When: "addr-missing",
-							Line: 143,
-						},
-					},
-					Solution: "ip -n host1 link show br0 >/dev/null 2>&1 || ip -n host1 link add br0 type bridge\nip -n host2 link show br0 >/dev/null 2>&1 || ip -n host2 link add br0 type bridge\nip -n host1 link set br0 up\nip -n host2 link set br0 up\nip -n c1 link show eth0 >/dev/null 2>&1 || ip -n c1 link add eth0 type veth peer name veth-c1 netns host1\nip -n c2 link show eth0 >/dev/null 2>&1 || ip -n c2 link add eth0 type veth peer name veth-c2 netns host2\nip -n host1 link set veth-c1 master br0\nip -n host2 link set veth-c2 master br0\nip -n host1 link set veth-c1 up\nip -n host2 link set veth-c2 up\nip -n c1 addr replace 10.244.0.11/24 dev eth0\nip -n c2 addr replace 10.244.0.12/24 dev eth0\nip -n c1 link set eth0 up\nip -n c2 link set eth0 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "link_exists", Line: 160, args: []checkArg{{"ns", "host1"}, {"link", "br0"}, {"type", "bridge"}}},
-						CheckSpec{Kind: "link_exists", Line: 164, args: []checkArg{{"ns", "host2"}, {"link", "br0"}, {"type", "bridge"}}},
-						CheckSpec{Kind: "link_up", Line: 168, args: []checkArg{{"ns", "host1"}, {"link", "br0"}}},
-						CheckSpec{Kind: "link_up", Line: 171, args: []checkArg{{"ns", "host2"}, {"link", "br0"}}},
-						CheckSpec{Kind: "bridge_port", Line: 174, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"bridge", "br0"}, {"bridge_ns", "host1"}}},
-						CheckSpec{Kind: "bridge_port", Line: 179, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"bridge", "br0"}, {"bridge_ns", "host2"}}},
-						CheckSpec{Kind: "link_up", Line: 184, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"oper", true}}},
-						CheckSpec{Kind: "link_up", Line: 188, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"oper", true}}},
-						CheckSpec{Kind: "addr", Line: 192, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"addr", "10.244.0.11/24"}}},
-						CheckSpec{Kind: "addr", Line: 196, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"addr", "10.244.0.12/24"}}},
-					},
-				},
-				Step{
-					Title: "A VXLAN tunnel between the bridges",
-					Text:  "On each host, a vxlan device with the same **VNI** (VXLAN network\nidentifier, the overlay's number: 42) and the same UDP port, tied\nto the underlay, as a port of the bridge:\n\n    ip -n host1 link show vxlan42 >/dev/null 2>&1 || ip -n host1 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.1 remote 192.168.100.2\n    ip -n host2 link show vxlan42 >/dev/null 2>&1 || ip -n host2 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.2 remote 192.168.100.1\n    ip -n host1 link set vxlan42 master br0\n    ip -n host2 link set vxlan42 master br0\n    ip -n host1 link set vxlan42 up\n    ip -n host2 link set vxlan42 up\n    ip -n host1 -d link show vxlan42\n\n`remote` suits two hosts. With many, flannel leaves `remote` out and\nwrites forwarding entries instead, one per node; an all-zero MAC\nentry means \"every frame, broadcasts included, also goes there\":\n\n    bridge -n host2 fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.168.100.1\n\nBoth ways pass here. The trap: without `dstport`, Linux picks port\n8472 (flannel's) while others use 4789, the IANA port, and two ends\nthat disagree never hear each other.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n host1 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.1 remote 192.168.100.2`, the mirror image on host2, then `master br0` and `up` on both.",
-							Line: 225,
-						},
-						Hint{
-							Text: "The two ends disagree on the VNI: delete the wrong one (`ip -n HOST link del vxlan42`) and create it with `id 42`.",
-							When: "vni-mismatch",
-							Line: 227,
-						},
-						Hint{
-							Text: "The two ends disagree on the UDP port: recreate the device with `dstport 4789`.",
-							When: "vxlan-port-mismatch",
-							Line: 229,
-						},
-						Hint{
-							Text: "The vxlan sends to the wrong address: `remote` (or the fdb entry's `dst`) must be the other host's underlay address.",
-							When: "vxlan-remote-wrong",
-							Line: 231,
-						},
-						Hint{
-							Text: "The vxlan device knows no other end: give it `remote IP`, or `bridge -n HOST fdb append 00:00:00:00:00:00 dev vxlan42 dst IP`.",
-							When: "vxlan-no-remote",
-							Line: 233,
-						},
-						Hint{
-							Text: "The vxlan device is not a port of br0: `ip -n HOST link set vxlan42 master br0`.",
-							When: "vxlan-not-port",
-							Line: 235,
-						},
-						Hint{
-							Text: "The vxlan device is not tied to the underlay: recreate it with `dev eth0`.",
-							When: "vxlan-wrong-dev",
-							Line: 237,
-						},
-						Hint{
-							Text: "The vxlan device's `local` must be its own host's underlay address.",
-							When: "vxlan-wrong-local",
-							Line: 239,
-						},
-						Hint{
-							Text: "vxlan42 is down: `ip -n HOST link set vxlan42 up`.",
-							When: "link-down",
-							Line: 241,
-						},
-					},
-					Solution: "ip -n host1 link show vxlan42 >/dev/null 2>&1 || ip -n host1 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.1 remote 192.168.100.2\nip -n host2 link show vxlan42 >/dev/null 2>&1 || ip -n host2 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.2 remote 192.168.100.1\nip -n host1 link set vxlan42 master br0\nip -n host2 link set vxlan42 master br0\nip -n host1 link set vxlan42 up\nip -n host2 link set vxlan42 up\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "vxlan", Line: 250, args: []checkArg{{"ns", "host1"}, {"link", "vxlan42"}, {"vni", int(42)}, {"dport", int(4789)}, {"dev", "eth0"}, {"src", "192.168.100.1"}, {"remote", "192.168.100.2"}, {"bridge", "br0"}}},
-						CheckSpec{Kind: "vxlan", Line: 259, args: []checkArg{{"ns", "host2"}, {"link", "vxlan42"}, {"vni", int(42)}, {"dport", int(4789)}, {"dev", "eth0"}, {"src", "192.168.100.2"}, {"remote", "192.168.100.1"}, {"bridge", "br0"}}},
-						CheckSpec{Kind: "link_up", Line: 268, args: []checkArg{{"ns", "host1"}, {"link", "vxlan42"}}},
-						CheckSpec{Kind: "link_up", Line: 271, args: []checkArg{{"ns", "host2"}, {"link", "vxlan42"}}},
-					},
-				},
-				Step{
-					Title: "The containers talk across the overlay",
-					Text:  "Now c1's ARP broadcast leaves host1's bridge by vxlan42 too, wrapped\nin UDP to 192.168.100.2, comes out of host2's vxlan42 into host2's\nbridge, and reaches c2:\n\n    ip netns exec c1 ping -c 2 10.244.0.12\n    ip netns exec c2 ping -c 2 10.244.0.11\n    ip -n host1 -s link show vxlan42\n\nThe counters of vxlan42 (`RX`/`TX packets`) grow with each ping: the\npackets went through the tunnel. netlab checks exactly that. To see\nthe wrapping itself, watch the underlay:\n`ip netns exec host2 tcpdump -ni eth0 udp port 4789` shows UDP\nbetween the hosts with c1 and c2's ICMP inside.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "If c1 cannot reach c2, check step 3 on both hosts (`ip -n HOST -d link show vxlan42`, `bridge -n HOST link`).",
-							Line: 292,
-						},
-						Hint{
-							Text: "The pings were answered, but vxlan42's counters did not move: the packets took another way. Remove the shortcut.",
-							When: "not-through-tunnel",
-							Line: 294,
-						},
-						Hint{
-							Text: "No reply: compare both vxlan42 devices (`ip -n HOST -d link show vxlan42`): VNI, dstport, remote.",
-							When: "no-reply",
-							Line: 296,
-						},
-						Hint{
-							Text: "The two vxlan ends disagree on the VNI (step 3).",
-							When: "vni-mismatch",
-							Line: 298,
-						},
-						Hint{
-							Text: "The two vxlan ends disagree on the UDP port (step 3).",
-							When: "vxlan-port-mismatch",
-							Line: 300,
-						},
-						Hint{
-							Text: "A vxlan sends to the wrong underlay address (step 3).",
-							When: "vxlan-remote-wrong",
-							Line: 302,
-						},
-						Hint{
-							Text: "A vxlan device is not a port of its host's bridge (step 3).",
-							When: "vxlan-not-port",
-							Line: 304,
-						},
-						Hint{
-							Text: "A vxlan device knows no other end (step 3).",
-							When: "vxlan-no-remote",
-							Line: 306,
-						},
-						Hint{
-							Text: "One host has no vxlan device at all: what the other sends is dropped on arrival. Create it there too (step 3).",
-							When: "vxlan-missing",
-							Line: 308,
-						},
-						Hint{
-							Text: "The address you ping is on no container: check `ip -n cN addr` (step 2).",
-							When: "addr-missing",
-							Line: 310,
-						},
-					},
-					Solution:    "ip netns exec c1 ping -c 3 -i 0.2 -W 1 10.244.0.12\nip netns exec c2 ping -c 3 -i 0.2 -W 1 10.244.0.11\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "tunnel", Line: 315, args: []checkArg{{"from", "c1"}, {"to", "10.244.0.12"}, {"link", "vxlan42"}, {"ns", "host1"}, {"peer_ns", "host2"}}},
-						CheckSpec{Kind: "tunnel", Line: 321, args: []checkArg{{"from", "c2"}, {"to", "10.244.0.11"}, {"link", "vxlan42"}, {"ns", "host2"}, {"peer_ns", "host1"}}},
-					},
-				},
-				Step{
-					Title: "Fit the containers' MTU to the overlay",
-					Text:  "Try a full-size packet with \"don't fragment\":\n\n    ip netns exec c1 ping -c 2 -M do -s 1472 10.244.0.12\n\nNo answer, and no error either. 1472 bytes of payload plus 28 of\nheaders fill c1's 1500-byte MTU, but VXLAN adds 50 bytes of its own\n(outer Ethernet, IP, UDP, VXLAN) on an underlay of 1500, so vxlan42\ntakes at most 1450 (`ip -n host1 link show vxlan42` says `mtu\n1450`). The bridge drops a frame too big for the port it should\nleave by, silently: at layer 2 nobody sends back \"fragmentation\nneeded\". Small pings work, big transfers hang: the classic overlay\ntrap. flannel writes MTU 1450 into every pod for this reason.\n\n    ip -n c1 link set eth0 mtu 1450\n    ip -n c2 link set eth0 mtu 1450\n    ip netns exec c1 ping -c 2 -M do -s 1422 10.244.0.12\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n c1 link set eth0 mtu 1450`, the same in c2.",
-							Line: 347,
-						},
-						Hint{
-							Text: "A container's eth0 MTU is larger than the tunnel carries: `ip -n cN link set eth0 mtu 1450`.",
-							When: "mtu-too-big",
-							Line: 349,
-						},
-						Hint{
-							Text: "No reply to the full-size ping: compare the MTUs along the way (`ip -n NS link`).",
-							When: "no-reply",
-							Line: 351,
-						},
-					},
-					Solution: "ip -n c1 link set eth0 mtu 1450\nip -n c2 link set eth0 mtu 1450\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "mtu", Line: 356, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"max_mtu", int(1450)}}},
-						CheckSpec{Kind: "mtu", Line: 360, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"max_mtu", int(1450)}}},
-						CheckSpec{Kind: "ping_mtu", Line: 364, args: []checkArg{{"from", "c1"}, {"to", "10.244.0.12"}}},
-					},
-				},
-			},
-			File: "lessons/06-vxlan.yaml",
-		},
-		&Lesson{
-			ID:       7,
-			Slug:     "ipv6",
-			Title:    "The bridge of lesson 3, in IPv6",
-			Intro:    "IPv6 runs next to IPv4 on the very same links: the bridge, the veths and\nthe namespaces of lesson 3 need nothing new but addresses. What changes\nis how hosts find each other. There is no ARP: **neighbour discovery**\n(ND) does its job with ICMPv6 messages, every interface has a\n**link-local** address (fe80::/64) of its own making, and a new address\nis not used until **duplicate address detection** (DAD) has made sure no\nother host on the link has it.\n\nThis is what Docker does with `--ipv6` (its bridge becomes the IPv6\ngateway of the containers) and what every Kubernetes dual-stack cluster\ndoes. It starts from lesson 3's finished state (`netlab setup 7` or\n`netlab solve 3` builds it); the IPv4 addresses stay:\n\n                 br0  fd00:1::1/64 (root namespace)\n                /          |           \\\n    ns0: eth0          ns1: eth0          ns2: eth0\n    fd00:1::10/64      fd00:1::11/64      fd00:1::12/64\n    fe80::.../64       fe80::.../64       fe80::.../64\n\n`fd00::/8` is the IPv6 private range (unique local addresses), the\ncounterpart of 10.0.0.0/8.\n",
-			Requires: "bridge",
-			Owns: Owns{
-				Namespaces: []string{
-					"ns0",
-					"ns1",
-					"ns2",
-				},
-				Links: []string{
-					"br0",
+			Ports: map[string][]string{
+				"br0": []string{
 					"veth-ns0",
 					"veth-ns1",
 					"veth-ns2",
 				},
-				Addrs: map[string][]string{
-					"br0": []string{
-						"fd00:1::1/64",
-					},
+			},
+			NSLinks: []string{
+				"lo",
+				"eth0",
+			},
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+				"10.0.1.10/24",
+				"10.0.1.11/24",
+				"10.0.1.12/24",
+				"203.0.113.1/24",
+			},
+			Rules: []RuleSpec{
+				RuleSpec{
+					Hook:    "postrouting",
+					Verdict: "masquerade",
+					Saddr:   "10.0.1.0/24",
+					Oif:     "wan0",
 				},
-				Ports: map[string][]string{
-					"br0": []string{
-						"veth-ns0",
-						"veth-ns1",
-						"veth-ns2",
-					},
+				RuleSpec{
+					Hook:    "prerouting",
+					Verdict: "dnat",
+					Iif:     "wan0",
+					Proto:   "tcp",
+					Dport:   "8080",
+					To:      "10.0.1.11:80",
 				},
-				NSLinks: []string{
-					"lo",
-					"eth0",
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "br0",
 				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-					"10.0.1.10/24",
-					"10.0.1.11/24",
-					"10.0.1.12/24",
-					"fd00:1::10/64",
-					"fd00:1::11/64",
-					"fd00:1::12/64",
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "br0",
+					Oif:     "wan0",
+				},
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "wan0",
+					Oif:     "br0",
+					CtState: "established,related",
+				},
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Daddr:   "10.0.1.11/32",
+					Iif:     "wan0",
+					Oif:     "br0",
+					Proto:   "tcp",
+					Dport:   "80",
+				},
+				RuleSpec{
+					Hook:    "input",
+					Verdict: "drop",
+					Saddr:   "10.0.1.10/32",
+					Proto:   "icmp",
 				},
 			},
-			Steps: []Step{
-				Step{
-					Title: "Give each eth0 its IPv6 address, and let DAD finish",
-					Text:  "Add an address exactly as in IPv4, with `-6` implied by its form:\n\n    ip -n ns0 addr add fd00:1::10/64 dev eth0\n    ip -n ns1 addr add fd00:1::11/64 dev eth0\n    ip -n ns2 addr add fd00:1::12/64 dev eth0\n    ip -n ns0 -6 addr show dev eth0\n\nLook quickly: the new address says `tentative`. The kernel first asks\nthe link (an ICMPv6 neighbour solicitation) whether anyone already\nhas it; only when nobody answers within about a second does the flag\ngo away and the address work. Had a neighbour answered, it would say\n`dadfailed` and stay unusable forever: delete it and pick another.\n\nIPv6 subnets on a link are /64, always. And the trap on the way:\n`ip link set eth0 down` removes the IPv6 addresses you added by hand\n(the IPv4 ones stay), unless `net.ipv6.conf.eth0.keep_addr_on_down`\nis 1.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip -n ns0 addr add fd00:1::10/64 dev eth0`, ::11 for ns1, ::12 for ns2; then wait a second for DAD.",
-							Line: 55,
-						},
-						Hint{
-							Text: "The address is marked dadfailed: another namespace on the link already has it. Delete it (`ip -n NS addr del ADDR/64 dev eth0`) and add the right one: ns0 ::10, ns1 ::11, ns2 ::12.",
-							When: "dad-failed",
-							Line: 57,
-						},
-						Hint{
-							Text: "The address is still tentative: DAD has not finished. Wait a second; if it stays, the link has no carrier (is the bridge end up?).",
-							When: "addr-tentative",
-							Line: 59,
-						},
-						Hint{
-							Text: "IPv6 is disabled on that eth0: `ip netns exec NS sysctl -w net.ipv6.conf.eth0.disable_ipv6=0`, then add the address again.",
-							When: "ipv6-disabled",
-							Line: 61,
-						},
-						Hint{
-							Text: "The address is missing: `ip -n NS -6 addr` shows what is there. (Did eth0 go down and up? That removes IPv6 addresses added by hand.)",
-							When: "addr-missing",
-							Line: 63,
-						},
-						Hint{
-							Text: "The address is in the wrong namespace: ns0 gets ::10, ns1 ::11, ns2 ::12.",
-							When: "addr-wrong-end",
-							Line: 65,
-						},
-						Hint{
-							Text: "The prefix length is wrong: IPv6 subnets are /64. Delete the address and add it with /64.",
-							When: "wrong-prefix",
-							Line: 67,
-						},
-					},
-					Solution: "ip -n ns0 addr replace fd00:1::10/64 dev eth0\nip -n ns1 addr replace fd00:1::11/64 dev eth0\nip -n ns2 addr replace fd00:1::12/64 dev eth0\n# DAD takes about a second: wait until no address is tentative any more.\nfor ns in ns0 ns1 ns2; do for i in $(seq 50); do ip -n $ns -6 addr show tentative | grep -q inet6 || break; sleep 0.1; done; done\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "addr6", Line: 75, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"addr", "fd00:1::10/64"}}},
-						CheckSpec{Kind: "addr6", Line: 79, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"addr", "fd00:1::11/64"}}},
-						CheckSpec{Kind: "addr6", Line: 83, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"addr", "fd00:1::12/64"}}},
-					},
-				},
-				Step{
-					Title: "Every namespace pings the other two over IPv6",
-					Text:  "`ping` picks IPv6 by itself for an IPv6 address (`ping -6` or the old\n`ping6` say so explicitly):\n\n    ip netns exec ns0 ping -c 2 fd00:1::11\n    ip netns exec ns0 ping -c 2 fd00:1::12\n    ip netns exec ns1 ping -c 2 fd00:1::10\n    ip netns exec ns1 ping -c 2 fd00:1::12\n    ip netns exec ns2 ping -c 2 fd00:1::10\n    ip netns exec ns2 ping -c 2 fd00:1::11\n\nThe bridge forwards IPv6 frames like any others: it is a switch and\ndoes not care what they carry.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "If one namespace cannot reach another, look at its `ip -n NS -6 addr` (tentative? dadfailed?) and at `ip -n NS -6 route`.",
-							Line: 104,
-						},
-						Hint{
-							Text: "No reply: something drops ICMPv6 on the way (`ip netns exec NS ip6tables -S`), or the frames do not cross the bridge (`bridge link`).",
-							When: "no-reply",
-							Line: 106,
-						},
-						Hint{
-							Text: "A firewall rule dropped the pings (the why names it).",
-							When: "dropped-by-rule",
-							Line: 108,
-						},
-						Hint{
-							Text: "Nobody answers neighbour discovery for that address: is it on the right eth0, and not dropped by ip6tables?",
-							When: "nd-failed",
-							Line: 110,
-						},
-						Hint{
-							Text: "The address you ping is on no eth0: check `ip -n NS -6 addr` (step 1).",
-							When: "addr-missing",
-							Line: 112,
-						},
-						Hint{
-							Text: "An address is still tentative or refused by DAD (step 1).",
-							When: "dad-failed",
-							Line: 114,
-						},
-						Hint{
-							Text: "An address is still tentative (step 1): wait for DAD, and check the link has carrier.",
-							When: "addr-tentative",
-							Line: 116,
-						},
-					},
-					Solution:    "ip netns exec ns0 ping -c 3 -i 0.2 -W 1 fd00:1::11\nip netns exec ns0 ping -c 3 -i 0.2 -W 1 fd00:1::12\nip netns exec ns1 ping -c 3 -i 0.2 -W 1 fd00:1::10\nip netns exec ns1 ping -c 3 -i 0.2 -W 1 fd00:1::12\nip netns exec ns2 ping -c 3 -i 0.2 -W 1 fd00:1::10\nip netns exec ns2 ping -c 3 -i 0.2 -W 1 fd00:1::11\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "ping6", Line: 125, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::11"}}},
-						CheckSpec{Kind: "ping6", Line: 128, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::12"}, {"expect", "reply_unless_filtered"}}},
-						CheckSpec{Kind: "ping6", Line: 133, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::10"}}},
-						CheckSpec{Kind: "ping6", Line: 136, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::12"}}},
-						CheckSpec{Kind: "ping6", Line: 139, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::10"}}},
-						CheckSpec{Kind: "ping6", Line: 142, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::11"}}},
-					},
-				},
-				Step{
-					Title: "Look at neighbour discovery and the link-local addresses",
-					Text:  "Every IPv6 interface has an address you never typed:\n\n    ip -n ns1 -6 addr show dev eth0 scope link\n\n`fe80::.../64`, made by the kernel when the link came up (from the\nMAC, or a stable hash of it). Link-local addresses exist on every\nlink at once, so one of them alone does not say where to send: give\nthe interface as its **scope**, after a `%`:\n\n    ip netns exec ns0 ping -c 2 fe80::...%eth0\n\n(with ns1's address; without `%eth0` ping answers `Invalid argument`).\nRouters announce themselves and hosts do ND from these addresses.\n\nThen the neighbour table, IPv6's ARP cache:\n\n    ip -n ns0 -6 neigh\n\nAfter the pings of step 2, ns0 knows `fd00:1::11` and `fd00:1::12`\nwith ns1's and ns2's eth0 MACs (`lladdr ...`), learned by neighbour\nsolicitation and advertisement: ICMPv6 types 135 and 136.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Find ns1's link-local address (`ip -n ns1 -6 addr show dev eth0 scope link`) and ping it from ns0 with `%eth0` after it.",
-							Line: 171,
-						},
-						Hint{
-							Text: "An eth0 has no link-local address: bring it down and up (`ip -n NS link set eth0 down; ... up`), then add its fd00:1:: address again (down removes it).",
-							When: "no-link-local",
-							Line: 173,
-						},
-						Hint{
-							Text: "IPv6 is disabled on that eth0: `ip netns exec NS sysctl -w net.ipv6.conf.eth0.disable_ipv6=0`.",
-							When: "ipv6-disabled",
-							Line: 175,
-						},
-						Hint{
-							Text: "ns0 has no neighbour entry for that address yet: ping it (step 2).",
-							When: "neigh-missing",
-							Line: 177,
-						},
-						Hint{
-							Text: "ns0's neighbour entry holds a MAC that is not the owner's: a static entry? Delete it: `ip -n ns0 neigh del ADDR dev eth0`, and let neighbour discovery find the right one.",
-							When: "neigh-wrong-mac",
-							Line: 179,
-						},
-						Hint{
-							Text: "Neighbour discovery got no answer: the owner's neighbour advertisements (ICMPv6) do not come back. Is ICMPv6 dropped somewhere (`ip6tables -S`)?",
-							When: "nd-failed",
-							Line: 181,
-						},
-						Hint{
-							Text: "No reply: something drops ICMPv6 (`ip netns exec NS ip6tables -S`).",
-							When: "no-reply",
-							Line: 183,
-						},
-					},
-					Solution:    "ip -n ns0 -6 neigh show dev eth0\n",
-					PassesEarly: true,
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "addr6", Line: 187, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"addr", "fe80::/64"}}},
-						CheckSpec{Kind: "addr6", Line: 191, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"addr", "fe80::/64"}}},
-						CheckSpec{Kind: "addr6", Line: 195, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"addr", "fe80::/64"}}},
-						CheckSpec{Kind: "ping6", Line: 199, args: []checkArg{{"from", "ns0"}, {"to", "link-local"}, {"dev", "eth0"}, {"peer", "eth0"}, {"peer_ns", "ns1"}}},
-						CheckSpec{Kind: "neigh6", Line: 205, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"to", "fd00:1::11"}}},
-						CheckSpec{Kind: "neigh6", Line: 209, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"to", "fd00:1::12"}}},
-					},
-				},
-				Step{
-					Title: "Make br0 the IPv6 gateway",
-					Text:  "As in lesson 4, the bridge gets an address on the namespaces'\nsubnet and becomes their way out; IPv6 has its own routing table, so\nthe IPv4 default route (if any) does nothing for it:\n\n    ip addr replace fd00:1::1/64 dev br0\n    ip -n ns0 -6 route add default via fd00:1::1\n    ip -n ns1 -6 route add default via fd00:1::1\n    ip -n ns2 -6 route add default via fd00:1::1\n    ip -n ns0 -6 route\n\nThe bridge's own address goes through DAD too: wait a second before\nyou ping it. (On a real network the router would announce itself\nwith router advertisements and hosts would learn this route alone:\nthat is what `radvd` or Docker's IPv6 mode does.)\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip addr add fd00:1::1/64 dev br0`, then `ip -n NS -6 route add default via fd00:1::1` in each namespace.",
-							Line: 231,
-						},
-						Hint{
-							Text: "A namespace has no IPv6 default route: `ip -n NS -6 route add default via fd00:1::1`. The IPv4 one does not count.",
-							When: "no-default-route",
-							Line: 233,
-						},
-						Hint{
-							Text: "The IPv6 default route goes elsewhere: `ip -n NS -6 route replace default via fd00:1::1`.",
-							When: "wrong-gateway",
-							Line: 235,
-						},
-						Hint{
-							Text: "br0 does not have fd00:1::1/64: `ip addr add fd00:1::1/64 dev br0` (in the root namespace).",
-							When: "addr-missing",
-							Line: 237,
-						},
-						Hint{
-							Text: "br0's address is still tentative: wait a second for DAD.",
-							When: "addr-tentative",
-							Line: 239,
-						},
-						Hint{
-							Text: "No reply from the gateway: is br0 up and its address usable (`ip -6 addr show dev br0`)?",
-							When: "no-reply",
-							Line: 241,
-						},
-					},
-					Solution: "ip addr replace fd00:1::1/64 dev br0\nip -n ns0 -6 route replace default via fd00:1::1\nip -n ns1 -6 route replace default via fd00:1::1\nip -n ns2 -6 route replace default via fd00:1::1\nfor i in $(seq 50); do ip -6 addr show dev br0 tentative | grep -q inet6 || break; sleep 0.1; done\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "addr6", Line: 249, args: []checkArg{{"link", "br0"}, {"addr", "fd00:1::1/64"}}},
-						CheckSpec{Kind: "route6", Line: 252, args: []checkArg{{"ns", "ns0"}, {"dst", "default"}, {"via", "fd00:1::1"}}},
-						CheckSpec{Kind: "route6", Line: 256, args: []checkArg{{"ns", "ns1"}, {"dst", "default"}, {"via", "fd00:1::1"}}},
-						CheckSpec{Kind: "route6", Line: 260, args: []checkArg{{"ns", "ns2"}, {"dst", "default"}, {"via", "fd00:1::1"}}},
-						CheckSpec{Kind: "ping6", Line: 264, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::1"}}},
-						CheckSpec{Kind: "ping6", Line: 267, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::1"}}},
-						CheckSpec{Kind: "ping6", Line: 270, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::1"}}},
-					},
-				},
-				Step{
-					Title: "Filter ICMPv6 echo from ns0 in ns2, and keep neighbour discovery",
-					Text:  "As in lesson 4, ns2 drops pings from ns0, now over IPv6. IPv6 has its\nown firewall tables: `iptables` filters IPv4 only, `ip6tables` (or\n`nft` with `ip6` or `inet` tables) IPv6:\n\n    ip netns exec ns2 ip6tables -C INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP 2>/dev/null || ip netns exec ns2 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP\n\nThe same with nft:\n\n    ip netns exec ns2 nft add table inet fw\n    ip netns exec ns2 nft add chain inet fw in '{ type filter hook input priority 0; }'\n    ip netns exec ns2 nft add rule inet fw in ip6 saddr fd00:1::10 icmpv6 type echo-request drop\n\nThe trap: in IPv4, dropping \"all ICMP\" only breaks ping. In IPv6,\nICMPv6 carries neighbour discovery: `ip6tables -A INPUT -p ipv6-icmp\n-j DROP` makes ns2 deaf to neighbour solicitations, and soon nobody\ncan reach it at all. Drop the echo requests, and only them.\n\nnetlab checks that ns0's pings get no answer, that ns1 still pings\nns2, and that ns2 still pings ns0 (ND to and from ns2 works).\n",
-					Hints: []Hint{
-						Hint{
-							Text: "`ip netns exec ns2 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP`.",
-							Line: 296,
-						},
-						Hint{
-							Text: "Your rule drops all of ICMPv6, neighbour discovery included. Delete it and drop only `--icmpv6-type echo-request` from fd00:1::10.",
-							When: "icmpv6-all-dropped",
-							Line: 298,
-						},
-						Hint{
-							Text: "ns0's pings still get answers: the rule must be an IPv6 one (`ip6tables`, or nft `ip6`/`inet`), in ns2's INPUT, matching source fd00:1::10.",
-							When: "not-dropped",
-							Line: 300,
-						},
-						Hint{
-							Text: "A rule dropped more than ns0's echo requests (the why names it): `ip netns exec ns2 ip6tables -S`.",
-							When: "dropped-by-rule",
-							Line: 302,
-						},
-						Hint{
-							Text: "Neighbour discovery failed: ICMPv6 types 135/136 must pass.",
-							When: "nd-failed",
-							Line: 304,
-						},
-					},
-					Solution: "ip netns exec ns2 ip6tables -C INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP 2>/dev/null || ip netns exec ns2 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP\n",
-					Checks: []CheckSpec{
-						CheckSpec{Kind: "ping6", Line: 308, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::12"}, {"expect", "no_reply"}}},
-						CheckSpec{Kind: "ping6", Line: 312, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::12"}}},
-						CheckSpec{Kind: "ping6", Line: 315, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::10"}}},
-						CheckSpec{Kind: "neigh6", Line: 318, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"to", "fd00:1::10"}}},
-					},
-				},
+			Sysctls: []string{
+				"net.ipv4.ip_forward",
 			},
-			File: "lessons/07-ipv6.yaml",
 		},
-		&Lesson{
-			ID:    8,
-			Slug:  "troubleshoot",
-			Title: "Find what is broken (on call for a network you did not build)",
-			Intro: "Building a network from a plan is half of the job. The other half starts\nwith a message: \"the pods on node 3 cannot reach the database\", \"the\nguest Wi-Fi has no internet since the update\". Someone else built that\nnetwork, something in it changed, and nothing tells you what. This is\nthe everyday work of whoever is on call for Docker hosts, Kubernetes\nnodes (CNI plugins build exactly the veths, bridges, routes and rules of\nlessons 2-5) or a fleet of OpenWrt routers.\n\nIn this lesson netlab builds the finished network of an earlier lesson\n(2 `veth`, 3 `bridge`, 4 `iptables` or 5 `router`) and breaks it in\n**one** way, drawn from the mistakes learners and admins really make.\nYour job: find the fault and repair it, without starting over. There are\nthree rounds; each is a different network, broken differently.\n`netlab setup 8 --seed S` gives everyone with the same seed the same\nfaults (an instructor's exam); without it the seed is random and printed.\n\nThe method, which works on any Linux network, goes up the layers and\nstops at the first thing that is wrong:\n\n1. **links**: `ip -br link`. Is every end UP and LOWER_UP, in the right namespace, on the right bridge?\n2. **addresses**: `ip -br addr`. The planned address, with its prefix length?\n3. **routes**: `ip route`, `ip route get ADDRESS`. A route there, and a route back?\n4. **neighbours**: `ip neigh`. Does the next hop's address resolve (REACHABLE, not FAILED)?\n5. **rules**: `sysctl net.ipv4.ip_forward`, `iptables -S`. Is forwarding on? Does a firewall drop it?\n\nRun each command in every namespace of the network (`ip -n NS ...`, or\n`ip netns exec NS ...`), and in the lab's root namespace. `netlab check 8`\ntells you which of the lesson's checks fail (the symptoms), never why:\nthat is the exercise. `netlab hint 8` teaches the method first and then\nnarrows the search, one hint at a time; `netlab solve 8` repairs the\nround and tells you what the fault was.\n\nThe trap: fixing the symptom instead of the fault. A second default\nroute, a flushed firewall or a rebuilt namespace may make the ping work\nand leave the real fault (and a new one) in place. Repair exactly what\nis wrong; the round passes when the network passes **all** of its\nlesson's checks again.\n",
-			Owns: Owns{
-				Namespaces: []string{
-					"ns0",
-					"ns1",
-					"ns2",
-					"internet",
-					"h1",
-					"router",
-					"h2",
-				},
-				Links: []string{
-					"veth0",
-					"veth1",
-					"br0",
-					"veth-ns0",
-					"veth-ns1",
-					"veth-ns2",
-					"wan0",
-				},
-				Addrs: map[string][]string{
-					"br0": []string{
-						"10.0.1.1/24",
+		Steps: []Step{
+			Step{
+				Title: "Make br0 the gateway of ns0, ns1 and ns2",
+				Text:  "So far the bridge only switched frames. Give it an address on the\nnamespaces' subnet, and it also becomes a host on that subnet: the\nroot namespace can now talk to the namespaces, and route for them.\n\n    ip addr add 10.0.1.1/24 dev br0\n    ip -n ns0 route add default via 10.0.1.1\n    ip -n ns1 route add default via 10.0.1.1\n    ip -n ns2 route add default via 10.0.1.1\n    ip netns exec ns0 ping -c 2 10.0.1.1\n\nA **default route** says \"whatever has no more specific route goes to\n10.0.1.1\". `ip -n ns0 route` now shows `default via 10.0.1.1 dev eth0`\nabove the subnet's own route. This is exactly what `docker0`\n(172.17.0.1) is to every container.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip addr add 10.0.1.1/24 dev br0`, then in each namespace `ip -n NS route add default via 10.0.1.1`.",
+						Line: 67,
 					},
-					"wan0": []string{
-						"203.0.113.254/24",
+					Hint{
+						Text: "{ns} has no default route: `ip -n {ns} route add default via 10.0.1.1`.",
+						When: "no-default-route",
+						Line: 69,
+					},
+					Hint{
+						Text: "The default route of {ns} points at the wrong gateway: `ip -n {ns} route replace default via 10.0.1.1`.",
+						When: "wrong-gateway",
+						Line: 71,
+					},
+					Hint{
+						Text: "br0's address has the wrong prefix: delete it and add 10.0.1.1/24.",
+						When: "wrong-prefix",
+						Line: 73,
+					},
+					Hint{
+						Text: "br0 has no 10.0.1.1/24: `ip addr add 10.0.1.1/24 dev br0` (in the root namespace, on the bridge itself).",
+						When: "addr-missing",
+						Line: 75,
 					},
 				},
-				Ports: map[string][]string{
-					"br0": []string{
-						"veth-ns0",
-						"veth-ns1",
-						"veth-ns2",
-					},
-				},
-				NSLinks: []string{
-					"lo",
-					"veth0",
-					"veth1",
-					"eth0",
-					"eth1",
-					"eth2",
-				},
-				NSAddrs: []string{
-					"127.0.0.1/8",
-					"::1/128",
-					"10.0.0.1/24",
-					"10.0.0.2/24",
-					"10.0.1.10/24",
-					"10.0.1.11/24",
-					"10.0.1.12/24",
-					"203.0.113.1/24",
-					"10.0.10.1/24",
-					"10.0.10.2/24",
-					"10.0.20.1/24",
-					"10.0.20.2/24",
-				},
-				Rules: []RuleSpec{
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "br0",
-						Oif:     "br0",
-					},
-					RuleSpec{
-						Hook:    "postrouting",
-						Verdict: "masquerade",
-						Saddr:   "10.0.1.0/24",
-						Oif:     "wan0",
-					},
-					RuleSpec{
-						Hook:    "prerouting",
-						Verdict: "dnat",
-						Iif:     "wan0",
-						Proto:   "tcp",
-						Dport:   "8080",
-						To:      "10.0.1.11:80",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "br0",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "br0",
-						Oif:     "wan0",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Iif:     "wan0",
-						Oif:     "br0",
-						CtState: "established,related",
-					},
-					RuleSpec{
-						Hook:    "forward",
-						Verdict: "accept",
-						Daddr:   "10.0.1.11/32",
-						Iif:     "wan0",
-						Oif:     "br0",
-						Proto:   "tcp",
-						Dport:   "80",
-					},
-					RuleSpec{
-						Hook:    "input",
-						Verdict: "drop",
-						Saddr:   "10.0.1.10/32",
-						Proto:   "icmp",
-					},
-				},
-				Sysctls: []string{
-					"net.ipv4.ip_forward",
+				Solution: "ip addr replace 10.0.1.1/24 dev br0\nip -n ns0 route replace default via 10.0.1.1\nip -n ns1 route replace default via 10.0.1.1\nip -n ns2 route replace default via 10.0.1.1\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "addr", Line: 82, args: []checkArg{{"link", "br0"}, {"addr", "10.0.1.1/24"}}},
+					CheckSpec{Kind: "route", Line: 85, args: []checkArg{{"ns", "ns0"}, {"dst", "default"}, {"via", "10.0.1.1"}}},
+					CheckSpec{Kind: "route", Line: 89, args: []checkArg{{"ns", "ns1"}, {"dst", "default"}, {"via", "10.0.1.1"}}},
+					CheckSpec{Kind: "route", Line: 93, args: []checkArg{{"ns", "ns2"}, {"dst", "default"}, {"via", "10.0.1.1"}}},
+					CheckSpec{Kind: "ping", Line: 97, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.1"}}},
+					CheckSpec{Kind: "ping", Line: 100, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.1"}}},
+					CheckSpec{Kind: "ping", Line: 103, args: []checkArg{{"from", "ns2"}, {"to", "10.0.1.1"}}},
 				},
 			},
-			Steps: []Step{
-				Step{
-					Title: "Round 1: repair the first broken network",
-					Text:  "netlab has built a finished network of an earlier lesson and broken\none thing in it (`netlab setup 8` if you have not run it; the guided\nlesson does it for you). `netlab check 8` shows which of that\nlesson's checks fail now: start from the symptom, then walk the\nmethod, layer by layer, in each namespace:\n\n    ip netns list\n    ip -n NS -br link\n    ip -n NS -br addr\n    ip -n NS route\n    ip -n NS neigh\n    ip netns exec NS sysctl net.ipv4.ip_forward\n    ip netns exec NS iptables -S\n\nand the same without `-n NS` for the lab's root namespace (`bridge\nlink` shows a bridge's ports). When the lesson's checks all pass\nagain, the round is done and the next network is broken.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Start from the symptom: which check fails first (`netlab check 8`)? Then go up the layers in each namespace that takes part, and stop at the first thing that differs from the lesson's plan: links (`ip -br link`: UP and LOWER_UP), addresses (`ip -br addr`, the prefix too), routes (`ip route`, a route there and back), neighbours (`ip neigh`), rules (`sysctl net.ipv4.ip_forward`, `iptables -S`).",
-							Line: 64,
-						},
+			Step{
+				Title: "Inside ns2, drop pings from ns0",
+				Text:  "Every namespace has its own netfilter tables. A rule added inside\n`ns2` filters only what reaches `ns2`:\n\n    ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP\n    ip netns exec ns2 iptables -L INPUT -v -n\n\n`-A INPUT` appends to the chain that sees packets addressed to `ns2`\nitself; `-p icmp -s 10.0.1.10` matches ICMP from `ns0`; `-j DROP`\nthrows it away without an answer. Now:\n\n    ip netns exec ns0 ping -c 2 -W 1 10.0.1.12   # 100% packet loss\n    ip netns exec ns1 ping -c 2 10.0.1.12        # still answered\n\nand the rule's packet counter (`iptables -L -v`) goes up. (This breaks\nlesson 3's \"every namespace pings the other two\" on purpose:\n`netlab check --all` counts those two pings as superseded by this\nstep, as long as this step passes.) Only ICMP is\ndropped: TCP from `ns0` to `ns2` still works, which netlab proves by\nrunning a small TCP server inside `ns2`.\n\nCareful: `iptables -A INPUT ...` without `ip netns exec ns2` writes\nthe rule into the root namespace, where it filters nothing between\nthe namespaces. The same rule in nft:\n`ip netns exec ns2 nft add rule ip filter INPUT ip saddr 10.0.1.10 icmp type echo-request drop`\n(after creating that table and chain) counts just as well.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP`: the rule must be inside ns2.",
+						Line: 135,
 					},
-					Round: 1,
+					Hint{
+						Text: "Your rule is in another namespace (probably the root one, typed without `ip netns exec ns2`). Every namespace has its own firewall: delete it there (`iptables -D INPUT -p icmp -s 10.0.1.10 -j DROP`) and add it inside ns2.",
+						When: "rule-wrong-ns",
+						Line: 137,
+					},
+					Hint{
+						Text: "ns0 still gets answers from 10.0.1.12: no rule in ns2 drops its echo requests. Is your rule in the root namespace instead of ns2? Check with `ip netns exec ns2 iptables -S`.",
+						When: "not-dropped",
+						Line: 139,
+					},
+					Hint{
+						Text: "TCP from ns0 to ns2 fails too: your rule drops more than ICMP. Add `-p icmp`.",
+						When: "tcp-failed",
+						Line: 141,
+					},
+					Hint{
+						Text: "ns2 has no rule dropping ICMP from 10.0.1.10: run iptables inside ns2 (`ip netns exec ns2 iptables ...`).",
+						When: "rule-missing",
+						Line: 143,
+					},
+					Hint{
+						Text: "Your rule is in a chain the echo requests never cross. Packets for ns2 itself pass INPUT: `ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP`.",
+						When: "rule-wrong-chain",
+						Line: 145,
+					},
+					Hint{
+						Text: "Your DROP rule drops more than pings from ns0 (the counters show it matched this probe). Add `-p icmp` and `-s 10.0.1.10`, and delete the broad rule (`ip netns exec ns2 iptables -D INPUT ...`).",
+						When: "dropped-by-rule",
+						Line: 147,
+					},
+					Hint{
+						Text: "Your DROP rule is in ns2's INPUT chain but never matched: check `-s 10.0.1.10` (not `-d`) and `-p icmp`.",
+						When: "rule-no-match",
+						Line: 149,
+					},
+					Hint{
+						Text: "Your DROP rule is right; a MASQUERADE rule with `-o br0` in the root namespace is not. Where br_netfilter is loaded, frames bridged from ns0 to ns2 pass the root namespace's nat table and leave by br0, so that rule rewrites them to come from 10.0.1.1. Delete it (`iptables -t nat -D POSTROUTING -s 10.0.1.0/24 -o br0 -j MASQUERADE`): masquerading belongs on wan0.",
+						When: "masquerade-bridged",
+						Line: 151,
+					},
 				},
-				Step{
-					Title: "Round 2: repair the second broken network",
-					Text:  "A different network, broken in a different way. Work the same\nmethod; resist \"fixing\" by rebuilding: on call, the network you get\nis the one you must repair. Compare what you see with the lesson the\nnetwork comes from (`netlab lesson N` shows its plan).\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Same method, new network: list the namespaces (`ip netns list`), read the plan of the lesson it comes from, then links, addresses, routes, neighbours and rules, in that order, in every namespace that takes part. The first thing that differs from the plan is your fault.",
-							Line: 72,
-						},
-					},
-					Round: 2,
-				},
-				Step{
-					Title: "Round 3: repair the third broken network",
-					Text:  "The last round. When it passes, `netlab check 8` passes as a whole.\nKeep a note of how you found each fault: the commands that showed it\nare your checklist for the next real outage.\n",
-					Hints: []Hint{
-						Hint{
-							Text: "Links, addresses, routes, neighbours, rules: which layer did you check last time before you found it? Do them all, in every namespace, in that order; a working ping in one direction does not prove the way back.",
-							Line: 79,
-						},
-					},
-					Round: 3,
+				Solution: "ip netns exec ns2 iptables -C INPUT -p icmp -s 10.0.1.10 -j DROP 2>/dev/null || ip netns exec ns2 iptables -A INPUT -p icmp -s 10.0.1.10 -j DROP\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "ping", Line: 155, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.12"}, {"expect", "no_reply"}}},
+					CheckSpec{Kind: "ping", Line: 159, args: []checkArg{{"from", "ns1"}, {"to", "10.0.1.12"}}},
+					CheckSpec{Kind: "tcp", Line: 162, args: []checkArg{{"from", "ns0"}, {"to", "10.0.1.12"}, {"server_ns", "ns2"}}},
+					CheckSpec{Kind: "nf_rule", Line: 166, args: []checkArg{{"ns", "ns2"}, {"verdict", "drop"}, {"proto", "icmp"}, {"src", "10.0.1.10"}}},
 				},
 			},
-			Rounds: []string{
-				"veth",
-				"bridge",
-				"iptables",
+			Step{
+				Title: "Build the outside world",
+				Text:  "Play \"the internet\" with one more namespace, `internet`, linked to\nthe lab's root namespace by a veth pair: `wan0` in the root namespace\n(the host's uplink), `eth0` inside `internet`.\n\n    ip netns add internet\n    ip -n internet link set lo up\n    ip link add wan0 type veth peer name eth0 netns internet\n    ip addr add 203.0.113.254/24 dev wan0\n    ip -n internet addr add 203.0.113.1/24 dev eth0\n    ip link set wan0 up\n    ip -n internet link set eth0 up\n    ping -c 2 203.0.113.1\n\n203.0.113.0/24 is a range reserved for documentation, safe to use.\nNote what `internet` does **not** have: a route to 10.0.1.0/24\n(`ip -n internet route` shows only 203.0.113.0/24). Real internet\nrouters know nothing of your private network either, so a packet\nfrom 10.0.1.10 could go out but its answer could never come back.\nThe next step fixes that with NAT, not with a route.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip netns add internet`, then `ip link add wan0 type veth peer name eth0 netns internet`, the two addresses, and both ends up.",
+						Line: 194,
+					},
+					Hint{
+						Text: "internet can route to 10.0.1.0/24: delete that route (`ip -n internet route del 10.0.1.0/24` or `ip -n internet route del default`); only NAT may bring the answers back.",
+						When: "route-should-be-absent",
+						Line: 196,
+					},
+					Hint{
+						Text: "wan0 must stay in the root namespace and its peer eth0 must be in internet.",
+						When: "peer-wrong-ns",
+						Line: 198,
+					},
+					Hint{
+						Text: "One end of the wan0 pair is down: a veth has carrier only when both ends are up.",
+						When: "peer-down",
+						Line: 200,
+					},
+				},
+				Solution: "test -e /run/netns/internet || ip netns add internet\nip -n internet link set lo up\nip link show wan0 >/dev/null 2>&1 || ip link add wan0 type veth peer name eth0 netns internet\nip addr replace 203.0.113.254/24 dev wan0\nip -n internet addr replace 203.0.113.1/24 dev eth0\nip link set wan0 up\nip -n internet link set eth0 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "netns", Line: 210, args: []checkArg{{"ns", "internet"}}},
+					CheckSpec{Kind: "veth_pair", Line: 212, args: []checkArg{{"link", "wan0"}, {"peer", "eth0"}, {"peer_ns", "internet"}}},
+					CheckSpec{Kind: "addr", Line: 216, args: []checkArg{{"link", "wan0"}, {"addr", "203.0.113.254/24"}}},
+					CheckSpec{Kind: "addr", Line: 219, args: []checkArg{{"ns", "internet"}, {"link", "eth0"}, {"addr", "203.0.113.1/24"}}},
+					CheckSpec{Kind: "link_up", Line: 223, args: []checkArg{{"link", "wan0"}, {"oper", true}}},
+					CheckSpec{Kind: "ping", Line: 226, args: []checkArg{{"to", "203.0.113.1"}}},
+					CheckSpec{Kind: "route", Line: 228, args: []checkArg{{"ns", "internet"}, {"dst", "10.0.1.0/24"}, {"absent", true}}},
+				},
+			},
+			Step{
+				Title: "Masquerade the namespaces behind wan0",
+				Text:  "Two things turn the root namespace into a router with NAT:\n\n    sysctl -w net.ipv4.ip_forward=1\n    iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE\n    ip netns exec ns0 ping -c 2 203.0.113.1\n\n`ip_forward=1` lets the namespace pass packets that are not addressed\nto itself (from br0 to wan0). The **MASQUERADE** rule, in the `nat`\ntable's `POSTROUTING` chain, rewrites the source address of packets\nfrom 10.0.1.0/24 that leave through `wan0` to `wan0`'s own address,\n203.0.113.254. `internet` answers 203.0.113.254, which it can reach;\nconntrack remembers the translation and rewrites the answer back to\n10.0.1.10. That is how every home router, and Docker, works.\n\nWatch `-o wan0`: MASQUERADE on the wrong interface (`-o br0`) does\nnot match the packets that leave for the internet. Worse, where\n`br_netfilter` is loaded (`sysctl net.bridge.bridge-nf-call-iptables`\nsays 1, as on every Docker host) frames bridged between the\nnamespaces pass the root namespace's nat table too, with br0 as\ntheir output interface: `-o br0` rewrites ns0's pings to ns2 to come\nfrom 10.0.1.1, and ns2's DROP rule from step 2 stops matching them.\n`iptables -t nat -L -v -n` shows the rule's counter. On a host with Docker the `FORWARD` policy is `DROP`:\nthere you would also need `iptables -A FORWARD -i br0 -j ACCEPT` and\nthe reverse rule (netlab's own lab namespace starts with ACCEPT).\n\n`reset` does not switch `ip_forward` back off: it is a setting of the\nwhole namespace that other things may rely on.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`sysctl -w net.ipv4.ip_forward=1`, then `iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE` (in the root namespace).",
+						Line: 263,
+					},
+					Hint{
+						Text: "Forwarding is off in the root namespace: `sysctl -w net.ipv4.ip_forward=1`.",
+						When: "ip-forward-off",
+						Line: 265,
+					},
+					Hint{
+						Text: "The packets reach internet with their 10.0.1.x source: the MASQUERADE rule is missing or matches the wrong interface. It needs `-o wan0` in the nat table's POSTROUTING chain.",
+						When: "no-snat",
+						Line: 267,
+					},
+					Hint{
+						Text: "Your MASQUERADE rule matches the wrong packets: it needs `-o wan0` (the interface towards the internet) and `-s 10.0.1.0/24`. Delete it (`iptables -t nat -D POSTROUTING ...` with the same arguments) and add the right one.",
+						When: "rule-mismatch",
+						Line: 269,
+					},
+					Hint{
+						Text: "No MASQUERADE rule matches: check `iptables -t nat -S POSTROUTING` for `-o wan0` and `-s 10.0.1.0/24`.",
+						When: "rule-missing",
+						Line: 271,
+					},
+					Hint{
+						Text: "ns0 has no default route, so it knows only 10.0.1.0/24: `ip -n ns0 route add default via 10.0.1.1` (step 1).",
+						When: "no-default-route",
+						Line: 273,
+					},
+					Hint{
+						Text: "ns0's default route points at an address that nobody has: `ip -n ns0 route replace default via 10.0.1.1`.",
+						When: "wrong-gateway",
+						Line: 275,
+					},
+					Hint{
+						Text: "The packets leave with source 10.0.1.10, and internet has no route back to it. Rewrite the source: `iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE`.",
+						When: "masquerade-missing",
+						Line: 277,
+					},
+					Hint{
+						Text: "Your MASQUERADE rule names the wrong outgoing interface: packets to the internet leave by wan0. Use `-o wan0`.",
+						When: "masq-wrong-if",
+						Line: 279,
+					},
+					Hint{
+						Text: "The root namespace's FORWARD policy is DROP: accept the LAN's traffic, `iptables -A FORWARD -i br0 -o wan0 -j ACCEPT` and `iptables -A FORWARD -i wan0 -o br0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`.",
+						When: "forward-drop",
+						Line: 281,
+					},
+				},
+				Solution: "sysctl -w net.ipv4.ip_forward=1\niptables -t nat -C POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE 2>/dev/null || iptables -t nat -A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "sysctl", Line: 286, args: []checkArg{{"key", "net.ipv4.ip_forward"}, {"value", "1"}}},
+					CheckSpec{Kind: "ping", Line: 289, args: []checkArg{{"from", "ns0"}, {"to", "203.0.113.1"}}},
+					CheckSpec{Kind: "tcp", Line: 292, args: []checkArg{{"from", "ns0"}, {"to", "203.0.113.1"}, {"server_ns", "internet"}, {"expect_src", "203.0.113.254"}}},
+					CheckSpec{Kind: "nf_rule", Line: 297, args: []checkArg{{"verdict", "masquerade"}, {"src", "10.0.1.10"}, {"out_if", "wan0"}}},
+				},
+			},
+			Step{
+				Title: "Forward port 8080 on wan0 to ns1 port 80",
+				Text:  "The reverse direction: make a server inside `ns1` reachable from the\ninternet, as `docker run -p 8080:80` does. Destination NAT rewrites\nthe destination of incoming connections:\n\n    iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80\n\n`PREROUTING` runs before the routing decision, so the rewritten\ndestination 10.0.1.11 is what gets routed: out of `br0` to `ns1`. The\nanswers go back through conntrack, which restores 203.0.113.254:8080\nas their source.\n\nTry it with a real server:\n\n    ip netns exec ns1 python3 -m http.server 80 &\n    ip netns exec internet curl http://203.0.113.254:8080/\n\nnetlab checks it with its own TCP probe server on 10.0.1.11:80 in\n`ns1`, and while your server holds port 80 there it cannot: stop\nyours first (`kill %1` in the shell that started it), then run\n`netlab check 4`. (While it runs, `netlab check 4` says that the\nport is taken and whether your DNAT rule is in place.)\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80`.",
+						Line: 326,
+					},
+					Hint{
+						Text: "Your DNAT rule does not forward wan0's port 8080 to 10.0.1.11:80: check `iptables -t nat -S PREROUTING`, delete it with `-D` and add the right one.",
+						When: "rule-mismatch",
+						Line: 328,
+					},
+					Hint{
+						Text: "No DNAT rule for port 8080 is in the root namespace: `iptables -t nat -S PREROUTING` shows what is there.",
+						When: "rule-missing",
+						Line: 330,
+					},
+					Hint{
+						Text: "The connection from internet does not arrive in ns1: is the DNAT rule in the nat table's PREROUTING chain of the root namespace, with `--dport 8080` and `--to-destination 10.0.1.11:80`?",
+						When: "tcp-failed",
+						Line: 332,
+					},
+					Hint{
+						Text: "The DNAT rule works, but the FORWARD policy drops the rewritten connection: `iptables -A FORWARD -i wan0 -o br0 -p tcp -d 10.0.1.11 --dport 80 -j ACCEPT`.",
+						When: "dnat-no-forward",
+						Line: 334,
+					},
+					Hint{
+						Text: "Your DNAT rule does not match the connection to 203.0.113.254:8080: it needs `-p tcp --dport 8080` and `--to-destination 10.0.1.11:80`.",
+						When: "dnat-wrong",
+						Line: 336,
+					},
+					Hint{
+						Text: "Nothing rewrites the connection to 203.0.113.254:8080: add `iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80`.",
+						When: "dnat-missing",
+						Line: 338,
+					},
+					Hint{
+						Text: "Port 80 in ns1 is taken, most likely by your own `python3 -m http.server 80`: netlab's probe server needs it. Stop yours (`kill %1` where you started it, or find it with `ip netns exec ns1 ss -ltnp`) and check again.",
+						When: "probe-port-taken",
+						Line: 340,
+					},
+				},
+				Solution: "iptables -t nat -C PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80 2>/dev/null || iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.1.11:80\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "tcp", Line: 344, args: []checkArg{{"from", "internet"}, {"to", "203.0.113.254:8080"}, {"server_ns", "ns1"}, {"listen", "10.0.1.11:80"}}},
+					CheckSpec{Kind: "nf_rule", Line: 349, args: []checkArg{{"verdict", "dnat"}, {"dport", int(8080)}, {"to", "10.0.1.11:80"}}},
+				},
+			},
+		},
+		Supersedes: []Supersedes{
+			Supersedes{
+				Lesson: "bridge",
+				Step:   5,
+				Checks: []int{
+					2,
+					5,
+				},
+				When:    2,
+				Because: "ns2 drops ICMP from ns0 on purpose",
+			},
+		},
+		File: "lessons/04-iptables.yaml",
+	}
+}
+
+func compiledLesson5() *Lesson {
+	return &Lesson{
+		ID:    5,
+		Slug:  "router",
+		Title: "Two LANs joined by a router (what an OpenWrt box does)",
+		Intro: "A bridge joins hosts of **one** network: everything behind it shares\n10.0.1.0/24 and talks directly, frame to frame. Two different networks\nneed a **router**: a machine with a leg in each network that takes a\npacket in on one leg and sends it out of the other. The home box that\nruns OpenWrt does exactly this between your LAN and the provider's\nnetwork; so does every Linux host with `ip_forward` on, Docker's host\nincluded.\n\nA router is not a special device: it is any namespace with two\ninterfaces, an address on each network and **forwarding** switched on.\nHere three namespaces play two hosts and the router between them; the\nlab's root namespace takes no part at all:\n\n     h1: eth0 10.0.10.2/24          h2: eth0 10.0.20.2/24\n            |                              |\n      eth1 10.0.10.1/24 -- router -- eth2 10.0.20.1/24\n         (LAN 10.0.10.0/24)       (LAN 10.0.20.0/24)\n\nOn the way you will meet the three things every routed packet needs:\na route **there**, a router that **forwards**, and a route **back**.\n",
+		Owns: Owns{
+			Namespaces: []string{
+				"h1",
 				"router",
+				"h2",
 			},
-			File: "lessons/08-troubleshoot.yaml",
+			NSLinks: []string{
+				"lo",
+				"eth0",
+				"eth1",
+				"eth2",
+			},
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+				"10.0.10.1/24",
+				"10.0.10.2/24",
+				"10.0.20.1/24",
+				"10.0.20.2/24",
+			},
 		},
+		Steps: []Step{
+			Step{
+				Title: "Create h1, router and h2, with lo up in each",
+				Text:  "Three namespaces, three machines:\n\n    test -e /run/netns/h1 || ip netns add h1\n    test -e /run/netns/router || ip netns add router\n    test -e /run/netns/h2 || ip netns add h2\n    ip -n h1 link set lo up\n    ip -n router link set lo up\n    ip -n h2 link set lo up\n\nThe root namespace stays out of this lesson: nothing here is created\nthere, and its own forwarding setting does not matter.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "One `ip netns add NAME` for each of h1, router and h2, then `ip -n NAME link set lo up` in each.",
+						Line: 44,
+					},
+					Hint{
+						Text: "A namespace is missing: `ip netns add` takes one name at a time.",
+						When: "ns-missing",
+						Line: 46,
+					},
+					Hint{
+						Text: "lo is down in {ns}: `ip -n {ns} link set lo up`.",
+						When: "lo-down",
+						Line: 48,
+					},
+				},
+				Solution: "test -e /run/netns/h1 || ip netns add h1\ntest -e /run/netns/router || ip netns add router\ntest -e /run/netns/h2 || ip netns add h2\nip -n h1 link set lo up\nip -n router link set lo up\nip -n h2 link set lo up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "netns", Line: 57, args: []checkArg{{"ns", "h1"}}},
+					CheckSpec{Kind: "netns", Line: 59, args: []checkArg{{"ns", "router"}}},
+					CheckSpec{Kind: "netns", Line: 61, args: []checkArg{{"ns", "h2"}}},
+					CheckSpec{Kind: "link_up", Line: 63, args: []checkArg{{"ns", "h1"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 66, args: []checkArg{{"ns", "router"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 69, args: []checkArg{{"ns", "h2"}, {"link", "lo"}}},
+				},
+			},
+			Step{
+				Title: "Cable each host to the router",
+				Text:  "Two cables, two veth pairs. The router gets one interface per\nnetwork, `eth1` towards h1 and `eth2` towards h2; each host has its\n`eth0`. Create each pair directly between the two namespaces:\n\n    ip -n h1 link show eth0 >/dev/null 2>&1 || ip -n h1 link add eth0 type veth peer name eth1 netns router\n    ip -n h2 link show eth0 >/dev/null 2>&1 || ip -n h2 link add eth0 type veth peer name eth2 netns router\n    ip -n h1 link set eth0 up\n    ip -n h2 link set eth0 up\n    ip -n router link set eth1 up\n    ip -n router link set eth2 up\n\n`ip -n h1 link add ... peer name eth1 netns router` runs inside h1\nand puts the other end straight into router: no end ever appears in\nthe root namespace. (Creating the pair in the root namespace and\nmoving both ends with `ip link set NAME netns NS` works as well.)\n\n`ip -n router -br link` lists `eth1@if..` and `eth2@if..`, both UP.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n h1 link add eth0 type veth peer name eth1 netns router`, the same for h2 with eth2, then `link set ... up` on all four ends.",
+						Line: 93,
+					},
+					Hint{
+						Text: "An end is down: a veth has carrier only when both of its ends are up. `ip -n NS link set NAME up`.",
+						When: "peer-down",
+						Line: 95,
+					},
+					Hint{
+						Text: "An end is down: `ip -n NS link set NAME up`.",
+						When: "link-down",
+						Line: 97,
+					},
+					Hint{
+						Text: "That end is not where it belongs: move it with `ip -n NS link set NAME netns OTHER`.",
+						When: "veth-not-moved",
+						Line: 99,
+					},
+					Hint{
+						Text: "These two ends are not each other's peer: delete the pair (`ip -n NS link del NAME`) and create it again.",
+						When: "wrong-peer",
+						Line: 101,
+					},
+				},
+				Solution: "ip -n h1 link show eth0 >/dev/null 2>&1 || ip -n h1 link add eth0 type veth peer name eth1 netns router\nip -n h2 link show eth0 >/dev/null 2>&1 || ip -n h2 link add eth0 type veth peer name eth2 netns router\nip -n h1 link set eth0 up\nip -n h2 link set eth0 up\nip -n router link set eth1 up\nip -n router link set eth2 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "veth_pair", Line: 110, args: []checkArg{{"ns", "h1"}, {"link", "eth0"}, {"peer", "eth1"}, {"peer_ns", "router"}}},
+					CheckSpec{Kind: "veth_pair", Line: 115, args: []checkArg{{"ns", "h2"}, {"link", "eth0"}, {"peer", "eth2"}, {"peer_ns", "router"}}},
+					CheckSpec{Kind: "link_up", Line: 120, args: []checkArg{{"ns", "h1"}, {"link", "eth0"}, {"oper", true}}},
+					CheckSpec{Kind: "link_up", Line: 124, args: []checkArg{{"ns", "h2"}, {"link", "eth0"}, {"oper", true}}},
+					CheckSpec{Kind: "link_up", Line: 128, args: []checkArg{{"ns", "router"}, {"link", "eth1"}, {"oper", true}}},
+					CheckSpec{Kind: "link_up", Line: 132, args: []checkArg{{"ns", "router"}, {"link", "eth2"}, {"oper", true}}},
+				},
+			},
+			Step{
+				Title: "Address both networks",
+				Text:  "Each cable is its own network. The router has an address on both,\n`.1` by habit (an OpenWrt box is 192.168.1.1 on its LAN):\n\n    ip -n h1 addr add 10.0.10.2/24 dev eth0\n    ip -n router addr add 10.0.10.1/24 dev eth1\n    ip -n router addr add 10.0.20.1/24 dev eth2\n    ip -n h2 addr add 10.0.20.2/24 dev eth0\n    ip netns exec h1 ping -c 2 10.0.10.1\n    ip netns exec h2 ping -c 2 10.0.20.1\n\nLook at `ip -n router route`: the router already has a route to each\nnetwork, one per interface (`proto kernel scope link`), made by the\nkernel for each address. h1, on the other hand, knows only\n10.0.10.0/24: `ip netns exec h1 ping 10.0.20.2` says\n`Network is unreachable`.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "h1 eth0 10.0.10.2/24, router eth1 10.0.10.1/24, router eth2 10.0.20.1/24, h2 eth0 10.0.20.2/24: `ip -n NS addr add ADDR dev DEV`.",
+						Line: 155,
+					},
+					Hint{
+						Text: "The prefix length is wrong: delete the address and add it again with /24.",
+						When: "wrong-prefix",
+						Line: 157,
+					},
+					Hint{
+						Text: "The address is on the wrong interface: check `ip -n NS -br addr`.",
+						When: "addr-wrong-link",
+						Line: 159,
+					},
+					Hint{
+						Text: "An address is in the wrong namespace: h1 gets 10.0.10.2, h2 10.0.20.2, the router .1 on both.",
+						When: "addr-wrong-end",
+						Line: 161,
+					},
+					Hint{
+						Text: "The address you ping is on no interface yet: `ip -n router -br addr`.",
+						When: "addr-missing",
+						Line: 163,
+					},
+					Hint{
+						Text: "No reply: are both ends of that cable up (`ip -n NS -br link`)?",
+						When: "no-reply",
+						Line: 165,
+					},
+				},
+				Solution: "ip -n h1 addr replace 10.0.10.2/24 dev eth0\nip -n router addr replace 10.0.10.1/24 dev eth1\nip -n router addr replace 10.0.20.1/24 dev eth2\nip -n h2 addr replace 10.0.20.2/24 dev eth0\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "addr", Line: 172, args: []checkArg{{"ns", "h1"}, {"link", "eth0"}, {"addr", "10.0.10.2/24"}}},
+					CheckSpec{Kind: "addr", Line: 176, args: []checkArg{{"ns", "router"}, {"link", "eth1"}, {"addr", "10.0.10.1/24"}}},
+					CheckSpec{Kind: "addr", Line: 180, args: []checkArg{{"ns", "router"}, {"link", "eth2"}, {"addr", "10.0.20.1/24"}}},
+					CheckSpec{Kind: "addr", Line: 184, args: []checkArg{{"ns", "h2"}, {"link", "eth0"}, {"addr", "10.0.20.2/24"}}},
+					CheckSpec{Kind: "ping", Line: 188, args: []checkArg{{"from", "h1"}, {"to", "10.0.10.1"}}},
+					CheckSpec{Kind: "ping", Line: 191, args: []checkArg{{"from", "h2"}, {"to", "10.0.20.1"}}},
+				},
+			},
+			Step{
+				Title: "Give each host a default route via the router",
+				Text:  "A host sends what is not on its own network to its **default\ngateway**. For h1 that is the router's leg on h1's network:\n\n    ip -n h1 route add default via 10.0.10.1\n    ip -n h2 route add default via 10.0.20.1\n    ip -n h1 route\n\nThe gateway must be an address on the host's own network: the host\nfinds its MAC with ARP and hands it the packet, with the far\ndestination left untouched in the IP header. `ip route get` shows\nthe decision: `ip -n h1 route get 10.0.20.2` says\n`10.0.20.2 via 10.0.10.1 dev eth0`.\n\nThe trap: h2 needs its own default route as much as h1. Without it\nh1's pings reach h2, and h2 has no way to send the answers back.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n h1 route add default via 10.0.10.1`, `ip -n h2 route add default via 10.0.20.1`.",
+						Line: 213,
+					},
+					Hint{
+						Text: "A host has no default route: `ip -n NS route add default via GATEWAY` (h1: 10.0.10.1, h2: 10.0.20.1).",
+						When: "no-default-route",
+						Line: 215,
+					},
+					Hint{
+						Text: "The default route points at the wrong gateway. A host's gateway is the router's address on the host's own network: `ip -n NS route replace default via GATEWAY`.",
+						When: "wrong-gateway",
+						Line: 217,
+					},
+				},
+				Solution: "ip -n h1 route replace default via 10.0.10.1\nip -n h2 route replace default via 10.0.20.1\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "route", Line: 222, args: []checkArg{{"ns", "h1"}, {"dst", "default"}, {"via", "10.0.10.1"}}},
+					CheckSpec{Kind: "route", Line: 226, args: []checkArg{{"ns", "h2"}, {"dst", "default"}, {"via", "10.0.20.1"}}},
+				},
+			},
+			Step{
+				Title: "Turn on forwarding in the router",
+				Text:  "Now h1's packet for 10.0.20.2 reaches the router, which sees that it\nis not addressed to itself. A Linux machine drops such packets unless\n**forwarding** is on, and it is off in every new namespace:\n\n    ip netns exec router sysctl -w net.ipv4.ip_forward=1\n    ip netns exec h1 ping -c 2 10.0.20.2\n    ip netns exec h2 ping -c 2 10.0.10.2\n\n`net.ipv4.conf.all.forwarding=1` is the same switch under another\nname. Every namespace has its own `net.*` settings: a plain\n`sysctl -w net.ipv4.ip_forward=1` without `ip netns exec router`\nchanges the root namespace's, and the router stays a host. (OpenWrt\nsets it at boot; Docker sets it on the host for its containers.)\n\nA router also has a firewall: if its `FORWARD` chain's policy is\n`DROP` (`ip netns exec router iptables -S FORWARD`), forwarding is on\nand still nothing passes.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip netns exec router sysctl -w net.ipv4.ip_forward=1`.",
+						Line: 251,
+					},
+					Hint{
+						Text: "Forwarding is off in the router: `ip netns exec router sysctl -w net.ipv4.ip_forward=1`.",
+						When: "ip-forward-off",
+						Line: 253,
+					},
+					Hint{
+						Text: "You turned forwarding on in the lab's root namespace, not in the router: every namespace has its own sysctls. `ip netns exec router sysctl -w net.ipv4.ip_forward=1`.",
+						When: "forward-wrong-ns",
+						Line: 255,
+					},
+					Hint{
+						Text: "Forwarding is on, but off again on one of the router's interfaces: `ip netns exec router sysctl -w net.ipv4.conf.DEV.forwarding=1`.",
+						When: "dev-forwarding-off",
+						Line: 257,
+					},
+					Hint{
+						Text: "The router's FORWARD policy is DROP: accept the traffic between its two networks, `ip netns exec router iptables -A FORWARD -i eth1 -o eth2 -j ACCEPT` and the same with eth2 and eth1 (or `iptables -P FORWARD ACCEPT`).",
+						When: "forward-drop",
+						Line: 259,
+					},
+					Hint{
+						Text: "The answering host has no route back to the asker's network: give it its default route (step 4).",
+						When: "no-return-route",
+						Line: 261,
+					},
+					Hint{
+						Text: "A host's default route is missing (step 4): without it the packet never leaves.",
+						When: "no-default-route",
+						Line: 263,
+					},
+					Hint{
+						Text: "A firewall rule dropped the pings (the why names it): `ip netns exec router iptables -S`.",
+						When: "dropped-by-rule",
+						Line: 265,
+					},
+				},
+				Solution: "ip netns exec router sysctl -w net.ipv4.ip_forward=1\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "forwarding", Line: 269, args: []checkArg{{"ns", "router"}}},
+					CheckSpec{Kind: "ping", Line: 271, args: []checkArg{{"from", "h1"}, {"to", "10.0.20.2"}}},
+					CheckSpec{Kind: "ping", Line: 274, args: []checkArg{{"from", "h2"}, {"to", "10.0.10.2"}}},
+				},
+			},
+			Step{
+				Title: "Count the hops",
+				Text:  "Every router lowers a packet's **TTL** (time to live) by one and\ndrops it at zero: this is what stops a packet from circling forever\nin a routing loop, and what `traceroute` uses to find each router on\nthe way. Linux sends with TTL 64:\n\n    ip netns exec h1 ping -c 2 10.0.20.2\n    ip netns exec h1 ping -c 2 10.0.10.1\n\nThe replies from h2 say `ttl=63`: h2 sent them with 64, the router\ntook one off. The router's own replies say `ttl=64`: it is zero hops\naway. netlab checks the same, and its report shows the TTL it saw.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Ping h2 from h1 (`ip netns exec h1 ping -c 2 10.0.20.2`) and read the ttl= of the replies.",
+						Line: 293,
+					},
+					Hint{
+						Text: "No replies came back: make step 5 pass first.",
+						When: "no-reply",
+						Line: 295,
+					},
+					Hint{
+						Text: "The replies crossed a different number of routers than one: is the way between h1 and h2 really only through router (`ip -n h1 route get 10.0.20.2`)? Or has someone changed `net.ipv4.ip_default_ttl`?",
+						When: "wrong-hops",
+						Line: 297,
+					},
+					Hint{
+						Text: "Forwarding is off in the router (step 5).",
+						When: "ip-forward-off",
+						Line: 299,
+					},
+				},
+				Solution:    "ip netns exec h1 ping -c 3 -i 0.2 -W 1 10.0.20.2\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "hops", Line: 303, args: []checkArg{{"from", "h1"}, {"to", "10.0.20.2"}, {"hops", int(1)}}},
+				},
+			},
+		},
+		File: "lessons/05-router.yaml",
+	}
+}
+
+func compiledLesson6() *Lesson {
+	return &Lesson{
+		ID:    6,
+		Slug:  "vxlan",
+		Title: "An overlay between two hosts (what flannel does)",
+		Intro: "A bridge joins the containers of **one** host. Kubernetes wants more:\nevery pod on every node in one flat network, 10.244.0.0/16, whatever\nthe physical network between the nodes looks like. The answer is an\n**overlay**: each node wraps the Ethernet frames of its pods in UDP\npackets and sends them over the normal network (the **underlay**) to\nthe node where the destination lives, which unwraps them. VXLAN is the\nstandard wrapping, and Linux has it built in: a vxlan device is a\nbridge port whose other side is a UDP tunnel. This is flannel's vxlan\nbackend (its device is `flannel.1`), and what Docker's overlay\nnetworks and most cloud networks do.\n\nFour namespaces play two machines and one container on each:\n\n      c1: eth0 10.244.0.11/24              c2: eth0 10.244.0.12/24\n            |                                    |\n       veth-c1                              veth-c2\n            |                                    |\n      host1: br0 --- vxlan42         host2: br0 --- vxlan42\n                        :  UDP 4789, VNI 42    :\n      host1: eth0 192.168.100.1 ======== eth0 192.168.100.2 :host2\n                       (the underlay: a veth pair)\n\nThe containers think they share a switch; the hosts only ever see UDP\nbetween 192.168.100.1 and 192.168.100.2.\n",
+		Owns: Owns{
+			Namespaces: []string{
+				"host1",
+				"host2",
+				"c1",
+				"c2",
+			},
+			NSLinks: []string{
+				"lo",
+				"eth0",
+				"br0",
+				"veth-c1",
+				"veth-c2",
+				"vxlan42",
+			},
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+				"192.168.100.1/24",
+				"192.168.100.2/24",
+				"10.244.0.11/24",
+				"10.244.0.12/24",
+			},
+		},
+		Steps: []Step{
+			Step{
+				Title: "Two hosts and their underlay",
+				Text:  "The four namespaces, and a cable between the two hosts:\n\n    test -e /run/netns/host1 || ip netns add host1\n    test -e /run/netns/host2 || ip netns add host2\n    test -e /run/netns/c1 || ip netns add c1\n    test -e /run/netns/c2 || ip netns add c2\n    ip -n host1 link set lo up      # and the same in host2, c1, c2\n    ip -n host1 link show eth0 >/dev/null 2>&1 || ip -n host1 link add eth0 type veth peer name eth0 netns host2\n    ip -n host1 addr add 192.168.100.1/24 dev eth0\n    ip -n host2 addr add 192.168.100.2/24 dev eth0\n    ip -n host1 link set eth0 up\n    ip -n host2 link set eth0 up\n    ip netns exec host1 ping -c 2 192.168.100.2\n\nThis is the physical network between two nodes. Nothing of the\ncontainers' 10.244.0.0/24 will ever be routed on it.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Add the four namespaces, lo up in each, then one veth pair `eth0` (host1) <-> `eth0` (host2) with 192.168.100.1/24 and 192.168.100.2/24.",
+						Line: 53,
+					},
+					Hint{
+						Text: "A namespace is missing: `ip netns add` takes one name at a time.",
+						When: "ns-missing",
+						Line: 55,
+					},
+					Hint{
+						Text: "lo is down in {ns}: `ip -n {ns} link set lo up`.",
+						When: "lo-down",
+						Line: 57,
+					},
+					Hint{
+						Text: "An end of the underlay cable is down: `ip -n HOST link set eth0 up`.",
+						When: "peer-down",
+						Line: 59,
+					},
+					Hint{
+						Text: "An end of the underlay cable is down: `ip -n HOST link set eth0 up`.",
+						When: "link-down",
+						Line: 61,
+					},
+					Hint{
+						Text: "An underlay address is missing: host1 192.168.100.1/24, host2 192.168.100.2/24.",
+						When: "addr-missing",
+						Line: 63,
+					},
+				},
+				Solution: "test -e /run/netns/host1 || ip netns add host1\ntest -e /run/netns/host2 || ip netns add host2\ntest -e /run/netns/c1 || ip netns add c1\ntest -e /run/netns/c2 || ip netns add c2\nip -n host1 link set lo up\nip -n host2 link set lo up\nip -n c1 link set lo up\nip -n c2 link set lo up\nip -n host1 link show eth0 >/dev/null 2>&1 || ip -n host1 link add eth0 type veth peer name eth0 netns host2\nip -n host1 addr replace 192.168.100.1/24 dev eth0\nip -n host2 addr replace 192.168.100.2/24 dev eth0\nip -n host1 link set eth0 up\nip -n host2 link set eth0 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "netns", Line: 79, args: []checkArg{{"ns", "host1"}}},
+					CheckSpec{Kind: "netns", Line: 81, args: []checkArg{{"ns", "host2"}}},
+					CheckSpec{Kind: "netns", Line: 83, args: []checkArg{{"ns", "c1"}}},
+					CheckSpec{Kind: "netns", Line: 85, args: []checkArg{{"ns", "c2"}}},
+					CheckSpec{Kind: "link_up", Line: 87, args: []checkArg{{"ns", "host1"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 90, args: []checkArg{{"ns", "host2"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 93, args: []checkArg{{"ns", "c1"}, {"link", "lo"}}},
+					CheckSpec{Kind: "link_up", Line: 96, args: []checkArg{{"ns", "c2"}, {"link", "lo"}}},
+					CheckSpec{Kind: "veth_pair", Line: 99, args: []checkArg{{"ns", "host1"}, {"link", "eth0"}, {"peer", "eth0"}, {"peer_ns", "host2"}}},
+					CheckSpec{Kind: "addr", Line: 104, args: []checkArg{{"ns", "host1"}, {"link", "eth0"}, {"addr", "192.168.100.1/24"}}},
+					CheckSpec{Kind: "addr", Line: 108, args: []checkArg{{"ns", "host2"}, {"link", "eth0"}, {"addr", "192.168.100.2/24"}}},
+					CheckSpec{Kind: "ping", Line: 112, args: []checkArg{{"from", "host1"}, {"to", "192.168.100.2"}}},
+				},
+			},
+			Step{
+				Title: "A bridge on each host, a container on each bridge",
+				Text:  "Each host gets its own `br0`, like `cni0` on a Kubernetes node, and\nits container plugs into it exactly as in lesson 3:\n\n    ip -n host1 link add br0 type bridge\n    ip -n host1 link set br0 up\n    ip -n c1 link add eth0 type veth peer name veth-c1 netns host1\n    ip -n host1 link set veth-c1 master br0\n    ip -n host1 link set veth-c1 up\n    ip -n c1 addr add 10.244.0.11/24 dev eth0\n    ip -n c1 link set eth0 up\n\nand the same for host2 and c2 (`veth-c2`, 10.244.0.12/24). The two\ncontainers are in one subnet, but on two separate switches: c1's\nARP for 10.244.0.12 dies on host1's bridge.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "On each host: `ip -n HOST link add br0 type bridge`, up; a veth from the container's eth0 to a port of that br0; the container's address.",
+						Line: 133,
+					},
+					Hint{
+						Text: "The container's veth is not a port of its host's br0: `ip -n HOST link set veth-cN master br0`.",
+						When: "port-not-attached",
+						Line: 135,
+					},
+					Hint{
+						Text: "The container's veth ends in the wrong namespace: its other end belongs in its host.",
+						When: "port-wrong-ns",
+						Line: 137,
+					},
+					Hint{
+						Text: "An end is down: `ip -n NS link set NAME up`.",
+						When: "peer-down",
+						Line: 139,
+					},
+					Hint{
+						Text: "An end is down: `ip -n NS link set NAME up`.",
+						When: "link-down",
+						Line: 141,
+					},
+					Hint{
+						Text: "A container's address is missing: c1 10.244.0.11/24, c2 10.244.0.12/24.",
+						When: "addr-missing",
+						Line: 143,
+					},
+				},
+				Solution: "ip -n host1 link show br0 >/dev/null 2>&1 || ip -n host1 link add br0 type bridge\nip -n host2 link show br0 >/dev/null 2>&1 || ip -n host2 link add br0 type bridge\nip -n host1 link set br0 up\nip -n host2 link set br0 up\nip -n c1 link show eth0 >/dev/null 2>&1 || ip -n c1 link add eth0 type veth peer name veth-c1 netns host1\nip -n c2 link show eth0 >/dev/null 2>&1 || ip -n c2 link add eth0 type veth peer name veth-c2 netns host2\nip -n host1 link set veth-c1 master br0\nip -n host2 link set veth-c2 master br0\nip -n host1 link set veth-c1 up\nip -n host2 link set veth-c2 up\nip -n c1 addr replace 10.244.0.11/24 dev eth0\nip -n c2 addr replace 10.244.0.12/24 dev eth0\nip -n c1 link set eth0 up\nip -n c2 link set eth0 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "link_exists", Line: 160, args: []checkArg{{"ns", "host1"}, {"link", "br0"}, {"type", "bridge"}}},
+					CheckSpec{Kind: "link_exists", Line: 164, args: []checkArg{{"ns", "host2"}, {"link", "br0"}, {"type", "bridge"}}},
+					CheckSpec{Kind: "link_up", Line: 168, args: []checkArg{{"ns", "host1"}, {"link", "br0"}}},
+					CheckSpec{Kind: "link_up", Line: 171, args: []checkArg{{"ns", "host2"}, {"link", "br0"}}},
+					CheckSpec{Kind: "bridge_port", Line: 174, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"bridge", "br0"}, {"bridge_ns", "host1"}}},
+					CheckSpec{Kind: "bridge_port", Line: 179, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"bridge", "br0"}, {"bridge_ns", "host2"}}},
+					CheckSpec{Kind: "link_up", Line: 184, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"oper", true}}},
+					CheckSpec{Kind: "link_up", Line: 188, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"oper", true}}},
+					CheckSpec{Kind: "addr", Line: 192, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"addr", "10.244.0.11/24"}}},
+					CheckSpec{Kind: "addr", Line: 196, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"addr", "10.244.0.12/24"}}},
+				},
+			},
+			Step{
+				Title: "A VXLAN tunnel between the bridges",
+				Text:  "On each host, a vxlan device with the same **VNI** (VXLAN network\nidentifier, the overlay's number: 42) and the same UDP port, tied\nto the underlay, as a port of the bridge:\n\n    ip -n host1 link show vxlan42 >/dev/null 2>&1 || ip -n host1 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.1 remote 192.168.100.2\n    ip -n host2 link show vxlan42 >/dev/null 2>&1 || ip -n host2 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.2 remote 192.168.100.1\n    ip -n host1 link set vxlan42 master br0\n    ip -n host2 link set vxlan42 master br0\n    ip -n host1 link set vxlan42 up\n    ip -n host2 link set vxlan42 up\n    ip -n host1 -d link show vxlan42\n\n`remote` suits two hosts. With many, flannel leaves `remote` out and\nwrites forwarding entries instead, one per node; an all-zero MAC\nentry means \"every frame, broadcasts included, also goes there\":\n\n    bridge -n host2 fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.168.100.1\n\nBoth ways pass here. The trap: without `dstport`, Linux picks port\n8472 (flannel's) while others use 4789, the IANA port, and two ends\nthat disagree never hear each other.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n host1 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.1 remote 192.168.100.2`, the mirror image on host2, then `master br0` and `up` on both.",
+						Line: 225,
+					},
+					Hint{
+						Text: "The two ends disagree on the VNI: delete the wrong one (`ip -n HOST link del vxlan42`) and create it with `id 42`.",
+						When: "vni-mismatch",
+						Line: 227,
+					},
+					Hint{
+						Text: "The two ends disagree on the UDP port: recreate the device with `dstport 4789`.",
+						When: "vxlan-port-mismatch",
+						Line: 229,
+					},
+					Hint{
+						Text: "The vxlan sends to the wrong address: `remote` (or the fdb entry's `dst`) must be the other host's underlay address.",
+						When: "vxlan-remote-wrong",
+						Line: 231,
+					},
+					Hint{
+						Text: "The vxlan device knows no other end: give it `remote IP`, or `bridge -n HOST fdb append 00:00:00:00:00:00 dev vxlan42 dst IP`.",
+						When: "vxlan-no-remote",
+						Line: 233,
+					},
+					Hint{
+						Text: "The vxlan device is not a port of br0: `ip -n HOST link set vxlan42 master br0`.",
+						When: "vxlan-not-port",
+						Line: 235,
+					},
+					Hint{
+						Text: "The vxlan device is not tied to the underlay: recreate it with `dev eth0`.",
+						When: "vxlan-wrong-dev",
+						Line: 237,
+					},
+					Hint{
+						Text: "The vxlan device's `local` must be its own host's underlay address.",
+						When: "vxlan-wrong-local",
+						Line: 239,
+					},
+					Hint{
+						Text: "vxlan42 is down: `ip -n HOST link set vxlan42 up`.",
+						When: "link-down",
+						Line: 241,
+					},
+				},
+				Solution: "ip -n host1 link show vxlan42 >/dev/null 2>&1 || ip -n host1 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.1 remote 192.168.100.2\nip -n host2 link show vxlan42 >/dev/null 2>&1 || ip -n host2 link add vxlan42 type vxlan id 42 dstport 4789 dev eth0 local 192.168.100.2 remote 192.168.100.1\nip -n host1 link set vxlan42 master br0\nip -n host2 link set vxlan42 master br0\nip -n host1 link set vxlan42 up\nip -n host2 link set vxlan42 up\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "vxlan", Line: 250, args: []checkArg{{"ns", "host1"}, {"link", "vxlan42"}, {"vni", int(42)}, {"dport", int(4789)}, {"dev", "eth0"}, {"src", "192.168.100.1"}, {"remote", "192.168.100.2"}, {"bridge", "br0"}}},
+					CheckSpec{Kind: "vxlan", Line: 259, args: []checkArg{{"ns", "host2"}, {"link", "vxlan42"}, {"vni", int(42)}, {"dport", int(4789)}, {"dev", "eth0"}, {"src", "192.168.100.2"}, {"remote", "192.168.100.1"}, {"bridge", "br0"}}},
+					CheckSpec{Kind: "link_up", Line: 268, args: []checkArg{{"ns", "host1"}, {"link", "vxlan42"}}},
+					CheckSpec{Kind: "link_up", Line: 271, args: []checkArg{{"ns", "host2"}, {"link", "vxlan42"}}},
+				},
+			},
+			Step{
+				Title: "The containers talk across the overlay",
+				Text:  "Now c1's ARP broadcast leaves host1's bridge by vxlan42 too, wrapped\nin UDP to 192.168.100.2, comes out of host2's vxlan42 into host2's\nbridge, and reaches c2:\n\n    ip netns exec c1 ping -c 2 10.244.0.12\n    ip netns exec c2 ping -c 2 10.244.0.11\n    ip -n host1 -s link show vxlan42\n\nThe counters of vxlan42 (`RX`/`TX packets`) grow with each ping: the\npackets went through the tunnel. netlab checks exactly that. To see\nthe wrapping itself, watch the underlay:\n`ip netns exec host2 tcpdump -ni eth0 udp port 4789` shows UDP\nbetween the hosts with c1 and c2's ICMP inside.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "If c1 cannot reach c2, check step 3 on both hosts (`ip -n HOST -d link show vxlan42`, `bridge -n HOST link`).",
+						Line: 292,
+					},
+					Hint{
+						Text: "The pings were answered, but vxlan42's counters did not move: the packets took another way. Remove the shortcut.",
+						When: "not-through-tunnel",
+						Line: 294,
+					},
+					Hint{
+						Text: "No reply: compare both vxlan42 devices (`ip -n HOST -d link show vxlan42`): VNI, dstport, remote.",
+						When: "no-reply",
+						Line: 296,
+					},
+					Hint{
+						Text: "The two vxlan ends disagree on the VNI (step 3).",
+						When: "vni-mismatch",
+						Line: 298,
+					},
+					Hint{
+						Text: "The two vxlan ends disagree on the UDP port (step 3).",
+						When: "vxlan-port-mismatch",
+						Line: 300,
+					},
+					Hint{
+						Text: "A vxlan sends to the wrong underlay address (step 3).",
+						When: "vxlan-remote-wrong",
+						Line: 302,
+					},
+					Hint{
+						Text: "A vxlan device is not a port of its host's bridge (step 3).",
+						When: "vxlan-not-port",
+						Line: 304,
+					},
+					Hint{
+						Text: "A vxlan device knows no other end (step 3).",
+						When: "vxlan-no-remote",
+						Line: 306,
+					},
+					Hint{
+						Text: "One host has no vxlan device at all: what the other sends is dropped on arrival. Create it there too (step 3).",
+						When: "vxlan-missing",
+						Line: 308,
+					},
+					Hint{
+						Text: "The address you ping is on no container: check `ip -n cN addr` (step 2).",
+						When: "addr-missing",
+						Line: 310,
+					},
+				},
+				Solution:    "ip netns exec c1 ping -c 3 -i 0.2 -W 1 10.244.0.12\nip netns exec c2 ping -c 3 -i 0.2 -W 1 10.244.0.11\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "tunnel", Line: 315, args: []checkArg{{"from", "c1"}, {"to", "10.244.0.12"}, {"link", "vxlan42"}, {"ns", "host1"}, {"peer_ns", "host2"}}},
+					CheckSpec{Kind: "tunnel", Line: 321, args: []checkArg{{"from", "c2"}, {"to", "10.244.0.11"}, {"link", "vxlan42"}, {"ns", "host2"}, {"peer_ns", "host1"}}},
+				},
+			},
+			Step{
+				Title: "Fit the containers' MTU to the overlay",
+				Text:  "Try a full-size packet with \"don't fragment\":\n\n    ip netns exec c1 ping -c 2 -M do -s 1472 10.244.0.12\n\nNo answer, and no error either. 1472 bytes of payload plus 28 of\nheaders fill c1's 1500-byte MTU, but VXLAN adds 50 bytes of its own\n(outer Ethernet, IP, UDP, VXLAN) on an underlay of 1500, so vxlan42\ntakes at most 1450 (`ip -n host1 link show vxlan42` says `mtu\n1450`). The bridge drops a frame too big for the port it should\nleave by, silently: at layer 2 nobody sends back \"fragmentation\nneeded\". Small pings work, big transfers hang: the classic overlay\ntrap. flannel writes MTU 1450 into every pod for this reason.\n\n    ip -n c1 link set eth0 mtu 1450\n    ip -n c2 link set eth0 mtu 1450\n    ip netns exec c1 ping -c 2 -M do -s 1422 10.244.0.12\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n c1 link set eth0 mtu 1450`, the same in c2.",
+						Line: 347,
+					},
+					Hint{
+						Text: "A container's eth0 MTU is larger than the tunnel carries: `ip -n cN link set eth0 mtu 1450`.",
+						When: "mtu-too-big",
+						Line: 349,
+					},
+					Hint{
+						Text: "No reply to the full-size ping: compare the MTUs along the way (`ip -n NS link`).",
+						When: "no-reply",
+						Line: 351,
+					},
+				},
+				Solution: "ip -n c1 link set eth0 mtu 1450\nip -n c2 link set eth0 mtu 1450\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "mtu", Line: 356, args: []checkArg{{"ns", "c1"}, {"link", "eth0"}, {"max_mtu", int(1450)}}},
+					CheckSpec{Kind: "mtu", Line: 360, args: []checkArg{{"ns", "c2"}, {"link", "eth0"}, {"max_mtu", int(1450)}}},
+					CheckSpec{Kind: "ping_mtu", Line: 364, args: []checkArg{{"from", "c1"}, {"to", "10.244.0.12"}}},
+				},
+			},
+		},
+		File: "lessons/06-vxlan.yaml",
+	}
+}
+
+func compiledLesson7() *Lesson {
+	return &Lesson{
+		ID:       7,
+		Slug:     "ipv6",
+		Title:    "The bridge of lesson 3, in IPv6",
+		Intro:    "IPv6 runs next to IPv4 on the very same links: the bridge, the veths and\nthe namespaces of lesson 3 need nothing new but addresses. What changes\nis how hosts find each other. There is no ARP: **neighbour discovery**\n(ND) does its job with ICMPv6 messages, every interface has a\n**link-local** address (fe80::/64) of its own making, and a new address\nis not used until **duplicate address detection** (DAD) has made sure no\nother host on the link has it.\n\nThis is what Docker does with `--ipv6` (its bridge becomes the IPv6\ngateway of the containers) and what every Kubernetes dual-stack cluster\ndoes. It starts from lesson 3's finished state (`netlab setup 7` or\n`netlab solve 3` builds it); the IPv4 addresses stay:\n\n                 br0  fd00:1::1/64 (root namespace)\n                /          |           \\\n    ns0: eth0          ns1: eth0          ns2: eth0\n    fd00:1::10/64      fd00:1::11/64      fd00:1::12/64\n    fe80::.../64       fe80::.../64       fe80::.../64\n\n`fd00::/8` is the IPv6 private range (unique local addresses), the\ncounterpart of 10.0.0.0/8.\n",
+		Requires: "bridge",
+		Owns: Owns{
+			Namespaces: []string{
+				"ns0",
+				"ns1",
+				"ns2",
+			},
+			Links: []string{
+				"br0",
+				"veth-ns0",
+				"veth-ns1",
+				"veth-ns2",
+			},
+			Addrs: map[string][]string{
+				"br0": []string{
+					"fd00:1::1/64",
+				},
+			},
+			Ports: map[string][]string{
+				"br0": []string{
+					"veth-ns0",
+					"veth-ns1",
+					"veth-ns2",
+				},
+			},
+			NSLinks: []string{
+				"lo",
+				"eth0",
+			},
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+				"10.0.1.10/24",
+				"10.0.1.11/24",
+				"10.0.1.12/24",
+				"fd00:1::10/64",
+				"fd00:1::11/64",
+				"fd00:1::12/64",
+			},
+		},
+		Steps: []Step{
+			Step{
+				Title: "Give each eth0 its IPv6 address, and let DAD finish",
+				Text:  "Add an address exactly as in IPv4, with `-6` implied by its form:\n\n    ip -n ns0 addr add fd00:1::10/64 dev eth0\n    ip -n ns1 addr add fd00:1::11/64 dev eth0\n    ip -n ns2 addr add fd00:1::12/64 dev eth0\n    ip -n ns0 -6 addr show dev eth0\n\nLook quickly: the new address says `tentative`. The kernel first asks\nthe link (an ICMPv6 neighbour solicitation) whether anyone already\nhas it; only when nobody answers within about a second does the flag\ngo away and the address work. Had a neighbour answered, it would say\n`dadfailed` and stay unusable forever: delete it and pick another.\n\nIPv6 subnets on a link are /64, always. And the trap on the way:\n`ip link set eth0 down` removes the IPv6 addresses you added by hand\n(the IPv4 ones stay), unless `net.ipv6.conf.eth0.keep_addr_on_down`\nis 1.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip -n ns0 addr add fd00:1::10/64 dev eth0`, ::11 for ns1, ::12 for ns2; then wait a second for DAD.",
+						Line: 55,
+					},
+					Hint{
+						Text: "The address is marked dadfailed: another namespace on the link already has it. Delete it (`ip -n NS addr del ADDR/64 dev eth0`) and add the right one: ns0 ::10, ns1 ::11, ns2 ::12.",
+						When: "dad-failed",
+						Line: 57,
+					},
+					Hint{
+						Text: "The address is still tentative: DAD has not finished. Wait a second; if it stays, the link has no carrier (is the bridge end up?).",
+						When: "addr-tentative",
+						Line: 59,
+					},
+					Hint{
+						Text: "IPv6 is disabled on that eth0: `ip netns exec NS sysctl -w net.ipv6.conf.eth0.disable_ipv6=0`, then add the address again.",
+						When: "ipv6-disabled",
+						Line: 61,
+					},
+					Hint{
+						Text: "The address is missing: `ip -n NS -6 addr` shows what is there. (Did eth0 go down and up? That removes IPv6 addresses added by hand.)",
+						When: "addr-missing",
+						Line: 63,
+					},
+					Hint{
+						Text: "The address is in the wrong namespace: ns0 gets ::10, ns1 ::11, ns2 ::12.",
+						When: "addr-wrong-end",
+						Line: 65,
+					},
+					Hint{
+						Text: "The prefix length is wrong: IPv6 subnets are /64. Delete the address and add it with /64.",
+						When: "wrong-prefix",
+						Line: 67,
+					},
+				},
+				Solution: "ip -n ns0 addr replace fd00:1::10/64 dev eth0\nip -n ns1 addr replace fd00:1::11/64 dev eth0\nip -n ns2 addr replace fd00:1::12/64 dev eth0\n# DAD takes about a second: wait until no address is tentative any more.\nfor ns in ns0 ns1 ns2; do for i in $(seq 50); do ip -n $ns -6 addr show tentative | grep -q inet6 || break; sleep 0.1; done; done\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "addr6", Line: 75, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"addr", "fd00:1::10/64"}}},
+					CheckSpec{Kind: "addr6", Line: 79, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"addr", "fd00:1::11/64"}}},
+					CheckSpec{Kind: "addr6", Line: 83, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"addr", "fd00:1::12/64"}}},
+				},
+			},
+			Step{
+				Title: "Every namespace pings the other two over IPv6",
+				Text:  "`ping` picks IPv6 by itself for an IPv6 address (`ping -6` or the old\n`ping6` say so explicitly):\n\n    ip netns exec ns0 ping -c 2 fd00:1::11\n    ip netns exec ns0 ping -c 2 fd00:1::12\n    ip netns exec ns1 ping -c 2 fd00:1::10\n    ip netns exec ns1 ping -c 2 fd00:1::12\n    ip netns exec ns2 ping -c 2 fd00:1::10\n    ip netns exec ns2 ping -c 2 fd00:1::11\n\nThe bridge forwards IPv6 frames like any others: it is a switch and\ndoes not care what they carry.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "If one namespace cannot reach another, look at its `ip -n NS -6 addr` (tentative? dadfailed?) and at `ip -n NS -6 route`.",
+						Line: 104,
+					},
+					Hint{
+						Text: "No reply: something drops ICMPv6 on the way (`ip netns exec NS ip6tables -S`), or the frames do not cross the bridge (`bridge link`).",
+						When: "no-reply",
+						Line: 106,
+					},
+					Hint{
+						Text: "A firewall rule dropped the pings (the why names it).",
+						When: "dropped-by-rule",
+						Line: 108,
+					},
+					Hint{
+						Text: "Nobody answers neighbour discovery for that address: is it on the right eth0, and not dropped by ip6tables?",
+						When: "nd-failed",
+						Line: 110,
+					},
+					Hint{
+						Text: "The address you ping is on no eth0: check `ip -n NS -6 addr` (step 1).",
+						When: "addr-missing",
+						Line: 112,
+					},
+					Hint{
+						Text: "An address is still tentative or refused by DAD (step 1).",
+						When: "dad-failed",
+						Line: 114,
+					},
+					Hint{
+						Text: "An address is still tentative (step 1): wait for DAD, and check the link has carrier.",
+						When: "addr-tentative",
+						Line: 116,
+					},
+				},
+				Solution:    "ip netns exec ns0 ping -c 3 -i 0.2 -W 1 fd00:1::11\nip netns exec ns0 ping -c 3 -i 0.2 -W 1 fd00:1::12\nip netns exec ns1 ping -c 3 -i 0.2 -W 1 fd00:1::10\nip netns exec ns1 ping -c 3 -i 0.2 -W 1 fd00:1::12\nip netns exec ns2 ping -c 3 -i 0.2 -W 1 fd00:1::10\nip netns exec ns2 ping -c 3 -i 0.2 -W 1 fd00:1::11\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "ping6", Line: 125, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::11"}}},
+					CheckSpec{Kind: "ping6", Line: 128, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::12"}, {"expect", "reply_unless_filtered"}}},
+					CheckSpec{Kind: "ping6", Line: 133, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::10"}}},
+					CheckSpec{Kind: "ping6", Line: 136, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::12"}}},
+					CheckSpec{Kind: "ping6", Line: 139, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::10"}}},
+					CheckSpec{Kind: "ping6", Line: 142, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::11"}}},
+				},
+			},
+			Step{
+				Title: "Look at neighbour discovery and the link-local addresses",
+				Text:  "Every IPv6 interface has an address you never typed:\n\n    ip -n ns1 -6 addr show dev eth0 scope link\n\n`fe80::.../64`, made by the kernel when the link came up (from the\nMAC, or a stable hash of it). Link-local addresses exist on every\nlink at once, so one of them alone does not say where to send: give\nthe interface as its **scope**, after a `%`:\n\n    ip netns exec ns0 ping -c 2 fe80::...%eth0\n\n(with ns1's address; without `%eth0` ping answers `Invalid argument`).\nRouters announce themselves and hosts do ND from these addresses.\n\nThen the neighbour table, IPv6's ARP cache:\n\n    ip -n ns0 -6 neigh\n\nAfter the pings of step 2, ns0 knows `fd00:1::11` and `fd00:1::12`\nwith ns1's and ns2's eth0 MACs (`lladdr ...`), learned by neighbour\nsolicitation and advertisement: ICMPv6 types 135 and 136.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Find ns1's link-local address (`ip -n ns1 -6 addr show dev eth0 scope link`) and ping it from ns0 with `%eth0` after it.",
+						Line: 171,
+					},
+					Hint{
+						Text: "An eth0 has no link-local address: bring it down and up (`ip -n NS link set eth0 down; ... up`), then add its fd00:1:: address again (down removes it).",
+						When: "no-link-local",
+						Line: 173,
+					},
+					Hint{
+						Text: "IPv6 is disabled on that eth0: `ip netns exec NS sysctl -w net.ipv6.conf.eth0.disable_ipv6=0`.",
+						When: "ipv6-disabled",
+						Line: 175,
+					},
+					Hint{
+						Text: "ns0 has no neighbour entry for that address yet: ping it (step 2).",
+						When: "neigh-missing",
+						Line: 177,
+					},
+					Hint{
+						Text: "ns0's neighbour entry holds a MAC that is not the owner's: a static entry? Delete it: `ip -n ns0 neigh del ADDR dev eth0`, and let neighbour discovery find the right one.",
+						When: "neigh-wrong-mac",
+						Line: 179,
+					},
+					Hint{
+						Text: "Neighbour discovery got no answer: the owner's neighbour advertisements (ICMPv6) do not come back. Is ICMPv6 dropped somewhere (`ip6tables -S`)?",
+						When: "nd-failed",
+						Line: 181,
+					},
+					Hint{
+						Text: "No reply: something drops ICMPv6 (`ip netns exec NS ip6tables -S`).",
+						When: "no-reply",
+						Line: 183,
+					},
+				},
+				Solution:    "ip -n ns0 -6 neigh show dev eth0\n",
+				PassesEarly: true,
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "addr6", Line: 187, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"addr", "fe80::/64"}}},
+					CheckSpec{Kind: "addr6", Line: 191, args: []checkArg{{"ns", "ns1"}, {"link", "eth0"}, {"addr", "fe80::/64"}}},
+					CheckSpec{Kind: "addr6", Line: 195, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"addr", "fe80::/64"}}},
+					CheckSpec{Kind: "ping6", Line: 199, args: []checkArg{{"from", "ns0"}, {"to", "link-local"}, {"dev", "eth0"}, {"peer", "eth0"}, {"peer_ns", "ns1"}}},
+					CheckSpec{Kind: "neigh6", Line: 205, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"to", "fd00:1::11"}}},
+					CheckSpec{Kind: "neigh6", Line: 209, args: []checkArg{{"ns", "ns0"}, {"link", "eth0"}, {"to", "fd00:1::12"}}},
+				},
+			},
+			Step{
+				Title: "Make br0 the IPv6 gateway",
+				Text:  "As in lesson 4, the bridge gets an address on the namespaces'\nsubnet and becomes their way out; IPv6 has its own routing table, so\nthe IPv4 default route (if any) does nothing for it:\n\n    ip addr replace fd00:1::1/64 dev br0\n    ip -n ns0 -6 route add default via fd00:1::1\n    ip -n ns1 -6 route add default via fd00:1::1\n    ip -n ns2 -6 route add default via fd00:1::1\n    ip -n ns0 -6 route\n\nThe bridge's own address goes through DAD too: wait a second before\nyou ping it. (On a real network the router would announce itself\nwith router advertisements and hosts would learn this route alone:\nthat is what `radvd` or Docker's IPv6 mode does.)\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip addr add fd00:1::1/64 dev br0`, then `ip -n NS -6 route add default via fd00:1::1` in each namespace.",
+						Line: 231,
+					},
+					Hint{
+						Text: "A namespace has no IPv6 default route: `ip -n NS -6 route add default via fd00:1::1`. The IPv4 one does not count.",
+						When: "no-default-route",
+						Line: 233,
+					},
+					Hint{
+						Text: "The IPv6 default route goes elsewhere: `ip -n NS -6 route replace default via fd00:1::1`.",
+						When: "wrong-gateway",
+						Line: 235,
+					},
+					Hint{
+						Text: "br0 does not have fd00:1::1/64: `ip addr add fd00:1::1/64 dev br0` (in the root namespace).",
+						When: "addr-missing",
+						Line: 237,
+					},
+					Hint{
+						Text: "br0's address is still tentative: wait a second for DAD.",
+						When: "addr-tentative",
+						Line: 239,
+					},
+					Hint{
+						Text: "No reply from the gateway: is br0 up and its address usable (`ip -6 addr show dev br0`)?",
+						When: "no-reply",
+						Line: 241,
+					},
+				},
+				Solution: "ip addr replace fd00:1::1/64 dev br0\nip -n ns0 -6 route replace default via fd00:1::1\nip -n ns1 -6 route replace default via fd00:1::1\nip -n ns2 -6 route replace default via fd00:1::1\nfor i in $(seq 50); do ip -6 addr show dev br0 tentative | grep -q inet6 || break; sleep 0.1; done\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "addr6", Line: 249, args: []checkArg{{"link", "br0"}, {"addr", "fd00:1::1/64"}}},
+					CheckSpec{Kind: "route6", Line: 252, args: []checkArg{{"ns", "ns0"}, {"dst", "default"}, {"via", "fd00:1::1"}}},
+					CheckSpec{Kind: "route6", Line: 256, args: []checkArg{{"ns", "ns1"}, {"dst", "default"}, {"via", "fd00:1::1"}}},
+					CheckSpec{Kind: "route6", Line: 260, args: []checkArg{{"ns", "ns2"}, {"dst", "default"}, {"via", "fd00:1::1"}}},
+					CheckSpec{Kind: "ping6", Line: 264, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::1"}}},
+					CheckSpec{Kind: "ping6", Line: 267, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::1"}}},
+					CheckSpec{Kind: "ping6", Line: 270, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::1"}}},
+				},
+			},
+			Step{
+				Title: "Filter ICMPv6 echo from ns0 in ns2, and keep neighbour discovery",
+				Text:  "As in lesson 4, ns2 drops pings from ns0, now over IPv6. IPv6 has its\nown firewall tables: `iptables` filters IPv4 only, `ip6tables` (or\n`nft` with `ip6` or `inet` tables) IPv6:\n\n    ip netns exec ns2 ip6tables -C INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP 2>/dev/null || ip netns exec ns2 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP\n\nThe same with nft:\n\n    ip netns exec ns2 nft add table inet fw\n    ip netns exec ns2 nft add chain inet fw in '{ type filter hook input priority 0; }'\n    ip netns exec ns2 nft add rule inet fw in ip6 saddr fd00:1::10 icmpv6 type echo-request drop\n\nThe trap: in IPv4, dropping \"all ICMP\" only breaks ping. In IPv6,\nICMPv6 carries neighbour discovery: `ip6tables -A INPUT -p ipv6-icmp\n-j DROP` makes ns2 deaf to neighbour solicitations, and soon nobody\ncan reach it at all. Drop the echo requests, and only them.\n\nnetlab checks that ns0's pings get no answer, that ns1 still pings\nns2, and that ns2 still pings ns0 (ND to and from ns2 works).\n",
+				Hints: []Hint{
+					Hint{
+						Text: "`ip netns exec ns2 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP`.",
+						Line: 296,
+					},
+					Hint{
+						Text: "Your rule drops all of ICMPv6, neighbour discovery included. Delete it and drop only `--icmpv6-type echo-request` from fd00:1::10.",
+						When: "icmpv6-all-dropped",
+						Line: 298,
+					},
+					Hint{
+						Text: "ns0's pings still get answers: the rule must be an IPv6 one (`ip6tables`, or nft `ip6`/`inet`), in ns2's INPUT, matching source fd00:1::10.",
+						When: "not-dropped",
+						Line: 300,
+					},
+					Hint{
+						Text: "A rule dropped more than ns0's echo requests (the why names it): `ip netns exec ns2 ip6tables -S`.",
+						When: "dropped-by-rule",
+						Line: 302,
+					},
+					Hint{
+						Text: "Neighbour discovery failed: ICMPv6 types 135/136 must pass.",
+						When: "nd-failed",
+						Line: 304,
+					},
+				},
+				Solution: "ip netns exec ns2 ip6tables -C INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP 2>/dev/null || ip netns exec ns2 ip6tables -A INPUT -s fd00:1::10 -p ipv6-icmp --icmpv6-type echo-request -j DROP\n",
+				Checks: []CheckSpec{
+					CheckSpec{Kind: "ping6", Line: 308, args: []checkArg{{"from", "ns0"}, {"to", "fd00:1::12"}, {"expect", "no_reply"}}},
+					CheckSpec{Kind: "ping6", Line: 312, args: []checkArg{{"from", "ns1"}, {"to", "fd00:1::12"}}},
+					CheckSpec{Kind: "ping6", Line: 315, args: []checkArg{{"from", "ns2"}, {"to", "fd00:1::10"}}},
+					CheckSpec{Kind: "neigh6", Line: 318, args: []checkArg{{"ns", "ns2"}, {"link", "eth0"}, {"to", "fd00:1::10"}}},
+				},
+			},
+		},
+		File: "lessons/07-ipv6.yaml",
+	}
+}
+
+func compiledLesson8() *Lesson {
+	return &Lesson{
+		ID:    8,
+		Slug:  "troubleshoot",
+		Title: "Find what is broken (on call for a network you did not build)",
+		Intro: "Building a network from a plan is half of the job. The other half starts\nwith a message: \"the pods on node 3 cannot reach the database\", \"the\nguest Wi-Fi has no internet since the update\". Someone else built that\nnetwork, something in it changed, and nothing tells you what. This is\nthe everyday work of whoever is on call for Docker hosts, Kubernetes\nnodes (CNI plugins build exactly the veths, bridges, routes and rules of\nlessons 2-5) or a fleet of OpenWrt routers.\n\nIn this lesson netlab builds the finished network of an earlier lesson\n(2 `veth`, 3 `bridge`, 4 `iptables` or 5 `router`) and breaks it in\n**one** way, drawn from the mistakes learners and admins really make.\nYour job: find the fault and repair it, without starting over. There are\nthree rounds; each is a different network, broken differently.\n`netlab setup 8 --seed S` gives everyone with the same seed the same\nfaults (an instructor's exam); without it the seed is random and printed.\n\nThe method, which works on any Linux network, goes up the layers and\nstops at the first thing that is wrong:\n\n1. **links**: `ip -br link`. Is every end UP and LOWER_UP, in the right namespace, on the right bridge?\n2. **addresses**: `ip -br addr`. The planned address, with its prefix length?\n3. **routes**: `ip route`, `ip route get ADDRESS`. A route there, and a route back?\n4. **neighbours**: `ip neigh`. Does the next hop's address resolve (REACHABLE, not FAILED)?\n5. **rules**: `sysctl net.ipv4.ip_forward`, `iptables -S`. Is forwarding on? Does a firewall drop it?\n\nRun each command in every namespace of the network (`ip -n NS ...`, or\n`ip netns exec NS ...`), and in the lab's root namespace. `netlab check 8`\ntells you which of the lesson's checks fail (the symptoms), never why:\nthat is the exercise. `netlab hint 8` teaches the method first and then\nnarrows the search, one hint at a time; `netlab solve 8` repairs the\nround and tells you what the fault was.\n\nThe trap: fixing the symptom instead of the fault. A second default\nroute, a flushed firewall or a rebuilt namespace may make the ping work\nand leave the real fault (and a new one) in place. Repair exactly what\nis wrong; the round passes when the network passes **all** of its\nlesson's checks again.\n",
+		Owns: Owns{
+			Namespaces: []string{
+				"ns0",
+				"ns1",
+				"ns2",
+				"internet",
+				"h1",
+				"router",
+				"h2",
+			},
+			Links: []string{
+				"veth0",
+				"veth1",
+				"br0",
+				"veth-ns0",
+				"veth-ns1",
+				"veth-ns2",
+				"wan0",
+			},
+			Addrs: map[string][]string{
+				"br0": []string{
+					"10.0.1.1/24",
+				},
+				"wan0": []string{
+					"203.0.113.254/24",
+				},
+			},
+			Ports: map[string][]string{
+				"br0": []string{
+					"veth-ns0",
+					"veth-ns1",
+					"veth-ns2",
+				},
+			},
+			NSLinks: []string{
+				"lo",
+				"veth0",
+				"veth1",
+				"eth0",
+				"eth1",
+				"eth2",
+			},
+			NSAddrs: []string{
+				"127.0.0.1/8",
+				"::1/128",
+				"10.0.0.1/24",
+				"10.0.0.2/24",
+				"10.0.1.10/24",
+				"10.0.1.11/24",
+				"10.0.1.12/24",
+				"203.0.113.1/24",
+				"10.0.10.1/24",
+				"10.0.10.2/24",
+				"10.0.20.1/24",
+				"10.0.20.2/24",
+			},
+			Rules: []RuleSpec{
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "br0",
+					Oif:     "br0",
+				},
+				RuleSpec{
+					Hook:    "postrouting",
+					Verdict: "masquerade",
+					Saddr:   "10.0.1.0/24",
+					Oif:     "wan0",
+				},
+				RuleSpec{
+					Hook:    "prerouting",
+					Verdict: "dnat",
+					Iif:     "wan0",
+					Proto:   "tcp",
+					Dport:   "8080",
+					To:      "10.0.1.11:80",
+				},
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "br0",
+				},
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "br0",
+					Oif:     "wan0",
+				},
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Iif:     "wan0",
+					Oif:     "br0",
+					CtState: "established,related",
+				},
+				RuleSpec{
+					Hook:    "forward",
+					Verdict: "accept",
+					Daddr:   "10.0.1.11/32",
+					Iif:     "wan0",
+					Oif:     "br0",
+					Proto:   "tcp",
+					Dport:   "80",
+				},
+				RuleSpec{
+					Hook:    "input",
+					Verdict: "drop",
+					Saddr:   "10.0.1.10/32",
+					Proto:   "icmp",
+				},
+			},
+			Sysctls: []string{
+				"net.ipv4.ip_forward",
+			},
+		},
+		Steps: []Step{
+			Step{
+				Title: "Round 1: repair the first broken network",
+				Text:  "netlab has built a finished network of an earlier lesson and broken\none thing in it (`netlab setup 8` if you have not run it; the guided\nlesson does it for you). `netlab check 8` shows which of that\nlesson's checks fail now: start from the symptom, then walk the\nmethod, layer by layer, in each namespace:\n\n    ip netns list\n    ip -n NS -br link\n    ip -n NS -br addr\n    ip -n NS route\n    ip -n NS neigh\n    ip netns exec NS sysctl net.ipv4.ip_forward\n    ip netns exec NS iptables -S\n\nand the same without `-n NS` for the lab's root namespace (`bridge\nlink` shows a bridge's ports). When the lesson's checks all pass\nagain, the round is done and the next network is broken.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Start from the symptom: which check fails first (`netlab check 8`)? Then go up the layers in each namespace that takes part, and stop at the first thing that differs from the lesson's plan: links (`ip -br link`: UP and LOWER_UP), addresses (`ip -br addr`, the prefix too), routes (`ip route`, a route there and back), neighbours (`ip neigh`), rules (`sysctl net.ipv4.ip_forward`, `iptables -S`).",
+						Line: 64,
+					},
+				},
+				Round: 1,
+			},
+			Step{
+				Title: "Round 2: repair the second broken network",
+				Text:  "A different network, broken in a different way. Work the same\nmethod; resist \"fixing\" by rebuilding: on call, the network you get\nis the one you must repair. Compare what you see with the lesson the\nnetwork comes from (`netlab lesson N` shows its plan).\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Same method, new network: list the namespaces (`ip netns list`), read the plan of the lesson it comes from, then links, addresses, routes, neighbours and rules, in that order, in every namespace that takes part. The first thing that differs from the plan is your fault.",
+						Line: 72,
+					},
+				},
+				Round: 2,
+			},
+			Step{
+				Title: "Round 3: repair the third broken network",
+				Text:  "The last round. When it passes, `netlab check 8` passes as a whole.\nKeep a note of how you found each fault: the commands that showed it\nare your checklist for the next real outage.\n",
+				Hints: []Hint{
+					Hint{
+						Text: "Links, addresses, routes, neighbours, rules: which layer did you check last time before you found it? Do them all, in every namespace, in that order; a working ping in one direction does not prove the way back.",
+						Line: 79,
+					},
+				},
+				Round: 3,
+			},
+		},
+		Rounds: []string{
+			"veth",
+			"bridge",
+			"iptables",
+			"router",
+		},
+		File: "lessons/08-troubleshoot.yaml",
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,11 +62,54 @@ func TestCompiledLessons(t *testing.T) {
 }
 
 // compileLessons renders lessons and the Chinese translations as the Go
-// source of compiled_gen.go.
+// source of compiled_gen.go: compiledIndex, what CompiledFor decides
+// with (each lesson's ID, slug, whether it is a troubleshooting lesson,
+// the lessons it supersedes, and its constructor), then one constructor
+// per lesson, compiledLessonN for lesson N, then the translations.
 func compileLessons(ls []*lessons.Lesson, zh map[string]*lessons.Translation) ([]byte, error) {
-	return lit.File("// Code generated from the lesson YAML files by `go generate ./lessons`; DO NOT EDIT.", "lessons",
-		golit.Func{Name: "compiledLessons", Value: ls},
-		golit.Func{Name: "compiledTranslationsZH", Value: zh})
+	const header = "// Code generated from the lesson YAML files by `go generate ./lessons`; DO NOT EDIT."
+	var funcs []golit.Func
+	var index bytes.Buffer
+	index.WriteString("// compiledIndex is, in the lessons' order, what CompiledFor needs to know\n" +
+		"// of each lesson before constructing it (see lessonIndex).\n" +
+		"var compiledIndex = [...]lessonIndex{\n")
+	ids := map[int]bool{}
+	for _, l := range ls {
+		if ids[l.ID] {
+			return nil, fmt.Errorf("compileLessons: two lessons have the ID %d", l.ID)
+		}
+		ids[l.ID] = true
+		name := fmt.Sprintf("compiledLesson%d", l.ID)
+		funcs = append(funcs, golit.Func{Name: name, Value: l})
+		fmt.Fprintf(&index, "{ID: %d, Slug: %s", l.ID, strconv.Quote(l.Slug))
+		if l.Troubleshoot() {
+			index.WriteString(", Troubleshoot: true")
+		}
+		var sup []string
+		for _, s := range l.Supersedes {
+			if q := strconv.Quote(s.Lesson); !slices.Contains(sup, q) {
+				sup = append(sup, q)
+			}
+		}
+		if len(sup) > 0 {
+			fmt.Fprintf(&index, ", Supersedes: []string{%s}", strings.Join(sup, ", "))
+		}
+		fmt.Fprintf(&index, ", New: %s},\n", name)
+	}
+	index.WriteString("}\n")
+	funcs = append(funcs, golit.Func{Name: "compiledTranslationsZH", Value: zh})
+	src, err := lit.File(header, "lessons", funcs...)
+	if err != nil {
+		return nil, err
+	}
+	pkg := []byte("\npackage lessons\n")
+	at := bytes.Index(src, pkg)
+	if at < 0 {
+		return nil, fmt.Errorf("compileLessons: no package clause in\n%s", src)
+	}
+	at += len(pkg)
+	out := append(append(append([]byte{}, src[:at]...), "\n"+index.String()...), src[at:]...)
+	return format.Source(out)
 }
 
 // lit writes the lessons' values; a check is written as its kind, name,

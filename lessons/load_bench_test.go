@@ -29,3 +29,21 @@ func BenchmarkCompiledForCheck2(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompiledFor is what grading some lessons pays, by the keys
+// given: one lesson ("veth"), a lesson and the one that supersedes its
+// checks ("3"), the troubleshooting lesson, which needs every lesson
+// ("8"), and a key that names no lesson, which gets every lesson ("42").
+func BenchmarkCompiledFor(b *testing.B) {
+	reg := checks.Default()
+	for _, key := range []string{"veth", "3", "8", "42"} {
+		b.Run(key, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := lessons.CompiledFor(reg, key); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
