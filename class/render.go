@@ -1,13 +1,12 @@
 package class
 
 import (
-	"fmt"
-	"github.com/netlab/netlab/i18n"
-	"html/template"
+	"html"
 	"io"
+	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/internal/termsafe"
 )
 
@@ -72,25 +71,28 @@ func charts(s Summary, loc *i18n.Localizer) []chart {
 	return out
 }
 
-// page is parsed on first use: html/template parsing at start-up cost
-// every netlab command, and only `class --html` needs it.
-var page = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("class").Funcs(template.FuncMap{
-		"join":     func(ns []string) string { return strings.Join(ns, ", ") },
-		"labelW":   func() int { return barLabelW },
-		"barX":     func() int { return barLabelW + 10 },
-		"barH":     func() int { return barH },
-		"textY":    func(y int) int { return y + barH/2 + 5 },
-		"countX":   func(w int) int { return barLabelW + 16 + w },
-		"svgWidth": func() int { return barLabelW + barMaxW + 60 },
-		// t and tn say a message in the page's language: bound per page
-		// (see WriteHTMLIn).
-		"t":  func(id string, kv ...any) string { return id },
-		"tn": func(id string, n int, kv ...any) string { return id },
-	}).Parse(`<!DOCTYPE html>
-<html lang="{{.HTMLLang}}"><head><meta charset="utf-8">
-<title>{{t "class-html-title"}}</title>
-<style>
+// The page is written by hand rather than with html/template: linking
+// html/template costs every netlab start its package init (issue #11),
+// and only `class --html` needs a page. Every value that is not a
+// constant of this file goes through esc, in text, in attributes and in
+// the <title> alike (all attributes are double-quoted); numbers are
+// written with strconv. Learner names, file names, reasons, step titles
+// and mistake ids come from files learners hand in: they are hostile.
+
+// esc escapes s for HTML text and double-quoted attribute values. NUL,
+// which html.EscapeString leaves, becomes U+FFFD as a parser would make
+// it (and as html/template did).
+func esc(s string) string {
+	return strings.ReplaceAll(html.EscapeString(s), "\x00", "\uFFFD")
+}
+
+// escJoin escapes each name and joins them with ", ".
+func escJoin(ns []string) string { return esc(strings.Join(ns, ", ")) }
+
+const pageHead = `<!DOCTYPE html>
+<html lang="`
+
+const pageStyle = `<style>
 body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
@@ -99,32 +101,16 @@ svg .done{fill:#2e8b57} svg .stuck{fill:#d2691e} svg text{font-size:13px;fill:#2
 .skipped{color:#a00}
 </style></head>
 <body>
-<h1>{{t "class-html-title"}}</h1>
-<p>{{tn "class-heading" (len .Learners) "Names" (join .Learners)}}</p>
-{{if .Skipped}}<ul class="skipped">{{range .Skipped}}<li>{{t "class-skipped" "File" .File "Reason" .Reason}}</li>{{end}}</ul>{{end}}
-{{range .Charts}}
-<section class="lesson" id="lesson-{{.Lesson}}">
-<h2>{{t "class-lesson" "ID" .Lesson "Slug" .Slug "Title" .Title}}</h2>
-<svg class="chart" role="img" aria-label="{{t "class-html-aria" "ID" .Lesson}}" width="{{svgWidth}}" height="{{.Height}}" viewBox="0 0 {{svgWidth}} {{.Height}}">
-{{range .Bars}}<g class="bar"><text x="0" y="{{textY .Y}}">{{.Label}}</text><rect class="{{.Class}}" x="{{barX}}" y="{{.Y}}" width="{{.W}}" height="{{barH}}" data-count="{{.Count}}"></rect><text x="{{countX .W}}" y="{{textY .Y}}">{{.Count}}</text></g>
-{{end}}</svg>
-<table><tr><th>{{t "class-html-finished"}}</th><td>{{.Finished}}/{{.Learners}}</td><td>{{join .FinishedBy}}</td></tr>
-{{range .Stuck}}<tr><th>{{t "class-html-stuck-at" "Step" .Step}}</th><td>{{.Count}}</td><td>{{.Title}}: {{join .Learners}}</td></tr>
-{{end}}</table>
-{{if .Mistakes}}<table><tr><th>{{t "class-html-mistake"}}</th><th>{{t "class-html-learners"}}</th><th>{{t "class-html-who"}}</th></tr>
-{{range .Mistakes}}<tr><td><code>{{.ID}}</code></td><td>{{.Count}}</td><td>{{join .Learners}}</td></tr>
-{{end}}</table>{{end}}
-</section>
-{{end}}
-<script>
-// Marks the page with the number of bars the browser really drew with a
-// non-zero size, so that a test in a headless browser can tell a drawn
-// chart from markup that does not render.
+`
+
+// pageScript marks the page with the number of bars the browser really
+// drew with a non-zero size, so that a test in a headless browser can
+// tell a drawn chart from markup that does not render.
+const pageScript = `<script>
 (function(){var n=0;document.querySelectorAll('svg.chart rect').forEach(function(r){var b=r.getBBox();if(b.width>0&&b.height>0){n++;}});document.body.setAttribute('data-bars-drawn',String(n));})();
 </script>
 </body></html>
-`))
-})
+`
 
 // WriteHTML writes one self-contained page (no network: inline CSS, SVG
 // and script) with the same tables and a bar chart per lesson.
@@ -137,30 +123,66 @@ func (s Summary) WriteHTMLIn(w io.Writer, lang i18n.Lang) error {
 		lang = i18n.EN
 	}
 	loc := i18n.For(lang)
-	data := func(kv []any) i18n.Data {
-		d := i18n.Data{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			d[fmt.Sprint(kv[i])] = kv[i+1]
-		}
-		return d
-	}
-	p, err := page().Clone()
-	if err != nil {
-		return err
-	}
-	p.Funcs(template.FuncMap{
-		"t":  func(id string, kv ...any) string { return loc.T(id, data(kv)) },
-		"tn": func(id string, n int, kv ...any) string { return loc.TN(id, n, data(kv)) },
-	})
 	htmlLang := map[i18n.Lang]string{i18n.ZH: "zh-CN"}[lang]
 	if htmlLang == "" {
 		htmlLang = string(lang)
 	}
-	return p.Execute(w, struct {
-		Summary
-		Charts   []chart
-		HTMLLang string
-	}{s, charts(s, loc), htmlLang})
+	itoa := strconv.Itoa
+	svgWidth := itoa(barLabelW + barMaxW + 60)
+	textY := func(y int) string { return itoa(y + barH/2 + 5) }
+
+	var b strings.Builder
+	title := esc(loc.T("class-html-title", nil))
+	b.WriteString(pageHead)
+	b.WriteString(esc(htmlLang))
+	b.WriteString(`"><head><meta charset="utf-8">` + "\n<title>")
+	b.WriteString(title)
+	b.WriteString("</title>\n")
+	b.WriteString(pageStyle)
+	b.WriteString("<h1>" + title + "</h1>\n")
+	b.WriteString("<p>" + esc(loc.TN("class-heading", len(s.Learners), i18n.Data{"Names": strings.Join(s.Learners, ", ")})) + "</p>\n")
+	if len(s.Skipped) > 0 {
+		b.WriteString(`<ul class="skipped">`)
+		for _, sk := range s.Skipped {
+			b.WriteString("<li>" + esc(loc.T("class-skipped", i18n.Data{"File": sk.File, "Reason": sk.Reason})) + "</li>")
+		}
+		b.WriteString("</ul>")
+	}
+	b.WriteString("\n")
+	for _, c := range charts(s, loc) {
+		height := itoa(c.Height)
+		b.WriteString("\n" + `<section class="lesson" id="lesson-` + itoa(c.Lesson) + `">` + "\n")
+		b.WriteString("<h2>" + esc(loc.T("class-lesson", i18n.Data{"ID": c.Lesson, "Slug": c.Slug, "Title": c.Title})) + "</h2>\n")
+		b.WriteString(`<svg class="chart" role="img" aria-label="` + esc(loc.T("class-html-aria", i18n.Data{"ID": c.Lesson})) +
+			`" width="` + svgWidth + `" height="` + height + `" viewBox="0 0 ` + svgWidth + " " + height + `">` + "\n")
+		for _, br := range c.Bars {
+			b.WriteString(`<g class="bar"><text x="0" y="` + textY(br.Y) + `">` + esc(br.Label) +
+				`</text><rect class="` + esc(br.Class) + `" x="` + itoa(barLabelW+10) + `" y="` + itoa(br.Y) +
+				`" width="` + itoa(br.W) + `" height="` + itoa(barH) + `" data-count="` + itoa(br.Count) +
+				`"></rect><text x="` + itoa(barLabelW+16+br.W) + `" y="` + textY(br.Y) + `">` + itoa(br.Count) + "</text></g>\n")
+		}
+		b.WriteString("</svg>\n")
+		b.WriteString("<table><tr><th>" + esc(loc.T("class-html-finished", nil)) + "</th><td>" + itoa(c.Finished) + "/" + itoa(c.Learners) +
+			"</td><td>" + escJoin(c.FinishedBy) + "</td></tr>\n")
+		for _, st := range c.Stuck {
+			b.WriteString("<tr><th>" + esc(loc.T("class-html-stuck-at", i18n.Data{"Step": st.Step})) + "</th><td>" + itoa(st.Count) +
+				"</td><td>" + esc(st.Title) + ": " + escJoin(st.Learners) + "</td></tr>\n")
+		}
+		b.WriteString("</table>\n")
+		if len(c.Mistakes) > 0 {
+			b.WriteString("<table><tr><th>" + esc(loc.T("class-html-mistake", nil)) + "</th><th>" + esc(loc.T("class-html-learners", nil)) +
+				"</th><th>" + esc(loc.T("class-html-who", nil)) + "</th></tr>\n")
+			for _, m := range c.Mistakes {
+				b.WriteString("<tr><td><code>" + esc(m.ID) + "</code></td><td>" + itoa(m.Count) + "</td><td>" + escJoin(m.Learners) + "</td></tr>\n")
+			}
+			b.WriteString("</table>")
+		}
+		b.WriteString("\n</section>\n")
+	}
+	b.WriteString("\n")
+	b.WriteString(pageScript)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // Bars is how many non-empty bars the HTML page draws (for tests).
