@@ -4,7 +4,6 @@ package runner
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/netlab/netlab/checks"
@@ -74,59 +73,105 @@ func (g *Grader) bound(p checks.Phase) time.Duration {
 	return 5 * time.Second
 }
 
-// runOne runs one check under a hard time bound. A check that ignores its
-// context, or panics, still yields a result: error, never a hang.
-func (g *Grader) runOne(ctx context.Context, c *lessons.CheckSpec, env checks.Env) checks.Result {
-	var res checks.Result
-	g.runInTurn(ctx, []*lessons.CheckSpec{c}, env, func(_ int, r checks.Result) { res = r })
-	return res
+// lane is checks run one after another on one goroutine, each under its
+// own hard time bound; set receives each result (on the goroutine that
+// runs the lanes).
+type lane struct {
+	cs   []*lessons.CheckSpec
+	set  func(k int, r checks.Result)
+	next int           // the check under way
+	due  time.Time     // when it is given up on
+	quit chan struct{} // closed when the worker is given up on
 }
 
-// runInTurn runs cs one after another on one goroutine, each under its
-// own hard time bound, and gives each result to set (in cs's order, on
-// the calling goroutine). A state check takes microseconds on the run's
-// shared snapshot: a goroutine of its own (created, woken on another
+// runLanes runs every lane at once, each on a goroutine of its own, and
+// gathers their results on the calling goroutine. The state checks of a
+// grade are one lane: a state check takes microseconds on the run's
+// shared snapshot, and a goroutine of its own (created, woken on another
 // thread, its stack grown copy by copy) cost a short-lived netlab more
-// than the check itself. A check that overruns its bound is given up on
-// (its goroutine is left to finish on its own), and the checks after it
-// go on on a new goroutine.
-func (g *Grader) runInTurn(ctx context.Context, cs []*lessons.CheckSpec, env checks.Env, set func(k int, r checks.Result)) {
+// than the check itself. Each probe is a lane of its own, so that a
+// failing lesson takes about one probe timeout, not their sum; the
+// caller waits for all of them at once, with one timer, instead of a
+// goroutine per probe to watch it. A check that overruns its bound (or
+// is under way when ctx ends) is given up on: its goroutine is left to
+// finish on its own, and the lane's next checks go on on a new one.
+func (g *Grader) runLanes(ctx context.Context, env checks.Env, lanes ...*lane) {
 	type result struct {
-		k int
-		r checks.Result
+		lane, k int
+		r       checks.Result
 	}
-	for next := 0; next < len(cs); {
-		// Buffered for every result: a worker given up on never blocks.
-		results := make(chan result, len(cs)-next)
-		quit := make(chan struct{})
-		go func(first int) {
-			for k := first; k < len(cs); k++ {
+	total := 0
+	for _, ln := range lanes {
+		total += len(ln.cs)
+	}
+	// Buffered for every check: each runs at most once, and a worker
+	// given up on never blocks.
+	results := make(chan result, total)
+	start := func(li int) {
+		ln := lanes[li]
+		ln.quit = make(chan struct{})
+		ln.due = time.Now().Add(g.bound(ln.cs[ln.next].Phase))
+		go func(first int, quit <-chan struct{}) {
+			for k := first; k < len(ln.cs); k++ {
 				select {
 				case <-quit:
 					return
 				default:
 				}
-				results <- result{k, g.guarded(ctx, cs[k], env)}
+				results <- result{li, k, g.guarded(ctx, ln.cs[k], env)}
 			}
-		}(next)
-		for next < len(cs) {
-			limit := g.bound(cs[next].Phase)
-			timer := time.NewTimer(limit)
-			select {
-			case r := <-results:
-				timer.Stop()
-				set(r.k, r.r)
-				next++
+		}(ln.next, ln.quit)
+	}
+	open := 0
+	for li, ln := range lanes {
+		if len(ln.cs) > 0 {
+			start(li)
+			open++
+		}
+	}
+	if open == 0 {
+		return
+	}
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for open > 0 {
+		var due time.Time
+		for _, ln := range lanes {
+			if ln.next < len(ln.cs) && (due.IsZero() || ln.due.Before(due)) {
+				due = ln.due
+			}
+		}
+		timer.Reset(time.Until(due))
+		select {
+		case r := <-results:
+			ln := lanes[r.lane]
+			if r.k != ln.next {
+				continue // a check given up on finished after all
+			}
+			ln.set(r.k, r.r)
+			if ln.next++; ln.next < len(ln.cs) {
+				ln.due = time.Now().Add(g.bound(ln.cs[ln.next].Phase))
+			} else {
+				open--
+			}
+			continue
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+		now, ended := time.Now(), ctx.Err() != nil
+		for li, ln := range lanes {
+			if ln.next >= len(ln.cs) || (!ended && now.Before(ln.due)) {
 				continue
-			case <-timer.C:
-			case <-ctx.Done():
-				timer.Stop()
 			}
-			close(quit)
-			set(next, checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit).
+			close(ln.quit)
+			limit := g.bound(ln.cs[ln.next].Phase)
+			ln.set(ln.next, checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit).
 				Say("why-check-gave-up", i18n.Data{"Limit": limit}))
-			next++
-			break
+			if ln.next++; ln.next < len(ln.cs) {
+				start(li)
+			} else {
+				open--
+			}
 		}
 	}
 }
@@ -146,7 +191,7 @@ func (g *Grader) guarded(ctx context.Context, c *lessons.CheckSpec, env checks.E
 }
 
 // Grade runs every check of every step. Checks that only read state run
-// one after another on one goroutine (see runInTurn), beside the checks
+// one after another on one goroutine (see runLanes), beside the checks
 // that send packets, each on its own; checks that read what the packets
 // leave behind (learned MACs) run last. A failing lesson therefore takes
 // about one probe timeout, not their sum.
@@ -164,9 +209,10 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 		results[i] = make([]checks.Result, len(s.Checks))
 	}
 	run := func(phases ...checks.Phase) {
-		var wg sync.WaitGroup
-		var inTurn []*lessons.CheckSpec
+		state := &lane{}
 		var at [][2]int
+		state.set = func(k int, r checks.Result) { results[at[k][0]][at[k][1]] = r }
+		lanes := []*lane{state}
 		for i := range l.Steps {
 			for j := range l.Steps[i].Checks {
 				c := &l.Steps[i].Checks[j]
@@ -174,18 +220,13 @@ func (g *Grader) Grade(ctx context.Context, l *lessons.Lesson) Report {
 					continue
 				}
 				if c.Phase != checks.PhaseProbe {
-					inTurn, at = append(inTurn, c), append(at, [2]int{i, j})
+					state.cs, at = append(state.cs, c), append(at, [2]int{i, j})
 					continue
 				}
-				wg.Add(1)
-				go func(i, j int) {
-					defer wg.Done()
-					results[i][j] = g.runOne(ctx, c, env)
-				}(i, j)
+				lanes = append(lanes, &lane{cs: []*lessons.CheckSpec{c}, set: func(_ int, r checks.Result) { results[i][j] = r }})
 			}
 		}
-		g.runInTurn(ctx, inTurn, env, func(k int, r checks.Result) { results[at[k][0]][at[k][1]] = r })
-		wg.Wait()
+		g.runLanes(ctx, env, lanes...)
 	}
 	run(checks.PhaseState, checks.PhaseProbe)
 	run(checks.PhaseAfter)

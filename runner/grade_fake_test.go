@@ -95,6 +95,26 @@ func TestGradeGivesUpWhenItsContextEnds(t *testing.T) {
 	require.NotEmpty(t, rep.Steps[1].Checks[0].Status, "the check after it has a result")
 }
 
+// A probe that hangs is given up on after its own bound, while the
+// state checks and the other probe, which run beside it, keep their
+// results.
+func TestGradeBoundsAHangingProbe(t *testing.T) {
+	reg := checks.NewRegistry()
+	reg.Add(stubKind("stuck", checks.PhaseProbe, func(context.Context) checks.Result { select {} }))
+	reg.Add(stubKind("probe", checks.PhaseProbe, func(context.Context) checks.Result { return checks.Passf("probe") }))
+	reg.Add(stubKind("ok", checks.PhaseState, func(context.Context) checks.Result { return checks.Passf("fine") }))
+	l := lessonWith(t, reg, "ok", "stuck", "probe", "ok")
+	start := time.Now()
+	rep := (&runner.Grader{K: kerneltest.New(), ProbeTimeout: time.Millisecond}).Grade(context.Background(), l)
+	require.Equal(t, checks.Pass, rep.Steps[0].Status)
+	require.Equal(t, checks.Error, rep.Steps[1].Status)
+	require.Contains(t, rep.Steps[1].Checks[0].Why, "gave up")
+	require.Equal(t, checks.Pass, rep.Steps[2].Status)
+	require.Equal(t, checks.Pass, rep.Steps[3].Status)
+	// The bound of a probe is its timeout plus 3s for the path walk.
+	require.GreaterOrEqual(t, time.Since(start), 3*time.Second)
+}
+
 func TestGradeRunsProbesConcurrentlyAndAfterPhaseLast(t *testing.T) {
 	reg := checks.NewRegistry()
 	// A barrier that opens only when all three probes are in flight at
