@@ -138,3 +138,49 @@ func TestRunReadsTheNamespaceItJudged(t *testing.T) {
 	require.Contains(t, names(), "new0")
 	l.EndRun()
 }
+
+// Prepare opens the namespaces' handles and a socket in each ahead of a
+// grade, within a run that lasts until Close: the grade that follows
+// looks at no name again and opens no socket of its own, and Close lets
+// go of everything.
+func TestPrepareOpensAheadOfTheGrade(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	out, err := exec.Command("sh", "-ec", `
+for n in ns0 ns1; do ip netns add $n; ip -n $n link set lo up; done
+`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	fds := openFDs(t)
+	l, err := New()
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	looks := inspections.Load()
+	l.Prepare(ctx, "ns0", "ns1", "gone")
+	require.EqualValues(t, 3, inspections.Load()-looks, "ns0, ns1 and the missing one looked at once")
+	prepared := openFDs(t)
+	for _, ns := range []string{Root, "ns0", "ns1"} {
+		e := l.runEntry(ns)
+		require.NotNil(t, e, "%q has its handle", ns)
+		require.Len(t, e.socks.idle[unix.NETLINK_ROUTE], 1, "%q has its socket", ns)
+	}
+
+	snap := NewSnapshot(l)
+	for _, ns := range []string{"ns0", "ns1"} {
+		st, err := snap.NamespaceState(ctx, ns)
+		require.NoError(t, err)
+		require.Equal(t, NSPresent, st)
+		_, err = snap.Links(ctx, ns)
+		require.NoError(t, err)
+	}
+	st, err := snap.NamespaceState(ctx, "gone")
+	require.NoError(t, err)
+	require.Equal(t, NSMissing, st)
+	snap.Close()
+	require.EqualValues(t, 3, inspections.Load()-looks, "the grade looked at no name again")
+	require.Equal(t, prepared, openFDs(t), "and opened no socket: the prepared ones served it")
+
+	require.NoError(t, l.Close())
+	require.Equal(t, fds, openFDs(t), "Close lets go of the run's handles and sockets")
+}

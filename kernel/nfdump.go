@@ -129,18 +129,11 @@ func (l *Linux) request(ctx context.Context, ns string, proto int, typ uint16, f
 	if err != nil {
 		return nil, err
 	}
-	fd, fresh := e.socks.get(proto), false
+	fd := e.socks.get(proto)
 	if fd < 0 {
-		// The socket belongs to the namespace of the thread that opens it.
-		err = InNS(l.root, e.ns, func() error {
-			var serr error
-			fd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
-			return serr
-		})
-		if err != nil {
+		if fd, err = l.openNetlink(e, proto); err != nil {
 			return nil, err
 		}
-		fresh = true
 	}
 	c, ok := l.asked.Load(typ)
 	if !ok {
@@ -148,14 +141,35 @@ func (l *Linux) request(ctx context.Context, ns string, proto int, typ uint16, f
 	}
 	c.(*atomic.Int64).Add(1)
 	a := &answer{fd: fd, flags: flags, seq: askSeq.Add(1), proto: proto, socks: &e.socks}
-	if err := a.send(ctx, typ, req, fresh); err != nil {
+	if err := a.send(ctx, typ, req); err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *answer) send(ctx context.Context, typ uint16, req []byte, fresh bool) error {
+// openNetlink opens a netlink socket of protocol proto in the namespace
+// of e, ready for requests.
+func (l *Linux) openNetlink(e *nsEntry, proto int) (int, error) {
+	fd := -1
+	// The socket belongs to the namespace of the thread that opens it.
+	err := InNS(l.root, e.ns, func() error {
+		var serr error
+		fd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
+		return serr
+	})
+	if err != nil {
+		return -1, err
+	}
+	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
+func (a *answer) send(ctx context.Context, typ uint16, req []byte) error {
 	deadline := time.Now().Add(netlinkTimeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -169,12 +183,6 @@ func (a *answer) send(ctx context.Context, typ uint16, req []byte, fresh bool) e
 	tv := unix.NsecToTimeval(left.Nanoseconds())
 	if err := unix.SetsockoptTimeval(a.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		return err
-	}
-	if fresh {
-		_ = unix.SetsockoptInt(a.fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
-		if err := unix.Bind(a.fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-			return err
-		}
 	}
 	binary.NativeEndian.PutUint32(req[0:], uint32(len(req)))
 	binary.NativeEndian.PutUint16(req[4:], typ)

@@ -88,13 +88,26 @@ type lessonIndex struct {
 	// Supersedes are the slugs of the lessons some of whose checks the
 	// lesson supersedes, each once, in the order the lesson names them.
 	Supersedes []string
+	// Namespaces are the namespaces the lesson owns (Owns.Namespaces).
+	Namespaces []string
 	// New constructs the lesson, its checks not built yet.
 	New func() *Lesson
 }
 
+// Namespaces are the namespaces that the lesson named by key owns, known
+// without constructing any lesson; nil when key names no lesson. netlab
+// check opens them while it builds the lesson.
+func Namespaces(key string) []string {
+	i, ok := findIndex(compiledIndex[:], key)
+	if !ok {
+		return nil
+	}
+	return slices.Clone(compiledIndex[i].Namespaces)
+}
+
 // indexOf is l's entry in an index (New left nil).
 func indexOf(l *Lesson) lessonIndex {
-	e := lessonIndex{ID: l.ID, Slug: l.Slug, Troubleshoot: l.Troubleshoot()}
+	e := lessonIndex{ID: l.ID, Slug: l.Slug, Troubleshoot: l.Troubleshoot(), Namespaces: slices.Clone(l.Owns.Namespaces)}
 	for _, s := range l.Supersedes {
 		if !slices.Contains(e.Supersedes, s.Lesson) {
 			e.Supersedes = append(e.Supersedes, s.Lesson)

@@ -5,14 +5,14 @@ package lessons
 // compiledIndex is, in the lessons' order, what CompiledFor needs to know
 // of each lesson before constructing it (see lessonIndex).
 var compiledIndex = [...]lessonIndex{
-	{ID: 1, Slug: "netns", New: compiledLesson1},
-	{ID: 2, Slug: "veth", New: compiledLesson2},
-	{ID: 3, Slug: "bridge", New: compiledLesson3},
-	{ID: 4, Slug: "iptables", Supersedes: []string{"bridge"}, New: compiledLesson4},
-	{ID: 5, Slug: "router", New: compiledLesson5},
-	{ID: 6, Slug: "vxlan", New: compiledLesson6},
-	{ID: 7, Slug: "ipv6", New: compiledLesson7},
-	{ID: 8, Slug: "troubleshoot", Troubleshoot: true, New: compiledLesson8},
+	{ID: 1, Slug: "netns", Namespaces: []string{"ns0"}, New: compiledLesson1},
+	{ID: 2, Slug: "veth", Namespaces: []string{"ns0", "ns1"}, New: compiledLesson2},
+	{ID: 3, Slug: "bridge", Namespaces: []string{"ns0", "ns1", "ns2"}, New: compiledLesson3},
+	{ID: 4, Slug: "iptables", Supersedes: []string{"bridge"}, Namespaces: []string{"ns0", "ns1", "ns2", "internet"}, New: compiledLesson4},
+	{ID: 5, Slug: "router", Namespaces: []string{"h1", "router", "h2"}, New: compiledLesson5},
+	{ID: 6, Slug: "vxlan", Namespaces: []string{"host1", "host2", "c1", "c2"}, New: compiledLesson6},
+	{ID: 7, Slug: "ipv6", Namespaces: []string{"ns0", "ns1", "ns2"}, New: compiledLesson7},
+	{ID: 8, Slug: "troubleshoot", Troubleshoot: true, Namespaces: []string{"ns0", "ns1", "ns2", "internet", "h1", "router", "h2"}, New: compiledLesson8},
 }
 
 func compiledLesson1() *Lesson {

@@ -64,7 +64,7 @@ func TestCompiledLessons(t *testing.T) {
 // compileLessons renders lessons and the Chinese translations as the Go
 // source of compiled_gen.go: compiledIndex, what CompiledFor decides
 // with (each lesson's ID, slug, whether it is a troubleshooting lesson,
-// the lessons it supersedes, and its constructor), then one constructor
+// the lessons it supersedes, the namespaces it owns, and its constructor), then one constructor
 // per lesson, compiledLessonN for lesson N, then the translations.
 func compileLessons(ls []*lessons.Lesson, zh map[string]*lessons.Translation) ([]byte, error) {
 	const header = "// Code generated from the lesson YAML files by `go generate ./lessons`; DO NOT EDIT."
@@ -93,6 +93,13 @@ func compileLessons(ls []*lessons.Lesson, zh map[string]*lessons.Translation) ([
 		}
 		if len(sup) > 0 {
 			fmt.Fprintf(&index, ", Supersedes: []string{%s}", strings.Join(sup, ", "))
+		}
+		if len(l.Owns.Namespaces) > 0 {
+			var nss []string
+			for _, ns := range l.Owns.Namespaces {
+				nss = append(nss, strconv.Quote(ns))
+			}
+			fmt.Fprintf(&index, ", Namespaces: []string{%s}", strings.Join(nss, ", "))
 		}
 		fmt.Fprintf(&index, ", New: %s},\n", name)
 	}

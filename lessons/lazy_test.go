@@ -331,3 +331,16 @@ func TestCompiledForAsFromAllLessons(t *testing.T) {
 		require.Equal(t, withoutChecks(want), withoutChecks(got), "%v", keys)
 	}
 }
+
+// Namespaces names what a lesson owns, by number or slug, from the index
+// alone; a key that names no lesson has none.
+func TestNamespacesOfAKey(t *testing.T) {
+	all, err := Compiled(checks.Default())
+	require.NoError(t, err)
+	for _, l := range all {
+		require.Equal(t, l.Owns.Namespaces, Namespaces(fmt.Sprint(l.ID)), "lesson %d", l.ID)
+		require.Equal(t, l.Owns.Namespaces, Namespaces(l.Slug))
+	}
+	require.Equal(t, []string{"ns0", "ns1"}, Namespaces("veth"))
+	require.Nil(t, Namespaces("nope"))
+}

@@ -89,6 +89,8 @@ type App struct {
 
 	// out is stdout's error record while Run runs.
 	out *output
+	// ahead is the lab opened ahead of a grade (see prepareLab).
+	ahead *labAhead
 }
 
 // NewApp returns an App wired to the real machine.
@@ -167,8 +169,15 @@ func (a *App) Run(args []string) int {
 		if cmd.Name() == "help" {
 			return nil
 		}
-		return a.loadLessons(gradedOnly(cmd, cmdArgs)...)
+		keys := gradedOnly(cmd, cmdArgs)
+		if quick(cmd, cmdArgs) {
+			// Its flags are all checked by now (a report file's name
+			// is checked by the command itself).
+			a.prepareLab(cmd.Context(), keys[0])
+		}
+		return a.loadLessons(keys...)
 	}
+	defer a.dropAhead()
 	a.versionAsked(root, args)
 	root.SetArgs(args)
 	root.SetOut(a.Stdout)
@@ -314,7 +323,10 @@ func (a *App) lab() (runner.Lab, func(), error) {
 	if !a.Privileged() {
 		return nil, nil, a.notRoot()
 	}
-	lab, closeFn, err := a.OpenLab()
+	lab, closeFn, err, ok := a.takeAhead()
+	if !ok {
+		lab, closeFn, err = a.OpenLab()
+	}
 	if err != nil {
 		return nil, nil, a.usage("err-kernel-open", i18n.Data{"Err": err})
 	}
