@@ -127,7 +127,7 @@ func inner(scenario string) error {
 	switch scenario {
 	case "check2":
 		must(nl, "solve", "2")
-		for i := 0; i < n; i++ {
+		for i := 0; i < max(n, check2Pairs); i++ {
 			series("netlab check 2", true, nl, "check", "2")
 			series("verify-veth.sh", true, "sh", filepath.Join(bd, "verify-veth.sh"), "-q")
 		}
@@ -474,13 +474,18 @@ func helpRow(r *report, n int) {
 	r.line("| `netlab --help` vs a hello-world Go binary | %s | %s | %.2f× slower | ≤ 2.5× | %s |", ms(median(help)), ms(median(hello)), hr, verdict(hr <= 2.5))
 }
 
+// check2Pairs is the least number of (check 2, verifier) pairs: both
+// take milliseconds, and their medians over 7 moved by ±10% from run to
+// run on this machine.
+const check2Pairs = 31
+
 func check2Row(ctx context.Context, r *report) error {
 	c2, err := inSandbox(ctx, "check2")
 	if err != nil {
 		return err
 	}
 	a, b := median(c2.S["netlab check 2"]), median(c2.S["verify-veth.sh"])
-	r.line("| `netlab check 2` (passing) vs bench/verify-veth.sh | %s | %s | %.1f× faster | ≥ 8× | %s |", ms(a), ms(b), b/a, verdict(b/a >= 8 && allZero(c2.Codes["netlab check 2"])))
+	r.line("| `netlab check 2` (passing) vs bench/verify-veth.sh (%d pairs, alternating) | %s | %s | %.1f× faster | ≥ 8× | %s |", len(c2.S["netlab check 2"]), ms(a), ms(b), b/a, verdict(b/a >= 8 && allZero(c2.Codes["netlab check 2"])))
 	return nil
 }
 
