@@ -6,14 +6,18 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // AddrKind: a link carries an address with exactly this prefix length.
-var AddrKind = sync.OnceValue(func() *Kind {
+func AddrKind() *Kind { return addrKind.Get(newAddrKind) }
+
+var addrKind lazy.Value[*Kind]
+
+func newAddrKind() *Kind {
 	return Define(Spec[addrParams]{
 		Name:  "addr",
 		Doc:   "link in ns has the address addr (IP/prefix); other addresses on it are fine",
@@ -42,7 +46,7 @@ var AddrKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type addrParams struct {
 	NS   string `yaml:"ns" doc:"namespace of the link (default: the lab's root)"`

@@ -3,20 +3,24 @@ package checks
 import (
 	"context"
 	"fmt"
-	"github.com/netlab/netlab/kernel/kerneltest"
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // Addr6Kind: an IPv6 address on a link, usable: duplicate address
 // detection (DAD) has finished and found no other holder. A prefix whose
 // host part is zero (fe80::/64) asks for any address inside it: the
 // link-local address every IPv6 interface makes for itself.
-var Addr6Kind = sync.OnceValue(func() *Kind {
+func Addr6Kind() *Kind { return addr6Kind.Get(newAddr6Kind) }
+
+var addr6Kind lazy.Value[*Kind]
+
+func newAddr6Kind() *Kind {
 	return Define(Spec[addr6Params]{
 		Name:  "addr6",
 		Doc:   "link in ns has the IPv6 address addr (IP/prefix), no longer tentative (DAD done) and not dadfailed; addr with a zero host part (fe80::/64) means any address in that prefix",
@@ -68,7 +72,7 @@ var Addr6Kind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type addr6Params struct {
 	NS   string `yaml:"ns" doc:"namespace of the link (default: the lab's root)"`

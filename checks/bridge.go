@@ -5,18 +5,25 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
-// bridgePortMistakes are the ids bridgePort.port reports.
-var bridgePortMistakes = slices.Concat([]string{"ns-missing", "bridge-missing", "link-wrong-type", "peer-unnamed-ns", "port-wrong-ns", "port-not-attached"}, missingLinkMistakes)
+// bridgePortMistakes are the ids bridgePort.port reports (a function: a
+// package-level slices.Concat would run at every start).
+func bridgePortMistakes() []string {
+	return slices.Concat([]string{"ns-missing", "bridge-missing", "link-wrong-type", "peer-unnamed-ns", "port-wrong-ns", "port-not-attached"}, missingLinkMistakes)
+}
 
 // BridgePortKind: link in ns is a veth whose peer (any name) is a port of
 // bridge in bridge_ns.
-var BridgePortKind = sync.OnceValue(func() *Kind {
+func BridgePortKind() *Kind { return bridgePortKind.Get(newBridgePortKind) }
+
+var bridgePortKind lazy.Value[*Kind]
+
+func newBridgePortKind() *Kind {
 	return Define(Spec[bridgeParams]{
 		Name:  "bridge_port",
 		Doc:   "link in ns is a veth whose other end (any name) is a port of bridge (in bridge_ns, default the lab's root namespace)",
@@ -27,7 +34,7 @@ var BridgePortKind = sync.OnceValue(func() *Kind {
 			}
 			return bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}, nil
 		},
-		Mistakes: bridgePortMistakes,
+		Mistakes: bridgePortMistakes(),
 		Cases: func() []Case[bridgeParams] {
 			return []Case[bridgeParams]{
 				{Name: "not attached", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
@@ -37,7 +44,7 @@ var BridgePortKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 // bridgeParams are the parameters of bridge_port and fdb.
 type bridgeParams struct {
@@ -130,7 +137,11 @@ func (c bridgePort) Run(ctx context.Context, env Env) Result {
 }
 
 // FDBKind: the bridge learned link's MAC on the port that leads to it.
-var FDBKind = sync.OnceValue(func() *Kind {
+func FDBKind() *Kind { return fDBKind.Get(newFDBKind) }
+
+var fDBKind lazy.Value[*Kind]
+
+func newFDBKind() *Kind {
 	return Define(Spec[bridgeParams]{
 		Name:  "fdb",
 		Doc:   "bridge's forwarding database has learned the MAC of link (in ns) on the port that leads to it",
@@ -141,7 +152,7 @@ var FDBKind = sync.OnceValue(func() *Kind {
 			}
 			return fdbCheck{bridgePort{ns: p.NS, link: p.Link, bridge: p.Bridge, brNS: p.BridgeNS}}, nil
 		},
-		Mistakes: slices.Concat(bridgePortMistakes, []string{"fdb-wrong-port", "fdb-not-learned", "port-down", "port-learning-off", "fdb-ageing-zero", "port-not-forwarding"}),
+		Mistakes: slices.Concat(bridgePortMistakes(), []string{"fdb-wrong-port", "fdb-not-learned", "port-down", "port-learning-off", "fdb-ageing-zero", "port-not-forwarding"}),
 		Cases: func() []Case[bridgeParams] {
 			return []Case[bridgeParams]{
 				{Name: "not learned", Fixture: "bridge-lab", Params: bridgeParams{NS: "ns0", Link: "eth0", Bridge: "br0"},
@@ -161,7 +172,7 @@ var FDBKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type fdbCheck struct{ bridgePort }
 

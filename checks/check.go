@@ -11,9 +11,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sync"
 	"time"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 )
 
@@ -95,9 +95,13 @@ func FromErr(err error, ns string) Result {
 // then the install command when one is known.
 // Compiled on first use: a regexp compiled at package init is paid by
 // every start of netlab.
-var toolMissingRE = sync.OnceValue(func() *regexp.Regexp {
+func toolMissingRE() *regexp.Regexp { return toolMissingREValue.Get(newToolMissingRE) }
+
+var toolMissingREValue lazy.Value[*regexp.Regexp]
+
+func newToolMissingRE() *regexp.Regexp {
 	return regexp.MustCompile("^([^ :]+): " + regexp.QuoteMeta(kernel.ErrToolMissing.Error()) + "(?:: install it with `([^`]+)`)?$")
-})
+}
 
 // toolMissing says a missing tool; a text other than kernel.MissingTool's
 // (a wrapped error) stays as it is, in English.

@@ -110,7 +110,7 @@ func watchDrops(ctx context.Context, k kernel.Kernel, ns string, pr probeDesc, o
 // the text (an interface, a port, an iptables match) makes it no proof.
 // An ICMPv6 probe (proto "icmpv6") is read with IPv6's words.
 func dropsRequests(r kernel.NFRule, pr probeDesc) bool {
-	words, ok := echoWords[pr.proto]
+	words, ok := echoWords(pr.proto)
 	if !isDrop(r) || !ok {
 		return false
 	}
@@ -159,8 +159,16 @@ func dropsRequests(r kernel.NFRule, pr probeDesc) bool {
 }
 
 // echoWords are the words of a rule's text that describe an echo request
-// of each family (as kernel.NFRule's text writes them).
-var echoWords = map[string]struct{ proto, ip, icmp, nfproto string }{
-	"icmp":   {proto: "icmp", ip: "ip", icmp: "icmp", nfproto: "ipv4"},
-	"icmpv6": {proto: "ipv6-icmp", ip: "ip6", icmp: "icmpv6", nfproto: "ipv6"},
+// of each family (as kernel.NFRule's text writes them). A switch, not a
+// package-level map, which every start of netlab would build.
+func echoWords(proto string) (w struct{ proto, ip, icmp, nfproto string }, ok bool) {
+	switch proto {
+	case "icmp":
+		w.proto, w.ip, w.icmp, w.nfproto = "icmp", "ip", "icmp", "ipv4"
+	case "icmpv6":
+		w.proto, w.ip, w.icmp, w.nfproto = "ipv6-icmp", "ip6", "icmpv6", "ipv6"
+	default:
+		return w, false
+	}
+	return w, true
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -37,7 +37,11 @@ func forwardingOff(ctx context.Context, k kernel.Kernel, ns string) (bool, strin
 }
 
 // ForwardingKind: namespace ns forwards IPv4 packets between its interfaces.
-var ForwardingKind = sync.OnceValue(func() *Kind {
+func ForwardingKind() *Kind { return forwardingKind.Get(newForwardingKind) }
+
+var forwardingKind lazy.Value[*Kind]
+
+func newForwardingKind() *Kind {
 	return Define(Spec[forwardingParams]{
 		Name:  "forwarding",
 		Doc:   "namespace ns forwards IPv4 between its interfaces: net.ipv4.ip_forward (the same switch as net.ipv4.conf.all.forwarding) is 1, and no interface of ns has its own conf.DEV.forwarding turned off",
@@ -63,7 +67,7 @@ var ForwardingKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type forwardingParams struct {
 	NS string `yaml:"ns" required:"true" doc:"the namespace that must forward (a router)"`

@@ -3,20 +3,24 @@ package checks
 import (
 	"context"
 	"fmt"
-	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // HopsKind: the echo replies from to reach from having crossed exactly hops
 // routers: every router lowers the IP TTL by one, so the TTL seen is the
 // answering namespace's net.ipv4.ip_default_ttl minus hops.
-var HopsKind = sync.OnceValue(func() *Kind {
+func HopsKind() *Kind { return hopsKind.Get(newHopsKind) }
+
+var hopsKind lazy.Value[*Kind]
+
+func newHopsKind() *Kind {
 	return Define(Spec[hopsParams]{
 		Name:  "hops",
 		Doc:   "echo replies from to (IPv4) reach namespace from with a TTL exactly hops lower than the answering namespace sent them (its net.ipv4.ip_default_ttl): the packets crossed hops routers; the report shows the TTL seen",
@@ -54,7 +58,7 @@ var HopsKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type hopsParams struct {
 	From string `yaml:"from" required:"true" doc:"namespace the ping starts in"`

@@ -40,7 +40,7 @@ func TestKindCases(t *testing.T) {
 					ctx := context.Background()
 					c, err := k.Build(tc.Params)
 					require.NoError(t, err)
-					fixture, ok := kerneltest.Fixtures[tc.Fixture]
+					fixture, ok := kerneltest.Fixtures()[tc.Fixture]
 					require.True(t, ok, "no fixture %q in kerneltest.Fixtures", tc.Fixture)
 					f := fixture()
 					env := checks.Env{K: f}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -72,7 +72,11 @@ func ipCmd(ns, rest string) string {
 // --- netns ---
 
 // NetnsKind: a named namespace exists as a real namespace mount.
-var NetnsKind = sync.OnceValue(func() *Kind {
+func NetnsKind() *Kind { return netnsKind.Get(newNetnsKind) }
+
+var netnsKind lazy.Value[*Kind]
+
+func newNetnsKind() *Kind {
 	return Define(Spec[netnsParams]{
 		Name:  "netns",
 		Doc:   "a named network namespace exists (a real nsfs mount under /run/netns, not just a file)",
@@ -93,7 +97,7 @@ var NetnsKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type netnsParams struct {
 	NS string `yaml:"ns" required:"true" doc:"the namespace's name"`
@@ -136,7 +140,11 @@ func (c netnsCheck) Run(ctx context.Context, env Env) Result {
 var missingLinkMistakes = []string{"link-missing", "link-wrong-ns", "veth-not-moved"}
 
 // LinkExistsKind: a link exists in a namespace (optionally of a type).
-var LinkExistsKind = sync.OnceValue(func() *Kind {
+func LinkExistsKind() *Kind { return linkExistsKind.Get(newLinkExistsKind) }
+
+var linkExistsKind lazy.Value[*Kind]
+
+func newLinkExistsKind() *Kind {
 	return Define(Spec[linkExistsParams]{
 		Name:  "link_exists",
 		Doc:   "a link exists in a namespace, optionally of a given type",
@@ -157,7 +165,7 @@ var LinkExistsKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type linkExistsParams struct {
 	NS   string `yaml:"ns" doc:"namespace (default: the lab's root)"`
@@ -203,7 +211,11 @@ func (c linkExists) Run(ctx context.Context, env Env) Result {
 // --- link_up ---
 
 // LinkUpKind: a link is admin up, and with oper: true operationally up.
-var LinkUpKind = sync.OnceValue(func() *Kind {
+func LinkUpKind() *Kind { return linkUpKind.Get(newLinkUpKind) }
+
+var linkUpKind lazy.Value[*Kind]
+
+func newLinkUpKind() *Kind {
 	return Define(Spec[linkUpParams]{
 		Name:  "link_up",
 		Doc:   "a link is administratively up; with oper: true also operationally up (carrier: for a veth, both ends up)",
@@ -231,7 +243,7 @@ var LinkUpKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type linkUpParams struct {
 	NS   string `yaml:"ns" doc:"namespace (default: the lab's root)"`

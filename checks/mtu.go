@@ -3,15 +3,19 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"slices"
-	"sync"
 )
 
 // MTUKind: a link's MTU is at most max_mtu. An overlay costs headers:
 // VXLAN over IPv4 adds 50 bytes, so on a 1500-byte underlay the
 // containers' interfaces must carry at most 1450.
-var MTUKind = sync.OnceValue(func() *Kind {
+func MTUKind() *Kind { return mTUKind.Get(newMTUKind) }
+
+var mTUKind lazy.Value[*Kind]
+
+func newMTUKind() *Kind {
 	return Define(Spec[mtuParams]{
 		Name:  "mtu",
 		Doc:   "link in ns has an MTU of at most max_mtu",
@@ -33,7 +37,7 @@ var MTUKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type mtuParams struct {
 	NS     string `yaml:"ns" doc:"namespace of the link (default: the lab's root)"`

@@ -4,17 +4,21 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
 )
 
 // Neigh6Kind: neighbour discovery resolved an IPv6 address: ns's
 // neighbour table on link holds to with the MAC of the interface that
 // really has that address. Read after the probes, which fill the table.
-var Neigh6Kind = sync.OnceValue(func() *Kind {
+func Neigh6Kind() *Kind { return neigh6Kind.Get(newNeigh6Kind) }
+
+var neigh6Kind lazy.Value[*Kind]
+
+func newNeigh6Kind() *Kind {
 	return Define(Spec[neigh6Params]{
 		Name:  "neigh6",
 		Doc:   "the IPv6 neighbour table of ns on link holds to, resolved (not FAILED or INCOMPLETE) to the MAC of the interface of the lab that has to; read after the probes of the run, which fill it",
@@ -47,7 +51,7 @@ var Neigh6Kind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type neigh6Params struct {
 	NS   string `yaml:"ns" doc:"namespace whose neighbour table is read (default: the lab's root)"`

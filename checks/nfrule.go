@@ -6,8 +6,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -17,7 +17,11 @@ import (
 // only shows the learner which rule does it. Rules written with nft and
 // with iptables (nft or legacy backend) count alike. A criterion the rule
 // does not restrict counts as matched: `-j DROP` with no -s drops ns0 too.
-var NFRuleKind = sync.OnceValue(func() *Kind {
+func NFRuleKind() *Kind { return nFRuleKind.Get(newNFRuleKind) }
+
+var nFRuleKind lazy.Value[*Kind]
+
+func newNFRuleKind() *Kind {
 	return Define(Spec[nfRuleParams]{
 		Name:  "nf_rule",
 		Doc:   "ns's netfilter ruleset has a rule with this meaning: verdict (drop also accepts reject), and optionally proto, src, in_if, out_if, dport, to (DNAT target IP:port), hook",
@@ -66,7 +70,7 @@ var NFRuleKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type nfRuleParams struct {
 	NS      string `yaml:"ns" doc:"namespace whose ruleset is read (default: the lab's root)"`

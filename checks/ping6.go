@@ -3,22 +3,26 @@ package checks
 import (
 	"context"
 	"fmt"
-	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // Ping6Kind: an ICMPv6 echo from one namespace is answered (or, with
 // expect: no_reply, is not). to is an IPv6 address, or "link-local": the
 // link-local address of peer in peer_ns, reached through dev (its scope:
 // a link-local address means nothing without the interface it is on).
-var Ping6Kind = sync.OnceValue(func() *Kind {
+func Ping6Kind() *Kind { return ping6Kind.Get(newPing6Kind) }
+
+var ping6Kind lazy.Value[*Kind]
+
+func newPing6Kind() *Kind {
 	return Define(Spec[ping6Params]{
 		Name:  "ping6",
 		Doc:   "an ICMPv6 echo from namespace from to the IPv6 address to is answered (expect: no_reply: is not; expect: reply_unless_filtered: is answered, or dropped by a rule that drops echo requests only, as a later step asks); to: link-local means the fe80:: address of peer in peer_ns, sent through dev (the scope, as in ping fe80::1%eth0)",
@@ -92,7 +96,7 @@ var Ping6Kind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type ping6Params struct {
 	From   string `yaml:"from" required:"true" doc:"namespace the ping starts in"`

@@ -3,19 +3,23 @@ package checks
 import (
 	"context"
 	"fmt"
-	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"slices"
-	"sync"
 	"time"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // PingMTUKind: a ping that fills the sender's MTU, with "don't fragment",
 // is answered: the whole path carries full-size packets. (ping -M do -s
 // MTU-28: 20 bytes of IPv4 header and 8 of ICMP.)
-var PingMTUKind = sync.OnceValue(func() *Kind {
+func PingMTUKind() *Kind { return pingMTUKind.Get(newPingMTUKind) }
+
+var pingMTUKind lazy.Value[*Kind]
+
+func newPingMTUKind() *Kind {
 	return Define(Spec[pingMTUParams]{
 		Name:  "ping_mtu",
 		Doc:   "a ping from namespace from to to with don't-fragment whose packet fills the MTU of the interface it leaves by (payload = MTU - 28) is answered",
@@ -39,7 +43,7 @@ var PingMTUKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type pingMTUParams struct {
 	From string `yaml:"from" required:"true" doc:"namespace the ping starts in"`

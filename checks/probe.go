@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"golang.org/x/sys/unix"
@@ -46,7 +46,11 @@ var pathMistakes = []string{
 
 // PingKind: ICMP echo from one namespace to an address, with a reply (or,
 // with expect: no_reply, without one).
-var PingKind = sync.OnceValue(func() *Kind {
+func PingKind() *Kind { return pingKind.Get(newPingKind) }
+
+var pingKind lazy.Value[*Kind]
+
+func newPingKind() *Kind {
 	return Define(Spec[pingParams]{
 		Name:  "ping",
 		Doc:   "an ICMP echo from namespace from to address to is answered (expect: no_reply: is not answered); the route used must not be local unless local: true",
@@ -92,7 +96,7 @@ var PingKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type pingParams struct {
 	From   string `yaml:"from" doc:"namespace the echo is sent from (default: the lab's root)"`
@@ -269,7 +273,11 @@ func probeNamespacesAll(ctx context.Context, k kernel.Kernel, p pathInfo) []stri
 
 // TCPKind: a TCP connection from one namespace reaches netlab's own probe
 // server in another (optionally arriving from an expected source address).
-var TCPKind = sync.OnceValue(func() *Kind {
+func TCPKind() *Kind { return tCPKind.Get(newTCPKind) }
+
+var tCPKind lazy.Value[*Kind]
+
+func newTCPKind() *Kind {
 	return Define(Spec[tcpParams]{
 		Name:  "tcp",
 		Doc:   "a TCP connection from namespace from to to (IP:port) reaches netlab's probe server listening on listen (IP:port, default to) in server_ns; expect_src: the source address the server must see",
@@ -314,7 +322,7 @@ var TCPKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type tcpParams struct {
 	From      string `yaml:"from" doc:"namespace the connection starts in (default: the lab's root)"`

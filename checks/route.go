@@ -6,17 +6,21 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // RouteKind: a route exists in ns's main table (or, with absent: true, no
 // route covers dst at all).
-var RouteKind = sync.OnceValue(func() *Kind {
+func RouteKind() *Kind { return routeKind.Get(newRouteKind) }
+
+var routeKind lazy.Value[*Kind]
+
+func newRouteKind() *Kind {
 	return Define(Spec[routeParams]{
 		Name:  "route",
 		Doc:   "ns has a route to dst (CIDR or \"default\"), optionally via a gateway and/or out of dev; with absent: true, ns has no route that covers dst",
@@ -56,7 +60,7 @@ var RouteKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type routeParams struct {
 	NS     string `yaml:"ns" doc:"namespace (default: the lab's root)"`

@@ -3,14 +3,18 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"strings"
-	"sync"
 )
 
 // Route6Kind: an IPv6 route in ns's main table.
-var Route6Kind = sync.OnceValue(func() *Kind {
+func Route6Kind() *Kind { return route6Kind.Get(newRoute6Kind) }
+
+var route6Kind lazy.Value[*Kind]
+
+func newRoute6Kind() *Kind {
 	return Define(Spec[route6Params]{
 		Name:  "route6",
 		Doc:   "ns has an IPv6 route to dst (prefix or \"default\"), optionally via a gateway and/or out of dev",
@@ -46,7 +50,7 @@ var Route6Kind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type route6Params struct {
 	NS  string `yaml:"ns" doc:"namespace (default: the lab's root)"`

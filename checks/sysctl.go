@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // SysctlKind: a net.* sysctl has a value in ns.
-var SysctlKind = sync.OnceValue(func() *Kind {
+func SysctlKind() *Kind { return sysctlKind.Get(newSysctlKind) }
+
+var sysctlKind lazy.Value[*Kind]
+
+func newSysctlKind() *Kind {
 	return Define(Spec[sysctlParams]{
 		Name:  "sysctl",
 		Doc:   "the net.* sysctl key has value in ns (each namespace has its own net.* settings)",
@@ -35,7 +39,7 @@ var SysctlKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type sysctlParams struct {
 	NS    string `yaml:"ns" doc:"namespace (default: the lab's root); each namespace has its own net.* settings"`
@@ -46,13 +50,16 @@ type sysctlParams struct {
 // sysctlMeaning explains a wrong value of a key the course teaches: why
 // it matters, and the catalogued mistake it is.
 type sysctlMeaning struct {
+	key          string
 	why, mistake string
 	msg          string // why as a catalogue message (Result.Say)
 }
 
 // sysctlMeanings is the one place that knows particular sysctls by name.
-var sysctlMeanings = map[string]sysctlMeaning{
-	"net.ipv4.ip_forward": {why: "without forwarding the namespace drops packets that are not addressed to itself", mistake: "ip-forward-off", msg: "why-sysctl-ip-forward"},
+// An array of constants, not a map: it is laid out by the linker, where a
+// map would be built at every start of netlab.
+var sysctlMeanings = [...]sysctlMeaning{
+	{key: "net.ipv4.ip_forward", why: "without forwarding the namespace drops packets that are not addressed to itself", mistake: "ip-forward-off", msg: "why-sysctl-ip-forward"},
 }
 
 func sysctlMistakes() []string {
@@ -64,6 +71,15 @@ func sysctlMistakes() []string {
 	}
 	slices.Sort(out[1:])
 	return out
+}
+
+func sysctlMeaningOf(key string) (sysctlMeaning, bool) {
+	for _, m := range sysctlMeanings {
+		if m.key == key {
+			return m, true
+		}
+	}
+	return sysctlMeaning{}, false
 }
 
 type sysctlCheck struct{ ns, key, value string }
@@ -90,7 +106,7 @@ func (c sysctlCheck) Run(ctx context.Context, env Env) Result {
 	}
 	r := Failf("%s is %s in %s, not %s", c.key, v, nsName(c.ns), c.value).WithFix(fix).
 		Say("why-sysctl-value", D{"Key": c.key, "Value": v, "NS": nsV(c.ns), "Want": c.value})
-	if m, ok := sysctlMeanings[c.key]; ok {
+	if m, ok := sysctlMeaningOf(c.key); ok {
 		r.Why += ": " + m.why
 		r = r.WithMistake(m.mistake).Say("why-colon", nil).Say(m.msg, nil)
 	}

@@ -14,7 +14,7 @@ import (
 // A down lo has no 127.0.0.1/8: bringing it up is the whole fix (the
 // kernel adds the address), so netlab must not suggest `addr add`.
 func TestLoopbackAddrDownSaysLinkUp(t *testing.T) {
-	f := kerneltest.Fixtures["veth-pair"]()
+	f := kerneltest.Fixtures()["veth-pair"]()
 	ns0 := f.NSs["ns0"]
 	ns0.Links[0].AdminUp, ns0.Links[0].LowerUp = false, false
 	var keep []kernel.Addr
@@ -37,7 +37,7 @@ func TestLoopbackAddrDownSaysLinkUp(t *testing.T) {
 // in the learner's syntax.
 func TestNFRuleWhyGrammar(t *testing.T) {
 	c := build(t, "kind: nf_rule\nns: ns1\nverdict: drop\nproto: icmp\nsrc: 10.0.0.1\n")
-	f := kerneltest.Fixtures["veth-pair"]()
+	f := kerneltest.Fixtures()["veth-pair"]()
 	f.NSs["ns1"].Ruleset = kernel.Ruleset{}
 	r := c.Run(context.Background(), checks.Env{K: f})
 	require.Equal(t, "rule-missing", r.Mistake)

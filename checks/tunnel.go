@@ -3,20 +3,24 @@ package checks
 import (
 	"context"
 	"fmt"
-	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"slices"
-	"sync"
 	"time"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // TunnelKind: a ping is answered and provably crossed a tunnel: the
 // tunnel device's packet counters moved during the probe, sending on one
 // side (ns) and receiving on the other (peer_ns). An answer alone could
 // come another way (a leftover direct veth, an address on the wrong host).
-var TunnelKind = sync.OnceValue(func() *Kind {
+func TunnelKind() *Kind { return tunnelKind.Get(newTunnelKind) }
+
+var tunnelKind lazy.Value[*Kind]
+
+func newTunnelKind() *Kind {
 	return Define(Spec[tunnelParams]{
 		Name:  "tunnel",
 		Doc:   "a ping from namespace from to to is answered, and it crossed link: link's transmit counter in ns and its receive counter in peer_ns moved during the probe",
@@ -66,7 +70,7 @@ var TunnelKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type tunnelParams struct {
 	From   string `yaml:"from" required:"true" doc:"namespace the ping starts in"`

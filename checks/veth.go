@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
@@ -46,7 +46,11 @@ func resolvePeer(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link)
 }
 
 // VethPairKind: link and peer are the two ends of one veth pair.
-var VethPairKind = sync.OnceValue(func() *Kind {
+func VethPairKind() *Kind { return vethPairKind.Get(newVethPairKind) }
+
+var vethPairKind lazy.Value[*Kind]
+
+func newVethPairKind() *Kind {
 	return Define(Spec[vethPairParams]{
 		Name:  "veth_pair",
 		Doc:   "link (in ns) and peer (in peer_ns) are the two ends of one veth pair; ns or peer_ns \"*\" means any namespace",
@@ -64,7 +68,7 @@ var VethPairKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type vethPairParams struct {
 	NS     string `yaml:"ns" doc:"namespace of link (default: the lab's root; \"*\": any)"`

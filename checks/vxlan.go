@@ -4,20 +4,24 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/netlab/netlab/kernel/kerneltest"
 	"net"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
+	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
 // VXLANKind: a vxlan device with the lesson's attributes, reaching the
 // other endpoint either by its remote attribute or by an all-zero
 // forwarding entry (`bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst
 // IP`): both are correct, and both are what flannel's vxlan backend does.
-var VXLANKind = sync.OnceValue(func() *Kind {
+func VXLANKind() *Kind { return vXLANKind.Get(newVXLANKind) }
+
+var vXLANKind lazy.Value[*Kind]
+
+func newVXLANKind() *Kind {
 	return Define(Spec[vxlanParams]{
 		Name:  "vxlan",
 		Doc:   "link in ns is a vxlan device with VNI vni, UDP destination port dport, underlay device dev, local address src; it reaches remote by its remote attribute or by an all-zero fdb entry; with bridge, it is a port of that bridge",
@@ -75,7 +79,7 @@ var VXLANKind = sync.OnceValue(func() *Kind {
 			}
 		},
 	})
-})
+}
 
 type vxlanParams struct {
 	NS     string `yaml:"ns" doc:"namespace of the vxlan device (default: the lab's root)"`

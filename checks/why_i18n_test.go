@@ -23,7 +23,7 @@ func TestWhyMessages(t *testing.T) {
 		for _, tc := range k.Cases() {
 			c, err := k.Build(tc.Params)
 			require.NoError(t, err)
-			f := kerneltest.Fixtures[tc.Fixture]()
+			f := kerneltest.Fixtures()[tc.Fixture]()
 			tc.Break(f)
 			r := c.Run(context.Background(), checks.Env{K: f})
 			if r.WhyMsg == nil {

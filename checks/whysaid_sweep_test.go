@@ -60,7 +60,7 @@ func TestEveryWhyIsChinese(t *testing.T) {
 			}
 		}
 	}
-	all := maps.Clone(kerneltest.Fixtures)
+	all := kerneltest.Fixtures()
 	all["router-lab"] = routerLab
 	fixtures := slices.Sorted(maps.Keys(all))
 	// Checks of the router lab, which no kind case or lesson check (with

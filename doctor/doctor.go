@@ -53,24 +53,31 @@ const (
 // TryNames lists the tries.
 var TryNames = []string{TryNamedNS, TryVeth, TryBridge, TryVLANBr, TryVLAN, TryVXLAN, TryNFT, TryICMP}
 
-// optional tries are needed only by later lessons: a failure there is a
-// warning, not a reason to stop (the message says why).
-var optional = map[string]string{
-	TryVLANBr: "doctor-optional-vlan",
-	TryVLAN:   "doctor-optional-vlan",
-	TryVXLAN:  "doctor-optional-vxlan",
-}
-
-// tryWhat names each try in a line (the keys of Tries stay English).
-var tryWhat = map[string]string{
-	TryNamedNS: "doctor-try-named-ns",
-	TryVeth:    "doctor-try-veth",
-	TryBridge:  "doctor-try-bridge",
-	TryVLAN:    "doctor-try-vlan",
-	TryVXLAN:   "doctor-try-vxlan",
-	TryVLANBr:  "doctor-try-vlanbr",
-	TryNFT:     "doctor-try-nft",
-	TryICMP:    "doctor-try-icmp",
+// tryMsgs are the messages of a try: what names it in a line (the keys
+// of Tries stay English); fix says how to fix it when it fails; optional,
+// set for the tries needed only by later lessons, says why a failure
+// there is a warning, not a reason to stop. (A switch: package-level maps
+// would be built at every start of netlab.)
+func tryMsgs(name string) (what, fix, optional string) {
+	switch name {
+	case TryNamedNS:
+		return "doctor-try-named-ns", "doctor-fix-named-ns", ""
+	case TryVeth:
+		return "doctor-try-veth", "doctor-fix-veth", ""
+	case TryBridge:
+		return "doctor-try-bridge", "doctor-fix-bridge", ""
+	case TryVLAN:
+		return "doctor-try-vlan", "doctor-fix-vlan", "doctor-optional-vlan"
+	case TryVXLAN:
+		return "doctor-try-vxlan", "doctor-fix-vxlan", "doctor-optional-vxlan"
+	case TryVLANBr:
+		return "doctor-try-vlanbr", "doctor-fix-vlanbr", "doctor-optional-vlan"
+	case TryNFT:
+		return "doctor-try-nft", "doctor-fix-nft", ""
+	case TryICMP:
+		return "doctor-try-icmp", "doctor-fix-icmp", ""
+	}
+	return "", "", ""
 }
 
 // Env is how doctor sees the machine; tests replace every part.
@@ -139,35 +146,24 @@ func RunIn(ctx context.Context, e Env, lang i18n.Lang) []Line {
 	}
 	for _, name := range TryNames {
 		msg, ok := tries[name]
-		what := t(tryWhat[name], nil)
+		whatID, fixID, optional := tryMsgs(name)
+		what := t(whatID, nil)
 		var fix string
-		if id, ok := tryFix[name]; ok {
-			fix = t(id, nil)
+		if fixID != "" {
+			fix = t(fixID, nil)
 		}
 		switch {
 		case !ok:
 			add(Line{Level: Warn, What: what, Detail: t("doctor-not-tried", nil)})
 		case msg == "":
 			add(Line{Level: OK, What: what, Detail: t("doctor-tried-works", nil)})
-		case optional[name] != "":
-			add(Line{Level: Warn, What: what, Detail: t("doctor-tried-optional", i18n.Data{"Err": oneLine(msg), "Why": t(optional[name], nil)}), Fix: fix})
+		case optional != "":
+			add(Line{Level: Warn, What: what, Detail: t("doctor-tried-optional", i18n.Data{"Err": oneLine(msg), "Why": t(optional, nil)}), Fix: fix})
 		default:
 			add(Line{Level: Fail, What: what, Detail: t("doctor-tried-failed", i18n.Data{"Err": oneLine(msg)}), Fix: fix})
 		}
 	}
 	return out
-}
-
-// tryFix are the messages that say how to fix a failed try.
-var tryFix = map[string]string{
-	TryNamedNS: "doctor-fix-named-ns",
-	TryVeth:    "doctor-fix-veth",
-	TryBridge:  "doctor-fix-bridge",
-	TryVLAN:    "doctor-fix-vlan",
-	TryVXLAN:   "doctor-fix-vxlan",
-	TryVLANBr:  "doctor-fix-vlanbr",
-	TryNFT:     "doctor-fix-nft",
-	TryICMP:    "doctor-fix-icmp",
 }
 
 // userNamespaces reads every switch by which the kernel can refuse the

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/netlab/netlab/i18n"
 	"github.com/netlab/netlab/lessons"
 )
 
@@ -18,7 +19,14 @@ func TestOptionalReasonsNameRealLessons(t *testing.T) {
 		slugs[l.Slug] = true
 	}
 	re := regexp.MustCompile(`the (\w+) lesson`)
-	for try, why := range optional {
+	named := 0
+	for _, try := range TryNames {
+		_, _, id := tryMsgs(try)
+		if id == "" {
+			continue
+		}
+		why := i18n.For(i18n.EN).T(id, nil)
+		named += len(re.FindAllString(why, -1))
 		for _, m := range re.FindAllStringSubmatch(why, -1) {
 			if m[1] == "vxlan" {
 				continue // SPEC lesson 6, announced before it is written
@@ -26,4 +34,5 @@ func TestOptionalReasonsNameRealLessons(t *testing.T) {
 			require.True(t, slugs[m[1]], "%s: %q names lesson %q, which does not exist", try, why, m[1])
 		}
 	}
+	require.NotZero(t, named, "the reasons are read as the learner sees them, in English")
 }

@@ -4,14 +4,20 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/netlab/netlab/internal/lazy"
 )
 
-var (
-	// compiled on first use: see internal/style
-	spanRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`([^`]+)`") })
-	commentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+#.*$`) })
-)
+// compiled on first use: see internal/style
+var spanREValue, commentREValue lazy.Value[*regexp.Regexp]
+
+func spanRE() *regexp.Regexp { return spanREValue.Get(newSpanRE) }
+
+func newSpanRE() *regexp.Regexp { return regexp.MustCompile("`([^`]+)`") }
+
+func commentRE() *regexp.Regexp { return commentREValue.Get(newCommentRE) }
+
+func newCommentRE() *regexp.Regexp { return regexp.MustCompile(`\s+#.*$`) }
 
 // Code lists what a translation must carry over unchanged from a Markdown
 // text: every `backtick span` (which may run across a line break), and every line indented by four or more

@@ -6,14 +6,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// stpStates are the values of IFLA_BRPORT_STATE (BR_STATE_* in
-// linux/if_bridge.h).
-var stpStates = map[uint8]string{
-	0: "disabled",
-	1: "listening",
-	2: "learning",
-	3: "forwarding",
-	4: "blocking",
+// stpState names a value of IFLA_BRPORT_STATE (BR_STATE_* in
+// linux/if_bridge.h). This table and the ones like it in this package are
+// switches, not package-level maps, which every start of netlab would build.
+func stpState(k uint8) (string, bool) {
+	switch k {
+	case 0:
+		return "disabled", true
+	case 1:
+		return "listening", true
+	case 2:
+		return "learning", true
+	case 3:
+		return "forwarding", true
+	case 4:
+		return "blocking", true
+	}
+	return "", false
 }
 
 // bridgePort is what the AF_BRIDGE dump says of one port.
@@ -32,7 +41,7 @@ func (p *bridgePort) set(typ uint16, v []byte) {
 	}
 	switch typ {
 	case unix.IFLA_BRPORT_STATE:
-		s, ok := stpStates[v[0]]
+		s, ok := stpState(v[0])
 		if !ok {
 			s = fmt.Sprintf("state%d", v[0])
 		}

@@ -12,19 +12,23 @@ import (
 	"strings"
 )
 
-// installHint says how to get a missing tool on Debian/Ubuntu.
-var installHint = map[string]string{
-	"nft":                  "apt-get install nftables",
-	"iptables":             "apt-get install iptables",
-	"iptables-save":        "apt-get install iptables",
-	"iptables-legacy-save": "apt-get install iptables",
-	"ip":                   "apt-get install iproute2",
-	"bridge":               "apt-get install iproute2",
+// installHint says how to get a missing tool on Debian/Ubuntu ("" when
+// it does not know). A switch, not a package-level map: see stpState.
+func installHint(name string) string {
+	switch name {
+	case "nft":
+		return "apt-get install nftables"
+	case "iptables", "iptables-save", "iptables-legacy-save":
+		return "apt-get install iptables"
+	case "ip", "bridge":
+		return "apt-get install iproute2"
+	}
+	return ""
 }
 
 // MissingTool builds the error for an absent binary, with the install line.
 func MissingTool(name string) error {
-	h := installHint[name]
+	h := installHint(name)
 	if h == "" {
 		return fmt.Errorf("%s: %w", name, ErrToolMissing)
 	}

@@ -146,12 +146,82 @@ type loaded struct {
 	data   []byte // immediate data
 }
 
-var protoNames = map[byte]string{1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 132: "sctp"}
+// protoName names an IP protocol number as nft does.
+func protoName(k byte) (string, bool) {
+	switch k {
+	case 1:
+		return "icmp", true
+	case 2:
+		return "igmp", true
+	case 6:
+		return "tcp", true
+	case 17:
+		return "udp", true
+	case 47:
+		return "gre", true
+	case 50:
+		return "esp", true
+	case 51:
+		return "ah", true
+	case 58:
+		return "ipv6-icmp", true
+	case 132:
+		return "sctp", true
+	}
+	return "", false
+}
 
-var icmpTypes = map[byte]string{0: "echo-reply", 3: "destination-unreachable", 5: "redirect", 8: "echo-request", 11: "time-exceeded", 12: "parameter-problem", 13: "timestamp-request", 14: "timestamp-reply"}
+// icmpTypeName names an ICMP type as nft does.
+func icmpTypeName(k byte) (string, bool) {
+	switch k {
+	case 0:
+		return "echo-reply", true
+	case 3:
+		return "destination-unreachable", true
+	case 5:
+		return "redirect", true
+	case 8:
+		return "echo-request", true
+	case 11:
+		return "time-exceeded", true
+	case 12:
+		return "parameter-problem", true
+	case 13:
+		return "timestamp-request", true
+	case 14:
+		return "timestamp-reply", true
+	}
+	return "", false
+}
 
-// icmp6Types are the ICMPv6 types by nft's names.
-var icmp6Types = map[byte]string{1: "destination-unreachable", 2: "packet-too-big", 3: "time-exceeded", 4: "parameter-problem", 128: "echo-request", 129: "echo-reply", 133: "nd-router-solicit", 134: "nd-router-advert", 135: "nd-neighbor-solicit", 136: "nd-neighbor-advert", 137: "nd-redirect"}
+// icmp6TypeName names an ICMPv6 type as nft does.
+func icmp6TypeName(k byte) (string, bool) {
+	switch k {
+	case 1:
+		return "destination-unreachable", true
+	case 2:
+		return "packet-too-big", true
+	case 3:
+		return "time-exceeded", true
+	case 4:
+		return "parameter-problem", true
+	case 128:
+		return "echo-request", true
+	case 129:
+		return "echo-reply", true
+	case 133:
+		return "nd-router-solicit", true
+	case 134:
+		return "nd-router-advert", true
+	case 135:
+		return "nd-neighbor-solicit", true
+	case 136:
+		return "nd-neighbor-advert", true
+	case 137:
+		return "nd-redirect", true
+	}
+	return "", false
+}
 
 // cmpValue renders the right side of a comparison as nft's JSON does.
 func cmpValue(ld loaded, d []byte) (string, error) {
@@ -165,7 +235,7 @@ func cmpValue(ld loaded, d []byte) (string, error) {
 		if len(d) != 1 {
 			return "", errUnrendered
 		}
-		if n, ok := protoNames[d[0]]; ok {
+		if n, ok := protoName(d[0]); ok {
 			return n, nil
 		}
 		return strconv.Itoa(int(d[0])), nil
@@ -198,11 +268,11 @@ func cmpValue(ld loaded, d []byte) (string, error) {
 		if len(d) != 1 {
 			return "", errUnrendered
 		}
-		names := icmpTypes
+		names := icmpTypeName
 		if ld.kind == "icmp6type" {
-			names = icmp6Types
+			names = icmp6TypeName
 		}
-		if n, ok := names[d[0]]; ok {
+		if n, ok := names(d[0]); ok {
 			return n, nil
 		}
 		return strconv.Itoa(int(d[0])), nil

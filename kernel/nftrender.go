@@ -558,11 +558,11 @@ func (rr *ruleRenderer) renderExprs(r *NFRule, exprs []rexpr) error {
 func xtMatchText(m *expr.Match) string {
 	if u, ok := m.Info.(*xt.Unknown); ok && len(*u) >= 4 && (m.Name == "icmp" || m.Name == "icmp6") {
 		typ, codeMin, codeMax, inv := (*u)[0], (*u)[1], (*u)[2], (*u)[3]
-		names, label := icmpTypes, "icmp type "
+		names, label := icmpTypeName, "icmp type "
 		if m.Name == "icmp6" {
-			names, label = icmp6Types, "icmpv6 type "
+			names, label = icmp6TypeName, "icmpv6 type "
 		}
-		if name, known := names[typ]; known && codeMin == 0 && codeMax == 0xff && inv == 0 {
+		if name, known := names(typ); known && codeMin == 0 && codeMax == 0xff && inv == 0 {
 			return label + name
 		}
 	}

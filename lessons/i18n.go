@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"sync"
 
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/lazy"
 )
 
 // Translations of the lessons live apart from the English files, one
@@ -73,9 +73,17 @@ type HintTranslation struct {
 	When string `yaml:"when"`
 }
 
-var zhTranslations = sync.OnceValues(func() (map[string]*Translation, error) {
+// zhTranslations are made on first use; a lazy.Values, unlike a
+// package-level sync.OnceValues, costs no init.
+func zhTranslations() (map[string]*Translation, error) {
+	return zhTranslationsValue.Get(newZHTranslations)
+}
+
+var zhTranslationsValue lazy.Values[map[string]*Translation]
+
+func newZHTranslations() (map[string]*Translation, error) {
 	return compiledTranslationsZH(), nil
-})
+}
 
 // Translations returns the embedded translations of lang by slug (none
 // for English, the source).

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/lazy"
 )
 
 // The catalog's texts in Chinese, keyed by mistake id. Kept apart from
@@ -20,9 +20,15 @@ type Text struct {
 	Story string `yaml:"story"`
 }
 
-var zhTexts = sync.OnceValues(func() (map[string]Text, error) {
+// zhTexts are made on first use; a lazy.Values, unlike a package-level
+// sync.OnceValues, costs no init.
+func zhTexts() (map[string]Text, error) { return zhTextsValue.Get(newZHTexts) }
+
+var zhTextsValue lazy.Values[map[string]Text]
+
+func newZHTexts() (map[string]Text, error) {
 	return compiledZH(), nil // zh.yaml, compiled (see All)
-})
+}
 
 // Translation returns the catalog's texts in lang by id (empty for
 // English, the source).

@@ -9,10 +9,15 @@ import (
 	"github.com/netlab/netlab/lessons"
 )
 
-// vagueMistakes are diagnoses that say only that a probe failed, not
-// why: a hint for a precise diagnosis of the same step goes before them.
-var vagueMistakes = map[string]bool{
-	"no-reply": true, "not-dropped": true, "tcp-failed": true, "send-refused": true,
+// vagueMistake says whether id is a diagnosis that says only that a probe
+// failed, not why: a hint for a precise diagnosis of the same step goes
+// before them. (A switch: a package-level map is built at every start.)
+func vagueMistake(id string) bool {
+	switch id {
+	case "no-reply", "not-dropped", "tcp-failed", "send-refused":
+		return true
+	}
+	return false
 }
 
 // HintsFor orders a step's hints for the learner: hints written for a
@@ -35,7 +40,7 @@ func HintsFor(s lessons.Step, rep StepReport) []lessons.Hint {
 			continue
 		}
 		d := diag{rank: j}
-		if vagueMistakes[c.Mistake] {
+		if vagueMistake(c.Mistake) {
 			d.rank += len(rep.Checks)
 		}
 		if j < len(s.Checks) {

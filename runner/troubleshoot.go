@@ -595,7 +595,7 @@ func narrowHints(loc *i18n.Localizer, m mistakes.Mistake) []lessons.Hint {
 		look = loc.T("ts-look-root", nil)
 	}
 	var layer string
-	if id, ok := layerHints[m.Layer]; ok {
+	if id, ok := layerHint(m.Layer); ok {
 		layer = loc.T(id, nil)
 	}
 	return []lessons.Hint{
@@ -604,14 +604,22 @@ func narrowHints(loc *i18n.Localizer, m mistakes.Mistake) []lessons.Hint {
 	}
 }
 
-// layerHints are the messages that say, by a fault's layer, what to
-// look at.
-var layerHints = map[string]string{
-	"links":      "ts-layer-links",
-	"addresses":  "ts-layer-addresses",
-	"routes":     "ts-layer-routes",
-	"neighbours": "ts-layer-neighbours",
-	"rules":      "ts-layer-rules",
+// layerHint is the message that says, by a fault's layer, what to look
+// at. (A switch: a package-level map is built at every start.)
+func layerHint(layer string) (string, bool) {
+	switch layer {
+	case "links":
+		return "ts-layer-links", true
+	case "addresses":
+		return "ts-layer-addresses", true
+	case "routes":
+		return "ts-layer-routes", true
+	case "neighbours":
+		return "ts-layer-neighbours", true
+	case "rules":
+		return "ts-layer-rules", true
+	}
+	return "", false
 }
 
 // loc says the solver's lines in its grader's language.

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/lessons"
 )
 
@@ -93,7 +93,11 @@ func SayWhy(lang i18n.Lang, en string, msgs []checks.Msg) (string, bool) {
 }
 
 // compiled on first use, not at every start-up
-var hanSpaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\p{Han}) +(\p{Han})`) })
+func hanSpaceRE() *regexp.Regexp { return hanSpaceREValue.Get(newHanSpaceRE) }
+
+var hanSpaceREValue lazy.Value[*regexp.Regexp]
+
+func newHanSpaceRE() *regexp.Regexp { return regexp.MustCompile(`(\p{Han}) +(\p{Han})`) }
 
 func sayAll(lang i18n.Lang, msgs []checks.Msg) (string, bool) {
 	loc := i18n.For(lang)

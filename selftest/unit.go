@@ -468,11 +468,22 @@ func missingWords(why string, want []string) []string {
 	return out
 }
 
-// rank orders outcomes from best to worst.
-var rank = map[string]int{OK: 0, Warn: 1, Err: 2, Bad: 3}
+// rank orders outcomes from best to worst (an unknown one ranks as OK).
+// A switch: a package-level map is built at every start of netlab.
+func rank(outcome string) int {
+	switch outcome {
+	case Warn:
+		return 1
+	case Err:
+		return 2
+	case Bad:
+		return 3
+	}
+	return 0
+}
 
 func worse(a, b string) string {
-	if rank[b] > rank[a] {
+	if rank(b) > rank(a) {
 		return b
 	}
 	return a

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/doctor"
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
@@ -123,8 +123,11 @@ func HasNetAdmin() bool { return canAdminNet() }
 
 // canAdminNet asks the kernel once per process: a command asks more than
 // once, the answer cannot change under it, and each asking walks the user
-// namespaces through /proc.
-var canAdminNet = sync.OnceValue(sandbox.CanAdminNet)
+// namespaces through /proc. (A lazy.Value: a package-level
+// sync.OnceValue would allocate at every start.)
+func canAdminNet() bool { return canAdminNetValue.Get(sandbox.CanAdminNet) }
+
+var canAdminNetValue lazy.Value[bool]
 
 // notRoot is the error of a command that needs privileges it lacks.
 func (a *App) notRoot() error { return a.usage("err-not-root", nil) }

@@ -133,13 +133,21 @@ func (a *App) localizeHelpCmd(root, help *cobra.Command) {
 	}
 }
 
-// completionLong are the ids of the long help of cobra's completion
-// subcommands, by shell.
-var completionLong = map[string]string{
-	"bash":       "cobra-completion-bash-long",
-	"zsh":        "cobra-completion-zsh-long",
-	"fish":       "cobra-completion-fish-long",
-	"powershell": "cobra-completion-powershell-long",
+// completionLong is the id of the long help of cobra's completion
+// subcommand for shell. (A switch: a package-level map is built at every
+// start of netlab.)
+func completionLong(shell string) (string, bool) {
+	switch shell {
+	case "bash":
+		return "cobra-completion-bash-long", true
+	case "zsh":
+		return "cobra-completion-zsh-long", true
+	case "fish":
+		return "cobra-completion-fish-long", true
+	case "powershell":
+		return "cobra-completion-powershell-long", true
+	}
+	return "", false
 }
 
 func (a *App) localizeCompletion(root, comp *cobra.Command) {
@@ -148,7 +156,7 @@ func (a *App) localizeCompletion(root, comp *cobra.Command) {
 	comp.Long = a.t("cobra-completion-long", name)
 	for _, sh := range comp.Commands() {
 		sh.Short = a.t("cobra-completion-shell-short", i18n.Data{"Shell": sh.Name()})
-		if id, ok := completionLong[sh.Name()]; ok {
+		if id, ok := completionLong(sh.Name()); ok {
 			sh.Long = a.t(id, name)
 		}
 		if f := sh.Flags().Lookup("no-descriptions"); f != nil {

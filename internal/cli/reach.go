@@ -18,11 +18,18 @@ import (
 	"github.com/netlab/netlab/sandbox"
 )
 
-// reachable are the commands that, typed outside any sandbox by a user
-// who may not change this machine's network, go to the learner's running
-// lesson sandbox: a second terminal's check, hint and watch grade the
-// lesson where the learner works.
-var reachable = map[string]bool{"check": true, "hint": true, "watch": true}
+// reachable says whether command is one of those that, typed outside any
+// sandbox by a user who may not change this machine's network, go to the
+// learner's running lesson sandbox: a second terminal's check, hint and
+// watch grade the lesson where the learner works. (A switch: a
+// package-level map is built at every start of netlab.)
+func reachable(command string) bool {
+	switch command {
+	case "check", "hint", "watch":
+		return true
+	}
+	return false
+}
 
 // redirect runs a reachable command inside the learner's running lesson
 // sandbox, saying which one; ok is false when the command runs here.
@@ -31,7 +38,7 @@ func (a *App) redirect(ctx context.Context, root *cobra.Command, args []string) 
 		return 0, false
 	}
 	cmd, rest, err := root.Find(args)
-	if err != nil || cmd == root || !reachable[cmd.Name()] {
+	if err != nil || cmd == root || !reachable(cmd.Name()) {
 		return 0, false
 	}
 	// The command's own flags and those it inherits (--lang).

@@ -17,6 +17,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/netlab/netlab/internal/lazy"
 )
 
 // Error is an error at a line of a YAML file.
@@ -136,7 +138,11 @@ func Decode(n *yaml.Node, v any) error {
 }
 
 // compiled on first use (only a broken file needs it)
-var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
+func lineRE() *regexp.Regexp { return lineREValue.Get(newLineRE) }
+
+var lineREValue lazy.Value[*regexp.Regexp] // no init: see internal/lazy
+
+func newLineRE() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) }
 
 // FromYAML turns a yaml.v3 error into an *Error when it names a line (a
 // TypeError lists one message per bad value: the first is kept).

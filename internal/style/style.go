@@ -15,9 +15,10 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"sync"
 
 	"github.com/mattn/go-isatty"
+
+	"github.com/netlab/netlab/internal/lazy"
 )
 
 // Enabled reports whether text written to w should be coloured. getenv
@@ -64,14 +65,23 @@ var (
 	bold   = sgr{"1", "22"}
 
 	// Compiled on first use, not at start-up: most runs colour nothing
-	// (every regexp compiled in an init is paid by `netlab --help`).
-	heading = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(Lesson \d+|Step \d+|Class of |netlab class summary)`)
-	})
-	// An error mark: "!" standing where a mark stands (after indentation,
-	// before a space), not an exclamation inside a sentence.
-	errMark = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s*)! `) })
+	// (every regexp compiled in an init is paid by `netlab --help`), and a
+	// lazy.Value, unlike a package-level sync.OnceValue, costs no init.
+	headingRE lazy.Value[*regexp.Regexp]
+	errMarkRE lazy.Value[*regexp.Regexp]
 )
+
+func heading() *regexp.Regexp { return headingRE.Get(newHeadingRE) }
+
+func newHeadingRE() *regexp.Regexp {
+	return regexp.MustCompile(`^(Lesson \d+|Step \d+|Class of |netlab class summary)`)
+}
+
+// errMark is an error mark: "!" standing where a mark stands (after
+// indentation, before a space), not an exclamation inside a sentence.
+func errMark() *regexp.Regexp { return errMarkRE.Get(newErrMarkRE) }
+
+func newErrMarkRE() *regexp.Regexp { return regexp.MustCompile(`^(\s*)! `) }
 
 // Write colours whole lines; a partial line waits for its end (or Flush).
 func (s *writer) Write(p []byte) (int, error) {

@@ -7,20 +7,25 @@ import (
 )
 
 // Fixtures are named right states for the fake-kernel cases that check
-// kinds declare (checks.Case.Fixture). Each call returns a fresh fake.
-var Fixtures = map[string]func() *Fake{
-	"veth-pair":          VethPair,
-	"veth-pair-dropping": VethPairDropping,
-	"veth-pair-forwarding": func() *Fake {
-		f := VethPair()
-		f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "1"
-		return f
-	},
-	"bridge-lab": BridgeLab,
-	// lessons 5-7 (fixtures58.go)
-	"veth-pair-router": VethPairRouter,
-	"veth-pair-v6":     VethPairV6,
-	"overlay":          Overlay,
+// kinds declare (checks.Case.Fixture). Each call of a fixture returns a
+// fresh fake. The map is made on each call of Fixtures, by the tests that
+// ask: checks links this package, and a package-level map would be built
+// at every start of netlab.
+func Fixtures() map[string]func() *Fake {
+	return map[string]func() *Fake{
+		"veth-pair":          VethPair,
+		"veth-pair-dropping": VethPairDropping,
+		"veth-pair-forwarding": func() *Fake {
+			f := VethPair()
+			f.NSs["ns0"].Sysctls["net.ipv4.ip_forward"] = "1"
+			return f
+		},
+		"bridge-lab": BridgeLab,
+		// lessons 5-7 (fixtures58.go)
+		"veth-pair-router": VethPairRouter,
+		"veth-pair-v6":     VethPairV6,
+		"overlay":          Overlay,
+	}
 }
 
 // VethPair is lesson 2's finished state: veth0 in ns0 (ifindex 5, nsid 1

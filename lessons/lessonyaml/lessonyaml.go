@@ -25,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/netlab/netlab/checks"
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/internal/strictyaml"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
@@ -269,7 +270,11 @@ func lineOf(n *yaml.Node, path ...any) int {
 	return line
 }
 
-var slugRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
+func slugRE() *regexp.Regexp { return slugREValue.Get(newSlugRE) }
+
+var slugREValue lazy.Value[*regexp.Regexp] // no init: see internal/lazy
+
+func newSlugRE() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) }
 
 func validate(l *lessons.Lesson, d doc, reg *checks.Registry) error {
 	at := func(path []any, format string, a ...any) error {

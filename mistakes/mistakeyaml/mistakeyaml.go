@@ -15,15 +15,19 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/internal/strictyaml"
 	"github.com/netlab/netlab/mistakes"
 )
 
-var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) })
+func idRE() *regexp.Regexp { return idREValue.Get(newIdRE) }
+
+var idREValue lazy.Value[*regexp.Regexp] // no init: see internal/lazy
+
+func newIdRE() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) }
 
 // Parse reads a catalog strictly.
 func Parse(data []byte) ([]mistakes.Mistake, error) {
