@@ -38,3 +38,27 @@ func TestResolvePeerAsksOtherNamespacesOnly(t *testing.T) {
 	require.NotZero(t, k.asked[[2]string{"ns0", "ns1"}])
 	require.Zero(t, k.asked[[2]string{"ns0", "ns0"}], "the veth's own namespace is not asked: %v", k.asked)
 }
+
+// The asking stops at the namespace that holds the peer: with ns2 after
+// ns1 in the lab, ns0's veth asks ns2 nothing. A peer that is not where
+// its namespace id says is not found.
+func TestResolvePeerStopsAtThePeer(t *testing.T) {
+	f := kerneltest.VethPair()
+	f.Add("ns2")
+	f.NSs["ns0"].NSIDs["ns2"] = 3
+	k := &nsidAsker{Kernel: f, asked: map[[2]string]int{}}
+	ctx := context.Background()
+	l, ok, err := kernel.LinkByName(ctx, k, "ns0", "veth0")
+	require.NoError(t, err)
+	require.True(t, ok)
+	pns, _, found, err := resolvePeer(ctx, k, "ns0", l)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, "ns1", pns)
+	require.Zero(t, k.asked[[2]string{"ns0", "ns2"}], "asked past the peer: %v", k.asked)
+
+	l.PeerNetNSID = 3 // ns2's id, but ns2 holds no veth of that index
+	_, _, found, err = resolvePeer(ctx, k, "ns0", l)
+	require.NoError(t, err)
+	require.False(t, found)
+}

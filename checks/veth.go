@@ -18,28 +18,33 @@ func resolvePeer(ctx context.Context, k kernel.Kernel, ns string, l kernel.Link)
 	if l.Type != "veth" || l.ParentIndex == 0 {
 		return "", kernel.Link{}, false, nil
 	}
-	candidates := []string{ns}
-	if l.PeerNetNSID >= 0 {
-		all, err := allNamespaces(ctx, k)
-		if err != nil {
-			return "", kernel.Link{}, false, err
-		}
-		candidates = candidates[:0]
-		for _, other := range all {
-			if other == ns {
-				continue // a peer with a namespace id lives in another namespace
-			}
-			id, err := k.NSID(ctx, ns, other)
-			if err == nil && id == l.PeerNetNSID {
-				candidates = append(candidates, other)
-			}
-		}
-	}
-	for _, pns := range candidates {
-		// The peer alone, by its index: not every link of pns.
-		p, ok, err := kernel.LinkByIndex(ctx, k, pns, l.ParentIndex)
+	if l.PeerNetNSID < 0 {
+		// No namespace id: the peer is in ns itself.
+		p, ok, err := kernel.LinkByIndex(ctx, k, ns, l.ParentIndex)
 		if err == nil && ok && p.Type == "veth" {
-			return pns, p, true, nil
+			return ns, p, true, nil
+		}
+		return "", kernel.Link{}, false, nil
+	}
+	all, err := allNamespaces(ctx, k)
+	if err != nil {
+		return "", kernel.Link{}, false, err
+	}
+	// A peer with a namespace id lives in another namespace: the first
+	// whose id (as ns sees it) is the peer's and that has a veth of the
+	// peer's index. An id names one namespace, and each question is a
+	// round trip to the kernel: the asking stops there.
+	for _, other := range all {
+		if other == ns {
+			continue
+		}
+		if id, err := k.NSID(ctx, ns, other); err != nil || id != l.PeerNetNSID {
+			continue
+		}
+		// The peer alone, by its index: not every link of other.
+		p, ok, err := kernel.LinkByIndex(ctx, k, other, l.ParentIndex)
+		if err == nil && ok && p.Type == "veth" {
+			return other, p, true, nil
 		}
 	}
 	return "", kernel.Link{}, false, nil
