@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
@@ -183,4 +184,44 @@ for n in ns0 ns1; do ip netns add $n; ip -n $n link set lo up; done
 
 	require.NoError(t, l.Close())
 	require.Equal(t, fds, openFDs(t), "Close lets go of the run's handles and sockets")
+}
+
+// A pooled socket's read timeout is netlinkTimeout, set once when it was
+// opened; a question whose context ends sooner cuts its socket's timeout
+// and that socket is not pooled again.
+func TestPooledSocketsKeepTheirTimeout(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	out, err := exec.Command("sh", "-ec", `ip netns add ns0`).CombinedOutput()
+	require.NoError(t, err, string(out))
+	l, err := New()
+	require.NoError(t, err)
+	defer l.Close()
+	ctx := context.Background()
+	timeouts := func() []time.Duration {
+		e := l.runEntry("ns0")
+		require.NotNil(t, e)
+		var ds []time.Duration
+		for _, fd := range e.socks.idle[unix.NETLINK_ROUTE] {
+			tv, err := unix.GetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO)
+			require.NoError(t, err)
+			ds = append(ds, time.Duration(tv.Nano()))
+		}
+		return ds
+	}
+	l.BeginRun()
+	defer l.EndRun()
+	_, err = l.Links(ctx, "ns0")
+	require.NoError(t, err)
+	require.Equal(t, []time.Duration{netlinkTimeout}, timeouts())
+
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	_, err = l.Addrs(short, "ns0")
+	require.NoError(t, err)
+	require.Empty(t, timeouts(), "the socket whose timeout was cut is closed, not pooled")
+	_, err = l.Addrs(ctx, "ns0")
+	require.NoError(t, err)
+	require.Equal(t, []time.Duration{netlinkTimeout}, timeouts())
 }

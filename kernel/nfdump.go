@@ -112,6 +112,10 @@ type answer struct {
 	socks *sockPool // where the socket goes back once the answer is read
 	buf   *[]byte   // from recvBufs
 	done  bool
+	// short: the socket's read timeout was cut to a deadline nearer than
+	// netlinkTimeout, so it does not go back to the pool (whose sockets
+	// all have netlinkTimeout, set once when they are opened).
+	short bool
 }
 
 // recvBufs are the receive buffers of answers: a grade asks dozens of
@@ -162,6 +166,11 @@ func (l *Linux) openNetlink(e *nsEntry, proto int) (int, error) {
 		return -1, err
 	}
 	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
+	tv := unix.NsecToTimeval(netlinkTimeout.Nanoseconds())
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		unix.Close(fd)
 		return -1, err
@@ -170,19 +179,20 @@ func (l *Linux) openNetlink(e *nsEntry, proto int) (int, error) {
 }
 
 func (a *answer) send(ctx context.Context, typ uint16, req []byte) error {
-	deadline := time.Now().Add(netlinkTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	left := time.Until(deadline)
-	if left < time.Millisecond {
-		// A zero SO_RCVTIMEO would mean no timeout at all.
-		return os.ErrDeadlineExceeded
-	}
-	// SO_RCVTIMEO bounds each read of the answer, not the whole of it.
-	tv := unix.NsecToTimeval(left.Nanoseconds())
-	if err := unix.SetsockoptTimeval(a.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
-		return err
+	// SO_RCVTIMEO bounds each read of the answer, not the whole of it:
+	// netlinkTimeout (set when the socket was opened), or less when the
+	// context ends sooner.
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < netlinkTimeout {
+		left := time.Until(d)
+		if left < time.Millisecond {
+			// A zero SO_RCVTIMEO would mean no timeout at all.
+			return os.ErrDeadlineExceeded
+		}
+		a.short = true
+		tv := unix.NsecToTimeval(left.Nanoseconds())
+		if err := unix.SetsockoptTimeval(a.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+			return err
+		}
 	}
 	binary.NativeEndian.PutUint32(req[0:], uint32(len(req)))
 	binary.NativeEndian.PutUint16(req[4:], typ)
@@ -254,7 +264,7 @@ func (a *answer) next(fn func(m syscall.NetlinkMessage) error) (done bool, err e
 // of a dump, or an answer that came too late).
 func (a *answer) Close() {
 	if a.fd >= 0 {
-		if !a.done || a.socks == nil || !a.socks.put(a.proto, a.fd) {
+		if !a.done || a.short || a.socks == nil || !a.socks.put(a.proto, a.fd) {
 			unix.Close(a.fd)
 		}
 		a.fd = -1
