@@ -8,6 +8,7 @@ import (
 
 	"github.com/netlab/netlab/checks"
 	"github.com/netlab/netlab/i18n"
+	"github.com/netlab/netlab/internal/stack"
 	"github.com/netlab/netlab/kernel"
 	"github.com/netlab/netlab/lessons"
 )
@@ -112,6 +113,7 @@ func (g *Grader) runLanes(ctx context.Context, env checks.Env, lanes ...*lane) {
 		ln.quit = make(chan struct{})
 		ln.due = time.Now().Add(g.bound(ln.cs[ln.next].Phase))
 		go func(first int, quit <-chan struct{}) {
+			stack.Grow()
 			for k := first; k < len(ln.cs); k++ {
 				select {
 				case <-quit:

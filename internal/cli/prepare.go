@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/netlab/netlab/internal/stack"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/runner"
 )
@@ -35,6 +36,7 @@ func (a *App) prepareLab(ctx context.Context, key string) {
 	f := &labAhead{done: make(chan struct{})}
 	a.ahead = f
 	go func() {
+		stack.Grow()
 		defer close(f.done)
 		f.lab, f.closeFn, f.err = a.OpenLab()
 		if p, ok := f.lab.(preparer); ok && f.err == nil {
