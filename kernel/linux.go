@@ -135,6 +135,7 @@ func New() (*Linux, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open root network namespace: %w", err)
 	}
+	knowOwnNS(root)
 	return &Linux{root: root, handles: map[string]*nsEntry{}}, nil
 }
 
