@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -224,4 +225,24 @@ func TestPooledSocketsKeepTheirTimeout(t *testing.T) {
 	_, err = l.Addrs(ctx, "ns0")
 	require.NoError(t, err)
 	require.Equal(t, []time.Duration{netlinkTimeout}, timeouts())
+}
+
+// The socket's answer and /proc's name one namespace: the one the thread
+// is in.
+func TestSocketNSIsTheThreadsNamespace(t *testing.T) {
+	if sandboxtest.Run(t) {
+		return
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	h, err := socketNS()
+	require.NoError(t, err)
+	defer h.Close()
+	var byProc, bySocket unix.Stat_t
+	require.NoError(t, unix.Stat("/proc/thread-self/ns/net", &byProc))
+	require.NoError(t, unix.Fstat(int(h), &bySocket))
+	require.Equal(t, byProc.Ino, bySocket.Ino)
+	flags, err := unix.FcntlInt(uintptr(h), unix.F_GETFD, 0)
+	require.NoError(t, err)
+	require.NotZero(t, flags&unix.FD_CLOEXEC, "not handed to the commands netlab runs")
 }

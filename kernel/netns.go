@@ -243,7 +243,28 @@ func (f nsFile) notPresent(ns string) error {
 func currentNS() (netns.NsHandle, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	if h, err := socketNS(); err == nil {
+		return h, nil
+	}
 	return netns.Get()
+}
+
+// socketNS is the network namespace of a socket made on the calling
+// thread, by SIOCGSKNS: no path through /proc, which costs a short-lived
+// netlab tens of microseconds. The kernel hands it out only with
+// CAP_NET_ADMIN over the namespace (a netlab that grades has it);
+// currentNS asks /proc otherwise.
+func socketNS() (netns.NsHandle, error) {
+	s, err := unix.Socket(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return netns.None(), err
+	}
+	defer unix.Close(s)
+	fd, err := unix.IoctlRetInt(s, unix.SIOCGSKNS) // close-on-exec, as nsfs opens it
+	if err != nil {
+		return netns.None(), err
+	}
+	return netns.NsHandle(fd), nil
 }
 
 // InNS runs fn on an OS thread switched into target, then switches back.

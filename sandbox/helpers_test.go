@@ -27,7 +27,8 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	if os.Getenv(envProbe) == "admin" {
-		fmt.Printf("admin=%v\n", sandbox.CanAdminNet())
+		bySocket, known := sandbox.OwnsBySocket()
+		fmt.Printf("admin=%v socket=%v/%v proc=%v\n", sandbox.CanAdminNet(), bySocket, known, sandbox.OwnsByProc())
 		os.Exit(0)
 	}
 	if os.Getenv(envProbe) == "1" {
