@@ -162,8 +162,10 @@ func (l *Linux) Close() error {
 // judges it, and a route netlink socket in each. netlab check calls it
 // while it builds its lesson, on the other CPU: it is a third of what a
 // grade asks of the kernel. It begins a grading run that lasts until
-// Close, so that the grade that follows reads the namespaces judged here.
-// What fails is left to the questions that meet it.
+// Close, so that the grade that follows reads the namespaces judged here:
+// a caller that changes the lab before Close must not prepare it (what the
+// run read would be read again only after Close). What fails is left to
+// the questions that meet it.
 func (l *Linux) Prepare(ctx context.Context, nss ...string) {
 	l.BeginRun()
 	for _, ns := range append([]string{Root}, nss...) {

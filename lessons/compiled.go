@@ -105,6 +105,14 @@ func Namespaces(key string) []string {
 	return slices.Clone(compiledIndex[i].Namespaces)
 }
 
+// Changes reports whether grading the lesson named by key may change the
+// lab: a troubleshooting lesson's grade sets up its next round once the
+// current one is repaired. A key that names no lesson changes nothing.
+func Changes(key string) bool {
+	i, ok := findIndex(compiledIndex[:], key)
+	return ok && compiledIndex[i].Troubleshoot
+}
+
 // indexOf is l's entry in an index (New left nil).
 func indexOf(l *Lesson) lessonIndex {
 	e := lessonIndex{ID: l.ID, Slug: l.Slug, Troubleshoot: l.Troubleshoot(), Namespaces: slices.Clone(l.Owns.Namespaces)}

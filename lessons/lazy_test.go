@@ -344,3 +344,15 @@ func TestNamespacesOfAKey(t *testing.T) {
 	require.Equal(t, []string{"ns0", "ns1"}, Namespaces("veth"))
 	require.Nil(t, Namespaces("nope"))
 }
+
+// Only a troubleshooting lesson's grade changes the lab.
+func TestChangesOfAKey(t *testing.T) {
+	all, err := Compiled(checks.Default())
+	require.NoError(t, err)
+	for _, l := range all {
+		require.Equal(t, l.Troubleshoot(), Changes(fmt.Sprint(l.ID)), "lesson %d", l.ID)
+		require.Equal(t, l.Troubleshoot(), Changes(l.Slug))
+	}
+	require.True(t, Changes("8"))
+	require.False(t, Changes("nope"))
+}

@@ -33,6 +33,12 @@ func (a *App) prepareLab(ctx context.Context, key string) {
 	if a.OpenLab == nil || a.Privileged == nil || a.ahead != nil || !a.Privileged() {
 		return
 	}
+	if lessons.Changes(key) {
+		// What the lab holds is judged once for a prepared lab's whole
+		// life (kernel.Linux.Prepare): a grade that changes the lab
+		// between its reads opens its lab when it needs it.
+		return
+	}
 	f := &labAhead{done: make(chan struct{})}
 	a.ahead = f
 	go func() {

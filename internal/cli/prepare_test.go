@@ -57,6 +57,10 @@ func TestCheckOpensItsLabAhead(t *testing.T) {
 		{[]string{"check", "1"}, false, nil, 0},
 		{[]string{"check", "1", "--junit", ""}, true, nil, 0},
 		{[]string{"check", "--all"}, true, nil, 1},
+		// A troubleshooting lesson's grade changes the lab between its
+		// reads: it opens its lab when it needs it.
+		{[]string{"check", "8"}, true, nil, 1},
+		{[]string{"hint", "troubleshoot"}, true, nil, 1},
 	} {
 		a, _, _ := fakeApp(t)
 		a.Lessons = nil // loaded as netlab loads them
