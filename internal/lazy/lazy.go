@@ -5,7 +5,7 @@
 // `var x = sync.OnceValue(f)` runs at init and allocates its closures and
 // its Once in every process, even one (`netlab check 2`) that never asks
 // for x. netlab starts often and lives a few milliseconds, so its own
-// packages keep their inits empty (internal/cli's TestOwnInitsAllocateNothing).
+// packages keep their inits empty (cmd/netlab's TestOwnInitsAllocateNothing).
 package lazy
 
 import "sync"
