@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -94,16 +93,6 @@ func (n *runNames) lookup(run int, idxs map[int]bool) (map[int]string, bool) {
 		}
 	}
 	return out, true
-}
-
-// all returns every name, when run read them all.
-func (n *runNames) all(run int) (map[int]string, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if run < 0 || n.run != run || !n.complete {
-		return nil, false
-	}
-	return maps.Clone(n.byIndex), true
 }
 
 // learn records names read during run; complete says they are every
@@ -511,22 +500,19 @@ func (l *Linux) namesOf(ctx context.Context, ns string, idxs []int) (map[int]str
 	return names, nil
 }
 
-// allNames names every link of ns: read once per run (see namesOf).
+// allNames names every link of ns, from the run's one dump of them (see
+// runLinks and namesOf).
 func (l *Linux) allNames(ctx context.Context, ns string) (map[int]string, error) {
 	e, err := l.entry(ctx, ns)
 	if err != nil {
 		return nil, err
-	}
-	run := l.currentRun()
-	if names, ok := e.names.all(run); ok {
-		return names, nil
 	}
 	links, err := l.runLinks(ctx, ns, e)
 	if err != nil {
 		return nil, err
 	}
 	names := nameMap(links)
-	e.names.learn(run, names, true)
+	e.names.learn(l.currentRun(), names, true)
 	return names, nil
 }
 
