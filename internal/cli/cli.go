@@ -122,8 +122,7 @@ func NewApp() *App {
 func HasNetAdmin() bool { return canAdminNet() }
 
 // canAdminNet asks the kernel once per process: a command asks more than
-// once, the answer cannot change under it, and each asking walks the user
-// namespaces through /proc. (A lazy.Value: a package-level
+// once, and the answer cannot change under it. (A lazy.Value: a package-level
 // sync.OnceValue would allocate at every start.)
 func canAdminNet() bool { return canAdminNetValue.Get(sandbox.CanAdminNet) }
 
@@ -164,7 +163,8 @@ func (a *App) Run(args []string) int {
 	// Lessons are decoded only by commands that run: `--help`, `help` and
 	// usage errors never pay for it.
 	root.PersistentPreRunE = func(cmd *cobra.Command, cmdArgs []string) error {
-		if !quick(cmd, cmdArgs) {
+		keys, fast := gradedOnly(cmd, cmdArgs), quick(cmd, cmdArgs)
+		if !fast {
 			sctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			cmd.SetContext(sctx)
 			stopSignals = stop
@@ -172,8 +172,7 @@ func (a *App) Run(args []string) int {
 		if cmd.Name() == "help" {
 			return nil
 		}
-		keys := gradedOnly(cmd, cmdArgs)
-		if quick(cmd, cmdArgs) {
+		if fast {
 			// Its flags are all checked by now (a report file's name
 			// is checked by the command itself).
 			a.prepareLab(cmd.Context(), keys[0])
@@ -326,10 +325,7 @@ func (a *App) lab() (runner.Lab, func(), error) {
 	if !a.Privileged() {
 		return nil, nil, a.notRoot()
 	}
-	lab, closeFn, err, ok := a.takeAhead()
-	if !ok {
-		lab, closeFn, err = a.OpenLab()
-	}
+	lab, closeFn, err := a.openLab()
 	if err != nil {
 		return nil, nil, a.usage("err-kernel-open", i18n.Data{"Err": err})
 	}

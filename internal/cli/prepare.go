@@ -51,23 +51,26 @@ func (a *App) prepareLab(ctx context.Context, key string) {
 	}()
 }
 
-// takeAhead returns the lab prepareLab opened, once it is open; ok is
-// false when none was.
-func (a *App) takeAhead() (lab runner.Lab, closeFn func(), err error, ok bool) {
+// openLab is the lab prepareLab opened, once it is open, or else a new
+// one.
+func (a *App) openLab() (runner.Lab, func(), error) {
 	f := a.ahead
 	if f == nil {
-		return nil, nil, nil, false
+		return a.OpenLab()
 	}
 	a.ahead = nil
 	<-f.done
-	return f.lab, f.closeFn, f.err, true
+	return f.lab, f.closeFn, f.err
 }
 
 // dropAhead closes a lab prepareLab opened that no command took (the
 // command ended before it graded: a lesson that does not exist, a
 // report file it cannot write).
 func (a *App) dropAhead() {
-	if _, closeFn, err, ok := a.takeAhead(); ok && err == nil && closeFn != nil {
+	if a.ahead == nil {
+		return
+	}
+	if _, closeFn, err := a.openLab(); err == nil {
 		closeFn()
 	}
 }
