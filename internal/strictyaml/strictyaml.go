@@ -17,8 +17,6 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/netlab/netlab/internal/lazy"
 )
 
 // Error is an error at a line of a YAML file.
@@ -137,12 +135,9 @@ func Decode(n *yaml.Node, v any) error {
 	return FromYAML(n.Decode(v))
 }
 
-// compiled on first use (only a broken file needs it)
-func lineRE() *regexp.Regexp { return lineREValue.Get(newLineRE) }
-
-var lineREValue lazy.Value[*regexp.Regexp] // no init: see internal/lazy
-
-func newLineRE() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) }
+// Not linked into netlab (a generator's and the tests' package): its init
+// costs no netlab start.
+var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // FromYAML turns a yaml.v3 error into an *Error when it names a line (a
 // TypeError lists one message per bad value: the first is kept).
@@ -159,7 +154,7 @@ func FromYAML(err error) error {
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
-	if m := lineRE().FindStringSubmatch(msg); m != nil {
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return &Error{Line: n, Msg: m[2]}
 	}

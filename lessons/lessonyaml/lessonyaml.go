@@ -25,7 +25,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/netlab/netlab/checks"
-	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/internal/strictyaml"
 	"github.com/netlab/netlab/lessons"
 	"github.com/netlab/netlab/mistakes"
@@ -270,11 +269,9 @@ func lineOf(n *yaml.Node, path ...any) int {
 	return line
 }
 
-func slugRE() *regexp.Regexp { return slugREValue.Get(newSlugRE) }
-
-var slugREValue lazy.Value[*regexp.Regexp] // no init: see internal/lazy
-
-func newSlugRE() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) }
+// Not linked into netlab (a generator's and the tests' package): its init
+// costs no netlab start.
+var slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
 func validate(l *lessons.Lesson, d doc, reg *checks.Registry) error {
 	at := func(path []any, format string, a ...any) error {
@@ -284,7 +281,7 @@ func validate(l *lessons.Lesson, d doc, reg *checks.Registry) error {
 	if l.ID <= 0 {
 		return at(p("id"), "id must be a positive number")
 	}
-	if !slugRE().MatchString(l.Slug) {
+	if !slugRE.MatchString(l.Slug) {
 		return at(p("slug"), "slug %q must be lower-case letters, digits and dashes", l.Slug)
 	}
 	if strings.TrimSpace(l.Title) == "" {

@@ -18,16 +18,13 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/internal/strictyaml"
 	"github.com/netlab/netlab/mistakes"
 )
 
-func idRE() *regexp.Regexp { return idREValue.Get(newIdRE) }
-
-var idREValue lazy.Value[*regexp.Regexp] // no init: see internal/lazy
-
-func newIdRE() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) }
+// Not linked into netlab (a generator's and the tests' package): its init
+// costs no netlab start.
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // Parse reads a catalog strictly.
 func Parse(data []byte) ([]mistakes.Mistake, error) {
@@ -54,7 +51,7 @@ func Parse(data []byte) ([]mistakes.Mistake, error) {
 	for _, m := range ms {
 		where := fmt.Sprintf("%s:%d: mistake %s", mistakes.File, m.Line, m.ID)
 		switch {
-		case !idRE().MatchString(m.ID):
+		case !idRE.MatchString(m.ID):
 			errs = append(errs, fmt.Errorf("%s: bad id", where))
 		case seen[m.ID]:
 			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
