@@ -3,7 +3,6 @@ package lessons
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/netlab/netlab/checks"
 )
@@ -124,23 +123,10 @@ func indexOf(l *Lesson) lessonIndex {
 	return e
 }
 
-// findIndex is the position in index of the lesson named by key, found as
-// Find finds it (a number is an ID first, then anything is a slug); ok
-// is false when Find would fail.
+// findIndex is the position in index of the lesson named by key, found
+// as Find finds it (position); ok is false when Find would fail.
 func findIndex(index []lessonIndex, key string) (i int, ok bool) {
-	if n, err := strconv.Atoi(key); err == nil {
-		for i, e := range index {
-			if e.ID == n {
-				return i, true
-			}
-		}
-	}
-	for i, e := range index {
-		if e.Slug == key {
-			return i, true
-		}
-	}
-	return 0, false
+	return position(len(index), func(i int) (int, string) { return index[i].ID, index[i].Slug }, key)
 }
 
 // needed is, as positions in index and in its order, what grading the

@@ -30,17 +30,8 @@ func (s Step) Reports(reg *checks.Registry, id string) bool {
 
 // Find returns the lesson named by number or slug.
 func Find(all []*Lesson, key string) (*Lesson, error) {
-	if n, err := strconv.Atoi(key); err == nil {
-		for _, l := range all {
-			if l.ID == n {
-				return l, nil
-			}
-		}
-	}
-	for _, l := range all {
-		if l.Slug == key {
-			return l, nil
-		}
+	if i, ok := position(len(all), func(i int) (int, string) { return all[i].ID, all[i].Slug }, key); ok {
+		return all[i], nil
 	}
 	var valid []string
 	for _, l := range all {
@@ -71,4 +62,23 @@ func splitCommands(s string) []string {
 		out = append(out, strings.TrimSpace(cur))
 	}
 	return out
+}
+
+// position is where, among n lessons whose IDs and slugs at gives, the
+// lesson that key names stands: a number names an ID first, then
+// anything names a slug. ok is false when key names none.
+func position(n int, at func(i int) (id int, slug string), key string) (int, bool) {
+	if id, err := strconv.Atoi(key); err == nil {
+		for i := range n {
+			if l, _ := at(i); l == id {
+				return i, true
+			}
+		}
+	}
+	for i := range n {
+		if _, slug := at(i); slug == key {
+			return i, true
+		}
+	}
+	return 0, false
 }
