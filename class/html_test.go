@@ -98,6 +98,16 @@ type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
+// A NUL in a learner's value is not written to the page (a browser
+// would read it as U+FFFD; html/template wrote that, and so does the page).
+func TestHTMLReplacesNUL(t *testing.T) {
+	s := class.Summarise([]class.File{{Learner: "a\x00b", Lessons: []runner.Report{lesson(1, "netns", step(1, "s\x00t"))}}})
+	var b bytes.Buffer
+	require.NoError(t, s.WriteHTML(&b))
+	require.NotContains(t, b.String(), "\x00")
+	require.Contains(t, b.String(), "a\uFFFDb")
+}
+
 func TestHTMLWriteErrorIsReturned(t *testing.T) {
 	_, paths := writeClass(t, "v")
 	s := class.Load(paths, class.Options{Version: "v"})

@@ -79,7 +79,7 @@ func TestSubstituteIsTemplate(t *testing.T) {
 	require.Greater(t, said*10, withActions*8, "substitute says most of them itself (%d of %d)", said, withActions)
 	t.Logf("substitute says %d of %d messages with fields", said, withActions)
 
-	for _, src := range []string{"{{- .A}}", "{{.A -}}", "{{.A.B}}", "{{.A | printf \"%q\"}}", "{{if .A}}x{{end}}", "{{/* c */}}", "{{.}}", "{{.A", "{{ $x := .A }}"} {
+	for _, src := range []string{"{{- .A}}", "{{.A -}}", "{{.A.B}}", "{{.A | printf \"%q\"}}", "{{if .A}}x{{end}}", "{{/* c */}}", "{{.}}", "{{.A", "{{ $x := .A }}", "{{.1}}"} {
 		_, ok := substitute(src, "{{", "}}", Data{"A": "a"})
 		require.False(t, ok, "%q is text/template's", src)
 	}

@@ -343,6 +343,9 @@ func TestNamespacesOfAKey(t *testing.T) {
 	}
 	require.Equal(t, []string{"ns0", "ns1"}, Namespaces("veth"))
 	require.Nil(t, Namespaces("nope"))
+	// A copy: what a caller does with it leaves the index as it was.
+	Namespaces("veth")[0] = "changed"
+	require.Equal(t, []string{"ns0", "ns1"}, Namespaces("veth"))
 }
 
 // Only a troubleshooting lesson's grade changes the lab.

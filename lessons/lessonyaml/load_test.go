@@ -68,6 +68,8 @@ func TestStrictParsing(t *testing.T) {
 		{"hint for a mistake no check of the step reports", replace(good, "hints: [just do it]", "hints: [{text: x, when: peer-down}]"), `demo.yaml:7: step 1: hint is for mistake "peer-down", which no check of this step reports`},
 		{"hint for a misspelt mistake", replace(good, "    hints: [just do it]\n", "    hints:\n      - just do it\n      - text: x\n        when: ns-mising\n"), `demo.yaml:10: step 1: hint is for mistake "ns-mising"`},
 		{"two documents", good + "---\nid: 3\n", "demo.yaml:12: a lesson file holds exactly one YAML document"},
+		{"unknown kind, said after another field", replace(good, "      - kind: netns\n        ns: x\n", "      - ns: x\n        kind: nets\n"), `demo.yaml:11: unknown check kind "nets"`},
+		{"bad namespace name", replace(good, "steps:\n", "owns:\n  namespaces: [\"a b\"]\nsteps:\n"), `demo.yaml:5: "a b" is not a namespace name`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
