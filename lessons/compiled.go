@@ -112,17 +112,6 @@ func Changes(key string) bool {
 	return ok && compiledIndex[i].Troubleshoot
 }
 
-// indexOf is l's entry in an index (New left nil).
-func indexOf(l *Lesson) lessonIndex {
-	e := lessonIndex{ID: l.ID, Slug: l.Slug, Troubleshoot: l.Troubleshoot(), Namespaces: slices.Clone(l.Owns.Namespaces)}
-	for _, s := range l.Supersedes {
-		if !slices.Contains(e.Supersedes, s.Lesson) {
-			e.Supersedes = append(e.Supersedes, s.Lesson)
-		}
-	}
-	return e
-}
-
 // findIndex is the position in index of the lesson named by key, found
 // as Find finds it (position); ok is false when Find would fail.
 func findIndex(index []lessonIndex, key string) (i int, ok bool) {

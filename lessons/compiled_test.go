@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/format"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,24 +81,15 @@ func compileLessons(ls []*lessons.Lesson, zh map[string]*lessons.Translation) ([
 		name := fmt.Sprintf("compiledLesson%d", l.ID)
 		funcs = append(funcs, golit.Func{Name: name, Value: l})
 		fmt.Fprintf(&index, "{ID: %d, Slug: %s", l.ID, strconv.Quote(l.Slug))
-		if l.Troubleshoot() {
+		troubleshoot, sup, nss := lessons.IndexEntry(l)
+		if troubleshoot {
 			index.WriteString(", Troubleshoot: true")
 		}
-		var sup []string
-		for _, s := range l.Supersedes {
-			if q := strconv.Quote(s.Lesson); !slices.Contains(sup, q) {
-				sup = append(sup, q)
-			}
-		}
 		if len(sup) > 0 {
-			fmt.Fprintf(&index, ", Supersedes: []string{%s}", strings.Join(sup, ", "))
+			fmt.Fprintf(&index, ", Supersedes: []string{%s}", quoted(sup))
 		}
-		if len(l.Owns.Namespaces) > 0 {
-			var nss []string
-			for _, ns := range l.Owns.Namespaces {
-				nss = append(nss, strconv.Quote(ns))
-			}
-			fmt.Fprintf(&index, ", Namespaces: []string{%s}", strings.Join(nss, ", "))
+		if len(nss) > 0 {
+			fmt.Fprintf(&index, ", Namespaces: []string{%s}", quoted(nss))
 		}
 		fmt.Fprintf(&index, ", New: %s},\n", name)
 	}
@@ -117,6 +107,15 @@ func compileLessons(ls []*lessons.Lesson, zh map[string]*lessons.Translation) ([
 	at += len(pkg)
 	out := append(append(append([]byte{}, src[:at]...), "\n"+index.String()...), src[at:]...)
 	return format.Source(out)
+}
+
+// quoted is ss as the elements of a Go string slice literal.
+func quoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
 }
 
 // lit writes the lessons' values; a check is written as its kind, name,
