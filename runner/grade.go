@@ -90,7 +90,8 @@ type lane struct {
 // grade are one lane: a state check takes microseconds on the run's
 // shared snapshot, and a goroutine of its own (created, woken on another
 // thread, its stack grown copy by copy) cost a short-lived netlab more
-// than the check itself. Each probe is a lane of its own, so that a
+// than the check itself (when one of them is given up on, the ones after
+// it run side by side). Each probe is a lane of its own, so that a
 // failing lesson takes about one probe timeout, not their sum; the
 // caller waits for all of them at once, with one timer, instead of a
 // goroutine per probe to watch it. A check that overruns its bound (or
@@ -161,18 +162,39 @@ func (g *Grader) runLanes(ctx context.Context, env checks.Env, lanes ...*lane) {
 		case <-ctx.Done():
 		}
 		now, ended := time.Now(), ctx.Err() != nil
-		for li, ln := range lanes {
+		for _, ln := range lanes {
 			if ln.next >= len(ln.cs) || (!ended && now.Before(ln.due)) {
 				continue
 			}
 			close(ln.quit)
-			limit := g.bound(ln.cs[ln.next].Phase)
-			ln.set(ln.next, checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit).
-				Say("why-check-gave-up", i18n.Data{"Limit": limit}))
-			if ln.next++; ln.next < len(ln.cs) {
-				start(li)
-			} else {
+			giveUp := func(k int) {
+				limit := g.bound(ln.cs[k].Phase)
+				ln.set(k, checks.Errorf("netlab gave up on this check after %s (the kernel did not answer)", limit).
+					Say("why-check-gave-up", i18n.Data{"Limit": limit}))
+			}
+			giveUp(ln.next)
+			ln.next++
+			switch {
+			case ln.next == len(ln.cs):
 				open--
+			case ended:
+				// Nothing after it can run to an end either.
+				for ; ln.next < len(ln.cs); ln.next++ {
+					giveUp(ln.next)
+				}
+				open--
+			default:
+				// The kernel did not answer in time: the lane's next
+				// checks may well wait on it too, so they run side by
+				// side, each a lane of its own under its own bound. A
+				// kernel that answers none costs two bounds, not one
+				// per check.
+				for k := ln.next; k < len(ln.cs); k++ {
+					lanes = append(lanes, &lane{cs: ln.cs[k : k+1], set: func(_ int, r checks.Result) { ln.set(k, r) }})
+					start(len(lanes) - 1)
+				}
+				open += len(ln.cs) - ln.next - 1
+				ln.next = len(ln.cs)
 			}
 		}
 	}

@@ -77,6 +77,25 @@ func TestGradeBoundsHangsAndPanics(t *testing.T) {
 	require.Equal(t, "netlab 的 boom 检查崩溃了：kaboom（请报告这个问题）", zh.Steps[2].Checks[0].Why)
 }
 
+// State checks run one after another, but a kernel that answers none of
+// them costs about two bounds, not one per check: once one is given up
+// on, the checks after it run side by side, each under its own bound.
+func TestGradeBoundsManyHangingStateChecks(t *testing.T) {
+	reg := checks.NewRegistry()
+	reg.Add(stubKind("hang", checks.PhaseState, func(context.Context) checks.Result { select {} }))
+	l := lessonWith(t, reg, "hang", "hang", "hang", "hang", "hang", "hang", "hang", "hang")
+	const bound = 400 * time.Millisecond
+	start := time.Now()
+	rep := (&runner.Grader{K: kerneltest.New(), StateTimeout: bound}).Grade(context.Background(), l)
+	for i, s := range rep.Steps {
+		require.Equal(t, checks.Error, s.Status, "step %d", i+1)
+		require.Contains(t, s.Checks[0].Why, "gave up")
+	}
+	// One bound for the first, one for the seven after it; one bound
+	// each would be eight.
+	require.Less(t, time.Since(start), 4*bound)
+}
+
 // A grade whose context ends (Ctrl-C, a caller's deadline) gives up on
 // the check under way at once, even one that ignores its context and
 // whose own bound is an hour off; the checks after it still get a result.
@@ -93,6 +112,7 @@ func TestGradeGivesUpWhenItsContextEnds(t *testing.T) {
 	require.Equal(t, checks.Error, rep.Steps[0].Status)
 	require.Contains(t, rep.Steps[0].Checks[0].Why, "gave up")
 	require.NotEmpty(t, rep.Steps[1].Checks[0].Status, "the check after it has a result")
+	require.Contains(t, rep.Steps[1].Checks[0].Why, "gave up", "nothing runs on under an ended context")
 }
 
 // A probe that hangs is given up on after its own bound, while the
