@@ -6,8 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
+	"github.com/netlab/netlab/internal/lazy"
 	"github.com/netlab/netlab/kernel/kerneltest"
 )
 
@@ -93,13 +93,14 @@ type kindImpl interface {
 
 // kindOf holds a kind's declaration. What a kind derives from it (the
 // fields read from P, the cases) is made on first use, once: a panic
-// while making it is raised again on every use (sync.OnceValue).
+// while making it is raised again on every use (internal/lazy, whose
+// zero value is ready: no closures allocated per kind).
 type kindOf[P any] struct {
 	Kind // in the same allocation as the declaration: one per kind
 	s    Spec[P]
 
-	fieldList func() []Field
-	caseList  func() []KindCase
+	fieldList lazy.Value[[]Field]
+	caseList  lazy.Value[[]KindCase]
 }
 
 // KindCase is a Case without its parameter type (see Kind.Cases).
@@ -123,7 +124,6 @@ func Define[P any](s Spec[P]) *Kind {
 		panic(fmt.Sprintf("checks: kind %s: parameters must be a struct, not %s", s.Name, t))
 	}
 	d := &kindOf[P]{s: s}
-	d.fieldList, d.caseList = sync.OnceValue(d.readFields), sync.OnceValue(d.readCases)
 	d.Kind = Kind{Name: s.Name, Doc: s.Doc, Phase: s.Phase, Mistakes: dedup(s.Mistakes), Unexplained: s.Unexplained, params: t, impl: d}
 	k := &d.Kind
 	for _, id := range s.Unexplained {
@@ -154,7 +154,7 @@ func dedup(ids []string) []string {
 // fields are the parameters read from P, on first use. Every test that
 // loads a lesson or documents the kinds reads them, so a malformed P
 // panics there.
-func (d *kindOf[P]) fields() []Field { return d.fieldList() }
+func (d *kindOf[P]) fields() []Field { return d.fieldList.Get(d.readFields) }
 
 func (d *kindOf[P]) readFields() []Field {
 	var fields []Field
@@ -196,7 +196,7 @@ func (d *kindOf[P]) build(p any) (Check, error) {
 }
 
 // cases are the tests': made on first use.
-func (d *kindOf[P]) cases() []KindCase { return d.caseList() }
+func (d *kindOf[P]) cases() []KindCase { return d.caseList.Get(d.readCases) }
 
 func (d *kindOf[P]) readCases() []KindCase {
 	if d.s.Cases == nil {
