@@ -14,14 +14,11 @@ import (
 // holds both as nftables rules, and a mix of the two ("... xt target
 // MASQUERADE -A POSTROUTING ...") is no command anyone can type.
 
-// iptablesTables are the tables iptables creates, and iptablesChains its
-// built-in chains: a rule in one of those chains of such a table (family
-// ip) was written with iptables. Arrays, not maps: they cost nothing at
-// start-up.
-var (
-	iptablesTables = [...]string{"filter", "nat", "mangle", "raw", "security"}
-	iptablesChains = [...]string{"INPUT", "OUTPUT", "FORWARD", "PREROUTING", "POSTROUTING"}
-)
+// iptablesTables are the tables iptables creates: a rule in a chain
+// named in capitals (its built-in chains, INPUT ... POSTROUTING, and the
+// chains its users name so) of such a table (family ip) was written with
+// iptables. An array, not a map: it costs nothing at start-up.
+var iptablesTables = [...]string{"filter", "nat", "mangle", "raw", "security"}
 
 // iptablesMade reports whether r was written with iptables: an iptables
 // compat ("xt") expression, iptables-save's own text, or iptables'
@@ -33,7 +30,7 @@ func iptablesMade(r kernel.NFRule) bool {
 	if strings.HasPrefix(r.Text, "-A ") || strings.Contains(r.Text, "xt ") {
 		return true
 	}
-	return slices.Contains(iptablesTables[:], r.Table) && (slices.Contains(iptablesChains[:], r.Chain) || strings.ToUpper(r.Chain) == r.Chain)
+	return slices.Contains(iptablesTables[:], r.Table) && strings.ToUpper(r.Chain) == r.Chain
 }
 
 // iptablesArgs is r as `iptables -S` prints it ("-A INPUT -p icmp -s
