@@ -62,3 +62,21 @@ func TestResolvePeerStopsAtThePeer(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, found)
 }
+
+// A veth whose peer has no namespace id has it in its own namespace.
+func TestResolvePeerInItsOwnNamespace(t *testing.T) {
+	f := kerneltest.New()
+	ns := f.Add("ns0")
+	ns.Links = append(ns.Links,
+		kernel.Link{Name: "a", Index: 5, Type: "veth", ParentIndex: 6, PeerNetNSID: -1},
+		kernel.Link{Name: "b", Index: 6, Type: "veth", ParentIndex: 5, PeerNetNSID: -1})
+	ctx := context.Background()
+	l, ok, err := kernel.LinkByName(ctx, f, "ns0", "a")
+	require.NoError(t, err)
+	require.True(t, ok)
+	pns, p, found, err := resolvePeer(ctx, f, "ns0", l)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, "ns0", pns)
+	require.Equal(t, "b", p.Name)
+}
